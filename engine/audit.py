@@ -1,0 +1,91 @@
+"""The hash-chained audit log: hash = sha256(prev_hash + canonical_json(event))."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import AuditEvent, Case
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_json(value: object) -> str:
+    """Deterministic JSON: sorted keys, no spaces, UTF-8 kept as is."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def event_body(event: AuditEvent) -> dict:
+    """The hashed part of an event."""
+    return {
+        "case_id": event.case_id,
+        "seq": event.seq,
+        "kind": event.kind,
+        "actor": event.actor,
+        "at": event.at.isoformat(),
+        "task_id": event.task_id,
+        "payload": event.payload,
+    }
+
+
+def chain_hash(prev_hash: str, event: AuditEvent) -> str:
+    """The hash of one link of the chain."""
+    return hashlib.sha256((prev_hash + canonical_json(event_body(event))).encode("utf-8")).hexdigest()
+
+
+class AuditTrail:
+    """Appends events to one case's chain within the current transaction."""
+
+    def __init__(self, session: Session, case: Case) -> None:
+        self.session = session
+        self.case = case
+        last = session.scalars(
+            select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq.desc()).limit(1)
+        ).first()
+        self._seq = last.seq if last else 0
+        self._prev_hash = last.hash if last else GENESIS_HASH
+
+    def append(
+        self, *, kind: str, actor: str, at: datetime, task_id: str | None = None, payload: dict | None = None
+    ) -> AuditEvent:
+        """Add one event after the last one of the case."""
+        self._seq += 1
+        event = AuditEvent(
+            case_id=self.case.id,
+            unit_id=self.case.unit_id,
+            seq=self._seq,
+            kind=kind,
+            actor=actor,
+            at=at.replace(microsecond=at.microsecond),
+            task_id=task_id,
+            payload=json.loads(canonical_json(payload or {})),
+            prev_hash=self._prev_hash,
+        )
+        event.hash = chain_hash(self._prev_hash, event)
+        self._prev_hash = event.hash
+        self.session.add(event)
+        return event
+
+
+@dataclass
+class ChainVerdict:
+    """Whether a case's history is intact, and where it breaks if not."""
+
+    valid: bool
+    count: int
+    broken_at_seq: int | None = None
+
+
+def verify_chain(session: Session, case_id: int) -> ChainVerdict:
+    """Recompute every hash of a case's events in order."""
+    events = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq))
+    prev_hash, count = GENESIS_HASH, 0
+    for expected_seq, event in enumerate(events, start=1):
+        count += 1
+        if event.seq != expected_seq or event.prev_hash != prev_hash or chain_hash(prev_hash, event) != event.hash:
+            return ChainVerdict(valid=False, count=count, broken_at_seq=event.seq)
+        prev_hash = event.hash
+    return ChainVerdict(valid=True, count=count)

@@ -1,0 +1,60 @@
+"""Database engine and sessions: SQLite (WAL, synchronous=FULL) by default, PostgreSQL for production."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.errors import DatabaseNotReady
+
+
+def make_engine(database_url: str) -> Engine:
+    """Create an engine; on SQLite switch on WAL, synchronous=FULL, foreign keys and a busy timeout."""
+    if database_url.startswith("sqlite"):
+        engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(database_url, pool_pre_ping=True)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory whose objects stay readable after commit."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def ensure_ready(engine: Engine) -> None:
+    """Raise ``DatabaseNotReady`` with a one-line reason when the database is unreachable or unmigrated."""
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseNotReady(f"Database {engine.url.render_as_string()} is unreachable: {reason}") from exc
+    if "alembic_version" not in tables or "cases" not in tables:
+        raise DatabaseNotReady(f"Database {engine.url.render_as_string()} is not migrated; run `phananh migrate` first")

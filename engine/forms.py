@@ -1,0 +1,102 @@
+"""JSON Schema forms: loading from forms/, and validating submitted data with errors per field, in Vietnamese."""
+
+import json
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError, ValidationError
+
+from engine.errors import FieldError, InvalidFormData, NotFound
+
+_MESSAGES = {
+    "required": "Trường bắt buộc chưa được nhập",
+    "type": "Sai kiểu dữ liệu (cần {expected})",
+    "enum": "Giá trị không nằm trong danh sách cho phép: {allowed}",
+    "const": "Giá trị phải là {allowed}",
+    "minLength": "Quá ngắn (tối thiểu {limit} ký tự)",
+    "maxLength": "Quá dài (tối đa {limit} ký tự)",
+    "minimum": "Nhỏ hơn giá trị tối thiểu {limit}",
+    "maximum": "Lớn hơn giá trị tối đa {limit}",
+    "minItems": "Cần chọn ít nhất {limit} mục",
+    "uniqueItems": "Các mục không được trùng nhau",
+    "format": "Sai định dạng ({expected})",
+    "additionalProperties": "Trường không được phép: {extra}",
+}
+
+
+def _field_path(error: ValidationError) -> str:
+    path = ".".join(str(part) for part in error.absolute_path)
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        return f"{path}.{missing}" if path else missing
+    return path or "(form)"
+
+
+def _message(error: ValidationError) -> str:
+    template = _MESSAGES.get(str(error.validator))
+    if template is None:
+        return error.message
+    value = error.validator_value
+    extra = ""
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set((error.schema or {}).get("properties", {}))
+        extra = ", ".join(sorted(set(error.instance) - allowed))
+    return template.format(
+        expected=value,
+        allowed=value if not isinstance(value, list) else ", ".join(map(str, value)),
+        limit=value,
+        extra=extra,
+    )
+
+
+class FormCatalog:
+    """The JSON Schema forms of one forms/ folder, read once and cached."""
+
+    def __init__(self, forms_dir: Path) -> None:
+        self.forms_dir = forms_dir
+        self._validators: dict[str, Draft202012Validator] = {}
+
+    def _path(self, name: str) -> Path | None:
+        if "/" in name or "\\" in name or name.startswith("."):
+            return None
+        return self.forms_dir / name
+
+    def problem_with(self, name: str) -> str | None:
+        """Why the form ``name`` cannot be used, or None when it exists and is a valid schema."""
+        path = self._path(name)
+        if path is None or not path.is_file():
+            return f"form '{name}' does not exist in {self.forms_dir.name}/"
+        try:
+            Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+        except (json.JSONDecodeError, SchemaError) as exc:
+            return f"form '{name}' is not a valid JSON Schema: {str(exc).splitlines()[0]}"
+        return None
+
+    def schema(self, name: str) -> dict:
+        """The JSON Schema of a form."""
+        return self._validator(name).schema
+
+    def _validator(self, name: str) -> Draft202012Validator:
+        if name not in self._validators:
+            problem = self.problem_with(name)
+            if problem:
+                raise NotFound(problem)
+            schema = json.loads(self._path(name).read_text(encoding="utf-8"))
+            self._validators[name] = Draft202012Validator(schema, format_checker=FormatChecker())
+        return self._validators[name]
+
+    def field_errors(self, name: str, data: object) -> list[FieldError]:
+        """Every problem of ``data`` against the form, one entry per field and rule."""
+        errors = sorted(self._validator(name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+        found: list[FieldError] = []
+        for error in errors:
+            leaves = error.context if error.context else [error]
+            for leaf in leaves:
+                found.append(FieldError(field=_field_path(leaf), message=_message(leaf)))
+        return found
+
+    def validate(self, name: str, data: object) -> None:
+        """Raise ``InvalidFormData`` listing every bad field."""
+        errors = self.field_errors(name, data)
+        if errors:
+            raise InvalidFormData(name, errors)

@@ -1,0 +1,45 @@
+"""Protected identities (Luật Tố cáo Điều 9, 47, 56): encrypted at rest, apart from the case data."""
+
+import base64
+import hashlib
+import json
+from datetime import datetime
+
+from cryptography.fernet import Fernet
+from sqlalchemy.orm import Session
+
+from engine.models import Case, ProtectedIdentity
+
+PROTECTED_MARK = "(được bảo vệ)"
+IDENTITY_FIELD = "reporter"
+
+
+class IdentityVault:
+    """Encrypts and decrypts reporter identities with a key derived from the configured secret."""
+
+    def __init__(self, secret: str) -> None:
+        key = base64.urlsafe_b64encode(hashlib.sha256(("identity:" + secret).encode()).digest())
+        self._fernet = Fernet(key)
+
+    def seal(self, session: Session, case: Case, identity: dict, at: datetime) -> None:
+        """Store an identity for a case, encrypted."""
+        token = self._fernet.encrypt(json.dumps(identity, ensure_ascii=False).encode("utf-8"))
+        session.add(ProtectedIdentity(case_id=case.id, unit_id=case.unit_id, ciphertext=token, created_at=at))
+
+    def open(self, session: Session, case: Case) -> dict | None:
+        """The decrypted identity of a case, or None for an anonymous report."""
+        row = session.get(ProtectedIdentity, case.id)
+        if row is None:
+            return None
+        return json.loads(self._fernet.decrypt(row.ciphertext).decode("utf-8"))
+
+
+def split_identity(data: dict) -> tuple[dict, dict | None]:
+    """Separate the reporter's identity from intake data; the case keeps only a marker."""
+    identity = data.get(IDENTITY_FIELD)
+    rest = {k: v for k, v in data.items() if k != IDENTITY_FIELD}
+    if identity:
+        rest[IDENTITY_FIELD] = PROTECTED_MARK
+        return rest, identity
+    rest["anonymous"] = True
+    return rest, None

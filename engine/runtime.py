@@ -1,0 +1,339 @@
+"""CaseRuntime: one function per action (start, claim, assign, complete, fire timer), each one transaction.
+
+Every action loads the case with its ``version``, acts on the SpiffWorkflow state, runs engine steps, syncs
+the task index, timers and audit events, serializes, and updates the case row guarded by the version it read.
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.audit import AuditTrail
+from engine.auth import Actor
+from engine.deployment import latest_definition
+from engine.errors import Conflict, FieldError, Forbidden, InvalidFormData, NotFound
+from engine.identity import split_identity
+from engine.models import Case, CaseStatistic, CaseTimer, HumanTask, Unit, User
+from engine.services import EngineServices
+from engine.statistics import STATISTICS_VARIABLE
+from engine.task_index import sync_case_index
+from engine.tracking import next_tracking_code
+
+CASE_ROLES = ("officer", "team_lead", "supervisor")
+ASSIGNING_ROLES = ("team_lead", "supervisor")
+
+
+def _data_diff(before: dict, after: dict) -> dict:
+    return {key: {"old": before.get(key), "new": value} for key, value in after.items() if before.get(key) != value}
+
+
+def _error_details(exc: SpiffWorkflowException) -> tuple[str, int | None, str | None]:
+    line = getattr(exc, "line_number", None)
+    task_spec = getattr(exc, "task_spec", None)
+    task_name = getattr(task_spec, "bpmn_id", None) or getattr(task_spec, "name", None)
+    message = str(exc).splitlines()[0]
+    notes = getattr(exc, "__notes__", None) or []
+    if notes:
+        message = f"{message} ({'; '.join(notes)})"
+    return message, line if isinstance(line, int) and line > 0 else None, task_name
+
+
+class CaseRuntime:
+    """Loads, advances and saves cases within the caller's session (one action = one transaction)."""
+
+    def __init__(self, session: Session, services: EngineServices) -> None:
+        self.session = session
+        self.services = services
+
+    # ---- loading and saving -------------------------------------------------------------------------------
+
+    def _load_workflow(self, case: Case) -> BpmnWorkflow:
+        spec, subprocess_specs = self.services.specs.get(case.definition)
+        return self.services.states.loads(case.state, spec, subprocess_specs, self.services.script_engine())
+
+    def _advance(self, case: Case, workflow: BpmnWorkflow, trail: AuditTrail, now: datetime) -> None:
+        """Run engine steps; a script or expression error puts the case into ``error`` and keeps all data."""
+        try:
+            workflow.do_engine_steps()
+        except SpiffWorkflowException as exc:
+            message, line, task_name = _error_details(exc)
+            case.status, case.error_message, case.error_line, case.error_task = "error", message, line, task_name
+            trail.append(
+                kind="case_error", actor="system", at=now, payload={"task": task_name, "message": message, "line": line}
+            )
+        else:
+            if case.status == "error":
+                case.error_message = case.error_line = case.error_task = None
+            case.status = "completed" if workflow.is_completed() else "in_progress"
+        sync_case_index(self.session, case, workflow, trail, now)
+        if case.status == "completed" and case.completed_at is None:
+            case.completed_at = now
+            self._record_statistics(case, workflow, now)
+            trail.append(kind="case_completed", actor="system", at=now, payload={})
+
+    def _record_statistics(self, case: Case, workflow: BpmnWorkflow, now: datetime) -> None:
+        record = None
+        for task in workflow.get_tasks(state=TaskState.COMPLETED):
+            if STATISTICS_VARIABLE in task.data:
+                record = task.data[STATISTICS_VARIABLE]
+        if record is not None and self.session.get(CaseStatistic, case.id) is None:
+            self.session.add(
+                CaseStatistic(
+                    case_id=case.id, unit_id=case.unit_id, process_key=case.process_key, record=record, recorded_at=now
+                )
+            )
+
+    def _save(self, case: Case, workflow: BpmnWorkflow, now: datetime) -> None:
+        case.state = self.services.states.dumps(workflow)
+        case.updated_at = now
+        try:
+            self.session.flush()
+        except StaleDataError as exc:
+            raise Conflict(
+                f"Case {case.tracking_code} was changed by someone else while you worked on it; reload and retry"
+            ) from exc
+
+    def _visible_case(self, actor: Actor, case_id: int) -> Case:
+        case = self.session.get(Case, case_id)
+        if case is None or not actor.sees_unit(case.unit_id):
+            raise NotFound(f"Case {case_id} does not exist or is not in your units")
+        return case
+
+    def _visible_task(self, actor: Actor, task_id: str) -> tuple[HumanTask, Case]:
+        task = self.session.get(HumanTask, task_id)
+        if task is None or not actor.sees_unit(task.unit_id):
+            raise NotFound(f"Task {task_id} does not exist or is not in your units")
+        return task, self.session.get(Case, task.case_id)
+
+    def _require_ready(self, task: HumanTask, case: Case) -> None:
+        if task.state == "completed":
+            when = task.completed_at.isoformat(timespec="minutes") if task.completed_at else "?"
+            raise Conflict(
+                f"Task '{task.name}' of case {case.tracking_code} was already completed "
+                f"by {task.completed_by} at {when}"
+            )
+        if task.state != "ready":
+            raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is no longer open ({task.state})")
+        if case.status == "error":
+            raise Conflict(
+                f"Case {case.tracking_code} is stopped by an error in '{case.error_task}': {case.error_message}"
+            )
+
+    # ---- actions -----------------------------------------------------------------------------------------
+
+    def start_case(self, actor: Actor, *, process_key: str, data: dict, unit_id: int | None = None) -> Case:
+        """Register a new case of ``process_key`` with its intake data."""
+        actor.require_role(*CASE_ROLES)
+        definition = latest_definition(self.session, process_key)
+        if definition is None:
+            raise NotFound(f"Process '{process_key}' is not deployed")
+        start_form = definition.catalog.get("start_form")
+        if start_form:
+            self.services.forms.validate(start_form, data)
+        unit_id = unit_id if unit_id is not None else min(actor.unit_ids, default=None)
+        if unit_id is None or not actor.sees_unit(unit_id) or self.session.get(Unit, unit_id) is None:
+            raise Forbidden(f"User '{actor.username}' cannot register cases for unit {unit_id}")
+        now = self.services.clock.now()
+        case_data, identity = split_identity(data)
+        spec, subprocess_specs = self.services.specs.get(definition)
+        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.services.script_engine())
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(case_data)
+        year = now.astimezone(self.services.calendar.zone).year
+        case = Case(
+            tracking_code=next_tracking_code(self.session, process_key=process_key, year=year),
+            process_key=process_key,
+            definition_id=definition.id,
+            unit_id=unit_id,
+            status="in_progress",
+            title=str(case_data.get("title", ""))[:512],
+            state="{}",
+            version=1,
+            created_by=actor.username,
+            created_at=now,
+            updated_at=now,
+        )
+        case.definition = definition
+        self.session.add(case)
+        self.session.flush()
+        if identity:
+            self.services.identities.seal(self.session, case, identity, now)
+        trail = AuditTrail(self.session, case)
+        trail.append(
+            kind="case_started",
+            actor=actor.username,
+            at=now,
+            payload={
+                "process": process_key,
+                "version": definition.version,
+                "data": case_data,
+                "identity_protected": identity is not None,
+            },
+        )
+        self._advance(case, workflow, trail, now)
+        self._save(case, workflow, now)
+        return case
+
+    def claim_task(self, actor: Actor, task_id: str) -> HumanTask:
+        """Take a group task into one's own inbox."""
+        task, case = self._visible_task(actor, task_id)
+        self._require_ready(task, case)
+        if task.lane and not actor.has_role(task.lane):
+            raise Forbidden(f"Task '{task.name}' is for the role '{task.lane}'; {actor.username} does not have it")
+        if task.assignee and task.assignee != actor.username:
+            raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is already assigned to {task.assignee}")
+        now = self.services.clock.now()
+        task.assignee = actor.username
+        AuditTrail(self.session, case).append(
+            kind="task_claimed", actor=actor.username, at=now, task_id=task.id, payload={"task": task.spec_name}
+        )
+        self._touch(case, now)
+        return task
+
+    def assign_task(self, actor: Actor, task_id: str, username: str) -> HumanTask:
+        """A team lead or supervisor gives a task to a named person of the right role and unit."""
+        actor.require_role(*ASSIGNING_ROLES)
+        task, case = self._visible_task(actor, task_id)
+        self._require_ready(task, case)
+        assignee = self.session.scalars(select(User).where(User.username == username)).first()
+        if assignee is None or not assignee.is_active:
+            raise NotFound(f"User '{username}' does not exist")
+        if task.lane and task.lane not in assignee.roles:
+            raise InvalidFormData("assign", [FieldError("username", f"'{username}' không có vai trò '{task.lane}'")])
+        if not self._user_sees_unit(assignee, case.unit_id):
+            raise InvalidFormData("assign", [FieldError("username", f"'{username}' không thuộc đơn vị của hồ sơ")])
+        now = self.services.clock.now()
+        previous, task.assignee = task.assignee, username
+        AuditTrail(self.session, case).append(
+            kind="task_assigned",
+            actor=actor.username,
+            at=now,
+            task_id=task.id,
+            payload={"task": task.spec_name, "from": previous, "to": username},
+        )
+        self._touch(case, now)
+        return task
+
+    def complete_task(self, actor: Actor, task_id: str, data: dict) -> Case:
+        """Submit a task's form: validate, complete in the workflow, advance, and save."""
+        task, case = self._visible_task(actor, task_id)
+        self._require_ready(task, case)
+        self._require_owner(actor, task)
+        if task.form:
+            self.services.forms.validate(task.form, data)
+        self._check_assignee_fields(case, data)
+        now = self.services.clock.now()
+        workflow = self._load_workflow(case)
+        spiff_task = workflow.get_task_from_id(UUID(task_id))
+        if spiff_task is None or spiff_task.state != TaskState.READY:
+            raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is no longer ready")
+        before = dict(spiff_task.data)
+        spiff_task.data.update(data)
+        trail = AuditTrail(self.session, case)
+        try:
+            spiff_task.run()
+        except SpiffWorkflowException as exc:
+            raise Conflict(f"Task '{task.name}' could not be completed: {str(exc).splitlines()[0]}") from exc
+        task.state, task.completed_at, task.completed_by = "completed", now, actor.username
+        task.assignee = task.assignee or actor.username
+        trail.append(
+            kind="task_completed",
+            actor=actor.username,
+            at=now,
+            task_id=task.id,
+            payload={"task": task.spec_name, "data_diff": _data_diff(before, data)},
+        )
+        self._advance(case, workflow, trail, now)
+        self._save(case, workflow, now)
+        return case
+
+    def fire_timer(self, timer: CaseTimer) -> Case | None:
+        """Fire one due timer of a case. Returns None when the timer is no longer waiting."""
+        case = self.session.get(Case, timer.case_id)
+        if timer.status != "waiting" or case is None:
+            return None
+        now = self.services.clock.now()
+        workflow = self._load_workflow(case)
+        spiff_task = workflow.get_task_from_id(UUID(timer.id))
+        if spiff_task is None or spiff_task.state != TaskState.WAITING:
+            timer.status = "cancelled"
+            self.session.flush()
+            return None
+        spiff_task._set_internal_data(event_fired=True)
+        timer.status, timer.fired_at = "fired", now
+        trail = AuditTrail(self.session, case)
+        trail.append(
+            kind="timer_fired",
+            actor="system",
+            at=now,
+            task_id=timer.id,
+            payload={"timer": timer.spec_name, "role": timer.role, "due": timer.fire_at.isoformat()},
+        )
+        self._mark_attached_task(timer, trail, now)
+        workflow.refresh_timers()
+        self._advance(case, workflow, trail, now)
+        self._save(case, workflow, now)
+        return case
+
+    # ---- helpers -----------------------------------------------------------------------------------------
+
+    def _mark_attached_task(self, timer: CaseTimer, trail: AuditTrail, now: datetime) -> None:
+        attached = self.session.get(HumanTask, timer.attached_task_id) if timer.attached_task_id else None
+        if attached is None:
+            return
+        if timer.role == "reminder":
+            attached.reminded_at = now
+            trail.append(
+                kind="reminder_sent",
+                actor="system",
+                at=now,
+                task_id=attached.id,
+                payload={"task": attached.spec_name, "to": attached.assignee or attached.lane},
+            )
+        elif timer.role == "escalation":
+            attached.escalated = True
+            trail.append(
+                kind="escalated",
+                actor="system",
+                at=now,
+                task_id=attached.id,
+                payload={"task": attached.spec_name, "to": "supervisor"},
+            )
+
+    def _touch(self, case: Case, now: datetime) -> None:
+        case.updated_at = now
+        try:
+            self.session.flush()
+        except StaleDataError as exc:
+            raise Conflict(f"Case {case.tracking_code} was changed by someone else; reload and retry") from exc
+
+    def _require_owner(self, actor: Actor, task: HumanTask) -> None:
+        if task.assignee and task.assignee != actor.username:
+            raise Forbidden(f"Task '{task.name}' is assigned to {task.assignee}, not to {actor.username}")
+        if not task.assignee and task.lane and not actor.has_role(task.lane):
+            raise Forbidden(f"Task '{task.name}' is for the role '{task.lane}'; {actor.username} does not have it")
+
+    def _user_sees_unit(self, user: User, unit_id: int) -> bool:
+        unit = self.session.get(Unit, unit_id)
+        return unit is not None and any(unit.path.startswith(u.path) for u in user.units)
+
+    def _check_assignee_fields(self, case: Case, data: dict) -> None:
+        """A field that names the person for a later task must name an active user of that role and unit."""
+        catalog = case.definition.catalog
+        for element_id, variable in catalog.get("assignees", {}).items():
+            if variable not in data:
+                continue
+            username, lane = data[variable], catalog.get("lanes", {}).get(element_id)
+            user = self.session.scalars(select(User).where(User.username == username)).first()
+            if user is None or not user.is_active:
+                raise InvalidFormData("assign", [FieldError(variable, f"Không tìm thấy người dùng '{username}'")])
+            if lane and lane not in user.roles:
+                raise InvalidFormData("assign", [FieldError(variable, f"'{username}' không có vai trò '{lane}'")])
+            if not self._user_sees_unit(user, case.unit_id):
+                raise InvalidFormData("assign", [FieldError(variable, f"'{username}' không thuộc đơn vị của hồ sơ")])

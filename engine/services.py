@@ -1,0 +1,46 @@
+"""The long-lived collaborators every action needs, built once per process."""
+
+from dataclasses import dataclass, field
+
+from engine.calendar import WorkingCalendar, parse_day_list
+from engine.case_state import CaseStateSerializer
+from engine.clock import Clock, SystemClock
+from engine.forms import FormCatalog
+from engine.identity import IdentityVault
+from engine.script_engine import build_script_engine
+from engine.settings import Settings
+from engine.spec_cache import SpecCache
+from engine.statistics import SERVICE_OPERATORS
+
+
+@dataclass
+class EngineServices:
+    """Clock, calendar, forms, spec cache, state serializer and identity vault."""
+
+    clock: Clock
+    calendar: WorkingCalendar
+    forms: FormCatalog
+    identities: IdentityVault
+    specs: SpecCache = field(default_factory=SpecCache)
+    states: CaseStateSerializer = field(default_factory=CaseStateSerializer)
+    max_upload_bytes: int = 2_000_000
+
+    def script_engine(self):
+        """A script engine bound to this clock and calendar."""
+        return build_script_engine(self.clock, self.calendar, SERVICE_OPERATORS)
+
+
+def build_services(settings: Settings, clock: Clock | None = None) -> EngineServices:
+    """Services configured from settings; pass ``clock`` to control time (tests, simulations)."""
+    calendar = WorkingCalendar(
+        timezone=settings.timezone,
+        extra_days_off=parse_day_list(settings.extra_days_off),
+        makeup_working_days=parse_day_list(settings.makeup_working_days),
+    )
+    return EngineServices(
+        clock=clock or SystemClock(),
+        calendar=calendar,
+        forms=FormCatalog(settings.forms_dir),
+        identities=IdentityVault(settings.identity_key or settings.secret_key),
+        max_upload_bytes=settings.max_upload_bytes,
+    )

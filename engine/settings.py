@@ -1,0 +1,33 @@
+"""Settings read from the environment with the ``PHANANH_`` prefix."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """All runtime configuration in one place."""
+
+    model_config = SettingsConfigDict(env_prefix="PHANANH_", extra="ignore")
+
+    database_url: str = "sqlite:///./phananh.db"
+    secret_key: str = "phananh-dev-secret-change-me-in-production-0123456789"
+    token_minutes: int = 8 * 60
+    timezone: str = "Asia/Ho_Chi_Minh"
+    extra_days_off: str = ""
+    makeup_working_days: str = ""
+    processes_dir: Path = PROJECT_ROOT / "processes"
+    forms_dir: Path = PROJECT_ROOT / "forms"
+    scheduler_enabled: bool = True
+    scheduler_interval_seconds: float = 5.0
+    max_upload_bytes: int = 2_000_000
+    identity_key: str = ""
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
