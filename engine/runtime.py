@@ -125,6 +125,13 @@ class CaseRuntime:
                 f"Case {case.tracking_code} is stopped by an error in '{case.error_task}': {case.error_message}"
             )
 
+    def current_data(self, case: Case) -> dict:
+        """The case's data as the workflow holds it now (the reporter's identity is never in it)."""
+        workflow = self._load_workflow(case)
+        ready = workflow.get_tasks(state=TaskState.READY)
+        source = ready[0] if ready else workflow.last_task
+        return dict(source.data) if source is not None else dict(workflow.data)
+
     # ---- actions -----------------------------------------------------------------------------------------
 
     def start_case(self, actor: Actor, *, process_key: str, data: dict, unit_id: int | None = None) -> Case:

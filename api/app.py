@@ -1,0 +1,51 @@
+"""The FastAPI application factory."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.errors import install_error_handlers
+from api.routes import auth, cases, health, processes, tasks
+from engine.db import make_engine, make_session_factory
+from engine.scheduler import SchedulerThread
+from engine.services import EngineServices, build_services
+from engine.settings import Settings, get_settings
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    services: EngineServices | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+    run_scheduler: bool | None = None,
+) -> FastAPI:
+    """Build the app; tests pass their own services (with a manual clock) and session factory."""
+    settings = settings or get_settings()
+    services = services or build_services(settings)
+    session_factory = session_factory or make_session_factory(make_engine(settings.database_url))
+    run_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        scheduler = None
+        if run_scheduler:
+            scheduler = SchedulerThread(session_factory, services, settings.scheduler_interval_seconds)
+            scheduler.start()
+        yield
+        if scheduler is not None:
+            scheduler.stop()
+
+    app = FastAPI(
+        title="Phản Ánh",
+        description="Xử lý thông tin phản ánh, kiến nghị, khiếu nại, tố cáo theo quy trình BPMN",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.services = services
+    app.state.session_factory = session_factory
+    install_error_handlers(app)
+    for module in (auth, processes, cases, tasks, health):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,161 @@
+"""The ``phananh`` command line: migrate, deploy, demo, serve, worker, create-user."""
+
+import logging
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from engine.db import ensure_ready, make_engine, make_session_factory, transaction
+from engine.errors import DomainError
+from engine.settings import get_settings
+
+app = typer.Typer(help="Phản Ánh: xử lý thông tin phản ánh theo quy trình BPMN.", no_args_is_help=True)
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+def _ready_factory():
+    engine = make_engine(get_settings().database_url)
+    ensure_ready(engine)
+    return make_session_factory(engine)
+
+
+def _services():
+    from engine.services import build_services
+
+    return build_services(get_settings())
+
+
+def _guard(action):
+    """Run a command body, turning expected failures into one line on stderr."""
+    try:
+        return action()
+    except DomainError as exc:
+        _fail(exc.message)
+    except OperationalError as exc:
+        _fail(f"database error: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}")
+    except SQLAlchemyError as exc:
+        _fail(f"database error: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    from engine.migrate import upgrade_to_head
+
+    def run() -> None:
+        engine = make_engine(get_settings().database_url)
+        upgrade_to_head(engine)
+        typer.echo(f"database {engine.url.render_as_string()} is at the newest schema")
+
+    _guard(run)
+
+
+@app.command()
+def deploy(
+    path: Annotated[Path | None, typer.Argument(help="a .bpmn file or a folder of them (default: processes/)")] = None,
+) -> None:
+    """Check and deploy BPMN files as new process versions (unchanged files are skipped)."""
+    from engine.deployment import deploy_path
+
+    def run() -> None:
+        factory, services = _ready_factory(), _services()
+        with transaction(factory) as session:
+            target = path or get_settings().processes_dir
+            for result in deploy_path(session, target, forms=services.forms, deployed_by="cli"):
+                state = "deployed" if result.created else "unchanged"
+                typer.echo(f"{result.definition.key} v{result.definition.version}: {state}")
+
+    _guard(run)
+
+
+@app.command()
+def demo() -> None:
+    """Load demo units, users (password phananh-demo) and cases."""
+    from engine.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+
+    def run() -> None:
+        if load_demo(_ready_factory(), _services()):
+            users = ", ".join(u for u, _, _ in DEMO_USERS)
+            typer.echo(f"demo data loaded; users {users} (password {DEMO_PASSWORD})")
+        else:
+            typer.echo("demo data already present; nothing to do")
+
+    _guard(run)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+) -> None:
+    """Serve the web app and REST API (with the timer scheduler inside)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    _guard(_ready_factory)
+    typer.echo(f"Phản Ánh on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+@app.command()
+def worker(
+    interval: Annotated[float, typer.Option(help="seconds between passes")] = 5.0,
+    once: Annotated[bool, typer.Option(help="run one pass and exit")] = False,
+) -> None:
+    """Fire due timers in a loop (run as many workers as you like against PostgreSQL)."""
+    from engine.scheduler import fire_due_timers
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    def run() -> None:
+        factory, services = _ready_factory(), _services()
+        while True:
+            fired = fire_due_timers(factory, services)
+            if fired:
+                typer.echo(f"fired {fired} timer(s)")
+            if once:
+                return
+            time.sleep(interval)
+
+    _guard(run)
+
+
+@app.command("create-user")
+def create_user_command(
+    username: str,
+    roles: Annotated[str, typer.Option(help="comma-separated: officer,team_lead,supervisor,designer,admin")],
+    unit: Annotated[str, typer.Option(help="unit code, e.g. q1")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    full_name: Annotated[str, typer.Option(help="display name")] = "",
+) -> None:
+    """Add a user with roles in one unit."""
+    from sqlalchemy import select
+
+    from engine.auth import create_user
+    from engine.models import Unit
+
+    def run() -> None:
+        with transaction(_ready_factory()) as session:
+            found = session.scalars(select(Unit).where(Unit.code == unit)).first()
+            if found is None:
+                raise DomainError(f"unit '{unit}' does not exist")
+            role_list = [r.strip() for r in roles.split(",") if r.strip()]
+            create_user(
+                session, username=username, password=password, roles=role_list, units=[found], full_name=full_name
+            )
+        typer.echo(f"user {username} created with roles {', '.join(role_list)} in unit {unit}")
+
+    _guard(run)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

@@ -1,0 +1,31 @@
+"""Map domain errors to clear 4xx answers; nothing unexpected leaks out as a stack trace."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from engine.errors import DeploymentRejected, DomainError, InvalidFormData
+
+log = logging.getLogger("phananh.api")
+
+
+async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+    return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+
+
+async def _invalid_form(_request: Request, exc: InvalidFormData) -> JSONResponse:
+    errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+    return JSONResponse({"detail": exc.message, "errors": errors}, status_code=422)
+
+
+async def _deployment_rejected(_request: Request, exc: DeploymentRejected) -> JSONResponse:
+    problems = [{"element_id": p.element_id, "message": p.message, "line": p.line} for p in exc.problems]
+    return JSONResponse({"detail": exc.message, "problems": problems}, status_code=422)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers on an app."""
+    app.add_exception_handler(InvalidFormData, _invalid_form)
+    app.add_exception_handler(DeploymentRejected, _deployment_rejected)
+    app.add_exception_handler(DomainError, _domain_error)

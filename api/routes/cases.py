@@ -1,0 +1,157 @@
+"""Cases: registration, lists, details, audit trail and its verification, protected identity."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import DbSession, Services, StaffActor, commit
+from api.schemas import (
+    CaseCreate,
+    CaseCreated,
+    CaseDetail,
+    CaseErrorOut,
+    CasePage,
+    CaseSummary,
+    ChainVerdictOut,
+    ErrorOut,
+    EventOut,
+    IdentityOut,
+    TaskOut,
+    ValidationErrorOut,
+)
+from engine.audit import AuditTrail, verify_chain
+from engine.models import Case, HumanTask
+from engine.queries import case_events, list_cases, open_tasks_of_case, visible_case
+from engine.runtime import CaseRuntime
+
+router = APIRouter(prefix="/api/cases", tags=["cases"])
+ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}}
+
+
+def task_out(task: HumanTask, tracking_code: str | None = None) -> TaskOut:
+    """The API view of a human task."""
+    return TaskOut(
+        id=task.id,
+        case_id=task.case_id,
+        tracking_code=tracking_code,
+        name=task.name,
+        spec_name=task.spec_name,
+        lane=task.lane,
+        assignee=task.assignee,
+        state=task.state,
+        form=task.form,
+        due_at=task.due_at,
+        reminded_at=task.reminded_at,
+        escalated=task.escalated,
+        created_at=task.created_at,
+        completed_at=task.completed_at,
+        completed_by=task.completed_by,
+    )
+
+
+def case_summary(case: Case) -> CaseSummary:
+    """The API view of a case in a list."""
+    return CaseSummary(
+        id=case.id,
+        tracking_code=case.tracking_code,
+        process=case.process_key,
+        process_version=case.definition.version,
+        unit_id=case.unit_id,
+        status=case.status,
+        current_step=case.current_step,
+        title=case.title,
+        created_by=case.created_by,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        completed_at=case.completed_at,
+        version=case.version,
+    )
+
+
+def case_detail(session, services, case: Case) -> CaseDetail:
+    """The API view of one case, with open tasks and data."""
+    error = (
+        CaseErrorOut(message=case.error_message, line=case.error_line, task=case.error_task)
+        if case.status == "error"
+        else None
+    )
+    return CaseDetail(
+        **case_summary(case).model_dump(),
+        open_tasks=[task_out(t, case.tracking_code) for t in open_tasks_of_case(session, case.id)],
+        data=CaseRuntime(session, services).current_data(case),
+        error=error,
+    )
+
+
+@router.post("", response_model=CaseCreated, status_code=201, responses={**ERRORS, 422: {"model": ValidationErrorOut}})
+def register_case(body: CaseCreate, session: DbSession, services: Services, actor: StaffActor) -> CaseCreated:
+    """Register a case (a report, petition…) with its intake data; the procedure starts at once."""
+    case = CaseRuntime(session, services).start_case(
+        actor, process_key=body.process, data=body.data, unit_id=body.unit_id
+    )
+    commit(session)
+    return CaseCreated(id=case.id, tracking_code=case.tracking_code, status=case.status)
+
+
+@router.get("", response_model=CasePage, responses=ERRORS)
+def search_cases(
+    session: DbSession,
+    actor: StaffActor,
+    status: str | None = None,
+    process: str | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    unit: int | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> CasePage:
+    """Cases of the caller's units, newest first."""
+    found = list_cases(session, actor, status=status, process=process, q=q, unit=unit, page=page, page_size=page_size)
+    return CasePage(
+        items=[case_summary(c) for c in found.items], total=found.total, page=found.page, page_size=found.page_size
+    )
+
+
+@router.get("/{case_id}", response_model=CaseDetail, responses=ERRORS)
+def read_case(case_id: int, session: DbSession, services: Services, actor: StaffActor) -> CaseDetail:
+    """One case with its open tasks, current step and data."""
+    return case_detail(session, services, visible_case(session, actor, case_id))
+
+
+@router.get("/{case_id}/events", response_model=list[EventOut], responses=ERRORS)
+def read_case_events(case_id: int, session: DbSession, actor: StaffActor) -> list[EventOut]:
+    """The audit trail of a case, oldest first."""
+    visible_case(session, actor, case_id)
+    return [
+        EventOut(
+            seq=e.seq,
+            kind=e.kind,
+            actor=e.actor,
+            at=e.at,
+            task_id=e.task_id,
+            payload=e.payload,
+            prev_hash=e.prev_hash,
+            hash=e.hash,
+        )
+        for e in case_events(session, case_id)
+    ]
+
+
+@router.get("/{case_id}/events/verify", response_model=ChainVerdictOut, responses=ERRORS)
+def verify_case_events(case_id: int, session: DbSession, actor: StaffActor) -> ChainVerdictOut:
+    """Recompute the hash chain of a case's history."""
+    visible_case(session, actor, case_id)
+    verdict = verify_chain(session, case_id)
+    return ChainVerdictOut(valid=verdict.valid, count=verdict.count, broken_at_seq=verdict.broken_at_seq)
+
+
+@router.get("/{case_id}/identity", response_model=IdentityOut, responses=ERRORS)
+def read_protected_identity(case_id: int, session: DbSession, services: Services, actor: StaffActor) -> IdentityOut:
+    """The reporter's identity: supervisors of the case's unit only; every read is audited."""
+    actor.require_role("supervisor")
+    case = visible_case(session, actor, case_id)
+    identity = services.identities.open(session, case)
+    AuditTrail(session, case).append(
+        kind="identity_read", actor=actor.username, at=services.clock.now(), payload={"found": identity is not None}
+    )
+    commit(session)
+    return IdentityOut(case_id=case.id, anonymous=identity is None, identity=identity)

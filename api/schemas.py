@@ -1,0 +1,235 @@
+"""Pydantic models of every request and response body, so the OpenAPI document is complete."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+
+class ErrorOut(BaseModel):
+    """A refused request, with a message a person can act on."""
+
+    detail: str
+
+
+class FieldErrorOut(BaseModel):
+    """One bad field of submitted data."""
+
+    field: str
+    message: str
+
+
+class ValidationErrorOut(BaseModel):
+    """Submitted data failed its form: one entry per field."""
+
+    detail: str
+    errors: list[FieldErrorOut]
+
+
+class DeploymentProblemOut(BaseModel):
+    """One problem of a BPMN file, with the element that has it."""
+
+    element_id: str | None
+    message: str
+    line: int | None = None
+
+
+class DeploymentRejectedOut(BaseModel):
+    """A BPMN file refused at deployment."""
+
+    detail: str
+    problems: list[DeploymentProblemOut]
+
+
+class TokenOut(BaseModel):
+    """An OAuth2 bearer token."""
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+
+
+class UnitOut(BaseModel):
+    """An organisational unit."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+
+
+class MeOut(BaseModel):
+    """The signed-in user."""
+
+    username: str
+    full_name: str
+    roles: list[str]
+    units: list[UnitOut]
+
+
+class ProcessVersionOut(BaseModel):
+    """One deployed version of a process."""
+
+    version: int
+    filename: str
+    deployed_at: datetime
+    deployed_by: str
+    content_sha256: str
+
+
+class ProcessOut(BaseModel):
+    """A deployed process with all its versions, newest first."""
+
+    key: str
+    name: str
+    latest_version: int
+    start_form: str | None
+    versions: list[ProcessVersionOut]
+
+
+class DeploymentOut(BaseModel):
+    """The result of deploying a BPMN file."""
+
+    key: str
+    version: int
+    created: bool
+
+
+class JsonSchemaDocument(RootModel[dict[str, Any]]):
+    """A JSON Schema (draft 2020-12) form, as stored in forms/."""
+
+
+class CaseCreate(BaseModel):
+    """Register a new case."""
+
+    process: str = Field(examples=["report_1374"])
+    data: dict[str, Any]
+    unit_id: int | None = Field(default=None, description="defaults to the caller's first unit")
+
+
+class CaseCreated(BaseModel):
+    """A newly registered case."""
+
+    id: int
+    tracking_code: str
+    status: str
+
+
+class TaskOut(BaseModel):
+    """A human task in an inbox."""
+
+    id: str
+    case_id: int
+    tracking_code: str | None = None
+    name: str
+    spec_name: str
+    lane: str | None
+    assignee: str | None
+    state: str
+    form: str | None
+    due_at: datetime | None
+    reminded_at: datetime | None
+    escalated: bool
+    created_at: datetime
+    completed_at: datetime | None
+    completed_by: str | None
+
+
+class TaskPage(BaseModel):
+    """A page of tasks."""
+
+    items: list[TaskOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class CaseErrorOut(BaseModel):
+    """Why a case is stopped in the ``error`` state."""
+
+    message: str | None
+    line: int | None
+    task: str | None
+
+
+class CaseSummary(BaseModel):
+    """A case in a list."""
+
+    id: int
+    tracking_code: str
+    process: str
+    process_version: int
+    unit_id: int
+    status: str
+    current_step: str | None
+    title: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    version: int
+
+
+class CaseDetail(CaseSummary):
+    """A case with its open tasks, its data and any error."""
+
+    open_tasks: list[TaskOut]
+    data: dict[str, Any]
+    error: CaseErrorOut | None
+
+
+class CasePage(BaseModel):
+    """A page of cases."""
+
+    items: list[CaseSummary]
+    total: int
+    page: int
+    page_size: int
+
+
+class EventOut(BaseModel):
+    """One link of the audit chain."""
+
+    seq: int
+    kind: str
+    actor: str
+    at: datetime
+    task_id: str | None
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class ChainVerdictOut(BaseModel):
+    """Whether a case's history is intact."""
+
+    valid: bool
+    count: int
+    broken_at_seq: int | None = None
+
+
+class IdentityOut(BaseModel):
+    """A protected reporter identity, decrypted for an authorised reader."""
+
+    case_id: int
+    anonymous: bool
+    identity: dict[str, Any] | None
+
+
+class AssignIn(BaseModel):
+    """Give a task to a person."""
+
+    username: str
+
+
+class CompleteIn(BaseModel):
+    """Submit a task's form."""
+
+    data: dict[str, Any]
+
+
+class HealthOut(BaseModel):
+    """Liveness and database reachability."""
+
+    status: Literal["ok", "degraded"]
+    database: str

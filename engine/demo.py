@@ -1,0 +1,129 @@
+"""Demo data: a unit tree, the demo users and a handful of 1374 cases at different steps."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.auth import SYSTEM_ACTOR, Actor, actor_for, create_user
+from engine.db import transaction
+from engine.models import HumanTask, User
+from engine.runtime import CaseRuntime
+from engine.services import EngineServices
+from engine.units import create_unit
+
+DEMO_PASSWORD = "phananh-demo"
+DEMO_USERS = (
+    ("officer1", "Nguyễn Văn An", ["officer"]),
+    ("officer2", "Trần Thị Bình", ["officer"]),
+    ("lead1", "Lê Văn Cường", ["team_lead"]),
+    ("supervisor1", "Phạm Thị Dung", ["supervisor"]),
+    ("designer1", "Hoàng Văn Em", ["designer"]),
+    ("admin", "Quản trị hệ thống", ["admin"]),
+)
+UNIT_TREE = (
+    ("hcm", "Thành ủy TP. Hồ Chí Minh", None),
+    ("q1", "Quận ủy Quận 1", "hcm"),
+    ("q3", "Quận ủy Quận 3", "hcm"),
+    ("q1-ben-nghe", "Đảng ủy phường Bến Nghé", "q1"),
+    ("q1-ben-thanh", "Đảng ủy phường Bến Thành", "q1"),
+    ("q3-vo-thi-sau", "Đảng ủy phường Võ Thị Sáu", "q3"),
+    ("q3-ban-co", "Đảng ủy phường Bàn Cờ", "q3"),
+)
+INTAKE = {
+    "source": "press",
+    "behaviour_group": "duty",
+    "field": "urban_order",
+    "subject": {"name": "Nguyễn Văn X", "position": "Phó Chủ tịch UBND phường", "unit": "UBND phường Bến Nghé"},
+}
+SCREEN_IN = {"screening": "in_scope"}
+ASSIGN = {"verifying_officer": "officer1", "verification_days": 45, "verification_day_type": "calendar"}
+VERIFY = {"findings": "Đã làm việc với các bên liên quan; nội dung phản ánh có cơ sở một phần."}
+CONCLUDE = {
+    "violation": True,
+    "party_sanction": "reprimand",
+    "state_sanction": "reprimand",
+    "conclusion": "Vi phạm chức trách",
+}
+APPROVE = {"decision": "approve"}
+PUBLICIZE = {"channels": ["writing"], "published_on": "2026-11-20", "summary": "Đã công khai kết quả xử lý."}
+
+
+@dataclass
+class DemoCase:
+    """A demo case: its title and how far it goes."""
+
+    title: str
+    steps: tuple[tuple[str, dict], ...]
+
+
+DEMO_CASES = (
+    DemoCase("Phản ánh lấn chiếm vỉa hè kéo dài tại đường Lê Lợi", ()),
+    DemoCase("Báo Tuổi Trẻ phản ánh cán bộ phường gây khó dễ cấp phép xây dựng", (("officer1", SCREEN_IN),)),
+    DemoCase("Cử tri phản ánh chậm giải quyết hồ sơ đất đai", (("officer1", SCREEN_IN), ("lead1", ASSIGN))),
+    DemoCase(
+        "Mạng xã hội phản ánh thái độ tiếp dân",
+        (("officer1", SCREEN_IN), ("lead1", ASSIGN), ("officer1", VERIFY), ("officer1", CONCLUDE)),
+    ),
+    DemoCase(
+        "Tiếng còi: cán bộ địa chính nhận tiền của dân",
+        (
+            ("officer1", SCREEN_IN),
+            ("lead1", ASSIGN),
+            ("officer1", VERIFY),
+            ("officer1", CONCLUDE),
+            ("supervisor1", APPROVE),
+            ("officer1", PUBLICIZE),
+        ),
+    ),
+    DemoCase(
+        "Đơn phản ánh tranh chấp dân sự giữa hai hộ gia đình",
+        (
+            ("officer2", {"screening": "out_of_scope", "reason": "Tranh chấp dân sự, không thuộc Quy định 1374"}),
+            ("officer2", {"disposition": "forward", "reason": "Thuộc thẩm quyền Tòa án", "forward_to": "TAND Quận 1"}),
+        ),
+    ),
+)
+
+
+def load_demo(factory: sessionmaker[Session], services: EngineServices) -> bool:
+    """Create the demo units, users and cases. Returns False when they already exist."""
+    with transaction(factory) as session:
+        if session.scalars(select(User).where(User.username == "admin")).first():
+            return False
+        units = {}
+        for code, name, parent in UNIT_TREE:
+            units[code] = create_unit(session, code=code, name=name, parent=units.get(parent))
+        for username, full_name, roles in DEMO_USERS:
+            create_user(
+                session,
+                username=username,
+                password=DEMO_PASSWORD,
+                roles=roles,
+                units=[units["q1"]],
+                full_name=full_name,
+            )
+    for demo in DEMO_CASES:
+        _walk_demo_case(factory, services, demo)
+    return True
+
+
+def _actors(session: Session) -> dict[str, Actor]:
+    return {u.username: actor_for(session, u) for u in session.scalars(select(User))}
+
+
+def _walk_demo_case(factory: sessionmaker[Session], services: EngineServices, demo: DemoCase) -> None:
+    with transaction(factory) as session:
+        actors = _actors(session)
+        data = {**INTAKE, "title": demo.title, "description": demo.title}
+        case = CaseRuntime(session, services).start_case(actors["officer1"], process_key="report_1374", data=data)
+        case_id = case.id
+    for username, form_data in demo.steps:
+        with transaction(factory) as session:
+            task = session.scalars(
+                select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.state == "ready")
+            ).first()
+            CaseRuntime(session, services).complete_task(_actors(session)[username], task.id, form_data)
+
+
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "SYSTEM_ACTOR", "load_demo"]
