@@ -4,12 +4,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from tests.factories import PASSWORD, World, build_world, migrate_template, migrated_copy
+from tests.factories import PASSWORD, World, migrate_template, migrated_copy, open_world
 
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> object:
-    """One migrated SQLite file, copied for each test."""
+    """One migrated and seeded SQLite file, copied for each test."""
     return migrate_template(tmp_path_factory.mktemp("template") / "template.db")
 
 
@@ -22,7 +22,7 @@ def database_url(sqlite_template, tmp_path) -> str:
 @pytest.fixture
 def world(database_url) -> World:
     """Units, people and the deployed 1374 process, with a manual clock."""
-    return build_world(database_url)
+    return open_world(database_url)
 
 
 class ApiClient:

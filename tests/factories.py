@@ -31,6 +31,7 @@ INTAKE = {
     "subject": {"name": "Nguyễn Văn X", "position": "Cán bộ địa chính", "unit": "UBND phường Bến Nghé"},
     "reporter": {"name": "Trần Thị Y", "phone": "0900000000"},
 }
+UNIT_PARENTS = (("d1", "city"), ("d2", "city"), ("w11", "d1"), ("w12", "d1"), ("w21", "d2"), ("w22", "d2"))
 PEOPLE = (
     ("officer1", ["officer"], "d1"),
     ("officer2", ["officer"], "d1"),
@@ -57,10 +58,11 @@ def migrated_copy(template: Path, target: Path) -> str:
 
 
 def migrate_template(path: Path) -> Path:
-    """Create a migrated SQLite file once per test session."""
+    """Create a migrated and seeded SQLite file once per test session."""
     engine = make_engine(f"sqlite:///{path}")
     upgrade_to_head(engine)
     engine.dispose()
+    seed_world(f"sqlite:///{path}")
     return path
 
 
@@ -89,31 +91,31 @@ class World:
             return session.scalars(query.order_by(HumanTask.created_at)).first()
 
 
-def build_world(database_url: str, *, start: datetime | None = None, deploy: tuple[Path, ...] = (PROCESSES,)) -> World:
-    """Seed units and people, deploy processes, and return the World."""
+def seed_world(database_url: str, *, deploy: tuple[Path, ...] = (PROCESSES,)) -> None:
+    """Create the unit tree and the people, and deploy processes (done once into the template database)."""
     settings = Settings(database_url=database_url, scheduler_enabled=False)
-    clock = ManualClock(start or monday_morning_after(datetime.now(UTC)))
-    services = build_services(settings, clock)
-    factory = make_session_factory(make_engine(database_url))
-    world = World(factory=factory, services=services, clock=clock, settings=settings)
-    with transaction(factory) as session:
-        city = create_unit(session, code="city", name="Thành phố")
-        units = {"city": city}
-        for code, parent in (
-            ("d1", "city"),
-            ("d2", "city"),
-            ("w11", "d1"),
-            ("w12", "d1"),
-            ("w21", "d2"),
-            ("w22", "d2"),
-        ):
+    services = build_services(settings)
+    engine = make_engine(database_url)
+    with transaction(make_session_factory(engine)) as session:
+        units = {"city": create_unit(session, code="city", name="Thành phố")}
+        for code, parent in UNIT_PARENTS:
             units[code] = create_unit(session, code=code, name=f"Đơn vị {code}", parent=units[parent])
         for username, roles, unit in PEOPLE:
             create_user(session, username=username, password=PASSWORD, roles=roles, units=[units[unit]])
         for path in deploy:
             deploy_path(session, path, forms=services.forms)
-        world.units = {code: unit.id for code, unit in units.items()}
-    return world
+    engine.dispose()
+
+
+def open_world(database_url: str, *, start: datetime | None = None) -> World:
+    """Services with a manual clock over an already seeded database."""
+    settings = Settings(database_url=database_url, scheduler_enabled=False)
+    clock = ManualClock(start or monday_morning_after(datetime.now(UTC)))
+    services = build_services(settings, clock)
+    factory = make_session_factory(make_engine(database_url))
+    with factory() as session:
+        units = {u.code: u.id for u in session.scalars(select(Unit))}
+    return World(factory=factory, services=services, clock=clock, settings=settings, units=units)
 
 
 def unit_id(world: World, code: str) -> int:
