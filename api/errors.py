@@ -4,6 +4,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import DeploymentRejected, DomainError, InvalidFormData
 
@@ -24,8 +25,14 @@ async def _deployment_rejected(_request: Request, exc: DeploymentRejected) -> JS
     return JSONResponse({"detail": exc.message, "problems": problems}, status_code=422)
 
 
+async def _stale_write(_request: Request, _exc: StaleDataError) -> JSONResponse:
+    detail = "The case was changed by someone else while you worked on it; reload and retry"
+    return JSONResponse({"detail": detail}, status_code=409)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers on an app."""
     app.add_exception_handler(InvalidFormData, _invalid_form)
     app.add_exception_handler(DeploymentRejected, _deployment_rejected)
     app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(StaleDataError, _stale_write)

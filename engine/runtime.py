@@ -4,6 +4,8 @@ Every action loads the case with its ``version``, acts on the SpiffWorkflow stat
 the task index, timers and audit events, serializes, and updates the case row guarded by the version it read.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from uuid import UUID
 
@@ -12,6 +14,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.audit import AuditTrail
@@ -42,6 +45,15 @@ def _error_details(exc: SpiffWorkflowException) -> tuple[str, int | None, str | 
     if notes:
         message = f"{message} ({'; '.join(notes)})"
     return message, line if isinstance(line, int) and line > 0 else None, task_name
+
+
+@contextmanager
+def refuse_stale_writes(what: str) -> Iterator[None]:
+    """Turn a lost optimistic-version race (another process changed the case first) into a clear 409."""
+    try:
+        yield
+    except StaleDataError as exc:
+        raise Conflict(f"{what} was changed by someone else while you worked on it; reload and retry") from exc
 
 
 class CaseRuntime:
@@ -92,12 +104,8 @@ class CaseRuntime:
     def _save(self, case: Case, workflow: BpmnWorkflow, now: datetime) -> None:
         case.state = self.services.states.dumps(workflow)
         case.updated_at = now
-        try:
+        with refuse_stale_writes(f"Case {case.tracking_code}"):
             self.session.flush()
-        except StaleDataError as exc:
-            raise Conflict(
-                f"Case {case.tracking_code} was changed by someone else while you worked on it; reload and retry"
-            ) from exc
 
     def _visible_case(self, actor: Actor, case_id: int) -> Case:
         case = self.session.get(Case, case_id)
@@ -229,6 +237,10 @@ class CaseRuntime:
 
     def complete_task(self, actor: Actor, task_id: str, data: dict) -> Case:
         """Submit a task's form: validate, complete in the workflow, advance, and save."""
+        with refuse_stale_writes(f"The case of task {task_id}"):
+            return self._complete_task(actor, task_id, data)
+
+    def _complete_task(self, actor: Actor, task_id: str, data: dict) -> Case:
         task, case = self._visible_task(actor, task_id)
         self._require_ready(task, case)
         self._require_owner(actor, task)
@@ -262,6 +274,10 @@ class CaseRuntime:
 
     def fire_timer(self, timer: CaseTimer) -> Case | None:
         """Fire one due timer of a case. Returns None when the timer is no longer waiting."""
+        with refuse_stale_writes(f"The case of timer {timer.id}"):
+            return self._fire_timer(timer)
+
+    def _fire_timer(self, timer: CaseTimer) -> Case | None:
         case = self.session.get(Case, timer.case_id)
         if timer.status != "waiting" or case is None:
             return None
@@ -315,10 +331,9 @@ class CaseRuntime:
 
     def _touch(self, case: Case, now: datetime) -> None:
         case.updated_at = now
-        try:
+        flag_modified(case, "updated_at")  # an UPDATE (and a version bump) even when the clock has not moved
+        with refuse_stale_writes(f"Case {case.tracking_code}"):
             self.session.flush()
-        except StaleDataError as exc:
-            raise Conflict(f"Case {case.tracking_code} was changed by someone else; reload and retry") from exc
 
     def _require_owner(self, actor: Actor, task: HumanTask) -> None:
         if task.assignee and task.assignee != actor.username:

@@ -1,0 +1,40 @@
+"""Helpers that walk a 1374 case through the engine (no HTTP)."""
+
+from engine.db import transaction
+from engine.models import Case
+from engine.runtime import CaseRuntime
+from tests.factories import INTAKE, World
+
+SCREEN_IN = {"screening": "in_scope"}
+VERIFY = {"findings": "Có cơ sở"}
+CONCLUDE = {"violation": True, "party_sanction": "reprimand", "state_sanction": "none", "conclusion": "Vi phạm"}
+
+
+def assign_data(days: int = 10, day_type: str = "working") -> dict:
+    """The team lead's assignment of officer1."""
+    return {"verifying_officer": "officer1", "verification_days": days, "verification_day_type": day_type}
+
+
+def start_report(world: World, data: dict | None = None, process_key: str = "report_1374") -> int:
+    """Register a case as officer1; returns its id."""
+    with transaction(world.factory) as session:
+        case = CaseRuntime(session, world.services).start_case(
+            world.actor("officer1"), process_key=process_key, data=data if data is not None else INTAKE
+        )
+        return case.id
+
+
+def complete(world: World, case_id: int, spec_name: str, username: str, data: dict) -> Case:
+    """Complete the open task ``spec_name`` of a case."""
+    task = world.ready_task(case_id, spec_name)
+    assert task is not None, f"{spec_name} is not open"
+    with transaction(world.factory) as session:
+        return CaseRuntime(session, world.services).complete_task(world.actor(username), task.id, data)
+
+
+def walk_to_verification(world: World, days: int = 10, day_type: str = "working") -> int:
+    """A case waiting in verify_report, assigned to officer1."""
+    case_id = start_report(world)
+    complete(world, case_id, "screen_report", "officer1", SCREEN_IN)
+    complete(world, case_id, "assign_verification", "lead1", assign_data(days, day_type))
+    return case_id
