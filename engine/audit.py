@@ -3,7 +3,7 @@
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,30 +42,25 @@ class AuditTrail:
     def __init__(self, session: Session, case: Case) -> None:
         self.session = session
         self.case = case
-        last = session.scalars(
-            select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq.desc()).limit(1)
-        ).first()
-        self._seq = last.seq if last else 0
-        self._prev_hash = last.hash if last else GENESIS_HASH
 
     def append(
         self, *, kind: str, actor: str, at: datetime, task_id: str | None = None, payload: dict | None = None
     ) -> AuditEvent:
-        """Add one event after the last one of the case."""
-        self._seq += 1
+        """Add one event after the last one of the case; the case row keeps the chain's head."""
+        prev_hash = self.case.audit_head or GENESIS_HASH
         event = AuditEvent(
             case_id=self.case.id,
             unit_id=self.case.unit_id,
-            seq=self._seq,
+            seq=(self.case.audit_seq or 0) + 1,
             kind=kind,
             actor=actor,
-            at=at.replace(microsecond=at.microsecond),
+            at=at.astimezone(UTC),
             task_id=task_id,
             payload=json.loads(canonical_json(payload or {})),
-            prev_hash=self._prev_hash,
+            prev_hash=prev_hash,
         )
-        event.hash = chain_hash(self._prev_hash, event)
-        self._prev_hash = event.hash
+        event.hash = chain_hash(prev_hash, event)
+        self.case.audit_seq, self.case.audit_head = event.seq, event.hash
         self.session.add(event)
         return event
 

@@ -88,7 +88,7 @@ class ProcessDefinition(Base):
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(255), default="")
     filename: Mapped[str] = mapped_column(String(255), default="")
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text, deferred=True)
     content_sha256: Mapped[str] = mapped_column(String(64))
     catalog: Mapped[dict] = mapped_column(JSON, default=dict)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -104,6 +104,7 @@ class Case(Base):
     tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
     process_key: Mapped[str] = mapped_column(String(128), index=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"))
+    process_version: Mapped[int] = mapped_column(Integer)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     status: Mapped[str] = mapped_column(String(32), index=True)
     current_step: Mapped[str | None] = mapped_column(String(255))
@@ -117,8 +118,10 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0)
+    audit_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
 
-    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+    definition: Mapped[ProcessDefinition] = relationship(lazy="select")
 
     __mapper_args__ = {"version_id_col": version}
 

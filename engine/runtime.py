@@ -13,6 +13,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,6 +25,7 @@ from engine.errors import Conflict, FieldError, Forbidden, InvalidFormData, NotF
 from engine.identity import split_identity
 from engine.models import Case, CaseStatistic, CaseTimer, HumanTask, Unit, User
 from engine.services import EngineServices
+from engine.spec_cache import DeployedProcess
 from engine.statistics import STATISTICS_VARIABLE
 from engine.task_index import sync_case_index
 from engine.tracking import next_tracking_code
@@ -52,7 +54,8 @@ def refuse_stale_writes(what: str) -> Iterator[None]:
     """Turn a lost optimistic-version race (another process changed the case first) into a clear 409."""
     try:
         yield
-    except StaleDataError as exc:
+    except (StaleDataError, IntegrityError) as exc:
+        # IntegrityError: the (case_id, seq) key of the audit chain was taken by a concurrent action first
         raise Conflict(f"{what} was changed by someone else while you worked on it; reload and retry") from exc
 
 
@@ -65,9 +68,14 @@ class CaseRuntime:
 
     # ---- loading and saving -------------------------------------------------------------------------------
 
+    def _process(self, case: Case) -> DeployedProcess:
+        return self.services.specs.get(self.session, case.definition_id)
+
     def _load_workflow(self, case: Case) -> BpmnWorkflow:
-        spec, subprocess_specs = self.services.specs.get(case.definition)
-        return self.services.states.loads(case.state, spec, subprocess_specs, self.services.script_engine())
+        process = self._process(case)
+        return self.services.states.loads(
+            case.state, process.spec, process.subprocess_specs, self.services.script_engine()
+        )
 
     def _advance(self, case: Case, workflow: BpmnWorkflow, trail: AuditTrail, now: datetime) -> None:
         """Run engine steps; a script or expression error puts the case into ``error`` and keeps all data."""
@@ -83,7 +91,7 @@ class CaseRuntime:
             if case.status == "error":
                 case.error_message = case.error_line = case.error_task = None
             case.status = "completed" if workflow.is_completed() else "in_progress"
-        sync_case_index(self.session, case, workflow, trail, now)
+        sync_case_index(self.session, case, self._process(case).catalog, workflow, trail, now)
         if case.status == "completed" and case.completed_at is None:
             case.completed_at = now
             self._record_statistics(case, workflow, now)
@@ -114,10 +122,12 @@ class CaseRuntime:
         return case
 
     def _visible_task(self, actor: Actor, task_id: str) -> tuple[HumanTask, Case]:
-        task = self.session.get(HumanTask, task_id)
-        if task is None or not actor.sees_unit(task.unit_id):
+        row = self.session.execute(
+            select(HumanTask, Case).join(Case, Case.id == HumanTask.case_id).where(HumanTask.id == task_id)
+        ).first()
+        if row is None or not actor.sees_unit(row.HumanTask.unit_id):
             raise NotFound(f"Task {task_id} does not exist or is not in your units")
-        return task, self.session.get(Case, task.case_id)
+        return row.HumanTask, row.Case
 
     def _require_ready(self, task: HumanTask, case: Case) -> None:
         if task.state == "completed":
@@ -156,8 +166,8 @@ class CaseRuntime:
             raise Forbidden(f"User '{actor.username}' cannot register cases for unit {unit_id}")
         now = self.services.clock.now()
         case_data, identity = split_identity(data)
-        spec, subprocess_specs = self.services.specs.get(definition)
-        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.services.script_engine())
+        process = self.services.specs.add(definition)
+        workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=self.services.script_engine())
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(case_data)
         year = now.astimezone(self.services.calendar.zone).year
@@ -165,6 +175,7 @@ class CaseRuntime:
             tracking_code=next_tracking_code(self.session, process_key=process_key, year=year),
             process_key=process_key,
             definition_id=definition.id,
+            process_version=definition.version,
             unit_id=unit_id,
             status="in_progress",
             title=str(case_data.get("title", ""))[:512],
@@ -174,7 +185,6 @@ class CaseRuntime:
             created_at=now,
             updated_at=now,
         )
-        case.definition = definition
         self.session.add(case)
         self.session.flush()
         if identity:
@@ -347,7 +357,7 @@ class CaseRuntime:
 
     def _check_assignee_fields(self, case: Case, data: dict) -> None:
         """A field that names the person for a later task must name an active user of that role and unit."""
-        catalog = case.definition.catalog
+        catalog = self._process(case).catalog
         for element_id, variable in catalog.get("assignees", {}).items():
             if variable not in data:
                 continue

@@ -46,12 +46,21 @@ def _assignee_from_data(session: Session, task, catalog: dict) -> str | None:
     return user.username if user is not None and user.is_active else None
 
 
-def sync_case_index(session: Session, case: Case, workflow: BpmnWorkflow, trail: AuditTrail, now: datetime) -> None:
+def sync_case_index(
+    session: Session, case: Case, catalog: dict, workflow: BpmnWorkflow, trail: AuditTrail, now: datetime
+) -> None:
     """Create, cancel and annotate HumanTask and CaseTimer rows so they mirror the workflow."""
-    catalog = case.definition.catalog
+    with session.no_autoflush:  # one flush at save time instead of one per query
+        _sync(session, case, catalog, workflow, trail, now)
+
+
+def _sync(
+    session: Session, case: Case, catalog: dict, workflow: BpmnWorkflow, trail: AuditTrail, now: datetime
+) -> None:
     indexed = {
         t.id: t
         for t in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "ready"))
+        if t.state == "ready"  # unflushed changes of this action win over the stored row
     }
     ready = {str(t.id): t for t in ready_user_tasks(workflow)}
     for task_id, task in ready.items():
@@ -87,22 +96,23 @@ def sync_case_index(session: Session, case: Case, workflow: BpmnWorkflow, trail:
                 kind="task_cancelled", actor="system", at=now, task_id=task_id, payload={"task": human_task.spec_name}
             )
             del indexed[task_id]
-    _sync_timers(session, case, workflow, indexed, trail, now)
+    _sync_timers(session, case, catalog.get("timers", {}), workflow, indexed, trail, now)
     case.current_step = ", ".join(sorted(t.name for t in indexed.values())) or None
 
 
 def _sync_timers(
     session: Session,
     case: Case,
+    catalog_timers: dict,
     workflow: BpmnWorkflow,
     ready_tasks: dict[str, HumanTask],
     trail: AuditTrail,
     now: datetime,
 ) -> None:
-    catalog_timers = case.definition.catalog.get("timers", {})
     stored = {
         t.id: t
         for t in session.scalars(select(CaseTimer).where(CaseTimer.case_id == case.id, CaseTimer.status == "waiting"))
+        if t.status == "waiting"
     }
     waiting = {str(task.id): (task, fire_at) for task, fire_at in waiting_timers(workflow)}
     by_spec = {t.spec_name: t for t in ready_tasks.values()}

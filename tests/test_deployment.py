@@ -101,8 +101,9 @@ def test_oversized_uploads_are_refused(world):
 def test_parsed_specs_are_cached_per_key_and_version(world):
     with world.factory() as session:
         definition = latest_definition(session, "report_1374")
-        first = world.services.specs.get(definition)
-        assert world.services.specs.get(definition) is first
+        first = world.services.specs.get(session, definition.id)
+        assert world.services.specs.get(session, definition.id) is first
+        assert (first.key, first.version) == ("report_1374", 1)
 
 
 def test_designers_deploy_over_the_api_and_officers_cannot(api):

@@ -55,7 +55,7 @@ def case_summary(case: Case) -> CaseSummary:
         id=case.id,
         tracking_code=case.tracking_code,
         process=case.process_key,
-        process_version=case.definition.version,
+        process_version=case.process_version,
         unit_id=case.unit_id,
         status=case.status,
         current_step=case.current_step,

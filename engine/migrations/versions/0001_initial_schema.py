@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 15:28:17.225922
+Create Date: 2026-11-26 15:36:23.175935
 
 """
 
@@ -81,6 +81,7 @@ def upgrade() -> None:
         sa.Column("tracking_code", sa.String(length=32), nullable=False),
         sa.Column("process_key", sa.String(length=128), nullable=False),
         sa.Column("definition_id", sa.Integer(), nullable=False),
+        sa.Column("process_version", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=32), nullable=False),
         sa.Column("current_step", sa.String(length=255), nullable=True),
@@ -94,6 +95,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("audit_seq", sa.Integer(), nullable=False),
+        sa.Column("audit_head", sa.String(length=64), nullable=False),
         sa.ForeignKeyConstraint(
             ["definition_id"],
             ["process_definitions.id"],
