@@ -27,7 +27,7 @@ from engine.models import Case, CaseStatistic, CaseTimer, HumanTask, Unit, User
 from engine.services import EngineServices
 from engine.spec_cache import DeployedProcess
 from engine.statistics import STATISTICS_VARIABLE
-from engine.task_index import sync_case_index
+from engine.task_index import IndexSnapshot, snapshot, sync_case_index
 from engine.tracking import next_tracking_code
 
 CASE_ROLES = ("officer", "team_lead", "supervisor")
@@ -77,7 +77,9 @@ class CaseRuntime:
             case.state, process.spec, process.subprocess_specs, self.services.script_engine()
         )
 
-    def _advance(self, case: Case, workflow: BpmnWorkflow, trail: AuditTrail, now: datetime) -> None:
+    def _advance(
+        self, case: Case, workflow: BpmnWorkflow, before: IndexSnapshot, trail: AuditTrail, now: datetime
+    ) -> None:
         """Run engine steps; a script or expression error puts the case into ``error`` and keeps all data."""
         try:
             workflow.do_engine_steps()
@@ -91,7 +93,7 @@ class CaseRuntime:
             if case.status == "error":
                 case.error_message = case.error_line = case.error_task = None
             case.status = "completed" if workflow.is_completed() else "in_progress"
-        sync_case_index(self.session, case, self._process(case).catalog, workflow, trail, now)
+        sync_case_index(self.session, case, self._process(case).catalog, workflow, before, trail, now)
         if case.status == "completed" and case.completed_at is None:
             case.completed_at = now
             self._record_statistics(case, workflow, now)
@@ -201,7 +203,7 @@ class CaseRuntime:
                 "identity_protected": identity is not None,
             },
         )
-        self._advance(case, workflow, trail, now)
+        self._advance(case, workflow, IndexSnapshot(), trail, now)
         self._save(case, workflow, now)
         return case
 
@@ -259,10 +261,11 @@ class CaseRuntime:
         self._check_assignee_fields(case, data)
         now = self.services.clock.now()
         workflow = self._load_workflow(case)
+        before = snapshot(workflow)
         spiff_task = workflow.get_task_from_id(UUID(task_id))
         if spiff_task is None or spiff_task.state != TaskState.READY:
             raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is no longer ready")
-        before = dict(spiff_task.data)
+        data_before = dict(spiff_task.data)
         spiff_task.data.update(data)
         trail = AuditTrail(self.session, case)
         try:
@@ -276,9 +279,9 @@ class CaseRuntime:
             actor=actor.username,
             at=now,
             task_id=task.id,
-            payload={"task": task.spec_name, "data_diff": _data_diff(before, data)},
+            payload={"task": task.spec_name, "data_diff": _data_diff(data_before, data)},
         )
-        self._advance(case, workflow, trail, now)
+        self._advance(case, workflow, before, trail, now)
         self._save(case, workflow, now)
         return case
 
@@ -293,6 +296,7 @@ class CaseRuntime:
             return None
         now = self.services.clock.now()
         workflow = self._load_workflow(case)
+        before = snapshot(workflow)
         spiff_task = workflow.get_task_from_id(UUID(timer.id))
         if spiff_task is None or spiff_task.state != TaskState.WAITING:
             timer.status = "cancelled"
@@ -310,7 +314,7 @@ class CaseRuntime:
         )
         self._mark_attached_task(timer, trail, now)
         workflow.refresh_timers()
-        self._advance(case, workflow, trail, now)
+        self._advance(case, workflow, before, trail, now)
         self._save(case, workflow, now)
         return case
 
