@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from engine.models import AuditEvent, Case
@@ -18,51 +18,56 @@ def canonical_json(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def event_body(event: AuditEvent) -> dict:
-    """The hashed part of an event."""
-    return {
-        "case_id": event.case_id,
-        "seq": event.seq,
-        "kind": event.kind,
-        "actor": event.actor,
-        "at": event.at.isoformat(),
-        "task_id": event.task_id,
-        "payload": event.payload,
-    }
+HASHED_FIELDS = ("case_id", "seq", "kind", "actor", "at", "task_id", "payload")
 
 
-def chain_hash(prev_hash: str, event: AuditEvent) -> str:
+def event_body(event: AuditEvent | dict) -> dict:
+    """The hashed part of an event (a stored row or a row about to be written)."""
+    get = event.get if isinstance(event, dict) else lambda name: getattr(event, name)
+    body = {name: get(name) for name in HASHED_FIELDS}
+    body["at"] = body["at"].isoformat()
+    return body
+
+
+def chain_hash(prev_hash: str, event: AuditEvent | dict) -> str:
     """The hash of one link of the chain."""
     return hashlib.sha256((prev_hash + canonical_json(event_body(event))).encode("utf-8")).hexdigest()
 
 
 class AuditTrail:
-    """Appends events to one case's chain within the current transaction."""
+    """Appends events to one case's chain; ``write`` stores them in one statement within the transaction."""
 
     def __init__(self, session: Session, case: Case) -> None:
         self.session = session
         self.case = case
+        self._pending: list[dict] = []
 
     def append(
         self, *, kind: str, actor: str, at: datetime, task_id: str | None = None, payload: dict | None = None
-    ) -> AuditEvent:
+    ) -> dict:
         """Add one event after the last one of the case; the case row keeps the chain's head."""
         prev_hash = self.case.audit_head or GENESIS_HASH
-        event = AuditEvent(
-            case_id=self.case.id,
-            unit_id=self.case.unit_id,
-            seq=(self.case.audit_seq or 0) + 1,
-            kind=kind,
-            actor=actor,
-            at=at.astimezone(UTC),
-            task_id=task_id,
-            payload=json.loads(canonical_json(payload or {})),
-            prev_hash=prev_hash,
-        )
-        event.hash = chain_hash(prev_hash, event)
-        self.case.audit_seq, self.case.audit_head = event.seq, event.hash
-        self.session.add(event)
-        return event
+        row = {
+            "case_id": self.case.id,
+            "unit_id": self.case.unit_id,
+            "seq": (self.case.audit_seq or 0) + 1,
+            "kind": kind,
+            "actor": actor,
+            "at": at.astimezone(UTC),
+            "task_id": task_id,
+            "payload": json.loads(canonical_json(payload or {})),
+            "prev_hash": prev_hash,
+        }
+        row["hash"] = chain_hash(prev_hash, row)
+        self.case.audit_seq, self.case.audit_head = row["seq"], row["hash"]
+        self._pending.append(row)
+        return row
+
+    def write(self) -> None:
+        """Insert the appended events (a concurrent writer of the same seq makes this fail: no forks)."""
+        if self._pending:
+            self.session.execute(insert(AuditEvent), self._pending)
+            self._pending = []
 
 
 @dataclass

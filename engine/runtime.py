@@ -111,11 +111,12 @@ class CaseRuntime:
                 )
             )
 
-    def _save(self, case: Case, workflow: BpmnWorkflow, now: datetime) -> None:
+    def _save(self, case: Case, workflow: BpmnWorkflow, trail: AuditTrail, now: datetime) -> None:
         case.state = self.services.states.dumps(workflow)
         case.updated_at = now
         with refuse_stale_writes(f"Case {case.tracking_code}"):
             self.session.flush()
+            trail.write()
 
     def _visible_case(self, actor: Actor, case_id: int) -> Case:
         case = self.session.get(Case, case_id)
@@ -204,7 +205,7 @@ class CaseRuntime:
             },
         )
         self._advance(case, workflow, IndexSnapshot(), trail, now)
-        self._save(case, workflow, now)
+        self._save(case, workflow, trail, now)
         return case
 
     def claim_task(self, actor: Actor, task_id: str) -> HumanTask:
@@ -217,10 +218,11 @@ class CaseRuntime:
             raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is already assigned to {task.assignee}")
         now = self.services.clock.now()
         task.assignee = actor.username
-        AuditTrail(self.session, case).append(
+        trail = AuditTrail(self.session, case)
+        trail.append(
             kind="task_claimed", actor=actor.username, at=now, task_id=task.id, payload={"task": task.spec_name}
         )
-        self._touch(case, now)
+        self._touch(case, trail, now)
         return task
 
     def assign_task(self, actor: Actor, task_id: str, username: str) -> HumanTask:
@@ -237,14 +239,15 @@ class CaseRuntime:
             raise InvalidFormData("assign", [FieldError("username", f"'{username}' không thuộc đơn vị của hồ sơ")])
         now = self.services.clock.now()
         previous, task.assignee = task.assignee, username
-        AuditTrail(self.session, case).append(
+        trail = AuditTrail(self.session, case)
+        trail.append(
             kind="task_assigned",
             actor=actor.username,
             at=now,
             task_id=task.id,
             payload={"task": task.spec_name, "from": previous, "to": username},
         )
-        self._touch(case, now)
+        self._touch(case, trail, now)
         return task
 
     def complete_task(self, actor: Actor, task_id: str, data: dict) -> Case:
@@ -282,7 +285,7 @@ class CaseRuntime:
             payload={"task": task.spec_name, "data_diff": _data_diff(data_before, data)},
         )
         self._advance(case, workflow, before, trail, now)
-        self._save(case, workflow, now)
+        self._save(case, workflow, trail, now)
         return case
 
     def fire_timer(self, timer: CaseTimer) -> Case | None:
@@ -315,7 +318,7 @@ class CaseRuntime:
         self._mark_attached_task(timer, trail, now)
         workflow.refresh_timers()
         self._advance(case, workflow, before, trail, now)
-        self._save(case, workflow, now)
+        self._save(case, workflow, trail, now)
         return case
 
     # ---- helpers -----------------------------------------------------------------------------------------
@@ -343,11 +346,12 @@ class CaseRuntime:
                 payload={"task": attached.spec_name, "to": "supervisor"},
             )
 
-    def _touch(self, case: Case, now: datetime) -> None:
+    def _touch(self, case: Case, trail: AuditTrail, now: datetime) -> None:
         case.updated_at = now
         flag_modified(case, "updated_at")  # an UPDATE (and a version bump) even when the clock has not moved
         with refuse_stale_writes(f"Case {case.tracking_code}"):
             self.session.flush()
+            trail.write()
 
     def _require_owner(self, actor: Actor, task: HumanTask) -> None:
         if task.assignee and task.assignee != actor.username:

@@ -150,8 +150,11 @@ def read_protected_identity(case_id: int, session: DbSession, services: Services
     actor.require_role("supervisor")
     case = visible_case(session, actor, case_id)
     identity = services.identities.open(session, case)
-    AuditTrail(session, case).append(
+    trail = AuditTrail(session, case)
+    trail.append(
         kind="identity_read", actor=actor.username, at=services.clock.now(), payload={"found": identity is not None}
     )
+    session.flush()
+    trail.write()
     commit(session)
     return IdentityOut(case_id=case.id, anonymous=identity is None, identity=identity)
