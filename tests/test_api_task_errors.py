@@ -45,7 +45,9 @@ def test_invalid_intake_names_the_missing_fields(api):
 
 def test_a_task_assigned_to_someone_else_answers_403(api):
     _, task_id = screening_task(api)
-    assert api.post(f"/api/tasks/{task_id}/claim", "officer2").status_code == 200
+    claimed = api.post(f"/api/tasks/{task_id}/claim", "officer2")
+    assert claimed.status_code == 200
+    assert claimed.json()["assignee"] == "officer2" and claimed.json()["tracking_code"].startswith("PA-")
     response = api.post(f"/api/tasks/{task_id}/complete", "officer1", json={"data": {"screening": "in_scope"}})
     assert response.status_code == 403
     assert "officer2" in response.json()["detail"]

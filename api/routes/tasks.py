@@ -79,7 +79,7 @@ def claim_task(task_id: str, session: DbSession, services: Services, actor: Staf
     """Take a group task into one's own inbox."""
     task = CaseRuntime(session, services).claim_task(actor, task_id)
     commit(session)
-    return task_out(task)
+    return task_out(task, session.get(Case, task.case_id).tracking_code)
 
 
 @router.post("/{task_id}/assign", response_model=TaskOut, responses=ACTION_ERRORS)
@@ -87,7 +87,7 @@ def assign_task(task_id: str, body: AssignIn, session: DbSession, services: Serv
     """Team leads and supervisors give a task to a named person."""
     task = CaseRuntime(session, services).assign_task(actor, task_id, body.username)
     commit(session)
-    return task_out(task)
+    return task_out(task, session.get(Case, task.case_id).tracking_code)
 
 
 @router.post("/{task_id}/complete", response_model=CaseDetail, responses=ACTION_ERRORS)
