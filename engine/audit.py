@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine.models import AuditEvent, Case
 
 GENESIS_HASH = "0" * 64
+INSERT_EVENTS = insert(AuditEvent)  # built once so its compiled form is reused
 
 
 def canonical_json(value: object) -> str:
@@ -66,7 +67,7 @@ class AuditTrail:
     def write(self) -> None:
         """Insert the appended events (a concurrent writer of the same seq makes this fail: no forks)."""
         if self._pending:
-            self.session.execute(insert(AuditEvent), self._pending)
+            self.session.execute(INSERT_EVENTS, self._pending)
             self._pending = []
 
 

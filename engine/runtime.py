@@ -12,22 +12,22 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
+from engine.assignees import check_assignee_fields, check_candidate, find_user
 from engine.audit import AuditTrail
 from engine.auth import Actor
+from engine.case_store import CaseStore, IndexChanges
 from engine.deployment import latest_definition
-from engine.errors import Conflict, FieldError, Forbidden, InvalidFormData, NotFound
+from engine.errors import Conflict, Forbidden, NotFound
 from engine.identity import split_identity
-from engine.models import Case, CaseStatistic, CaseTimer, HumanTask, Unit, User
+from engine.models import Case, CaseStatistic, CaseTimer, HumanTask, Unit
 from engine.services import EngineServices
 from engine.spec_cache import DeployedProcess
 from engine.statistics import STATISTICS_VARIABLE
-from engine.task_index import IndexSnapshot, snapshot, sync_case_index
+from engine.task_index import IndexSnapshot, IndexSync, snapshot
 from engine.tracking import next_tracking_code
 
 CASE_ROLES = ("officer", "team_lead", "supervisor")
@@ -51,11 +51,10 @@ def _error_details(exc: SpiffWorkflowException) -> tuple[str, int | None, str | 
 
 @contextmanager
 def refuse_stale_writes(what: str) -> Iterator[None]:
-    """Turn a lost optimistic-version race (another process changed the case first) into a clear 409."""
+    """Turn a lost race on the audit chain's (case, seq) key into a clear 409."""
     try:
         yield
-    except (StaleDataError, IntegrityError) as exc:
-        # IntegrityError: the (case_id, seq) key of the audit chain was taken by a concurrent action first
+    except IntegrityError as exc:
         raise Conflict(f"{what} was changed by someone else while you worked on it; reload and retry") from exc
 
 
@@ -65,93 +64,7 @@ class CaseRuntime:
     def __init__(self, session: Session, services: EngineServices) -> None:
         self.session = session
         self.services = services
-
-    # ---- loading and saving -------------------------------------------------------------------------------
-
-    def _process(self, case: Case) -> DeployedProcess:
-        return self.services.specs.get(self.session, case.definition_id)
-
-    def _load_workflow(self, case: Case) -> BpmnWorkflow:
-        process = self._process(case)
-        return self.services.states.loads(
-            case.state, process.spec, process.subprocess_specs, self.services.script_engine()
-        )
-
-    def _advance(
-        self, case: Case, workflow: BpmnWorkflow, before: IndexSnapshot, trail: AuditTrail, now: datetime
-    ) -> None:
-        """Run engine steps; a script or expression error puts the case into ``error`` and keeps all data."""
-        try:
-            workflow.do_engine_steps()
-        except SpiffWorkflowException as exc:
-            message, line, task_name = _error_details(exc)
-            case.status, case.error_message, case.error_line, case.error_task = "error", message, line, task_name
-            trail.append(
-                kind="case_error", actor="system", at=now, payload={"task": task_name, "message": message, "line": line}
-            )
-        else:
-            if case.status == "error":
-                case.error_message = case.error_line = case.error_task = None
-            case.status = "completed" if workflow.is_completed() else "in_progress"
-        sync_case_index(self.session, case, self._process(case).catalog, workflow, before, trail, now)
-        if case.status == "completed" and case.completed_at is None:
-            case.completed_at = now
-            self._record_statistics(case, workflow, now)
-            trail.append(kind="case_completed", actor="system", at=now, payload={})
-
-    def _record_statistics(self, case: Case, workflow: BpmnWorkflow, now: datetime) -> None:
-        record = None
-        for task in workflow.get_tasks(state=TaskState.COMPLETED):
-            if STATISTICS_VARIABLE in task.data:
-                record = task.data[STATISTICS_VARIABLE]
-        if record is not None and self.session.get(CaseStatistic, case.id) is None:
-            self.session.add(
-                CaseStatistic(
-                    case_id=case.id, unit_id=case.unit_id, process_key=case.process_key, record=record, recorded_at=now
-                )
-            )
-
-    def _save(self, case: Case, workflow: BpmnWorkflow, trail: AuditTrail, now: datetime) -> None:
-        case.state = self.services.states.dumps(workflow)
-        case.updated_at = now
-        with refuse_stale_writes(f"Case {case.tracking_code}"):
-            self.session.flush()
-            trail.write()
-
-    def _visible_case(self, actor: Actor, case_id: int) -> Case:
-        case = self.session.get(Case, case_id)
-        if case is None or not actor.sees_unit(case.unit_id):
-            raise NotFound(f"Case {case_id} does not exist or is not in your units")
-        return case
-
-    def _visible_task(self, actor: Actor, task_id: str) -> tuple[HumanTask, Case]:
-        row = self.session.execute(
-            select(HumanTask, Case).join(Case, Case.id == HumanTask.case_id).where(HumanTask.id == task_id)
-        ).first()
-        if row is None or not actor.sees_unit(row.HumanTask.unit_id):
-            raise NotFound(f"Task {task_id} does not exist or is not in your units")
-        return row.HumanTask, row.Case
-
-    def _require_ready(self, task: HumanTask, case: Case) -> None:
-        if task.state == "completed":
-            when = task.completed_at.isoformat(timespec="minutes") if task.completed_at else "?"
-            raise Conflict(
-                f"Task '{task.name}' of case {case.tracking_code} was already completed "
-                f"by {task.completed_by} at {when}"
-            )
-        if task.state != "ready":
-            raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is no longer open ({task.state})")
-        if case.status == "error":
-            raise Conflict(
-                f"Case {case.tracking_code} is stopped by an error in '{case.error_task}': {case.error_message}"
-            )
-
-    def current_data(self, case: Case) -> dict:
-        """The case's data as the workflow holds it now (the reporter's identity is never in it)."""
-        workflow = self._load_workflow(case)
-        ready = workflow.get_tasks(state=TaskState.READY)
-        source = ready[0] if ready else workflow.last_task
-        return dict(source.data) if source is not None else dict(workflow.data)
+        self.store = CaseStore(session)
 
     # ---- actions -----------------------------------------------------------------------------------------
 
@@ -187,25 +100,18 @@ class CaseRuntime:
             created_by=actor.username,
             created_at=now,
             updated_at=now,
+            audit_seq=0,
+            audit_head="0" * 64,
         )
-        self.session.add(case)
-        self.session.flush()
+        self.store.insert_case(case)
         if identity:
             self.services.identities.seal(self.session, case, identity, now)
         trail = AuditTrail(self.session, case)
+        payload = {"process": process_key, "version": definition.version, "data": case_data}
         trail.append(
-            kind="case_started",
-            actor=actor.username,
-            at=now,
-            payload={
-                "process": process_key,
-                "version": definition.version,
-                "data": case_data,
-                "identity_protected": identity is not None,
-            },
+            kind="case_started", actor=actor.username, at=now, payload={**payload, "identity_protected": bool(identity)}
         )
-        self._advance(case, workflow, IndexSnapshot(), trail, now)
-        self._save(case, workflow, trail, now)
+        self._advance_and_save(case, workflow, IndexSnapshot(), trail, now)
         return case
 
     def claim_task(self, actor: Actor, task_id: str) -> HumanTask:
@@ -222,6 +128,7 @@ class CaseRuntime:
         trail.append(
             kind="task_claimed", actor=actor.username, at=now, task_id=task.id, payload={"task": task.spec_name}
         )
+        self.store.set_task_assignee(task)
         self._touch(case, trail, now)
         return task
 
@@ -230,38 +137,26 @@ class CaseRuntime:
         actor.require_role(*ASSIGNING_ROLES)
         task, case = self._visible_task(actor, task_id)
         self._require_ready(task, case)
-        assignee = self.session.scalars(select(User).where(User.username == username)).first()
-        if assignee is None or not assignee.is_active:
+        if find_user(self.session, username) is None:
             raise NotFound(f"User '{username}' does not exist")
-        if task.lane and task.lane not in assignee.roles:
-            raise InvalidFormData("assign", [FieldError("username", f"'{username}' không có vai trò '{task.lane}'")])
-        if not self._user_sees_unit(assignee, case.unit_id):
-            raise InvalidFormData("assign", [FieldError("username", f"'{username}' không thuộc đơn vị của hồ sơ")])
+        check_candidate(self.session, field="username", username=username, role=task.lane, unit_id=case.unit_id)
         now = self.services.clock.now()
         previous, task.assignee = task.assignee, username
         trail = AuditTrail(self.session, case)
-        trail.append(
-            kind="task_assigned",
-            actor=actor.username,
-            at=now,
-            task_id=task.id,
-            payload={"task": task.spec_name, "from": previous, "to": username},
-        )
+        payload = {"task": task.spec_name, "from": previous, "to": username}
+        trail.append(kind="task_assigned", actor=actor.username, at=now, task_id=task.id, payload=payload)
+        self.store.set_task_assignee(task)
         self._touch(case, trail, now)
         return task
 
     def complete_task(self, actor: Actor, task_id: str, data: dict) -> Case:
         """Submit a task's form: validate, complete in the workflow, advance, and save."""
-        with refuse_stale_writes(f"The case of task {task_id}"):
-            return self._complete_task(actor, task_id, data)
-
-    def _complete_task(self, actor: Actor, task_id: str, data: dict) -> Case:
         task, case = self._visible_task(actor, task_id)
         self._require_ready(task, case)
         self._require_owner(actor, task)
         if task.form:
             self.services.forms.validate(task.form, data)
-        self._check_assignee_fields(case, data)
+        check_assignee_fields(self.session, self._process(case).catalog, data, case.unit_id)
         now = self.services.clock.now()
         workflow = self._load_workflow(case)
         before = snapshot(workflow)
@@ -270,31 +165,22 @@ class CaseRuntime:
             raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is no longer ready")
         data_before = dict(spiff_task.data)
         spiff_task.data.update(data)
-        trail = AuditTrail(self.session, case)
         try:
             spiff_task.run()
         except SpiffWorkflowException as exc:
             raise Conflict(f"Task '{task.name}' could not be completed: {str(exc).splitlines()[0]}") from exc
         task.state, task.completed_at, task.completed_by = "completed", now, actor.username
         task.assignee = task.assignee or actor.username
-        trail.append(
-            kind="task_completed",
-            actor=actor.username,
-            at=now,
-            task_id=task.id,
-            payload={"task": task.spec_name, "data_diff": _data_diff(data_before, data)},
-        )
-        self._advance(case, workflow, before, trail, now)
-        self._save(case, workflow, trail, now)
+        self.store.close_task(task)
+        trail = AuditTrail(self.session, case)
+        payload = {"task": task.spec_name, "data_diff": _data_diff(data_before, data)}
+        trail.append(kind="task_completed", actor=actor.username, at=now, task_id=task.id, payload=payload)
+        self._advance_and_save(case, workflow, before, trail, now, closed_by_action=frozenset({task.id}))
         return case
 
     def fire_timer(self, timer: CaseTimer) -> Case | None:
         """Fire one due timer of a case. Returns None when the timer is no longer waiting."""
-        with refuse_stale_writes(f"The case of timer {timer.id}"):
-            return self._fire_timer(timer)
-
-    def _fire_timer(self, timer: CaseTimer) -> Case | None:
-        case = self.session.get(Case, timer.case_id)
+        case = self.store.case(timer.case_id)
         if timer.status != "waiting" or case is None:
             return None
         now = self.services.clock.now()
@@ -302,78 +188,142 @@ class CaseRuntime:
         before = snapshot(workflow)
         spiff_task = workflow.get_task_from_id(UUID(timer.id))
         if spiff_task is None or spiff_task.state != TaskState.WAITING:
-            timer.status = "cancelled"
-            self.session.flush()
+            self.session.execute(update(CaseTimer).where(CaseTimer.id == timer.id).values(status="cancelled"))
             return None
         spiff_task._set_internal_data(event_fired=True)
-        timer.status, timer.fired_at = "fired", now
         trail = AuditTrail(self.session, case)
-        trail.append(
-            kind="timer_fired",
-            actor="system",
-            at=now,
-            task_id=timer.id,
-            payload={"timer": timer.spec_name, "role": timer.role, "due": timer.fire_at.isoformat()},
-        )
-        self._mark_attached_task(timer, trail, now)
+        payload = {"timer": timer.spec_name, "role": timer.role, "due": timer.fire_at.isoformat()}
+        trail.append(kind="timer_fired", actor="system", at=now, task_id=timer.id, payload=payload)
+        changes = IndexChanges()
+        changes.update_timer(timer.id, status="fired", fired_at=now)
+        self._mark_attached_task(timer, changes, trail, now)
         workflow.refresh_timers()
-        self._advance(case, workflow, before, trail, now)
-        self._save(case, workflow, trail, now)
+        self._advance_and_save(
+            case, workflow, before, trail, now, closed_by_action=frozenset({timer.id}), changes=changes
+        )
         return case
 
-    # ---- helpers -----------------------------------------------------------------------------------------
+    def current_data(self, case: Case) -> dict:
+        """The case's data as the workflow holds it now (the reporter's identity is never in it)."""
+        workflow = self._load_workflow(case)
+        ready = workflow.get_tasks(state=TaskState.READY)
+        source = ready[0] if ready else workflow.last_task
+        return dict(source.data) if source is not None else dict(workflow.data)
 
-    def _mark_attached_task(self, timer: CaseTimer, trail: AuditTrail, now: datetime) -> None:
-        attached = self.session.get(HumanTask, timer.attached_task_id) if timer.attached_task_id else None
-        if attached is None:
-            return
-        if timer.role == "reminder":
-            attached.reminded_at = now
-            trail.append(
-                kind="reminder_sent",
-                actor="system",
-                at=now,
-                task_id=attached.id,
-                payload={"task": attached.spec_name, "to": attached.assignee or attached.lane},
-            )
-        elif timer.role == "escalation":
-            attached.escalated = True
-            trail.append(
-                kind="escalated",
-                actor="system",
-                at=now,
-                task_id=attached.id,
-                payload={"task": attached.spec_name, "to": "supervisor"},
-            )
+    # ---- loading, advancing, saving -----------------------------------------------------------------------
+
+    def _process(self, case: Case) -> DeployedProcess:
+        return self.services.specs.get(self.session, case.definition_id)
+
+    def _load_workflow(self, case: Case) -> BpmnWorkflow:
+        process = self._process(case)
+        return self.services.states.loads(
+            case.state, process.spec, process.subprocess_specs, self.services.script_engine()
+        )
+
+    def _advance_and_save(
+        self,
+        case: Case,
+        workflow: BpmnWorkflow,
+        before: IndexSnapshot,
+        trail: AuditTrail,
+        now: datetime,
+        *,
+        closed_by_action: frozenset[str] = frozenset(),
+        changes: IndexChanges | None = None,
+    ) -> None:
+        """Run engine steps (a script error puts the case into ``error``, keeping all data), sync, save."""
+        try:
+            workflow.do_engine_steps()
+        except SpiffWorkflowException as exc:
+            message, line, task_name = _error_details(exc)
+            case.status, case.error_message, case.error_line, case.error_task = "error", message, line, task_name
+            payload = {"task": task_name, "message": message, "line": line}
+            trail.append(kind="case_error", actor="system", at=now, payload=payload)
+        else:
+            if case.status == "error":
+                case.error_message = case.error_line = case.error_task = None
+            case.status = "completed" if workflow.is_completed() else "in_progress"
+        sync = IndexSync(
+            case=case,
+            catalog=self._process(case).catalog,
+            trail=trail,
+            now=now,
+            find_assignee=self._assignee_username,
+            closed_by_action=closed_by_action,
+        )
+        index_changes = sync.changes(workflow, before)
+        if changes is not None:
+            for task_id, values in changes.task_updates.items():
+                index_changes.update_task(task_id, **values)
+            for timer_id, values in changes.timer_updates.items():
+                index_changes.update_timer(timer_id, **values)
+        if case.status == "completed" and case.completed_at is None:
+            case.completed_at = now
+            self._record_statistics(case, workflow, now)
+            trail.append(kind="case_completed", actor="system", at=now, payload={})
+        case.state = self.services.states.dumps(workflow)
+        case.updated_at = now
+        self.store.apply(index_changes)
+        self._write(case, trail)
+
+    def _write(self, case: Case, trail: AuditTrail) -> None:
+        self.store.save_case(case)
+        with refuse_stale_writes(f"Case {case.tracking_code}"):
+            trail.write()
 
     def _touch(self, case: Case, trail: AuditTrail, now: datetime) -> None:
         case.updated_at = now
-        flag_modified(case, "updated_at")  # an UPDATE (and a version bump) even when the clock has not moved
-        with refuse_stale_writes(f"Case {case.tracking_code}"):
-            self.session.flush()
-            trail.write()
+        self._write(case, trail)
+
+    def _record_statistics(self, case: Case, workflow: BpmnWorkflow, now: datetime) -> None:
+        record = None
+        for task in workflow.get_tasks(state=TaskState.COMPLETED):
+            if STATISTICS_VARIABLE in task.data:
+                record = task.data[STATISTICS_VARIABLE]
+        if record is not None and self.session.get(CaseStatistic, case.id) is None:
+            values = {"case_id": case.id, "unit_id": case.unit_id, "process_key": case.process_key}
+            self.session.execute(insert(CaseStatistic).values(**values, record=record, recorded_at=now))
+
+    def _assignee_username(self, username: str) -> str | None:
+        user = find_user(self.session, username)
+        return user.username if user is not None else None
+
+    def _mark_attached_task(self, timer: CaseTimer, changes: IndexChanges, trail: AuditTrail, now: datetime) -> None:
+        attached = self.store.task(timer.attached_task_id) if timer.attached_task_id else None
+        if attached is None or attached.state != "ready":
+            return
+        if timer.role == "reminder":
+            changes.update_task(attached.id, reminded_at=now)
+            payload = {"task": attached.spec_name, "to": attached.assignee or attached.lane}
+            trail.append(kind="reminder_sent", actor="system", at=now, task_id=attached.id, payload=payload)
+        elif timer.role == "escalation":
+            changes.update_task(attached.id, escalated=True)
+            payload = {"task": attached.spec_name, "to": "supervisor"}
+            trail.append(kind="escalated", actor="system", at=now, task_id=attached.id, payload=payload)
+
+    # ---- checks ------------------------------------------------------------------------------------------
+
+    def _visible_task(self, actor: Actor, task_id: str) -> tuple[HumanTask, Case]:
+        found = self.store.task_with_case(task_id)
+        if found is None or not actor.sees_unit(found[0].unit_id):
+            raise NotFound(f"Task {task_id} does not exist or is not in your units")
+        return found
+
+    def _require_ready(self, task: HumanTask, case: Case) -> None:
+        if task.state == "completed":
+            when = task.completed_at.isoformat(timespec="minutes") if task.completed_at else "?"
+            who = f"by {task.completed_by} at {when}"
+            raise Conflict(f"Task '{task.name}' of case {case.tracking_code} was already completed {who}")
+        if task.state != "ready":
+            raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is no longer open ({task.state})")
+        if case.status == "error":
+            raise Conflict(
+                f"Case {case.tracking_code} is stopped by an error in '{case.error_task}': {case.error_message}"
+            )
 
     def _require_owner(self, actor: Actor, task: HumanTask) -> None:
         if task.assignee and task.assignee != actor.username:
             raise Forbidden(f"Task '{task.name}' is assigned to {task.assignee}, not to {actor.username}")
         if not task.assignee and task.lane and not actor.has_role(task.lane):
             raise Forbidden(f"Task '{task.name}' is for the role '{task.lane}'; {actor.username} does not have it")
-
-    def _user_sees_unit(self, user: User, unit_id: int) -> bool:
-        unit = self.session.get(Unit, unit_id)
-        return unit is not None and any(unit.path.startswith(u.path) for u in user.units)
-
-    def _check_assignee_fields(self, case: Case, data: dict) -> None:
-        """A field that names the person for a later task must name an active user of that role and unit."""
-        catalog = self._process(case).catalog
-        for element_id, variable in catalog.get("assignees", {}).items():
-            if variable not in data:
-                continue
-            username, lane = data[variable], catalog.get("lanes", {}).get(element_id)
-            user = self.session.scalars(select(User).where(User.username == username)).first()
-            if user is None or not user.is_active:
-                raise InvalidFormData("assign", [FieldError(variable, f"Không tìm thấy người dùng '{username}'")])
-            if lane and lane not in user.roles:
-                raise InvalidFormData("assign", [FieldError(variable, f"'{username}' không có vai trò '{lane}'")])
-            if not self._user_sees_unit(user, case.unit_id):
-                raise InvalidFormData("assign", [FieldError(variable, f"'{username}' không thuộc đơn vị của hồ sơ")])

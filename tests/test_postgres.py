@@ -81,6 +81,7 @@ from tests.test_api_task_errors import test_completing_a_task_twice_answers_409_
 from tests.test_runtime import (  # noqa: E402
     test_a_script_error_puts_the_case_into_error_with_message_and_line_and_keeps_the_data,  # noqa: F401
     test_a_write_based_on_a_stale_case_version_is_refused_with_409,  # noqa: F401
+    test_two_people_completing_the_same_task_at_once_one_wins_and_one_gets_409,  # noqa: F401
 )
 from tests.test_timers import (  # noqa: E402
     test_each_timer_fires_exactly_once,  # noqa: F401

@@ -1,8 +1,11 @@
 """Case runtime: script errors stop the case without losing data, stale writes are refused, rework is capped."""
 
+import threading
+
 import pytest
 from sqlalchemy import select
 
+from engine.case_store import CaseStore
 from engine.db import transaction
 from engine.deployment import deploy_bpmn
 from engine.errors import Conflict
@@ -48,23 +51,46 @@ def test_the_api_reports_a_script_error_on_the_case(api, world):
     assert body["error"]["line"] == 3 and "ZeroDivisionError" in body["error"]["message"]
 
 
-def test_a_write_based_on_a_stale_case_version_is_refused_with_409(world):
+def test_a_write_based_on_a_stale_case_version_is_refused_with_409(world, monkeypatch):
     case_id = start_report(world)
     task_id = world.ready_task(case_id, "screen_report").id
-    stale_session = world.factory()
-    stale_case = stale_session.get(Case, case_id)  # held, like the task: the identity map keeps only live objects
-    stale_version = stale_case.version
-    stale_task = stale_session.get(HumanTask, task_id)
-    assert stale_task.assignee is None
-    with transaction(world.factory) as session:
-        CaseRuntime(session, world.services).claim_task(world.actor("officer2"), task_id)
-    with pytest.raises(Conflict, match="changed by someone else"):
-        CaseRuntime(stale_session, world.services).complete_task(world.actor("officer1"), task_id, SCREEN_IN)
-    stale_session.rollback()
-    stale_session.close()
     with world.factory() as session:
-        assert session.get(Case, case_id).version == stale_version + 1
+        stale = CaseStore(session).task_with_case(task_id)  # what a slower process read
+    with transaction(world.factory) as session:
+        CaseRuntime(session, world.services).claim_task(world.actor("officer1"), task_id)  # a faster one wins
+    monkeypatch.setattr(CaseStore, "task_with_case", lambda _self, _task_id: stale)
+    with pytest.raises(Conflict, match="changed by someone else"), transaction(world.factory) as session:
+        CaseRuntime(session, world.services).complete_task(world.actor("officer1"), task_id, SCREEN_IN)
+    with world.factory() as session:
+        assert session.get(Case, case_id).version == stale[1].version + 1
         assert session.get(HumanTask, task_id).state == "ready"
+
+
+def test_two_people_completing_the_same_task_at_once_one_wins_and_one_gets_409(world):
+    case_id = start_report(world)
+    task_id = world.ready_task(case_id, "screen_report").id
+    actors = [world.actor("officer1"), world.actor("officer2")]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt(actor) -> None:
+        barrier.wait()
+        try:
+            with transaction(world.factory) as session:
+                CaseRuntime(session, world.services).complete_task(actor, task_id, SCREEN_IN)
+            outcomes.append("completed")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=attempt, args=(actor,)) for actor in actors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["completed", "conflict"]
+    with world.factory() as session:
+        kinds = list(session.scalars(select(AuditEvent.kind).where(AuditEvent.case_id == case_id)))
+    assert kinds.count("task_completed") == 1
 
 
 def test_every_action_bumps_the_case_version(world):

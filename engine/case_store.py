@@ -1,0 +1,152 @@
+"""Plain-SQL reads and writes of one case's rows: the hot path of every action.
+
+Actions work on detached copies of the rows and write back with explicit statements. The case row is written
+with ``UPDATE … WHERE version = <loaded>`` and a task is closed with ``UPDATE … WHERE state = 'ready'``, so a
+lost race is seen as a changed row count and answered with a clear 409, whatever the database.
+"""
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from engine.errors import Conflict
+from engine.models import Case, CaseTimer, HumanTask
+
+CASES, TASKS, TIMERS = Case.__table__, HumanTask.__table__, CaseTimer.__table__
+CASE_WRITABLE = (
+    "state", "status", "current_step", "updated_at", "completed_at", "error_message", "error_line", "error_task",
+    "audit_seq", "audit_head",
+)  # fmt: skip
+
+
+def _detached(model, row, prefix: str = ""):
+    table = model.__table__
+    return model(**{column.key: row[f"{prefix}{column.key}"] for column in table.columns})
+
+
+# Statements are built once: SQLAlchemy then reuses their compiled form instead of rebuilding it per action.
+TASK_WITH_CASE = (
+    select(*[c.label(f"t_{c.key}") for c in TASKS.columns], *[c.label(f"c_{c.key}") for c in CASES.columns])
+    .join_from(TASKS, CASES, TASKS.c.case_id == CASES.c.id)
+    .where(TASKS.c.id == bindparam("task_id"))
+)
+CASE_BY_ID = select(CASES).where(CASES.c.id == bindparam("case_id"))
+TASK_BY_ID = select(TASKS).where(TASKS.c.id == bindparam("task_id"))
+INSERT_CASE = insert(CASES).returning(CASES.c.id)
+SAVE_CASE = (
+    update(CASES)
+    .where(CASES.c.id == bindparam("b_id"), CASES.c.version == bindparam("b_version"))
+    .values(version=bindparam("b_next_version"), **{name: bindparam(f"v_{name}") for name in CASE_WRITABLE})
+)
+CLOSE_TASK = (
+    update(TASKS)
+    .where(TASKS.c.id == bindparam("b_id"), TASKS.c.state == "ready")
+    .values(
+        state=bindparam("v_state"),
+        completed_at=bindparam("v_completed_at"),
+        completed_by=bindparam("v_completed_by"),
+        assignee=bindparam("v_assignee"),
+    )
+)
+SET_ASSIGNEE = (
+    update(TASKS)
+    .where(TASKS.c.id == bindparam("b_id"), TASKS.c.state == "ready")
+    .values(assignee=bindparam("v_assignee"))
+)
+INSERT_TASKS = insert(TASKS)
+INSERT_TIMERS = insert(TIMERS)
+
+
+@lru_cache(maxsize=64)
+def _update_by_id(table_name: str, columns: tuple[str, ...]):
+    table = TASKS if table_name == TASKS.name else TIMERS
+    return update(table).where(table.c.id == bindparam("b_id")).values(**{c: bindparam(f"v_{c}") for c in columns})
+
+
+@dataclass
+class IndexChanges:
+    """What an action changes in the task index and the timers table."""
+
+    new_tasks: list[dict] = field(default_factory=list)
+    task_updates: dict[str, dict] = field(default_factory=dict)
+    new_timers: list[dict] = field(default_factory=list)
+    timer_updates: dict[str, dict] = field(default_factory=dict)
+
+    def update_task(self, task_id: str, **values) -> None:
+        """Record a change of an existing task row."""
+        self.task_updates.setdefault(task_id, {}).update(values)
+
+    def update_timer(self, timer_id: str, **values) -> None:
+        """Record a change of an existing timer row."""
+        self.timer_updates.setdefault(timer_id, {}).update(values)
+
+
+class CaseStore:
+    """Reads detached case, task and timer rows and writes their changes back."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def task_with_case(self, task_id: str) -> tuple[HumanTask, Case] | None:
+        """A task and its case, read in one statement."""
+        row = self.session.execute(TASK_WITH_CASE, {"task_id": task_id}).mappings().first()
+        if row is None:
+            return None
+        return _detached(HumanTask, row, "t_"), _detached(Case, row, "c_")
+
+    def case(self, case_id: int) -> Case | None:
+        """A case row."""
+        row = self.session.execute(CASE_BY_ID, {"case_id": case_id}).mappings().first()
+        return _detached(Case, row) if row is not None else None
+
+    def task(self, task_id: str) -> HumanTask | None:
+        """A task row."""
+        row = self.session.execute(TASK_BY_ID, {"task_id": task_id}).mappings().first()
+        return _detached(HumanTask, row) if row is not None else None
+
+    def insert_case(self, case: Case) -> None:
+        """Insert a new case row and set its id."""
+        values = {c.key: getattr(case, c.key) for c in CASES.columns if c.key != "id"}
+        case.id = self.session.execute(INSERT_CASE, values).scalar_one()
+
+    def save_case(self, case: Case) -> None:
+        """Write the case's changes if nobody changed it since it was read; bump its version."""
+        params = {f"v_{name}": getattr(case, name) for name in CASE_WRITABLE}
+        params.update(b_id=case.id, b_version=case.version, b_next_version=case.version + 1)
+        result = self.session.execute(SAVE_CASE, params)
+        if result.rowcount != 1:
+            raise Conflict(
+                f"Case {case.tracking_code} was changed by someone else while you worked on it; reload and retry"
+            )
+        case.version += 1
+
+    def close_task(self, task: HumanTask) -> None:
+        """Mark a task completed, unless someone completed it first."""
+        result = self.session.execute(
+            update(TASKS)
+            .where(TASKS.c.id == task.id, TASKS.c.state == "ready")
+            .values(
+                state=task.state, completed_at=task.completed_at, completed_by=task.completed_by, assignee=task.assignee
+            )
+        )
+        if result.rowcount != 1:
+            raise Conflict(f"Task '{task.name}' was completed by someone else a moment ago; reload the case")
+
+    def set_task_assignee(self, task: HumanTask) -> None:
+        """Write a task's assignee while it is still open."""
+        result = self.session.execute(SET_ASSIGNEE, {"b_id": task.id, "v_assignee": task.assignee})
+        if result.rowcount != 1:
+            raise Conflict(f"Task '{task.name}' is no longer open; reload the case")
+
+    def apply(self, changes: IndexChanges) -> None:
+        """Write the index changes of an action."""
+        if changes.new_tasks:
+            self.session.execute(INSERT_TASKS, changes.new_tasks)
+        if changes.new_timers:
+            self.session.execute(INSERT_TIMERS, changes.new_timers)
+        for table, updates in ((TASKS, changes.task_updates), (TIMERS, changes.timer_updates)):
+            for row_id, values in updates.items():
+                statement = _update_by_id(table.name, tuple(sorted(values)))
+                self.session.execute(statement, {"b_id": row_id, **{f"v_{k}": v for k, v in values.items()}})
