@@ -4,6 +4,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import DeploymentRejected, DomainError, InvalidFormData
@@ -30,9 +31,17 @@ async def _stale_write(_request: Request, _exc: StaleDataError) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=409)
 
 
+async def _database_unavailable(_request: Request, exc: OperationalError) -> JSONResponse:
+    log.warning("database error: %s", exc.orig)
+    if "locked" in str(exc.orig):
+        return JSONResponse({"detail": "The database is busy with other changes; retry in a moment"}, status_code=503)
+    return JSONResponse({"detail": "The database is unavailable; retry in a moment"}, status_code=503)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers on an app."""
     app.add_exception_handler(InvalidFormData, _invalid_form)
     app.add_exception_handler(DeploymentRejected, _deployment_rejected)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(StaleDataError, _stale_write)
+    app.add_exception_handler(OperationalError, _database_unavailable)

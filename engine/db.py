@@ -12,18 +12,28 @@ from engine.errors import DatabaseNotReady
 
 
 def make_engine(database_url: str) -> Engine:
-    """Create an engine; on SQLite switch on WAL, synchronous=FULL, foreign keys and a busy timeout."""
+    """Create an engine; on SQLite switch on WAL, synchronous=FULL, foreign keys and a busy timeout.
+
+    SQLite transactions start with BEGIN IMMEDIATE: a transaction that read first and wrote later could
+    otherwise fail with "database is locked" when another writer committed in between (WAL snapshot rule).
+    Writers queue on the busy timeout instead; use PostgreSQL when many processes write at once.
+    """
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
+            dbapi_connection.isolation_level = None  # SQLAlchemy, not the driver, starts transactions
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(connection) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(database_url, pool_pre_ping=True)

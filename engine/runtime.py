@@ -283,7 +283,7 @@ class CaseRuntime:
                 record = task.data[STATISTICS_VARIABLE]
         if record is not None and self.session.get(CaseStatistic, case.id) is None:
             values = {"case_id": case.id, "unit_id": case.unit_id, "process_key": case.process_key}
-            self.session.execute(insert(CaseStatistic).values(**values, record=record, recorded_at=now))
+            self.session.execute(insert(CaseStatistic.__table__).values(**values, record=record, recorded_at=now))
 
     def _assignee_username(self, username: str) -> str | None:
         user = find_user(self.session, username)

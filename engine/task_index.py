@@ -20,15 +20,23 @@ from engine.models import Case
 AssigneeLookup = Callable[[str], str | None]
 
 
+def _tasks_in_state(workflow: BpmnWorkflow, state: TaskState) -> list:
+    """Tasks of the workflow and its subprocesses in one state (a flat scan, cheaper than a tree walk)."""
+    found = [t for t in workflow.tasks.values() if t.state == state]
+    for subprocess in workflow.subprocesses.values():
+        found.extend(t for t in subprocess.tasks.values() if t.state == state)
+    return found
+
+
 def ready_user_tasks(workflow: BpmnWorkflow) -> list:
     """READY tasks that wait for a person."""
-    return [t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual]
+    return [t for t in _tasks_in_state(workflow, TaskState.READY) if t.task_spec.manual]
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> list:
     """WAITING timer events, with their computed fire time."""
     found = []
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in _tasks_in_state(workflow, TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, TimerEventDefinition):
             value = task._get_internal_data("event_value")

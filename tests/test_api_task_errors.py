@@ -129,3 +129,20 @@ def test_malformed_json_body_answers_422_not_500(api):
         "/api/cases", content=b"{not json", headers={**api.auth("officer1"), "Content-Type": "application/json"}
     )
     assert response.status_code == 422
+
+
+def test_an_unreachable_database_answers_503_not_500(world):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from engine.auth import issue_token
+    from engine.db import make_engine, make_session_factory
+    from engine.models import User
+
+    unreachable = make_session_factory(make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"))
+    app = create_app(world.settings, services=world.services, session_factory=unreachable, run_scheduler=False)
+    token = issue_token(User(username="officer1"), secret=world.settings.secret_key, minutes=5)
+    with TestClient(app) as client:
+        response = client.get("/api/tasks", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 503 and "unavailable" in response.json()["detail"]
+        assert client.get("/healthz").json()["status"] == "degraded"
