@@ -3,6 +3,7 @@
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,8 +39,18 @@ async def _database_unavailable(_request: Request, exc: OperationalError) -> JSO
     return JSONResponse({"detail": "The database is unavailable; retry in a moment"}, status_code=503)
 
 
+async def _invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [
+        {"field": ".".join(str(part) for part in error.get("loc", ())[1:]) or "(body)", "message": error.get("msg", "")}
+        for error in exc.errors()
+    ]
+    fields = ", ".join(sorted({e["field"] for e in errors}))
+    return JSONResponse({"detail": f"Invalid request: {fields}", "errors": errors}, status_code=422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers on an app."""
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(InvalidFormData, _invalid_form)
     app.add_exception_handler(DeploymentRejected, _deployment_rejected)
     app.add_exception_handler(DomainError, _domain_error)

@@ -233,3 +233,10 @@ class HealthOut(BaseModel):
 
     status: Literal["ok", "degraded"]
     database: str
+
+
+COMMON_RESPONSES: dict[int | str, dict] = {
+    401: {"model": ErrorOut, "description": "Not signed in"},
+    422: {"model": ValidationErrorOut, "description": "Invalid request or form data, per field"},
+    503: {"model": ErrorOut, "description": "Database busy or unavailable"},
+}

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import AppSettings, CurrentUser, DbSession
-from api.schemas import ErrorOut, MeOut, TokenOut, UnitOut
+from api.schemas import COMMON_RESPONSES, ErrorOut, MeOut, TokenOut, UnitOut
 from engine.auth import authenticate, issue_token
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix="/api/auth", tags=["auth"], responses=COMMON_RESPONSES)
 
 
 @router.post("/token", response_model=TokenOut, responses={401: {"model": ErrorOut}})

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import DbSession, Services, StaffActor, commit
 from api.schemas import (
+    COMMON_RESPONSES,
     CaseCreate,
     CaseCreated,
     CaseDetail,
@@ -24,7 +25,7 @@ from engine.models import Case, HumanTask
 from engine.queries import case_events, list_cases, open_tasks_of_case, visible_case
 from engine.runtime import CaseRuntime
 
-router = APIRouter(prefix="/api/cases", tags=["cases"])
+router = APIRouter(prefix="/api/cases", tags=["cases"], responses=COMMON_RESPONSES)
 ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}}
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from api.deps import CurrentActor, DbSession, DesignerActor, Services, commit
 from api.schemas import (
+    COMMON_RESPONSES,
     DeploymentOut,
     DeploymentRejectedOut,
     ErrorOut,
@@ -16,7 +17,7 @@ from engine.deployment import deploy_bpmn, latest_definition
 from engine.errors import BadRequest, NotFound
 from engine.models import ProcessDefinition
 
-router = APIRouter(prefix="/api/processes", tags=["processes"])
+router = APIRouter(prefix="/api/processes", tags=["processes"], responses=COMMON_RESPONSES)
 
 
 @router.get("", response_model=list[ProcessOut], responses={401: {"model": ErrorOut}})

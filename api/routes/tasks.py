@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from api.deps import DbSession, Services, StaffActor, commit
 from api.routes.cases import ERRORS, case_detail, task_out
 from api.schemas import (
+    COMMON_RESPONSES,
     AssignIn,
     CaseDetail,
     CompleteIn,
@@ -21,7 +22,7 @@ from engine.models import Case
 from engine.queries import inbox, visible_task
 from engine.runtime import CaseRuntime
 
-router = APIRouter(prefix="/api/tasks", tags=["tasks"])
+router = APIRouter(prefix="/api/tasks", tags=["tasks"], responses=COMMON_RESPONSES)
 ACTION_ERRORS = {**ERRORS, 409: {"model": ErrorOut}, 422: {"model": ValidationErrorOut}}
 
 
