@@ -56,7 +56,7 @@ class AuditTrail:
             "actor": actor,
             "at": at.astimezone(UTC),
             "task_id": task_id,
-            "payload": json.loads(canonical_json(payload or {})),
+            "payload": payload or {},  # callers pass JSON-native values, so the stored payload hashes the same
             "prev_hash": prev_hash,
         }
         row["hash"] = chain_hash(prev_hash, row)

@@ -4,6 +4,7 @@ Every action loads the case with its ``version``, acts on the SpiffWorkflow stat
 the task index, timers and audit events, serializes, and updates the case row guarded by the version it read.
 """
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.assignees import check_assignee_fields, check_candidate, find_user
-from engine.audit import AuditTrail
+from engine.audit import AuditTrail, canonical_json
 from engine.auth import Actor
 from engine.case_store import CaseStore, IndexChanges
 from engine.deployment import latest_definition
@@ -35,7 +36,9 @@ ASSIGNING_ROLES = ("team_lead", "supervisor")
 
 
 def _data_diff(before: dict, after: dict) -> dict:
-    return {key: {"old": before.get(key), "new": value} for key, value in after.items() if before.get(key) != value}
+    """The submitted fields that changed, as JSON-native values (workflow data may hold other types)."""
+    diff = {key: {"old": before.get(key), "new": value} for key, value in after.items() if before.get(key) != value}
+    return json.loads(canonical_json(diff))
 
 
 def _error_details(exc: SpiffWorkflowException) -> tuple[str, int | None, str | None]:
