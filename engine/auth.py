@@ -40,9 +40,6 @@ class Actor:
         return unit_id in self.visible_unit_ids
 
 
-SYSTEM_ACTOR = Actor(username="system", roles=frozenset({"system"}), unit_ids=frozenset())
-
-
 def hash_password(password: str) -> str:
     """An argon2 hash of a password."""
     return _hasher.hash(password)

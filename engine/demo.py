@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.auth import SYSTEM_ACTOR, Actor, actor_for, create_user
+from engine.auth import Actor, actor_for, create_user
 from engine.db import transaction
 from engine.models import HumanTask, User
 from engine.runtime import CaseRuntime
@@ -124,6 +124,3 @@ def _walk_demo_case(factory: sessionmaker[Session], services: EngineServices, de
                 select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.state == "ready")
             ).first()
             CaseRuntime(session, services).complete_task(_actors(session)[username], task.id, form_data)
-
-
-__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "SYSTEM_ACTOR", "load_demo"]

@@ -121,8 +121,6 @@ class Case(Base):
     audit_seq: Mapped[int] = mapped_column(Integer, default=0)
     audit_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
 
-    definition: Mapped[ProcessDefinition] = relationship(lazy="select")
-
     __mapper_args__ = {"version_id_col": version}
 
 
