@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.errors import install_error_handlers
 from api.routes import auth, cases, health, processes, tasks
-from engine.db import make_engine, make_session_factory
+from engine.db import engine_from_settings, make_session_factory
 from engine.scheduler import SchedulerThread
 from engine.services import EngineServices, build_services
 from engine.settings import Settings, get_settings
@@ -23,7 +23,7 @@ def create_app(
     """Build the app; tests pass their own services (with a manual clock) and session factory."""
     settings = settings or get_settings()
     services = services or build_services(settings)
-    session_factory = session_factory or make_session_factory(make_engine(settings.database_url))
+    session_factory = session_factory or make_session_factory(engine_from_settings(settings))
     run_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
 
     @asynccontextmanager

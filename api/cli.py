@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from engine.db import ensure_ready, make_engine, make_session_factory, transaction
+from engine.db import engine_from_settings, ensure_ready, make_engine, make_session_factory, transaction
 from engine.errors import DomainError
 from engine.settings import get_settings
 
@@ -21,7 +21,7 @@ def _fail(message: str) -> None:
 
 
 def _ready_factory():
-    engine = make_engine(get_settings().database_url)
+    engine = engine_from_settings(get_settings())
     ensure_ready(engine)
     return make_session_factory(engine)
 
@@ -107,20 +107,27 @@ def serve(
 
 @app.command()
 def worker(
-    interval: Annotated[float, typer.Option(help="seconds between passes")] = 5.0,
-    once: Annotated[bool, typer.Option(help="run one pass and exit")] = False,
+    interval: Annotated[float, typer.Option(help="seconds between passes when nothing is due")] = 5.0,
+    batch_size: Annotated[int, typer.Option(help="timers claimed per batch")] = 100,
+    lease_seconds: Annotated[float, typer.Option(help="how long a claim holds before others may take it")] = 60.0,
+    once: Annotated[bool, typer.Option(help="fire what is due now, then exit")] = False,
 ) -> None:
     """Fire due timers in a loop (run as many workers as you like against PostgreSQL)."""
-    from engine.scheduler import fire_due_timers
+    from datetime import timedelta
+
+    from engine.scheduler import WorkerSettings, default_worker_id, drain_due_timers
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = WorkerSettings(
+        worker_id=default_worker_id(), batch_size=batch_size, lease=timedelta(seconds=lease_seconds)
+    )
 
     def run() -> None:
         factory, services = _ready_factory(), _services()
         while True:
-            fired = fire_due_timers(factory, services)
+            fired = drain_due_timers(factory, services, settings)
             if fired:
-                typer.echo(f"fired {fired} timer(s)")
+                typer.echo(f"{settings.worker_id}: fired {fired} timer(s)")
             if once:
                 return
             time.sleep(interval)

@@ -123,16 +123,16 @@ class CaseStore:
         case.version += 1
 
     def close_task(self, task: HumanTask) -> None:
-        """Mark a task completed, unless someone completed it first."""
-        result = self.session.execute(
-            update(TASKS)
-            .where(TASKS.c.id == task.id, TASKS.c.state == "ready")
-            .values(
-                state=task.state, completed_at=task.completed_at, completed_by=task.completed_by, assignee=task.assignee
-            )
-        )
-        if result.rowcount != 1:
-            raise Conflict(f"Task '{task.name}' was completed by someone else a moment ago; reload the case")
+        """Mark a task completed, unless someone completed it first (then name who did)."""
+        params = {"b_id": task.id, "v_state": task.state, "v_completed_at": task.completed_at}
+        params.update(v_completed_by=task.completed_by, v_assignee=task.assignee)
+        if self.session.execute(CLOSE_TASK, params).rowcount == 1:
+            return
+        winner = self.task(task.id)
+        if winner is not None and winner.state == "completed":
+            when = winner.completed_at.isoformat(timespec="seconds") if winner.completed_at else "?"
+            raise Conflict(f"Task '{task.name}' was already completed by {winner.completed_by} at {when}")
+        raise Conflict(f"Task '{task.name}' is no longer open; reload the case")
 
     def set_task_assignee(self, task: HumanTask) -> None:
         """Write a task's assignee while it is still open."""

@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.errors import DatabaseNotReady
 
 
-def make_engine(database_url: str) -> Engine:
+def make_engine(
+    database_url: str,
+    *,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    pool_timeout: float = 30.0,
+    pool_recycle: int = 1800,
+) -> Engine:
     """Create an engine; on SQLite switch on WAL, synchronous=FULL, foreign keys and a busy timeout.
 
     SQLite transactions start with BEGIN IMMEDIATE: a transaction that read first and wrote later could
@@ -36,7 +43,25 @@ def make_engine(database_url: str) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(database_url, pool_pre_ping=True)
+    return create_engine(
+        database_url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+        pool_recycle=pool_recycle,
+    )
+
+
+def engine_from_settings(settings) -> Engine:
+    """The engine of the configured database, with the configured pool."""
+    return make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        pool_recycle=settings.db_pool_recycle_seconds,
+    )
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

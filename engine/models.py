@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -150,6 +151,7 @@ class CaseTimer(Base):
     """A waiting timer of a case: the scheduler fires it once, when ``fire_at`` has passed."""
 
     __tablename__ = "case_timers"
+    __table_args__ = (Index("ix_case_timers_due", "status", "fire_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -160,6 +162,8 @@ class CaseTimer(Base):
     fire_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     status: Mapped[str] = mapped_column(String(16), index=True, default="waiting")
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

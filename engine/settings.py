@@ -14,6 +14,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PHANANH_", extra="ignore")
 
     database_url: str = "sqlite:///./phananh.db"
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    db_pool_timeout_seconds: float = 30.0
+    db_pool_recycle_seconds: int = 1800
     secret_key: str = "phananh-dev-secret-change-me-in-production-0123456789"
     token_minutes: int = 8 * 60
     timezone: str = "Asia/Ho_Chi_Minh"

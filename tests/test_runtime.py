@@ -72,22 +72,26 @@ def test_two_people_completing_the_same_task_at_once_one_wins_and_one_gets_409(w
     actors = [world.actor("officer1"), world.actor("officer2")]
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
+    messages: list[str] = []
 
     def attempt(actor) -> None:
         barrier.wait()
         try:
             with transaction(world.factory) as session:
                 CaseRuntime(session, world.services).complete_task(actor, task_id, SCREEN_IN)
-            outcomes.append("completed")
-        except Conflict:
+            outcomes.append(f"completed by {actor.username}")
+        except Conflict as exc:
             outcomes.append("conflict")
+            messages.append(exc.message)
 
     threads = [threading.Thread(target=attempt, args=(actor,)) for actor in actors]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sorted(outcomes) == ["completed", "conflict"]
+    assert sorted(o.split(" by ")[0] for o in outcomes) == ["completed", "conflict"]
+    winner = next(o for o in outcomes if o.startswith("completed")).split(" by ")[1]
+    assert f"already completed by {winner}" in messages[0]
     with world.factory() as session:
         kinds = list(session.scalars(select(AuditEvent.kind).where(AuditEvent.case_id == case_id)))
     assert kinds.count("task_completed") == 1
