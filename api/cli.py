@@ -135,6 +135,23 @@ def worker(
     _guard(run)
 
 
+@app.command()
+def doctor() -> None:
+    """Check the database, the schema level, the deployed processes and the timer backlog."""
+    from engine.clock import SystemClock
+    from engine.doctor import diagnose
+
+    settings = get_settings()
+    engine = engine_from_settings(settings)
+    findings = diagnose(
+        engine, make_session_factory(engine), processes_dir=settings.processes_dir, now=SystemClock().now()
+    )
+    for finding in findings:
+        typer.echo(str(finding))
+    if not all(f.ok for f in findings):
+        raise typer.Exit(code=1)
+
+
 @app.command("create-user")
 def create_user_command(
     username: str,
