@@ -1,9 +1,10 @@
-"""Shared fixtures: every test gets its own migrated SQLite database and a manual clock."""
+"""Shared fixtures: every test gets its own migrated database (SQLite and PostgreSQL) and a manual clock."""
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from tests import postgres
 from tests.factories import PASSWORD, World, migrate_template, migrated_copy, open_world
 
 
@@ -13,16 +14,29 @@ def sqlite_template(tmp_path_factory) -> object:
     return migrate_template(tmp_path_factory.mktemp("template") / "template.db")
 
 
-@pytest.fixture
-def database_url(sqlite_template, tmp_path) -> str:
-    """A fresh migrated SQLite database for one test."""
-    return migrated_copy(sqlite_template, tmp_path / "phananh.db")
+@pytest.fixture(scope="session")
+def postgres_template():
+    """One migrated and seeded PostgreSQL database, copied for each test."""
+    with postgres.template_database() as name:
+        yield name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh migrated and seeded database for one test, on each backend."""
+    if request.param == "sqlite":
+        yield migrated_copy(request.getfixturevalue("sqlite_template"), tmp_path / "phananh.db")
+        return
+    with postgres.copy_of(request.getfixturevalue("postgres_template")) as url:
+        yield url
 
 
 @pytest.fixture
 def world(database_url) -> World:
     """Units, people and the deployed 1374 process, with a manual clock."""
-    return open_world(database_url)
+    world = open_world(database_url)
+    yield world
+    world.factory.kw["bind"].dispose()
 
 
 class ApiClient:
