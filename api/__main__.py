@@ -1,0 +1,5 @@
+"""``python -m api`` runs the phananh command line."""
+
+from api.cli import main
+
+main()

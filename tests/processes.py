@@ -1,0 +1,63 @@
+"""Real processes for multi-process tests: workers and API servers started as subprocesses."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+import httpx
+
+from engine.settings import PROJECT_ROOT
+
+
+def service_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a phananh process on the test database (no in-process scheduler)."""
+    return {**os.environ, "PHANANH_DATABASE_URL": database_url, "PHANANH_SCHEDULER_ENABLED": "false", **extra}
+
+
+def start_worker(database_url: str, *args: str) -> subprocess.Popen:
+    """A `phananh worker` process."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "api", "worker", *args],
+        cwd=PROJECT_ROOT, env=service_env(database_url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def api_server(database_url: str, secret_key: str):
+    """A real uvicorn process serving the app on loopback; yields its base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--log-level", "warning"],
+        cwd=PROJECT_ROOT, env=service_env(database_url, PHANANH_SECRET_KEY=secret_key),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"uvicorn on {base} did not start: {process.stdout.read() if process.poll() else ''}")
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
