@@ -94,15 +94,16 @@ def demo() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(help="web processes (use PostgreSQL when more than 1)")] = 1,
 ) -> None:
-    """Serve the web app and REST API (with the timer scheduler inside)."""
+    """Serve the web app and REST API (the timer scheduler runs inside unless PHANANH_SCHEDULER_ENABLED=false)."""
     import uvicorn
 
-    from api.app import create_app
-
     _guard(_ready_factory)
+    if workers > 1 and get_settings().database_url.startswith("sqlite"):
+        _fail("several web processes need PostgreSQL (PHANANH_DATABASE_URL=postgresql+psycopg://…)")
     typer.echo(f"Phản Ánh on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 @app.command()
