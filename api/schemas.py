@@ -163,6 +163,9 @@ class CaseSummary(BaseModel):
     status: str
     current_step: str | None
     title: str
+    source: str | None
+    field: str | None
+    subject_name: str | None
     created_by: str
     created_at: datetime
     updated_at: datetime

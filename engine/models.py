@@ -100,6 +100,7 @@ class Case(Base):
     """One running or finished instance of a process: a report, petition, complaint or denunciation."""
 
     __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_unit_created", "unit_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -110,6 +111,9 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(32), index=True)
     current_step: Mapped[str | None] = mapped_column(String(255))
     title: Mapped[str] = mapped_column(String(512), default="")
+    source: Mapped[str | None] = mapped_column(String(32), index=True)
+    field: Mapped[str | None] = mapped_column(String(32), index=True)
+    subject_name: Mapped[str | None] = mapped_column(String(255))
     state: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     error_message: Mapped[str | None] = mapped_column(Text)
@@ -216,3 +220,21 @@ class TrackingSequence(Base):
     prefix: Mapped[str] = mapped_column(String(16), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Attachment(Base):
+    """A file attached to a case as evidence, stored with its sha256."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,14 +1,14 @@
 """Read-side queries: case lists, inboxes, histories. Every query is scoped to the units the actor can see."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.auth import Actor
 from engine.errors import BadRequest, NotFound
-from engine.models import AuditEvent, Case, HumanTask
+from engine.models import AuditEvent, Case, HumanTask, Unit
 
 CASE_STATUSES = ("in_progress", "completed", "error")
 
@@ -31,34 +31,58 @@ def _paginate(session: Session, query: Select, page: int, page_size: int) -> Pag
     return Page(items=items, total=total, page=page, page_size=page_size)
 
 
+@dataclass
+class CaseFilters:
+    """What a case list can be narrowed by."""
+
+    status: str | None = None
+    process: str | None = None
+    q: str | None = None
+    unit: int | None = None
+    field: str | None = None
+    source: str | None = None
+    overdue: bool = False
+    received_from: date | None = None
+    received_to: date | None = None
+
+
 def list_cases(
-    session: Session,
-    actor: Actor,
-    *,
-    status: str | None = None,
-    process: str | None = None,
-    q: str | None = None,
-    unit: int | None = None,
-    page: int = 1,
-    page_size: int = 20,
+    session: Session, actor: Actor, filters: CaseFilters, *, now: datetime, page: int = 1, page_size: int = 20
 ) -> Page:
     """Cases of the actor's units, newest first, filtered."""
-    if status is not None and status not in CASE_STATUSES:
-        raise BadRequest(f"Unknown status '{status}'; use one of {', '.join(CASE_STATUSES)}")
+    if filters.status is not None and filters.status not in CASE_STATUSES:
+        raise BadRequest(f"Unknown status '{filters.status}'; use one of {', '.join(CASE_STATUSES)}")
     units = set(actor.visible_unit_ids)
-    if unit is not None:
-        if unit not in units:
-            raise NotFound(f"Unit {unit} does not exist or is not one of your units")
-        units = {unit}
+    if filters.unit is not None:
+        if filters.unit not in units:
+            raise NotFound(f"Unit {filters.unit} does not exist or is not one of your units")
+        units = set(session.scalars(select(Unit.id).where(Unit.path.startswith(_unit_path(session, filters.unit)))))
     query = select(Case).where(Case.unit_id.in_(units)).order_by(Case.created_at.desc(), Case.id.desc())
-    if status:
-        query = query.where(Case.status == status)
-    if process:
-        query = query.where(Case.process_key == process)
-    if q:
-        pattern = f"%{q.strip()}%"
-        query = query.where(or_(Case.title.ilike(pattern), Case.tracking_code.ilike(pattern)))
+    for column, value in ((Case.status, filters.status), (Case.process_key, filters.process),
+                          (Case.field, filters.field), (Case.source, filters.source)):  # fmt: skip
+        if value:
+            query = query.where(column == value)
+    if filters.q:
+        pattern = f"%{filters.q.strip()}%"
+        query = query.where(
+            or_(Case.title.ilike(pattern), Case.tracking_code.ilike(pattern), Case.subject_name.ilike(pattern))
+        )
+    if filters.overdue:
+        late = select(HumanTask.case_id).where(HumanTask.state == "ready", HumanTask.due_at < now)
+        query = query.where(Case.id.in_(late))
+    if filters.received_from:
+        query = query.where(Case.created_at >= _start_of_day(filters.received_from))
+    if filters.received_to:
+        query = query.where(Case.created_at < _start_of_day(filters.received_to + timedelta(days=1)))
     return _paginate(session, query, page, page_size)
+
+
+def _unit_path(session: Session, unit_id: int) -> str:
+    return session.scalar(select(Unit.path).where(Unit.id == unit_id)) or "/"
+
+
+def _start_of_day(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def visible_case(session: Session, actor: Actor, case_id: int) -> Case:

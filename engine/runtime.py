@@ -41,6 +41,15 @@ def _data_diff(before: dict, after: dict) -> dict:
     return json.loads(canonical_json(diff))
 
 
+def _short_text(value: object, limit: int) -> str | None:
+    return str(value)[:limit] if isinstance(value, str | int) and value != "" else None
+
+
+def _subject_name(case_data: dict) -> object:
+    subject = case_data.get("subject")
+    return subject.get("name") if isinstance(subject, dict) else None
+
+
 def _error_details(exc: SpiffWorkflowException) -> tuple[str, int | None, str | None]:
     line = getattr(exc, "line_number", None)
     task_spec = getattr(exc, "task_spec", None)
@@ -98,6 +107,9 @@ class CaseRuntime:
             unit_id=unit_id,
             status="in_progress",
             title=str(case_data.get("title", ""))[:512],
+            source=_short_text(case_data.get("source"), 32),
+            field=_short_text(case_data.get("field"), 32),
+            subject_name=_short_text(_subject_name(case_data), 255),
             state="{}",
             version=1,
             created_by=actor.username,

@@ -1,5 +1,6 @@
 """Cases: registration, lists, details, audit trail and its verification, protected identity."""
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -22,7 +23,7 @@ from api.schemas import (
 )
 from engine.audit import AuditTrail, verify_chain
 from engine.models import Case, HumanTask
-from engine.queries import case_events, list_cases, open_tasks_of_case, visible_case
+from engine.queries import CaseFilters, case_events, list_cases, open_tasks_of_case, visible_case
 from engine.runtime import CaseRuntime
 
 router = APIRouter(prefix="/api/cases", tags=["cases"], responses=COMMON_RESPONSES)
@@ -61,6 +62,9 @@ def case_summary(case: Case) -> CaseSummary:
         status=case.status,
         current_step=case.current_step,
         title=case.title,
+        source=case.source,
+        field=case.field,
+        subject_name=case.subject_name,
         created_by=case.created_by,
         created_at=case.created_at,
         updated_at=case.updated_at,
@@ -97,16 +101,23 @@ def register_case(body: CaseCreate, session: DbSession, services: Services, acto
 @router.get("", response_model=CasePage, responses=ERRORS)
 def search_cases(
     session: DbSession,
+    services: Services,
     actor: StaffActor,
     status: str | None = None,
     process: str | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     unit: int | None = None,
+    field: str | None = None,
+    source: str | None = None,
+    overdue: bool = False,
+    received_from: date | None = None,
+    received_to: date | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> CasePage:
-    """Cases of the caller's units, newest first."""
-    found = list_cases(session, actor, status=status, process=process, q=q, unit=unit, page=page, page_size=page_size)
+    """Cases of the caller's units (and the units below them), newest first."""
+    filters = CaseFilters(status, process, q, unit, field, source, overdue, received_from, received_to)
+    found = list_cases(session, actor, filters, now=services.clock.now(), page=page, page_size=page_size)
     return CasePage(
         items=[case_summary(c) for c in found.items], total=found.total, page=found.page, page_size=found.page_size
     )
