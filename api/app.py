@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.errors import install_error_handlers
 from api.routes import auth, cases, health, processes, tasks
+from api.web import install_web
 from engine.db import engine_from_settings, make_session_factory
 from engine.scheduler import SchedulerThread
 from engine.services import EngineServices, build_services
@@ -46,6 +47,7 @@ def create_app(
     app.state.services = services
     app.state.session_factory = session_factory
     install_error_handlers(app)
+    install_web(app, services.calendar.zone)
     for module in (auth, processes, cases, tasks, health):
         app.include_router(module.router)
     return app

@@ -13,7 +13,11 @@ from engine.errors import DeploymentRejected, DomainError, InvalidFormData
 log = logging.getLogger("phananh.api")
 
 
-async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+async def _domain_error(request: Request, exc: DomainError):
+    from api.web import error_page, is_page_request
+
+    if is_page_request(request):
+        return error_page(request, exc.status_code, exc.message)
     return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
 
 

@@ -37,3 +37,9 @@ def check_assignee_fields(session: Session, catalog: dict, data: dict, unit_id: 
         if variable in data:
             role = catalog.get("lanes", {}).get(element_id)
             check_candidate(session, field=variable, username=data[variable], role=role, unit_id=unit_id)
+
+
+def candidates_for(session: Session, *, role: str | None, unit_id: int) -> list[User]:
+    """Active users who may take a task of ``role`` in ``unit_id``, by username."""
+    users = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.username))
+    return [u for u in users if (role is None or role in u.roles) and user_sees_unit(session, u, unit_id)]

@@ -119,6 +119,7 @@ def inbox(
     now: datetime,
     assigned: str | None = None,
     overdue: bool = False,
+    due_before: datetime | None = None,
     process: str | None = None,
     case_id: int | None = None,
     page: int = 1,
@@ -135,6 +136,8 @@ def inbox(
     query = select(HumanTask).where(HumanTask.state == "ready", condition)
     if overdue:
         query = query.where(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
+    if due_before is not None:
+        query = query.where(HumanTask.due_at.is_not(None), HumanTask.due_at >= now, HumanTask.due_at < due_before)
     if process:
         query = query.join(Case, Case.id == HumanTask.case_id).where(Case.process_key == process)
     if case_id is not None:
@@ -146,3 +149,10 @@ def inbox(
 def case_events(session: Session, case_id: int) -> list[AuditEvent]:
     """The audit trail of a case, oldest first."""
     return list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
+
+
+def cases_by_id(session: Session, case_ids: set[int]) -> dict[int, Case]:
+    """Cases by id, in one query."""
+    if not case_ids:
+        return {}
+    return {case.id: case for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))}

@@ -225,6 +225,13 @@ class CaseRuntime:
         source = ready[0] if ready else workflow.last_task
         return dict(source.data) if source is not None else dict(workflow.data)
 
+    def steps_taken(self, case: Case) -> tuple[set[str], set[str]]:
+        """BPMN ids of the steps completed so far and of the steps open now (for highlighting the diagram)."""
+        workflow = self._load_workflow(case)
+        completed = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id}
+        current = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.bpmn_id}
+        return completed - current, current
+
     # ---- loading, advancing, saving -----------------------------------------------------------------------
 
     def _process(self, case: Case) -> DeployedProcess:

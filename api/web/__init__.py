@@ -1,0 +1,59 @@
+"""Web pages for officers and supervisors: Jinja2 templates with htmx, bpmn-js and Chart.js served locally."""
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.web.context import CsrfRejected, LoginRequired
+from api.web.i18n import translate
+from api.web.session import language_of
+from api.web.templating import build_environment
+
+WEB_DIR = Path(__file__).resolve().parent
+VENDOR = {
+    "bpmn-js": WEB_DIR / "node_modules" / "bpmn-js" / "dist",
+    "chart.js": WEB_DIR / "node_modules" / "chart.js" / "dist",
+    "htmx": WEB_DIR / "node_modules" / "htmx.org" / "dist",
+}
+
+
+def is_page_request(request: Request) -> bool:
+    """True for web pages (not the REST API, not health checks)."""
+    path = request.url.path
+    return not (path.startswith("/api") or path in ("/healthz", "/openapi.json", "/docs", "/redoc"))
+
+
+def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    """A plain error page with the reason and a way back."""
+    lang = language_of(request)
+    title_key = {404: "error.not_found", 403: "error.forbidden", 409: "error.conflict"}.get(status_code, "error.back")
+    html = request.app.state.templates.get_template("error.html").render(
+        t=lambda key, **v: translate(key, lang, **v), lang=lang, status_code=status_code,
+        title=translate(title_key, lang), message=message, back=request.headers.get("referer") or "/inbox",
+    )  # fmt: skip
+    return HTMLResponse(html, status_code=status_code)
+
+
+async def _login_required(_request: Request, exc: LoginRequired) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={exc.next_url}", status_code=303)
+
+
+async def _csrf_rejected(request: Request, _exc: CsrfRejected) -> HTMLResponse:
+    return error_page(request, 403, translate("error.csrf", language_of(request)))
+
+
+def install_web(app: FastAPI, zone) -> None:
+    """Add the pages, the static files and the page error handlers to the app."""
+    from api.web import routes_auth, routes_cases, routes_inbox, routes_overview, routes_tasks
+
+    app.state.templates = build_environment(zone)
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    for name, directory in VENDOR.items():
+        if directory.is_dir():
+            app.mount(f"/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
+    for module in (routes_auth, routes_inbox, routes_tasks, routes_cases, routes_overview):
+        app.include_router(module.router)
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(CsrfRejected, _csrf_rejected)

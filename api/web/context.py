@@ -1,0 +1,91 @@
+"""What every page needs: the signed-in user, their actor, the language, CSRF checks and rendering."""
+
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.deps import get_services, get_session, get_settings
+from api.web.i18n import translate
+from api.web.session import CSRF_FIELD, CSRF_HEADER, WebSession, csrf_valid, language_of, read_session
+from engine.auth import Actor, actor_for
+from engine.models import User
+from engine.services import EngineServices
+from engine.settings import Settings
+
+
+class LoginRequired(Exception):
+    """The page needs a signed-in user; the handler redirects to the login page."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+class CsrfRejected(Exception):
+    """A form post without the session's CSRF token."""
+
+
+@dataclass
+class Page:
+    """The request's page context."""
+
+    request: Request
+    session: Session
+    services: EngineServices
+    settings: Settings
+    user: User
+    actor: Actor
+    web_session: WebSession
+    lang: str
+
+    def t(self, key: str, **values: object) -> str:
+        """A UI text in the page's language."""
+        return translate(key, self.lang, **values)
+
+    def render(self, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
+        """Render a template with the common context."""
+        environment = self.request.app.state.templates
+        html = environment.get_template(template).render(
+            page=self, t=self.t, user=self.user, actor=self.actor, csrf_field=CSRF_FIELD,
+            csrf_token=self.web_session.csrf_token, lang=self.lang, request=self.request, **context,
+        )  # fmt: skip
+        response = HTMLResponse(html, status_code=status_code)
+        if self.request.query_params.get("lang") in ("vi", "en"):
+            response.set_cookie("phananh_lang", self.lang, max_age=365 * 86400, samesite="lax", path="/")
+        return response
+
+    async def check_csrf(self) -> None:
+        """Refuse a form post that lacks this session's CSRF token."""
+        submitted = self.request.headers.get(CSRF_HEADER)
+        if submitted is None:
+            form = await self.request.form()
+            submitted = form.get(CSRF_FIELD)
+        if not csrf_valid(self.web_session, submitted if isinstance(submitted, str) else None):
+            raise CsrfRejected()
+
+
+def current_page(
+    request: Request,
+    session: Annotated[Session, Depends(get_session)],
+    services: Annotated[EngineServices, Depends(get_services)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> Page:
+    """The page context of a signed-in user, or a redirect to the login page."""
+    web_session = read_session(request, settings.secret_key)
+    user = None
+    if web_session is not None:
+        user = session.scalars(select(User).where(User.username == web_session.username)).first()
+    if web_session is None or user is None or not user.is_active:
+        raise LoginRequired(quote(str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")))
+    return Page(
+        request=request, session=session, services=services, settings=settings, user=user,
+        actor=actor_for(session, user), web_session=web_session, lang=language_of(request),
+    )  # fmt: skip
+
+
+WebPage = Annotated[Page, Depends(current_page)]

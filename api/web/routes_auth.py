@@ -1,0 +1,68 @@
+"""Sign-in and sign-out pages."""
+
+from typing import Annotated
+from urllib.parse import unquote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from api.deps import AppSettings, DbSession
+from api.web.i18n import translate
+from api.web.session import end_session, language_of, start_session
+from engine.auth import authenticate
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(next_url: str | None) -> str:
+    target = unquote(next_url or "/inbox")
+    return target if target.startswith("/") and not target.startswith("//") else "/inbox"
+
+
+def _login_page(request: Request, *, error: str | None = None, username: str = "", status: int = 200) -> HTMLResponse:
+    lang = language_of(request)
+    html = request.app.state.templates.get_template("login.html").render(
+        t=lambda key, **v: translate(key, lang, **v), lang=lang, error=error, username=username,
+        next_url=request.query_params.get("next", ""), request=request,
+    )  # fmt: skip
+    return HTMLResponse(html, status_code=status)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> HTMLResponse:
+    """The sign-in page (the only page reachable without signing in)."""
+    return _login_page(request)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    next_url: Annotated[str, Form(alias="next")] = "",
+):
+    """Check the password and start a cookie session."""
+    user = authenticate(session, username, password)
+    if user is None:
+        message = translate("login.failed", language_of(request))
+        return _login_page(request, error=message, username=username, status=401)
+    response = RedirectResponse(_safe_next(next_url), status_code=303)
+    secure = request.url.scheme == "https"
+    start_session(response, user.username, secret=settings.secret_key, minutes=settings.token_minutes, secure=secure)
+    return response
+
+
+@router.post("/logout")
+def logout() -> RedirectResponse:
+    """End the session. (A forged sign-out is harmless, so no CSRF check is needed here.)"""
+    response = RedirectResponse("/login", status_code=303)
+    end_session(response)
+    return response
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    """The inbox is the home page."""
+    return RedirectResponse("/inbox", status_code=303)

@@ -1,0 +1,146 @@
+"""Case pages: the searchable list, registration of new information, and the case with its diagram and history."""
+
+import json
+from datetime import date
+from math import ceil
+
+from fastapi import APIRouter, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+
+from api.web.context import Page, WebPage
+from api.web.deadlines import deadline_view
+from api.web.form_render import errors_by_field, form_fields, parse_submission
+from engine.assignees import candidates_for
+from engine.attachments import attachments_of_case
+from engine.audit import verify_chain
+from engine.deployment import latest_definition
+from engine.errors import InvalidFormData, NotFound
+from engine.models import Attachment, ProcessDefinition, Unit
+from engine.queries import CASE_STATUSES, CaseFilters, case_events, list_cases, open_tasks_of_case, visible_case
+from engine.runtime import CaseRuntime
+
+router = APIRouter(include_in_schema=False)
+INTAKE_PROCESS = "report_1374"
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def case_list(page: WebPage) -> HTMLResponse:
+    """Cases of my units: search and filters, newest first, paginated."""
+    params = page.request.query_params
+    filters = CaseFilters(
+        status=params.get("status") if params.get("status") in CASE_STATUSES else None,
+        process=params.get("process") or None, q=(params.get("q") or "").strip()[:200] or None,
+        unit=_int(params.get("unit")) if _int(params.get("unit")) in page.actor.visible_unit_ids else None,
+        field=params.get("field") or None, source=params.get("source") or None,
+        overdue=params.get("overdue") == "1",
+        received_from=_day(params.get("from")), received_to=_day(params.get("to")),
+    )  # fmt: skip
+    number = max(_int(params.get("p")) or 1, 1)
+    found = list_cases(page.session, page.actor, filters, now=page.services.clock.now(), page=number, page_size=25)
+    units = page.session.scalars(select(Unit).where(Unit.id.in_(page.actor.visible_unit_ids)).order_by(Unit.path))
+    processes = sorted(set(page.session.scalars(select(ProcessDefinition.key))))
+    schema = page.services.forms.schema("receive_report.schema.json")
+    query = {k: v for k, v in params.items() if k != "p"}
+    return page.render(
+        "cases.html", found=found, filters=filters, params=params, units=list(units), processes=processes,
+        statuses=CASE_STATUSES, pages=max(ceil(found.total / found.page_size), 1), query=query,
+        fields_enum=_enum(schema, "field"), sources_enum=_enum(schema, "source"),
+    )  # fmt: skip
+
+
+def _enum(schema: dict, name: str) -> list[tuple[str, str]]:
+    prop = schema.get("properties", {}).get(name, {})
+    values = prop.get("enum", [])
+    return list(zip(values, prop.get("x-enum-titles", values), strict=False))
+
+
+def _intake_schema(page: Page) -> tuple[dict, str]:
+    definition = latest_definition(page.session, INTAKE_PROCESS)
+    if definition is None or not definition.catalog.get("start_form"):
+        raise NotFound(f"Process '{INTAKE_PROCESS}' is not deployed")
+    return page.services.forms.schema(definition.catalog["start_form"]), definition.catalog["start_form"]
+
+
+@router.get("/cases/new", response_class=HTMLResponse)
+def new_case_form(page: WebPage) -> HTMLResponse:
+    """The intake form of a 1374 report."""
+    schema, _ = _intake_schema(page)
+    return page.render("case_new.html", fields=form_fields(schema, {}, {}), message=None)
+
+
+@router.post("/cases/new", response_class=HTMLResponse)
+async def register_case(page: WebPage):
+    """Register the report; on errors keep what was typed and show them per field."""
+    await page.check_csrf()
+    schema, _ = _intake_schema(page)
+    data = parse_submission(schema, await page.request.form())
+    try:
+        case = CaseRuntime(page.session, page.services).start_case(page.actor, process_key=INTAKE_PROCESS, data=data)
+    except InvalidFormData as exc:
+        page.session.rollback()
+        fields = form_fields(schema, data, errors_by_field(exc.errors))
+        return page.render("case_new.html", status_code=422, fields=fields, message=page.t("task.invalid"))
+    page.session.commit()
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(case_id: int, page: WebPage) -> HTMLResponse:
+    """The case: diagram with steps highlighted, timeline, chain verification, open tasks, attachments."""
+    case = visible_case(page.session, page.actor, case_id)
+    now = page.services.clock.now()
+    completed, current = CaseRuntime(page.session, page.services).steps_taken(case)
+    tasks = open_tasks_of_case(page.session, case.id)
+    overdue = {t.spec_name for t in tasks if t.due_at is not None and t.due_at < now}
+    can_reassign = page.actor.has_role("team_lead", "supervisor")
+    candidates = {t.id: candidates_for(page.session, role=t.lane, unit_id=case.unit_id) for t in tasks if can_reassign}
+    markers = {"completed": sorted(completed), "current": sorted(current - overdue), "overdue": sorted(overdue)}
+    return page.render(
+        "case.html", case=case, tasks=tasks, events=case_events(page.session, case.id),
+        verdict=verify_chain(page.session, case.id), markers=json.dumps(markers),
+        deadlines={t.id: deadline_view(page.services.calendar, due_at=t.due_at, reminded_at=t.reminded_at, now=now)
+                   for t in tasks},
+        can_reassign=can_reassign, candidates=candidates, attachments=attachments_of_case(page.session, case.id),
+        done=page.request.query_params.get("done"),
+    )  # fmt: skip
+
+
+@router.get("/cases/{case_id}/diagram.bpmn")
+def case_diagram(case_id: int, page: WebPage) -> Response:
+    """The BPMN XML of the case's process version, for the diagram viewer."""
+    case = visible_case(page.session, page.actor, case_id)
+    definition = page.session.get(ProcessDefinition, case.definition_id)
+    return Response(definition.content, media_type="application/xml")
+
+
+@router.post("/tasks/{task_id}/reassign")
+async def reassign_task(task_id: str, page: WebPage) -> RedirectResponse:
+    """A team lead or supervisor gives an open task to someone else."""
+    await page.check_csrf()
+    form = await page.request.form()
+    task = CaseRuntime(page.session, page.services).assign_task(page.actor, task_id, str(form.get("username", "")))
+    page.session.commit()
+    return RedirectResponse(f"/cases/{task.case_id}", status_code=303)
+
+
+@router.get("/cases/{case_id}/attachments/{attachment_id}")
+def download_attachment(case_id: int, attachment_id: int, page: WebPage) -> Response:
+    """An attachment of a case the user may see."""
+    case = visible_case(page.session, page.actor, case_id)
+    attachment = page.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id:
+        raise NotFound(f"Attachment {attachment_id} does not exist on case {case.tracking_code}")
+    headers = {"Content-Disposition": f'attachment; filename="{attachment.sha256[:12]}-{attachment.id}"'}
+    return Response(attachment.content, media_type=attachment.content_type, headers=headers)
