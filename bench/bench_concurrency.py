@@ -316,7 +316,10 @@ def run_workers(database_url: str, count: int, logs: Path) -> tuple[float, str, 
 
 def sign_in(base: str, username: str) -> dict[str, str]:
     """Bearer headers for a user, from one API process."""
-    response = httpx.post(f"{base}/api/auth/token", data={"username": username, "password": PASSWORD}, timeout=30)
+    try:
+        response = httpx.post(f"{base}/api/auth/token", data={"username": username, "password": PASSWORD}, timeout=30)
+    except httpx.TransportError as exc:
+        raise BenchError(f"sign-in at {base} failed: {exc!r}") from exc
     if response.status_code != 200:
         raise BenchError(f"sign-in at {base} failed: {response.status_code} {response.text}")
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
