@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WEB := api/web
 
-.PHONY: install run test lint bench clean
+.PHONY: install web-assets browser run test lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +16,21 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# bpmn-js, Chart.js and htmx come from npm and are served locally (never from a CDN).
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package.json $(WEB)/package-lock.json
+	npm ci --prefix $(WEB) --no-audit --no-fund --loglevel=error
+
+web-assets: $(WEB)/node_modules/.package-lock.json
+
+install: $(VENV)/.installed web-assets
+
+# Browser tests drive Debian's Chromium (a browser download cannot work here); install it when we can.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "note: chromium is not installed; browser tests will be skipped (apt-get install chromium)"; fi; \
+	fi
 
 run: install
 	$(BIN)/phananh migrate
@@ -23,7 +38,7 @@ run: install
 	$(BIN)/phananh demo
 	$(BIN)/phananh serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
 
 lint: install
@@ -32,5 +47,8 @@ lint: install
 bench: install
 	$(BIN)/python bench/bench_engine.py
 
+screenshots: install browser
+	PHANANH_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py
+
 clean:
-	rm -rf $(VENV) phananh.db phananh.db-wal phananh.db-shm
+	rm -rf $(VENV) $(WEB)/node_modules phananh.db phananh.db-wal phananh.db-shm

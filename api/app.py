@@ -47,7 +47,7 @@ def create_app(
     app.state.services = services
     app.state.session_factory = session_factory
     install_error_handlers(app)
-    install_web(app, services.calendar.zone)
+    install_web(app, services.calendar.zone, services.forms)
     for module in (auth, processes, cases, tasks, health):
         app.include_router(module.router)
     return app

@@ -55,15 +55,27 @@ class DemoCase:
 
     title: str
     steps: tuple[tuple[str, dict], ...]
+    field: str = "urban_order"
+    source: str = "press"
 
 
 DEMO_CASES = (
     DemoCase("Phản ánh lấn chiếm vỉa hè kéo dài tại đường Lê Lợi", ()),
-    DemoCase("Báo Tuổi Trẻ phản ánh cán bộ phường gây khó dễ cấp phép xây dựng", (("officer1", SCREEN_IN),)),
-    DemoCase("Cử tri phản ánh chậm giải quyết hồ sơ đất đai", (("officer1", SCREEN_IN), ("lead1", ASSIGN))),
+    DemoCase(
+        "Báo Tuổi Trẻ phản ánh cán bộ phường gây khó dễ cấp phép xây dựng",
+        (("officer1", SCREEN_IN),),
+        field="construction",
+    ),
+    DemoCase(
+        "Cử tri phản ánh chậm giải quyết hồ sơ đất đai",
+        (("officer1", SCREEN_IN), ("lead1", ASSIGN)),
+        field="land",
+        source="voter",
+    ),
     DemoCase(
         "Mạng xã hội phản ánh thái độ tiếp dân",
         (("officer1", SCREEN_IN), ("lead1", ASSIGN), ("officer1", VERIFY), ("officer1", CONCLUDE)),
+        source="social_media",
     ),
     DemoCase(
         "Tiếng còi: cán bộ địa chính nhận tiền của dân",
@@ -75,6 +87,7 @@ DEMO_CASES = (
             ("supervisor1", APPROVE),
             ("officer1", PUBLICIZE),
         ),
+        field="land",
     ),
     DemoCase(
         "Đơn phản ánh tranh chấp dân sự giữa hai hộ gia đình",
@@ -82,6 +95,8 @@ DEMO_CASES = (
             ("officer2", {"screening": "out_of_scope", "reason": "Tranh chấp dân sự, không thuộc Quy định 1374"}),
             ("officer2", {"disposition": "forward", "reason": "Thuộc thẩm quyền Tòa án", "forward_to": "TAND Quận 1"}),
         ),
+        field="other",
+        source="people",
     ),
 )
 
@@ -115,7 +130,7 @@ def _actors(session: Session) -> dict[str, Actor]:
 def _walk_demo_case(factory: sessionmaker[Session], services: EngineServices, demo: DemoCase) -> None:
     with transaction(factory) as session:
         actors = _actors(session)
-        data = {**INTAKE, "title": demo.title, "description": demo.title}
+        data = {**INTAKE, "title": demo.title, "description": demo.title, "field": demo.field, "source": demo.source}
         case = CaseRuntime(session, services).start_case(actors["officer1"], process_key="report_1374", data=data)
         case_id = case.id
     for username, form_data in demo.steps:

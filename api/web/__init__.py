@@ -44,11 +44,26 @@ async def _csrf_rejected(request: Request, _exc: CsrfRejected) -> HTMLResponse:
     return error_page(request, 403, translate("error.csrf", language_of(request)))
 
 
-def install_web(app: FastAPI, zone) -> None:
+def code_labels(forms) -> dict[str, dict[str, str]]:
+    """Vietnamese labels of the intake codes (source, field, behaviour group), from the intake form's schema."""
+    try:
+        properties = forms.schema("receive_report.schema.json").get("properties", {})
+    except Exception:  # no intake form deployed: codes are shown as they are
+        return {}
+    return {
+        name: dict(zip(prop.get("enum", []), prop.get("x-enum-titles", prop.get("enum", [])), strict=False))
+        for name, prop in properties.items()
+        if "enum" in prop
+    }
+
+
+def install_web(app: FastAPI, zone, forms) -> None:
     """Add the pages, the static files and the page error handlers to the app."""
     from api.web import routes_auth, routes_cases, routes_inbox, routes_overview, routes_tasks
 
     app.state.templates = build_environment(zone)
+    labels = code_labels(forms)
+    app.state.templates.globals["label"] = lambda kind, code: labels.get(kind, {}).get(code, code or "—")
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     for name, directory in VENDOR.items():
         if directory.is_dir():

@@ -25,7 +25,7 @@
     new window.Chart(canvas, {
       type: "bar",
       data: data,
-      options: { responsive: true, maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
+      options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
     });
     canvas.dataset.ready = "true";
   }

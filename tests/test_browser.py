@@ -1,0 +1,143 @@
+"""Real-browser tests (headless Debian Chromium driven by Playwright) against a real server with the demo data.
+
+Screenshots go to $PHANANH_SCREENSHOTS when set (the README's come from `PHANANH_SCREENSHOTS=docs/screenshots`),
+else to a temporary folder.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from engine.db import make_engine, make_session_factory
+from engine.demo import DEMO_PASSWORD, load_demo
+from engine.deployment import deploy_path
+from engine.migrate import upgrade_to_head
+from engine.services import build_services
+from engine.settings import PROJECT_ROOT, Settings
+from tests.processes import api_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        pytest.fail("Debian's chromium is not installed (apt-get install chromium)", pytrace=False)
+    pytest.skip("Debian's chromium is not installed; run `make test` as root to install it", allow_module_level=True)
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A uvicorn process on a fresh SQLite database with the demo data."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.db'}"
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    services = build_services(Settings(database_url=url))
+    factory = make_session_factory(engine)
+    with factory() as session:
+        deploy_path(session, PROJECT_ROOT / "processes", forms=services.forms)
+        session.commit()
+    load_demo(factory, services)
+    engine.dispose()
+    with api_server(url, "browser-test-secret") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("PHANANH_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def sign_in(browser, server: str, username: str, **context):
+    page = browser.new_context(base_url=server, locale="vi-VN", **context).new_page()
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/inbox"))
+    return page
+
+
+def test_login_page_then_inbox(browser, server, shots):
+    page = browser.new_context(base_url=server).new_page()
+    page.goto("/cases")
+    assert "/login" in page.url, "pages need a login"
+    page.screenshot(path=shots / "login.png")
+    page = sign_in(browser, server, "officer1")
+    assert page.locator("#inbox tbody tr").count() >= 2
+    page.screenshot(path=shots / "inbox.png", full_page=True)
+
+
+def test_claim_then_complete_with_an_error_then_valid_data_and_see_the_case_move_on(browser, server, shots):
+    page = sign_in(browser, server, "officer1")
+    row = page.locator("#inbox tbody tr", has_text="lấn chiếm vỉa hè")
+    row.get_by_role("button", name="Nhận việc").click()
+    page.wait_for_url(re.compile(r".*/inbox\?tab=mine"))
+    row = page.locator("#inbox tbody tr", has_text="lấn chiếm vỉa hè")
+    assert "officer1" in row.inner_text()
+    row.get_by_role("link", name="Mở").click()
+
+    page.check("input[name=screening][value=out_of_scope]")
+    page.fill("textarea[name=note]", "Đã đọc kỹ nội dung")
+    page.click("#task-form button[type=submit]")
+    error = page.locator(".field--error .field-error").first
+    assert error.is_visible() and page.locator("#form-message").is_visible()
+    assert page.input_value("textarea[name=note]") == "Đã đọc kỹ nội dung", "typed values are kept"
+    page.screenshot(path=shots / "task-validation.png", full_page=True)
+
+    page.check("input[name=screening][value=in_scope]")
+    page.click("#task-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/cases/\d+\?done=screen_report"))
+    page.wait_for_selector("#diagram[data-ready=true]")
+    assert page.locator(".step-current").count() >= 1, "the new step is highlighted"
+    assert page.locator(".step-completed").count() >= 1
+    assert "Nhật ký toàn vẹn" in page.inner_text("#chain-badge")
+    assert "task_completed" in page.inner_text("#timeline")
+    page.screenshot(path=shots / "case.png", full_page=True)
+
+
+def test_a_team_lead_reassigns_a_task_on_the_case_page(browser, server, shots):
+    page = sign_in(browser, server, "lead1")
+    page.goto("/cases?q=đất đai")
+    page.locator("#case-list a").first.click()
+    item = page.locator("#open-tasks .task-item").first
+    assert "officer1" in item.locator(".assignee").inner_text()
+    item.locator("select[name=username]").select_option("officer2")
+    item.get_by_role("button", name="Giao lại").click()
+    page.wait_for_load_state()
+    assert page.locator("#open-tasks .task-item .assignee").first.inner_text() == "officer2"
+
+
+def test_case_list_filters_and_the_supervisor_overview_chart(browser, server, shots):
+    page = sign_in(browser, server, "supervisor1")
+    page.goto("/cases")
+    assert page.locator("#case-list tbody tr").count() >= 6
+    page.screenshot(path=shots / "cases.png", full_page=True)
+    page.goto("/overview")
+    page.wait_for_selector("#received-chart[data-ready=true]")
+    assert page.locator(".card__number").count() == 4
+    page.screenshot(path=shots / "overview.png", full_page=True)
+
+
+def test_the_inbox_works_on_a_phone_sized_screen_and_in_english(browser, server, shots):
+    page = sign_in(browser, server, "officer2", viewport={"width": 390, "height": 844}, is_mobile=True)
+    assert page.locator("#inbox tbody tr").first.is_visible()
+    page.screenshot(path=shots / "inbox-phone.png", full_page=True)
+    page.goto("/inbox?lang=en")
+    assert "My tasks" in page.inner_text("h1")
