@@ -108,7 +108,7 @@ def test_claim_then_complete_with_an_error_then_valid_data_and_see_the_case_move
     assert page.locator(".step-current").count() >= 1, "the new step is highlighted"
     assert page.locator(".step-completed").count() >= 1
     assert "Nhật ký toàn vẹn" in page.inner_text("#chain-badge")
-    assert "task_completed" in page.inner_text("#timeline")
+    assert "Hoàn thành bước" in page.inner_text("#timeline")
     page.screenshot(path=shots / "case.png", full_page=True)
 
 

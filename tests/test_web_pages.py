@@ -134,7 +134,7 @@ def test_the_case_page_shows_diagram_markers_timeline_and_a_verified_chain(web, 
     markers = json.loads(html.unescape(re.search(r"data-markers='([^']+)'", page).group(1)))
     assert "screen_report" in markers["completed"] and markers["current"] == ["assign_verification"]
     assert 'id="chain-badge"' in page and "Nhật ký toàn vẹn" in page
-    assert "task_completed" in page and "in_scope" in page
+    assert "Hoàn thành bước" in page and "in_scope" in page
 
 
 def test_a_team_lead_reassigns_an_open_task_from_the_case_page(web, world):
@@ -205,3 +205,10 @@ def test_assign_verification_page_flow_moves_the_case_on(web, world):
     form = {k: str(v) for k, v in assign_data(10).items()}
     assert lead.post_form(f"/tasks/{task_id}", form, csrf_from=f"/tasks/{task_id}").status_code == 303
     assert world.ready_task(case_id, "verify_report").assignee == "officer1"
+
+
+def test_signing_out_needs_the_csrf_token_and_ends_the_session(web, world):
+    officer = web().login("officer1")
+    assert officer.client.post("/logout", follow_redirects=False).status_code == 403
+    assert officer.post_form("/logout", {}, csrf_from="/inbox").status_code == 303
+    assert officer.client.get("/inbox", follow_redirects=False).status_code == 303

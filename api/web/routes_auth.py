@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import AppSettings, DbSession
+from api.web.context import WebPage
 from api.web.i18n import translate
 from api.web.session import end_session, language_of, start_session
 from engine.auth import authenticate
@@ -55,8 +56,9 @@ def login(
 
 
 @router.post("/logout")
-def logout() -> RedirectResponse:
-    """End the session. (A forged sign-out is harmless, so no CSRF check is needed here.)"""
+async def logout(page: WebPage) -> RedirectResponse:
+    """End the session (a form post like any other: it carries the CSRF token)."""
+    await page.check_csrf()
     response = RedirectResponse("/login", status_code=303)
     end_session(response)
     return response
