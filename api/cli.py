@@ -145,7 +145,11 @@ def doctor() -> None:
     settings = get_settings()
     engine = engine_from_settings(settings)
     findings = diagnose(
-        engine, make_session_factory(engine), processes_dir=settings.processes_dir, now=SystemClock().now()
+        engine,
+        make_session_factory(engine),
+        processes_dir=settings.processes_dir,
+        now=SystemClock().now(),
+        secret_key=settings.secret_key,
     )
     for finding in findings:
         typer.echo(str(finding))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from engine.deployment import latest_definition
 from engine.migrate import alembic_config
 from engine.models import Case, CaseTimer
+from engine.settings import DEVELOPMENT_SECRET
 
 
 @dataclass
@@ -107,9 +108,22 @@ def check_cases(session: Session) -> list[Finding]:
     return [Finding(True, "cases", "no case is stopped by an error")]
 
 
-def diagnose(engine: Engine, session_factory, *, processes_dir: Path, now: datetime) -> list[Finding]:
+def check_secrets(secret_key: str, database_url: str) -> list[Finding]:
+    """A production database with the development secret means anyone can forge sessions."""
+    if secret_key == DEVELOPMENT_SECRET and not database_url.startswith("sqlite"):
+        return [Finding(False, "secrets", "PHANANH_SECRET_KEY is the development default: set a random secret")]
+    if len(secret_key) < 32:
+        return [Finding(False, "secrets", "PHANANH_SECRET_KEY is shorter than 32 characters")]
+    return [Finding(True, "secrets", "the signing secret is set")]
+
+
+def diagnose(
+    engine: Engine, session_factory, *, processes_dir: Path, now: datetime, secret_key: str | None = None
+) -> list[Finding]:
     """All checks, in order; later checks are skipped when the database cannot be used."""
     findings = check_database(engine)
+    if secret_key is not None:
+        findings += check_secrets(secret_key, engine.url.render_as_string())
     if not all(f.ok for f in findings):
         return findings
     with session_factory() as session:

@@ -6,6 +6,7 @@ from pathlib import Path
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT_SECRET = "phananh-dev-secret-change-me-in-production-0123456789"
 
 
 class Settings(BaseSettings):
@@ -18,7 +19,8 @@ class Settings(BaseSettings):
     db_max_overflow: int = 10
     db_pool_timeout_seconds: float = 30.0
     db_pool_recycle_seconds: int = 1800
-    secret_key: str = "phananh-dev-secret-change-me-in-production-0123456789"
+    secret_key: str = DEVELOPMENT_SECRET
+    cookie_secure: bool = False
     token_minutes: int = 8 * 60
     timezone: str = "Asia/Ho_Chi_Minh"
     extra_days_off: str = ""

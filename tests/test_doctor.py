@@ -47,3 +47,12 @@ def test_doctor_command_exits_1_on_an_unmigrated_database(tmp_path, monkeypatch)
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 1 and "not migrated: run `phananh migrate`" in result.output
+
+
+def test_the_development_secret_on_postgresql_is_flagged():
+    from engine.doctor import check_secrets
+    from engine.settings import DEVELOPMENT_SECRET
+
+    assert not check_secrets(DEVELOPMENT_SECRET, "postgresql+psycopg://db/x")[0].ok
+    assert not check_secrets("short", "sqlite:///x.db")[0].ok
+    assert check_secrets("x" * 40, "postgresql+psycopg://db/x")[0].ok

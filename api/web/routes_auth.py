@@ -50,7 +50,7 @@ def login(
         message = translate("login.failed", language_of(request))
         return _login_page(request, error=message, username=username, status=401)
     response = RedirectResponse(_safe_next(next_url), status_code=303)
-    secure = request.url.scheme == "https"
+    secure = settings.cookie_secure or request.url.scheme == "https"
     start_session(response, user.username, secret=settings.secret_key, minutes=settings.token_minutes, secure=secure)
     return response
 
