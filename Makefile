@@ -24,12 +24,13 @@ web-assets: $(WEB)/node_modules/.package-lock.json
 
 install: $(VENV)/.installed web-assets
 
-# Browser tests drive Debian's Chromium (a browser download cannot work here); install it when we can.
+# Browser tests drive Debian's Chromium (a browser download cannot work here); report tests turn PDFs into PNGs
+# with poppler's pdftoppm. Install both from Debian when we can.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else echo "note: chromium is not installed; browser tests will be skipped (apt-get install chromium)"; fi; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+		else echo "note: chromium/pdftoppm missing; browser and PDF tests will be skipped (apt-get install chromium poppler-utils)"; fi; \
 	fi
 
 run: install

@@ -15,9 +15,13 @@ from engine.errors import Conflict
 from engine.models import Case, CaseTimer, HumanTask
 
 CASES, TASKS, TIMERS = Case.__table__, HumanTask.__table__, CaseTimer.__table__
+OUTCOME_FACETS = (
+    "screening", "violation", "party_sanction", "state_sanction", "published_writing", "published_media",
+    "published_portal",
+)  # fmt: skip
 CASE_WRITABLE = (
     "state", "status", "current_step", "updated_at", "completed_at", "error_message", "error_line", "error_task",
-    "audit_seq", "audit_head",
+    "audit_seq", "audit_head", *OUTCOME_FACETS,
 )  # fmt: skip
 
 

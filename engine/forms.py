@@ -100,3 +100,13 @@ class FormCatalog:
         errors = self.field_errors(name, data)
         if errors:
             raise InvalidFormData(name, errors)
+
+    def enum_labels(self, name: str) -> dict[str, dict[str, str]]:
+        """For each enum property of a form, its codes and their labels (``x-enum-titles``), e.g. fields."""
+        labels = {}
+        for prop_name, prop in self.schema(name).get("properties", {}).items():
+            prop = prop.get("items", prop) if prop.get("type") == "array" else prop
+            if "enum" in prop:
+                titles = prop.get("x-enum-titles", prop["enum"])
+                labels[prop_name] = dict(zip(prop["enum"], titles, strict=False))
+        return labels

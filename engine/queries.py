@@ -44,6 +44,13 @@ class CaseFilters:
     overdue: bool = False
     received_from: date | None = None
     received_to: date | None = None
+    screening: str | None = None
+    party_sanction: str | None = None
+    state_sanction: str | None = None
+    channel: str | None = None
+
+
+CHANNEL_COLUMNS = {"writing": Case.published_writing, "media": Case.published_media, "portal": Case.published_portal}
 
 
 def list_cases(
@@ -59,9 +66,16 @@ def list_cases(
         units = set(session.scalars(select(Unit.id).where(Unit.path.startswith(_unit_path(session, filters.unit)))))
     query = select(Case).where(Case.unit_id.in_(units)).order_by(Case.created_at.desc(), Case.id.desc())
     for column, value in ((Case.status, filters.status), (Case.process_key, filters.process),
-                          (Case.field, filters.field), (Case.source, filters.source)):  # fmt: skip
+                          (Case.field, filters.field), (Case.source, filters.source),
+                          (Case.party_sanction, filters.party_sanction), (Case.state_sanction, filters.state_sanction),
+                          ):  # fmt: skip
         if value:
             query = query.where(column == value)
+    if filters.screening:
+        pending = filters.screening == "pending"
+        query = query.where(Case.screening.is_(None) if pending else Case.screening == filters.screening)
+    if filters.channel in CHANNEL_COLUMNS:
+        query = query.where(CHANNEL_COLUMNS[filters.channel].is_(True))
     if filters.q:
         pattern = f"%{filters.q.strip()}%"
         query = query.where(

@@ -61,6 +61,24 @@ def _error_details(exc: SpiffWorkflowException) -> tuple[str, int | None, str | 
     return message, line if isinstance(line, int) and line > 0 else None, task_name
 
 
+def _latest_data(workflow: BpmnWorkflow) -> dict:
+    ready = [t for t in workflow.tasks.values() if t.state == TaskState.READY]
+    source = ready[0] if ready else workflow.last_task
+    return source.data if source is not None else workflow.data
+
+
+def _record_outcome_facets(case: Case, workflow: BpmnWorkflow) -> None:
+    """Copy the reportable outcome of the case data onto the case row (screening, sanctions, publication)."""
+    data = _latest_data(workflow)
+    channels = data.get("channels") if isinstance(data.get("channels"), list) else []
+    case.screening = _short_text(data.get("screening"), 16)
+    case.violation = data.get("violation") if isinstance(data.get("violation"), bool) else None
+    case.party_sanction = _short_text(data.get("party_sanction"), 32)
+    case.state_sanction = _short_text(data.get("state_sanction"), 32)
+    case.published_writing, case.published_media = "writing" in channels, "media" in channels
+    case.published_portal = "portal" in channels
+
+
 @contextmanager
 def refuse_stale_writes(what: str) -> Iterator[None]:
     """Turn a lost race on the audit chain's (case, seq) key into a clear 409."""
@@ -117,6 +135,9 @@ class CaseRuntime:
             updated_at=now,
             audit_seq=0,
             audit_head="0" * 64,
+            published_writing=False,
+            published_media=False,
+            published_portal=False,
         )
         self.store.insert_case(case)
         if identity:
@@ -220,10 +241,7 @@ class CaseRuntime:
 
     def current_data(self, case: Case) -> dict:
         """The case's data as the workflow holds it now (the reporter's identity is never in it)."""
-        workflow = self._load_workflow(case)
-        ready = workflow.get_tasks(state=TaskState.READY)
-        source = ready[0] if ready else workflow.last_task
-        return dict(source.data) if source is not None else dict(workflow.data)
+        return dict(_latest_data(self._load_workflow(case)))
 
     def steps_taken(self, case: Case) -> tuple[set[str], set[str]]:
         """BPMN ids of the steps completed so far and of the steps open now (for highlighting the diagram)."""
@@ -280,6 +298,7 @@ class CaseRuntime:
                 index_changes.update_task(task_id, **values)
             for timer_id, values in changes.timer_updates.items():
                 index_changes.update_timer(timer_id, **values)
+        _record_outcome_facets(case, workflow)
         if case.status == "completed" and case.completed_at is None:
             case.completed_at = now
             self._record_statistics(case, workflow, now)

@@ -110,13 +110,20 @@ def search_cases(
     field: str | None = None,
     source: str | None = None,
     overdue: bool = False,
-    received_from: date | None = None,
-    received_to: date | None = None,
+    received_from: Annotated[date | None, Query(alias="from", description="received on or after")] = None,
+    received_to: Annotated[date | None, Query(alias="to", description="received on or before")] = None,
+    screening: Annotated[str | None, Query(description="in_scope, out_of_scope, duplicate or pending")] = None,
+    party_sanction: str | None = None,
+    state_sanction: str | None = None,
+    channel: Annotated[str | None, Query(description="publicized: writing, media or portal")] = None,
     page: Annotated[int, Query(ge=1)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> CasePage:
     """Cases of the caller's units (and the units below them), newest first."""
-    filters = CaseFilters(status, process, q, unit, field, source, overdue, received_from, received_to)
+    filters = CaseFilters(
+        status, process, q, unit, field, source, overdue, received_from, received_to,
+        screening, party_sanction, state_sanction, channel,
+    )  # fmt: skip
     found = list_cases(session, actor, filters, now=services.clock.now(), page=page, page_size=page_size)
     return CasePage(
         items=[case_summary(c) for c in found.items], total=found.total, page=found.page, page_size=found.page_size

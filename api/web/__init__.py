@@ -47,14 +47,9 @@ async def _csrf_rejected(request: Request, _exc: CsrfRejected) -> HTMLResponse:
 def code_labels(forms) -> dict[str, dict[str, str]]:
     """Vietnamese labels of the intake codes (source, field, behaviour group), from the intake form's schema."""
     try:
-        properties = forms.schema("receive_report.schema.json").get("properties", {})
-    except Exception:  # no intake form deployed: codes are shown as they are
+        return forms.enum_labels("receive_report.schema.json")
+    except Exception:  # no intake form: codes are shown as they are
         return {}
-    return {
-        name: dict(zip(prop.get("enum", []), prop.get("x-enum-titles", prop.get("enum", [])), strict=False))
-        for name, prop in properties.items()
-        if "enum" in prop
-    }
 
 
 def install_web(app: FastAPI, zone, forms) -> None:

@@ -46,6 +46,8 @@ def case_list(page: WebPage) -> HTMLResponse:
         field=params.get("field") or None, source=params.get("source") or None,
         overdue=params.get("overdue") == "1",
         received_from=_day(params.get("from")), received_to=_day(params.get("to")),
+        screening=params.get("screening") or None, party_sanction=params.get("party_sanction") or None,
+        state_sanction=params.get("state_sanction") or None, channel=params.get("channel") or None,
     )  # fmt: skip
     number = max(_int(params.get("p")) or 1, 1)
     found = list_cases(page.session, page.actor, filters, now=page.services.clock.now(), page=number, page_size=25)

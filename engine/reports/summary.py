@@ -1,0 +1,210 @@
+"""The periodic report of a unit: received, screening, progress, on-time rate, sanctions, publicity.
+
+Cases count in the period they were received in (``created_at``), in the unit and every unit below it. Resolved
+means in scope (within jurisdiction) and closed; the resolution rate is over the cases in scope. Progress and
+lateness are judged as of the end of the period (or now, for the running period). Each figure carries the
+same figure of the previous period of the same length, and a link to the list of cases it counts.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from engine.errors import NotFound
+from engine.forms import FormCatalog
+from engine.models import Case, HumanTask, Unit
+from engine.reports.model import Figure, Section, Summary
+from engine.reports.periods import Period
+
+INTAKE_FORM = "receive_report.schema.json"
+CONCLUSION_FORM = "conclude_verification.schema.json"
+PUBLICITY_FORM = "publicize_result.schema.json"
+SCREENINGS = {
+    "in_scope": "Thuộc phạm vi", "out_of_scope": "Ngoài phạm vi", "duplicate": "Trùng lặp", None: "Chưa phân loại",
+}  # fmt: skip
+
+
+@dataclass
+class PeriodCounts:
+    """The raw counts of one period, from which the figures are built."""
+
+    received: int
+    by_source: Counter
+    by_field: Counter
+    by_screening: Counter
+    party_sanctions: Counter
+    state_sanctions: Counter
+    publicity: Counter
+    resolved: int
+    overdue: int
+    steps_with_deadline: int
+    steps_on_time: int
+    cases_closed: int
+    cases_closed_on_time: int
+
+
+def unit_subtree(session: Session, unit_id: int) -> tuple[Unit, list[int]]:
+    """A unit and the ids of it and every unit below it."""
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound(f"Unit {unit_id} does not exist")
+    return unit, list(session.scalars(select(Unit.id).where(Unit.path.startswith(unit.path))))
+
+
+def count_period(session: Session, unit_ids: list[int], period: Period, *, zone: ZoneInfo, now: datetime,
+                 process_key: str) -> PeriodCounts:  # fmt: skip
+    """Count the cases received in ``period`` in the given units."""
+    start, end = period.bounds(zone)
+    as_of = min(now, end)
+    received = and_(
+        Case.unit_id.in_(unit_ids), Case.process_key == process_key, Case.created_at >= start, Case.created_at < end
+    )
+    resolved = case(
+        (and_(Case.screening == "in_scope", Case.completed_at.is_not(None), Case.completed_at < as_of), 1), else_=0
+    )
+    rows = session.execute(
+        select(
+            Case.source, Case.field, Case.screening, Case.party_sanction, Case.state_sanction,
+            Case.published_writing, Case.published_media, Case.published_portal, resolved.label("resolved"),
+            func.count().label("n"),
+        ).where(received).group_by(
+            Case.source, Case.field, Case.screening, Case.party_sanction, Case.state_sanction,
+            Case.published_writing, Case.published_media, Case.published_portal, resolved,
+        )
+    ).all()  # fmt: skip
+    counts = PeriodCounts(0, Counter(), Counter(), Counter(), Counter(), Counter(), Counter(), 0, 0, 0, 0, 0, 0)
+    for row in rows:
+        counts.received += row.n
+        counts.by_source[row.source] += row.n
+        counts.by_field[row.field] += row.n
+        counts.by_screening[row.screening] += row.n
+        if row.party_sanction:
+            counts.party_sanctions[row.party_sanction] += row.n
+        if row.state_sanction:
+            counts.state_sanctions[row.state_sanction] += row.n
+        for channel, flag in (("writing", row.published_writing), ("media", row.published_media),
+                              ("portal", row.published_portal)):  # fmt: skip
+            counts.publicity[channel] += row.n if flag else 0
+        counts.resolved += row.n if row.resolved else 0
+    late_open = and_(
+        HumanTask.case_id == Case.id, HumanTask.state != "cancelled", HumanTask.due_at < as_of,
+        or_(HumanTask.completed_at.is_(None), HumanTask.completed_at > as_of),
+    )  # fmt: skip
+    late = select(HumanTask.id).where(late_open).exists()
+    counts.overdue = session.scalar(select(func.count()).select_from(Case).where(received, resolved == 0, late)) or 0
+    _count_on_time(session, counts, unit_ids, start, end, process_key)
+    return counts
+
+
+def _count_on_time(session: Session, counts: PeriodCounts, unit_ids: list[int], start: datetime, end: datetime,
+                   process_key: str) -> None:  # fmt: skip
+    """Steps with a deadline closed in the period, and cases closed in the period without a late step."""
+    closed_step = and_(
+        HumanTask.unit_id.in_(unit_ids), HumanTask.state == "completed", HumanTask.due_at.is_not(None),
+        HumanTask.completed_at >= start, HumanTask.completed_at < end,
+    )  # fmt: skip
+    on_time = case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0)
+    total, in_time = session.execute(select(func.count(), func.coalesce(func.sum(on_time), 0)).where(closed_step)).one()
+    counts.steps_with_deadline, counts.steps_on_time = total, int(in_time)
+    closed_case = and_(
+        Case.unit_id.in_(unit_ids), Case.process_key == process_key, Case.completed_at >= start, Case.completed_at < end
+    )
+    late_completion = and_(HumanTask.due_at.is_not(None), HumanTask.completed_at > HumanTask.due_at)
+    late_step = (
+        select(HumanTask.id)
+        .where(HumanTask.case_id == Case.id, or_(HumanTask.escalated.is_(True), late_completion))
+        .exists()
+    )
+    counts.cases_closed = session.scalar(select(func.count()).select_from(Case).where(closed_case)) or 0
+    late_cases = session.scalar(select(func.count()).select_from(Case).where(closed_case, late_step)) or 0
+    counts.cases_closed_on_time = counts.cases_closed - late_cases
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part * 100 / whole, 2) if whole else 0.0
+
+
+class SummaryBuilder:
+    """Builds the Summary of a unit and period from the counts of the period and of the previous one."""
+
+    def __init__(self, forms: FormCatalog, *, unit: Unit, period: Period) -> None:
+        intake = forms.enum_labels(INTAKE_FORM)
+        conclusion = forms.enum_labels(CONCLUSION_FORM)
+        self.sources, self.fields = intake.get("source", {}), intake.get("field", {})
+        self.sanctions = conclusion.get("party_sanction", {})
+        self.channels = forms.enum_labels(PUBLICITY_FORM).get("channels", {})
+        self.unit, self.period = unit, period
+
+    def link(self, **filters: object) -> str:
+        """The case list of this unit and period, narrowed by ``filters``."""
+        query = {"unit": self.unit.id, "from": self.period.start.isoformat(), "to": self.period.end.isoformat()}
+        query.update({k: v for k, v in filters.items() if v is not None})
+        return "/cases?" + urlencode(query)
+
+    def breakdown(self, key: str, title: str, labels: dict, now: Counter, before: Counter, link_as: str) -> Section:
+        """A section with one figure per code, zeros included, each linked to its cases."""
+        figures = []
+        for code, label in labels.items():
+            name = code or "pending"
+            figures.append(Figure(f"{key}.{name}", label, now[code], before[code], self.link(**{link_as: name})))
+        return Section(key, title, figures)
+
+    def sections(self, now: PeriodCounts, before: PeriodCounts) -> list[Section]:
+        """All sections of the report, in the order supervisors read them."""
+        received = Figure("received", "Tổng số thông tin tiếp nhận", now.received, before.received, self.link())
+        return [
+            Section("received", "Tiếp nhận", [received]),
+            self.breakdown("by_source", "Theo nguồn thông tin", self.sources, now.by_source, before.by_source,
+                           "source"),
+            self.breakdown("by_field", "Theo lĩnh vực", self.fields, now.by_field, before.by_field, "field"),
+            self.breakdown("screening", "Phân loại", SCREENINGS, now.by_screening, before.by_screening, "screening"),
+            Section("progress", "Kết quả xử lý", self._progress(now, before)),
+            Section("on_time", "Đúng hạn", self._on_time(now, before)),
+            self.breakdown("party_sanctions", "Hình thức xử lý kỷ luật Đảng", self.sanctions, now.party_sanctions,
+                           before.party_sanctions, "party_sanction"),
+            self.breakdown("state_sanctions", "Hình thức xử lý hành chính", self.sanctions, now.state_sanctions,
+                           before.state_sanctions, "state_sanction"),
+            self.breakdown("publicity", "Công khai kết quả", self.channels, now.publicity, before.publicity, "channel"),
+        ]  # fmt: skip
+
+    def _progress(self, now: PeriodCounts, before: PeriodCounts) -> list[Figure]:
+        return [
+            Figure("resolved", "Đã giải quyết (thuộc thẩm quyền)", now.resolved, before.resolved,
+                   self.link(screening="in_scope", status="completed")),
+            Figure("in_progress", "Đang xử lý", now.by_screening["in_scope"] - now.resolved,
+                   before.by_screening["in_scope"] - before.resolved,
+                   self.link(screening="in_scope", status="in_progress")),
+            Figure("overdue", "Quá hạn", now.overdue, before.overdue, self.link(overdue=1)),
+            Figure("resolved_rate", "Tỷ lệ giải quyết (%)", _rate(now.resolved, now.by_screening["in_scope"]),
+                   _rate(before.resolved, before.by_screening["in_scope"])),
+        ]  # fmt: skip
+
+    def _on_time(self, now: PeriodCounts, before: PeriodCounts) -> list[Figure]:
+        return [
+            Figure("on_time.steps", "Bước xử lý có thời hạn đã hoàn thành", now.steps_with_deadline,
+                   before.steps_with_deadline),
+            Figure("on_time.steps_rate", "Tỷ lệ bước xử lý đúng hạn (%)",
+                   _rate(now.steps_on_time, now.steps_with_deadline),
+                   _rate(before.steps_on_time, before.steps_with_deadline)),
+            Figure("on_time.cases", "Hồ sơ kết thúc trong kỳ", now.cases_closed, before.cases_closed),
+            Figure("on_time.cases_rate", "Tỷ lệ hồ sơ kết thúc đúng hạn (%)",
+                   _rate(now.cases_closed_on_time, now.cases_closed),
+                   _rate(before.cases_closed_on_time, before.cases_closed)),
+        ]  # fmt: skip
+
+
+def build_summary(session: Session, forms: FormCatalog, *, unit_id: int, period: Period, zone: ZoneInfo,
+                  now: datetime, process_key: str = "report_1374") -> Summary:  # fmt: skip
+    """The report of ``unit_id`` and the units below it for ``period``, compared with the previous period."""
+    unit, unit_ids = unit_subtree(session, unit_id)
+    previous = period.previous()
+    this = count_period(session, unit_ids, period, zone=zone, now=now, process_key=process_key)
+    before = count_period(session, unit_ids, previous, zone=zone, now=now, process_key=process_key)
+    builder = SummaryBuilder(forms, unit=unit, period=period)
+    return Summary(unit_id=unit.id, unit_name=unit.name, period=period, previous=previous, generated_at=now,
+                   sections=builder.sections(this, before))  # fmt: skip
