@@ -120,3 +120,44 @@ def test_the_second_example_148_received_100_in_jurisdiction_83_resolved(world):
 def test_a_ward_report_counts_only_its_own_cases(first_example, world):
     assert report(world, f"{NEXT_YEAR}-05", unit="w11").figure("received").value == 0
     assert report(world, f"{NEXT_YEAR}-05", unit="city").figure("received").value == 20
+
+
+def test_the_report_over_the_api_as_json_xlsx_and_pdf(first_example, api, tmp_path):
+    import io
+    import shutil
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    period = f"{NEXT_YEAR}-05"
+    body = api.get("/api/reports/summary", "supervisor1", params={"period": period}).json()
+    figures = {f["key"]: f for s in body["sections"] for f in s["figures"]}
+    assert figures["received"]["value"] == 20 and figures["by_field.land"]["change_pct"] == -40.0
+    assert body["period"]["label"] == f"Tháng 5/{NEXT_YEAR}" and body["previous"]["code"] == f"{NEXT_YEAR}-04"
+
+    workbook = load_workbook(
+        io.BytesIO(api.get("/api/reports/summary.xlsx", "supervisor1", params={"period": period}).content)
+    )
+    sheets = {
+        sheet.title: {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+        for sheet in workbook.worksheets[1:]
+    }
+    assert sheets["Theo lĩnh vực"]["Đất đai"][:3] == (3, 5, -2)
+    assert sheets["Hình thức xử lý kỷ luật Đảng"]["Phê bình nghiêm khắc"][0] == 6
+
+    pdf = api.get("/api/reports/summary.pdf", "supervisor1", params={"period": period})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    if shutil.which("pdftoppm"):
+        (tmp_path / "r.pdf").write_bytes(pdf.content)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", tmp_path / "r.pdf", tmp_path / "page"], check=True
+        )
+        assert next(tmp_path.glob("page*.png")).stat().st_size > 5000
+
+
+def test_reports_are_for_supervisors_and_name_a_bad_period(api):
+    assert api.get("/api/reports/summary", "officer1", params={"period": "2026-05"}).status_code == 403
+    response = api.get("/api/reports/summary", "supervisor1", params={"period": "2026-13"})
+    assert response.status_code == 400 and "2026-13" in response.json()["detail"]
+    other_unit = api.get("/api/reports/summary", "supervisor_d2", params={"period": "2026", "unit": 2})
+    assert other_unit.status_code == 404

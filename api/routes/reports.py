@@ -1,0 +1,110 @@
+"""Periodic reports for supervisors: the summary as JSON, XLSX and PDF."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+
+from api.deps import DbSession, Services, StaffActor
+from api.schemas import COMMON_RESPONSES, ErrorOut
+from engine.reports.export import summary_to_pdf, summary_to_xlsx
+from engine.reports.model import Summary
+from engine.reports.service import summary_for
+
+router = APIRouter(prefix="/api/reports", tags=["reports"], responses=COMMON_RESPONSES)
+ERRORS = {400: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}}
+PeriodCode = Annotated[str, Query(description="2026-05, 2026-Q2, 2026-H1, 2026-9M, 2026 or 2026-01-01..2026-03-31")]
+
+
+class PeriodOut(BaseModel):
+    """A reporting period."""
+
+    code: str
+    label: str
+    start: date
+    end: date
+
+
+class FigureOut(BaseModel):
+    """One reported figure with its comparison and drill-down."""
+
+    key: str
+    label: str
+    value: float
+    previous: float
+    change: float
+    change_pct: float | None
+    drilldown: str | None
+
+
+class SectionOut(BaseModel):
+    """One breakdown of the report."""
+
+    key: str
+    title: str
+    figures: list[FigureOut]
+
+
+class SummaryOut(BaseModel):
+    """The report of a unit (and the units below it) for a period."""
+
+    unit_id: int
+    unit_name: str
+    period: PeriodOut
+    previous: PeriodOut
+    generated_at: datetime
+    sections: list[SectionOut]
+
+
+def _period(period) -> PeriodOut:
+    return PeriodOut(code=period.code, label=period.label, start=period.start, end=period.end)
+
+
+def summary_out(summary: Summary) -> SummaryOut:
+    """The API view of a summary."""
+    return SummaryOut(
+        unit_id=summary.unit_id, unit_name=summary.unit_name, period=_period(summary.period),
+        previous=_period(summary.previous), generated_at=summary.generated_at,
+        sections=[
+            SectionOut(key=s.key, title=s.title, figures=[
+                FigureOut(key=f.key, label=f.label, value=f.value, previous=f.previous, change=f.change,
+                          change_pct=f.change_pct, drilldown=f.drilldown)
+                for f in s.figures])
+            for s in summary.sections
+        ],
+    )  # fmt: skip
+
+
+def _filename(summary: Summary, extension: str) -> dict[str, str]:
+    return {
+        "Content-Disposition": f'attachment; filename="bao-cao-{summary.period.code}-{summary.unit_id}.{extension}"'
+    }
+
+
+@router.get("/summary", response_model=SummaryOut, responses=ERRORS)
+def report_summary(session: DbSession, services: Services, actor: StaffActor, period: PeriodCode,
+                   unit: int | None = None) -> SummaryOut:  # fmt: skip
+    """Received, screening, progress, on-time rate, sanctions and publicity, with the previous period's figures."""
+    return summary_out(summary_for(session, services, actor, unit_id=unit, period=period))
+
+
+@router.get(
+    "/summary.xlsx",
+    response_class=Response,
+    responses={**ERRORS, 200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
+)
+def report_summary_xlsx(session: DbSession, services: Services, actor: StaffActor, period: PeriodCode,
+                        unit: int | None = None) -> Response:  # fmt: skip
+    """The summary as an Excel workbook, one sheet per breakdown."""
+    summary = summary_for(session, services, actor, unit_id=unit, period=period)
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(summary_to_xlsx(summary), media_type=media, headers=_filename(summary, "xlsx"))
+
+
+@router.get("/summary.pdf", response_class=Response, responses={**ERRORS, 200: {"content": {"application/pdf": {}}}})
+def report_summary_pdf(session: DbSession, services: Services, actor: StaffActor, period: PeriodCode,
+                       unit: int | None = None) -> Response:  # fmt: skip
+    """The summary as a printable A4 PDF in Vietnamese, with tables and charts."""
+    summary = summary_for(session, services, actor, unit_id=unit, period=period)
+    return Response(summary_to_pdf(summary), media_type="application/pdf", headers=_filename(summary, "pdf"))

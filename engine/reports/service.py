@@ -1,0 +1,40 @@
+"""Report requests: who may ask, for which unit and period."""
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from engine.auth import Actor
+from engine.errors import BadRequest, NotFound
+from engine.reports.model import Summary
+from engine.reports.periods import Period, parse_period
+from engine.reports.summary import build_summary
+from engine.services import EngineServices
+
+REPORT_ROLES = ("supervisor",)
+
+
+def report_period(code: str) -> Period:
+    """The period of a code, or a 400 that says which codes are accepted."""
+    try:
+        return parse_period(code)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from exc
+
+
+def report_unit(actor: Actor, unit_id: int | None) -> int:
+    """The unit to report on: the one asked for if the actor sees it, else the actor's own."""
+    actor.require_role(*REPORT_ROLES)
+    chosen = unit_id if unit_id is not None else min(actor.unit_ids, default=None)
+    if chosen is None or not actor.sees_unit(chosen):
+        raise NotFound(f"Unit {unit_id} does not exist or is not one of your units")
+    return chosen
+
+
+def summary_for(session: Session, services: EngineServices, actor: Actor, *, unit_id: int | None, period: str,
+                now: datetime | None = None) -> Summary:  # fmt: skip
+    """The summary report a supervisor asked for."""
+    return build_summary(
+        session, services.forms, unit_id=report_unit(actor, unit_id), period=report_period(period),
+        zone=services.calendar.zone, now=now or services.clock.now(),
+    )  # fmt: skip
