@@ -17,9 +17,26 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+def upgrade_to(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (the newest by default), keeping the data.
+
+    SQLite alters a table by copying it, which foreign keys would refuse while other tables point at it, so they
+    are switched off for the migration (outside any transaction, as SQLite requires) and back on afterwards.
+    """
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade_to_head(engine: Engine) -> None:
     """Bring the schema to the newest revision."""
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    upgrade_to(engine, "head")

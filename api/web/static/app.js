@@ -19,13 +19,17 @@
     container.dataset.ready = "true";
   }
 
-  function showChart(canvas) {
+  function showChart(canvas, layout) {
     if (!window.Chart) { return; }
     const data = JSON.parse(canvas.dataset.chart);
+    const stacked = !layout || layout.stacked !== false;
     new window.Chart(canvas, {
       type: "bar",
       data: data,
-      options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false, indexAxis: (layout && layout.indexAxis) || "x",
+        scales: { x: { stacked: stacked, beginAtZero: true }, y: { stacked: stacked, beginAtZero: true } },
+      },
     });
     canvas.dataset.ready = "true";
   }
@@ -35,5 +39,10 @@
     if (diagram) { showDiagram(diagram).catch(function (error) { diagram.textContent = String(error); }); }
     const chart = document.getElementById("received-chart");
     if (chart) { showChart(chart); }
+    document.querySelectorAll("canvas.report-chart").forEach(function (canvas) {
+      const all = JSON.parse(canvas.dataset.chartAll);
+      canvas.dataset.chart = JSON.stringify(all[canvas.dataset.section]);
+      showChart(canvas, { indexAxis: "y", stacked: false });
+    });
   });
 })();

@@ -1,0 +1,46 @@
+"""The report pages (Báo cáo, SLA): period and unit pickers, tables with drill-down, charts, exports."""
+
+import json
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from api.web.context import WebPage
+from engine.models import Unit
+from engine.reports.periods import current_and_recent
+from engine.reports.service import REPORT_ROLES, report_unit, summary_for
+
+router = APIRouter(include_in_schema=False)
+CHARTED = ("by_field", "by_source", "party_sanctions", "publicity")
+
+
+def _pickers(page: WebPage) -> dict:
+    today = page.services.clock.now().astimezone(page.services.calendar.zone).date()
+    units = page.session.scalars(select(Unit).where(Unit.id.in_(page.actor.visible_unit_ids)).order_by(Unit.path))
+    return {"periods": current_and_recent(today), "units": list(units), "default_period": f"{today:%Y-%m}"}
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(page: WebPage) -> HTMLResponse:
+    """The periodic report of a unit and period, with the previous period's figures and the change."""
+    page.actor.require_role(*REPORT_ROLES)
+    pickers = _pickers(page)
+    period = page.request.query_params.get("period") or pickers["default_period"]
+    unit = page.request.query_params.get("unit")
+    unit_id = report_unit(page.actor, int(unit) if unit and unit.isdigit() else None)
+    summary = summary_for(page.session, page.services, page.actor, unit_id=unit_id, period=period)
+    charts = {
+        section.key: {
+            "labels": [f.label for f in section.figures],
+            "datasets": [
+                {"label": summary.period.label, "data": [f.value for f in section.figures]},
+                {"label": summary.previous.label, "data": [f.previous for f in section.figures]},
+            ],
+        }
+        for section in summary.sections
+        if section.key in CHARTED
+    }
+    export = f"period={summary.period.code}&unit={unit_id}"
+    return page.render("reports.html", summary=summary, charts=json.dumps(charts, ensure_ascii=False),
+                       export=export, unit_id=unit_id, **pickers)  # fmt: skip
