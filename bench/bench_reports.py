@@ -17,6 +17,8 @@ previous period, as of ``NOW`` = early January 2027) for the year 2026, quarter 
 the year 2026 of one district; each report 7 times after 2 untimed warm-ups, every call in a fresh session
 (session opened, report built, session closed: in-process wall time, no HTTP). ``--profile`` also prints, for
 one more call of each report, the time of every SQL statement and the query plan of the slowest one.
+``--state-bytes B`` pads ``cases.state`` (normally a serialized workflow of several KB) to B bytes, to see how wider
+rows slow the scans.
 
 Usage: ``python bench/bench_reports.py [--quick] [--cases N] [--backend sqlite|postgresql|both] [--profile]``
 """
@@ -146,11 +148,12 @@ def make_tree(factory: sessionmaker[Session]) -> tuple[int, int, list[int]]:
         return city.id, districts[0].id, [ward.id for ward in wards]
 
 
-def fixture_rows(count: int, wards: list[int], definition: tuple[int, int], forms: FormCatalog
-                 ) -> tuple[list[dict], list[dict]]:  # fmt: skip
+def fixture_rows(count: int, wards: list[int], definition: tuple[int, int], forms: FormCatalog,
+                 state_bytes: int = 0) -> tuple[list[dict], list[dict]]:  # fmt: skip
     """BENCHMARK FIXTURE: ``count`` cases and their human tasks as plain row dicts (seeded, reproducible).
 
     Not made by the workflow engine: the columns the reports read are filled the way the engine fills them.
+    ``state`` is "{}" (the reports never read it), or padded to ``state_bytes`` to mimic real workflow states.
     """
     rng = random.Random(1374)
     intake = forms.enum_labels("receive_report.schema.json")
@@ -160,6 +163,7 @@ def fixture_rows(count: int, wards: list[int], definition: tuple[int, int], form
     definition_id, process_version = definition
     span = (SPAN_END - SPAN_START).total_seconds()
     now = NOW.astimezone(UTC)
+    workflow_state = '{"pad":"' + "x" * max(0, state_bytes - 10) + '"}' if state_bytes else "{}"
     cases: list[dict] = []
     tasks: list[dict] = []
     for case_id in range(1, count + 1):
@@ -208,7 +212,7 @@ def fixture_rows(count: int, wards: list[int], definition: tuple[int, int], form
             "subject_name": None, "screening": screening, "violation": sanctioned if concluded else None,
             "party_sanction": party, "state_sanction": state,
             "published_writing": concluded and rng.random() < 0.5, "published_media": concluded and rng.random() < 0.2,
-            "published_portal": concluded and rng.random() < 0.4, "state": "{}", "version": 1,
+            "published_portal": concluded and rng.random() < 0.4, "state": workflow_state, "version": 1,
             "created_by": "officer1", "created_at": created, "updated_at": completed_at or at,
             "completed_at": completed_at, "audit_seq": 0, "audit_head": "0" * 64,
         })  # fmt: skip
@@ -222,7 +226,7 @@ def bulk_insert(engine: Engine, table, rows: list[dict]) -> None:
             connection.execute(table.insert(), rows[first : first + CHUNK])
 
 
-def set_up(database_url: str, count: int, forms: FormCatalog) -> Tree:
+def set_up(database_url: str, count: int, forms: FormCatalog, state_bytes: int = 0) -> Tree:
     """Migrate, deploy, make the unit tree and write the fixture; returns the report units and row counts."""
     engine = make_engine(database_url)
     try:
@@ -233,7 +237,7 @@ def set_up(database_url: str, count: int, forms: FormCatalog) -> Tree:
             report = next(r.definition for r in results if r.definition.key == "report_1374")
             definition = (report.id, report.version)
         city, district, wards = make_tree(factory)
-        cases, tasks = fixture_rows(count, wards, definition, forms)
+        cases, tasks = fixture_rows(count, wards, definition, forms, state_bytes)
         bulk_insert(engine, Case.__table__, cases)
         bulk_insert(engine, HumanTask.__table__, tasks)
         if engine.dialect.name == "postgresql":  # explicit ids were written; keep the sequence ahead of them
@@ -305,7 +309,7 @@ def profile(engine: Engine, factory: sessionmaker[Session], forms: FormCatalog, 
 def run_backend(label: str, database_url: str, args: argparse.Namespace, forms: FormCatalog) -> list[Row]:
     """Set up one backend and time every report on it."""
     start = time.perf_counter()
-    tree = set_up(database_url, args.cases, forms)
+    tree = set_up(database_url, args.cases, forms, args.state_bytes)
     print(f"{label}: setup {time.perf_counter() - start:.1f} s — {tree.cases} cases, {tree.tasks} human tasks "
           f"({tree.ready_tasks} ready)", flush=True)  # fmt: skip
     engine = make_engine(database_url)
@@ -381,6 +385,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7, help="timed calls per report (default 7)")
     parser.add_argument("--warmups", type=int, default=2, help="untimed calls per report first (default 2)")
     parser.add_argument("--profile", action="store_true", help="per-statement times and the slowest plan")
+    parser.add_argument("--state-bytes", type=int, default=0, help="pad cases.state to this size (default: {})")
     args = parser.parse_args()
     args.cases = args.cases or (10_000 if args.quick else 100_000)
     postgres = args.backend in ("postgresql", "both")
@@ -390,7 +395,8 @@ def main() -> int:
         print(f"  {name:<18} {value}")
     print(
         f"goal: the yearly report of a unit tree with {args.cases:,} cases under {GOAL_MS / 1000:.0f} s (max of "
-        f"{args.repeat} calls after {args.warmups} warm-ups, each in a fresh session; in-process, no HTTP)\n",
+        f"{args.repeat} calls after {args.warmups} warm-ups, each in a fresh session; in-process, no HTTP); "
+        f"cases.state {args.state_bytes or 2} bytes\n",
         flush=True,
     )
     forms = FormCatalog(PROJECT_ROOT / "forms")

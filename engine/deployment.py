@@ -113,8 +113,10 @@ def build_catalog(tree: etree._ElementTree, process_key: str) -> dict:
                 "role": properties.get(TIMER_ROLE_PROPERTY),
                 "attached_to": element.get("attachedToRef"),
             }
+    timer_start = bool(process.xpath("./bpmn:startEvent/bpmn:timerEventDefinition", namespaces=NAMESPACES))
     return {
         "name": process.get("name") or process_key,
+        "timer_start": timer_start,
         "start_form": start_form,
         "forms": forms,
         "names": names,

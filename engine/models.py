@@ -245,3 +245,18 @@ class Attachment(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PeriodicReport(Base):
+    """A report produced on schedule and kept as it was made: the figures are frozen at ``generated_at``."""
+
+    __tablename__ = "periodic_reports"
+    __table_args__ = (UniqueConstraint("unit_id", "period_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    period_code: Mapped[str] = mapped_column(String(32))
+    period_kind: Mapped[str] = mapped_column(String(16))
+    generated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    summary: Mapped[dict] = mapped_column(JSON)

@@ -7,7 +7,7 @@ the task index, timers and audit events, serializes, and updates the case row gu
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -24,7 +24,8 @@ from engine.case_store import CaseStore, IndexChanges
 from engine.deployment import latest_definition
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.identity import split_identity
-from engine.models import Case, CaseStatistic, CaseTimer, HumanTask, Unit
+from engine.models import Case, CaseStatistic, CaseTimer, HumanTask, ProcessDefinition, Unit
+from engine.reports.periodic import produce_periodic_reports
 from engine.services import EngineServices
 from engine.spec_cache import DeployedProcess
 from engine.statistics import STATISTICS_VARIABLE
@@ -110,27 +111,34 @@ class CaseRuntime:
         unit_id = unit_id if unit_id is not None else min(actor.unit_ids, default=None)
         if unit_id is None or not actor.sees_unit(unit_id) or self.session.get(Unit, unit_id) is None:
             raise Forbidden(f"User '{actor.username}' cannot register cases for unit {unit_id}")
+        return self._start(definition, unit_id=unit_id, started_by=actor.username, data=data)
+
+    def start_scheduled_case(self, definition: ProcessDefinition, *, unit_id: int) -> Case:
+        """Start a process whose start event is a timer (e.g. the periodic report), on behalf of the system."""
+        return self._start(definition, unit_id=unit_id, started_by="system", data={})
+
+    def _start(self, definition: ProcessDefinition, *, unit_id: int, started_by: str, data: dict) -> Case:
         now = self.services.clock.now()
-        case_data, identity = split_identity(data)
+        case_data, identity = split_identity(data) if data else ({}, None)
         process = self.services.specs.add(definition)
         workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=self.services.script_engine())
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(case_data)
         year = now.astimezone(self.services.calendar.zone).year
         case = Case(
-            tracking_code=next_tracking_code(self.session, process_key=process_key, year=year),
-            process_key=process_key,
+            tracking_code=next_tracking_code(self.session, process_key=definition.key, year=year),
+            process_key=definition.key,
             definition_id=definition.id,
             process_version=definition.version,
             unit_id=unit_id,
             status="in_progress",
-            title=str(case_data.get("title", ""))[:512],
+            title=str(case_data.get("title", "") or definition.name)[:512],
             source=_short_text(case_data.get("source"), 32),
             field=_short_text(case_data.get("field"), 32),
             subject_name=_short_text(_subject_name(case_data), 255),
             state="{}",
             version=1,
-            created_by=actor.username,
+            created_by=started_by,
             created_at=now,
             updated_at=now,
             audit_seq=0,
@@ -140,12 +148,13 @@ class CaseRuntime:
             published_portal=False,
         )
         self.store.insert_case(case)
+        workflow.script_engine = self._script_engine(case)
         if identity:
             self.services.identities.seal(self.session, case, identity, now)
         trail = AuditTrail(self.session, case)
-        payload = {"process": process_key, "version": definition.version, "data": case_data}
+        payload = {"process": definition.key, "version": definition.version, "data": case_data}
         trail.append(
-            kind="case_started", actor=actor.username, at=now, payload={**payload, "identity_protected": bool(identity)}
+            kind="case_started", actor=started_by, at=now, payload={**payload, "identity_protected": bool(identity)}
         )
         self._advance_and_save(case, workflow, IndexSnapshot(), trail, now)
         return case
@@ -255,11 +264,22 @@ class CaseRuntime:
     def _process(self, case: Case) -> DeployedProcess:
         return self.services.specs.get(self.session, case.definition_id)
 
+    def _script_engine(self, case: Case):
+        """The script engine of one case; operators that write to the database act in this transaction."""
+
+        def produce_reports(data: dict, _params: dict) -> dict:
+            closing_day = date.fromisoformat(str(data.get("closing_day")))
+            produced = produce_periodic_reports(
+                self.session, self.services.forms, closing_day=closing_day, zone=self.services.calendar.zone,
+                now=self.services.clock.now(), case_id=case.id,
+            )  # fmt: skip
+            return {"closing_day": closing_day.isoformat(), "reports": len(produced)}
+
+        return self.services.script_engine({"produce_periodic_reports": produce_reports})
+
     def _load_workflow(self, case: Case) -> BpmnWorkflow:
         process = self._process(case)
-        return self.services.states.loads(
-            case.state, process.spec, process.subprocess_specs, self.services.script_engine()
-        )
+        return self.services.states.loads(case.state, process.spec, process.subprocess_specs, self._script_engine(case))
 
     def _advance_and_save(
         self,

@@ -20,6 +20,7 @@ from engine.db import transaction
 from engine.errors import DomainError
 from engine.models import CaseTimer
 from engine.runtime import CaseRuntime
+from engine.scheduled_processes import ensure_scheduled_cases
 from engine.services import EngineServices
 
 log = logging.getLogger("phananh.scheduler")
@@ -85,11 +86,21 @@ def release_claim(factory: sessionmaker[Session], timer_id: str) -> None:
         )
 
 
+def keep_scheduled_processes_waiting(factory: sessionmaker[Session], services: EngineServices) -> None:
+    """Make sure each timer-started process has an instance waiting (a finished run starts the next one)."""
+    try:
+        with transaction(factory) as session:
+            ensure_scheduled_cases(session, services)
+    except DomainError as exc:  # two workers started one at once; the other one's stands
+        log.info("scheduled process not started this pass: %s", exc.message)
+
+
 def fire_due_timers(
     factory: sessionmaker[Session], services: EngineServices, worker: WorkerSettings | None = None
 ) -> int:
     """Claim one batch of due timers and fire them. Returns how many fired."""
     worker = worker or WorkerSettings(worker_id=default_worker_id())
+    keep_scheduled_processes_waiting(factory, services)
     fired = 0
     for timer_id in claim_due_timers(factory, services, worker):
         try:

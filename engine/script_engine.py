@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -38,11 +38,24 @@ def deadline_functions(clock: Clock, calendar: WorkingCalendar) -> dict[str, Cal
         """The current time."""
         return clock.now().astimezone(calendar.zone).isoformat()
 
+    def start_of_next_month() -> str:
+        """Five minutes past midnight on the first day of next month: when last month's reports can be made."""
+        local = clock.now().astimezone(calendar.zone)
+        year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+        return datetime(year, month, 1, 0, 5, tzinfo=calendar.zone).isoformat()
+
+    def last_day_of_previous_month() -> str:
+        """The closing day of the month before the current one, as an ISO date."""
+        local = clock.now().astimezone(calendar.zone)
+        return (local.date().replace(day=1) - timedelta(days=1)).isoformat()
+
     return {
         "deadline_in_working_days": deadline_in_working_days,
         "deadline_in_calendar_days": deadline_in_calendar_days,
         "fraction_of_period": fraction_of_period,
         "now": now,
+        "start_of_next_month": start_of_next_month,
+        "last_day_of_previous_month": last_day_of_previous_month,
     }
 
 

@@ -25,9 +25,9 @@ class EngineServices:
     states: CaseStateSerializer = field(default_factory=CaseStateSerializer)
     max_upload_bytes: int = 2_000_000
 
-    def script_engine(self):
-        """A script engine bound to this clock and calendar."""
-        return build_script_engine(self.clock, self.calendar, SERVICE_OPERATORS)
+    def script_engine(self, extra_operators: dict | None = None):
+        """A script engine bound to this clock and calendar (plus operators that need the caller's session)."""
+        return build_script_engine(self.clock, self.calendar, {**SERVICE_OPERATORS, **(extra_operators or {})})
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> EngineServices:

@@ -38,13 +38,18 @@ def start_timer_cases(world, count: int) -> None:
 
 def timer_fire_counts(world) -> Counter:
     with world.factory() as session:
-        fired = session.scalars(select(AuditEvent.task_id).where(AuditEvent.kind == "timer_fired"))
+        of_test_cases = select(Case.id).where(Case.process_key == "timer_only_demo")
+        fired = session.scalars(
+            select(AuditEvent.task_id).where(AuditEvent.kind == "timer_fired", AuditEvent.case_id.in_(of_test_cases))
+        )
         return Counter(fired)
 
 
 def timer_ids(world) -> set[str]:
+    """The timers of the timer-only test cases (not the periodic report's)."""
     with world.factory() as session:
-        return set(session.scalars(select(CaseTimer.id)))
+        of_test_cases = select(Case.id).where(Case.process_key == "timer_only_demo")
+        return set(session.scalars(select(CaseTimer.id).where(CaseTimer.case_id.in_(of_test_cases))))
 
 
 def test_four_workers_fire_two_thousand_timers_each_exactly_once(world):
@@ -57,7 +62,8 @@ def test_four_workers_fire_two_thousand_timers_each_exactly_once(world):
     assert set(counts.values()) == {1}
     assert sum("fired" in out for out in outputs) >= 2, "the backlog should be shared by several workers"
     with world.factory() as session:
-        assert session.scalar(select(func.count()).where(Case.status == "completed")) == 2000
+        completed = select(func.count()).where(Case.status == "completed", Case.process_key == "timer_only_demo")
+        assert session.scalar(completed) == 2000
 
 
 def test_timers_claimed_by_a_killed_worker_fire_later_exactly_once(world):
@@ -70,7 +76,9 @@ def test_timers_claimed_by_a_killed_worker_fire_later_exactly_once(world):
     doomed.wait(timeout=10)
     with world.factory() as session:
         stranded = session.scalar(
-            select(func.count()).where(CaseTimer.status == "waiting", CaseTimer.claimed_by.is_not(None))
+            select(func.count()).where(
+                CaseTimer.status == "waiting", CaseTimer.claimed_by.is_not(None), CaseTimer.id.in_(timer_ids(world))
+            )
         )
     assert stranded > 0, "the worker should have died in the middle of its batch"
 

@@ -8,12 +8,17 @@ from pydantic import BaseModel
 
 from api.deps import DbSession, Services, StaffActor
 from api.schemas import COMMON_RESPONSES, ErrorOut
+from engine.errors import NotFound
+from engine.models import PeriodicReport
 from engine.reports.export import summary_to_pdf, summary_to_xlsx
 from engine.reports.model import Summary
-from engine.reports.service import summary_for
+from engine.reports.periodic import periodic_reports_of, thaw
+from engine.reports.periods import parse_period
+from engine.reports.service import REPORT_ROLES, summary_for
 
 router = APIRouter(prefix="/api/reports", tags=["reports"], responses=COMMON_RESPONSES)
 ERRORS = {400: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PeriodCode = Annotated[str, Query(description="2026-05, 2026-Q2, 2026-H1, 2026-9M, 2026 or 2026-01-01..2026-03-31")]
 
 
@@ -98,8 +103,7 @@ def report_summary_xlsx(session: DbSession, services: Services, actor: StaffActo
                         unit: int | None = None) -> Response:  # fmt: skip
     """The summary as an Excel workbook, one sheet per breakdown."""
     summary = summary_for(session, services, actor, unit_id=unit, period=period)
-    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(summary_to_xlsx(summary), media_type=media, headers=_filename(summary, "xlsx"))
+    return Response(summary_to_xlsx(summary), media_type=XLSX, headers=_filename(summary, "xlsx"))
 
 
 @router.get("/summary.pdf", response_class=Response, responses={**ERRORS, 200: {"content": {"application/pdf": {}}}})
@@ -108,3 +112,64 @@ def report_summary_pdf(session: DbSession, services: Services, actor: StaffActor
     """The summary as a printable A4 PDF in Vietnamese, with tables and charts."""
     summary = summary_for(session, services, actor, unit_id=unit, period=period)
     return Response(summary_to_pdf(summary), media_type="application/pdf", headers=_filename(summary, "pdf"))
+
+
+class PeriodicReportOut(BaseModel):
+    """A report produced on schedule, frozen when it was made."""
+
+    id: int
+    unit_id: int
+    unit_name: str
+    period: PeriodOut
+    generated_at: datetime
+
+
+def _frozen(session, actor, report_id: int) -> Summary:
+    report = session.get(PeriodicReport, report_id)
+    if report is None or not actor.sees_unit(report.unit_id):
+        raise NotFound(f"Periodic report {report_id} does not exist or is not of your units")
+    return thaw(report.summary)
+
+
+@router.get("/periodic", response_model=list[PeriodicReportOut], responses=ERRORS)
+def list_periodic_reports(session: DbSession, actor: StaffActor) -> list[PeriodicReportOut]:
+    """Reports produced on schedule for the caller's units, newest first."""
+    actor.require_role(*REPORT_ROLES)
+    return [
+        PeriodicReportOut(
+            id=r.id,
+            unit_id=r.unit_id,
+            unit_name=r.summary["unit_name"],
+            period=_period(parse_period(r.period_code)),
+            generated_at=r.generated_at,
+        )  # fmt: skip
+        for r in periodic_reports_of(session, actor.visible_unit_ids)
+    ]
+
+
+@router.get(
+    "/periodic/{report_id}.pdf",
+    response_class=Response,
+    responses={**ERRORS, 200: {"content": {"application/pdf": {}}}},
+)
+def read_periodic_report_pdf(report_id: int, session: DbSession, actor: StaffActor) -> Response:
+    """A produced report as PDF."""
+    actor.require_role(*REPORT_ROLES)
+    summary = _frozen(session, actor, report_id)
+    return Response(summary_to_pdf(summary), media_type="application/pdf", headers=_filename(summary, "pdf"))
+
+
+@router.get("/periodic/{report_id}.xlsx", response_class=Response, responses={**ERRORS, 200: {"content": {XLSX: {}}}})
+def read_periodic_report_xlsx(report_id: int, session: DbSession, actor: StaffActor) -> Response:
+    """A produced report as an Excel workbook."""
+    actor.require_role(*REPORT_ROLES)
+    summary = _frozen(session, actor, report_id)
+    return Response(summary_to_xlsx(summary), media_type=XLSX, headers=_filename(summary, "xlsx"))
+
+
+# Declared after the .pdf/.xlsx routes, so that "7.pdf" is not taken for an id.
+@router.get("/periodic/{report_id}", response_model=SummaryOut, responses=ERRORS)
+def read_periodic_report(report_id: int, session: DbSession, actor: StaffActor) -> SummaryOut:
+    """A produced report, with the figures as they were when it was made."""
+    actor.require_role(*REPORT_ROLES)
+    return summary_out(_frozen(session, actor, report_id))

@@ -39,7 +39,7 @@ class StepTiming:
 
 @dataclass(frozen=True)
 class OfficerBreaches:
-    """One officer's closed steps with a deadline in the period, and how many of them (or of their open ones) broke it."""
+    """One officer's closed steps with a deadline in the period, and the breaches among them and their open steps."""
 
     officer: str
     closed: int
