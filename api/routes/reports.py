@@ -14,7 +14,7 @@ from engine.reports.export import summary_to_pdf, summary_to_xlsx
 from engine.reports.model import Summary
 from engine.reports.periodic import periodic_reports_of, thaw
 from engine.reports.periods import parse_period
-from engine.reports.service import REPORT_ROLES, summary_for
+from engine.reports.service import REPORT_ROLES, sla_for, summary_for
 
 router = APIRouter(prefix="/api/reports", tags=["reports"], responses=COMMON_RESPONSES)
 ERRORS = {400: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}}
@@ -112,6 +112,61 @@ def report_summary_pdf(session: DbSession, services: Services, actor: StaffActor
     """The summary as a printable A4 PDF in Vietnamese, with tables and charts."""
     summary = summary_for(session, services, actor, unit_id=unit, period=period)
     return Response(summary_to_pdf(summary), media_type="application/pdf", headers=_filename(summary, "pdf"))
+
+
+class StepTimingOut(BaseModel):
+    """Working days spent on one step, and its deadline breaches."""
+
+    step: str
+    name: str
+    closed: int
+    average_working_days: float
+    p90_working_days: float
+    breaches: int
+
+
+class OfficerBreachesOut(BaseModel):
+    """One officer's steps with a deadline and how many were late."""
+
+    officer: str
+    closed: int
+    breaches: int
+
+
+class OverdueCaseOut(BaseModel):
+    """An open step past its deadline."""
+
+    case_id: int
+    tracking_code: str
+    title: str
+    step: str
+    assignee: str | None
+    due_at: datetime
+    days_late: int
+
+
+class SlaOut(BaseModel):
+    """SLA analytics of a unit (and the units below it) for a period."""
+
+    unit_id: int
+    period: PeriodOut
+    generated_at: datetime
+    steps: list[StepTimingOut]
+    officers: list[OfficerBreachesOut]
+    overdue: list[OverdueCaseOut]
+
+
+@router.get("/sla", response_model=SlaOut, responses=ERRORS)
+def report_sla(session: DbSession, services: Services, actor: StaffActor, period: PeriodCode,
+               unit: int | None = None) -> SlaOut:  # fmt: skip
+    """Average and p90 working days per step, breaches per step and per officer, open cases overdue now."""
+    sla = sla_for(session, services, actor, unit_id=unit, period=period)
+    return SlaOut(
+        unit_id=sla.unit_id, period=_period(sla.period), generated_at=sla.generated_at,
+        steps=[StepTimingOut(**vars(s)) for s in sla.steps],
+        officers=[OfficerBreachesOut(**vars(o)) for o in sla.officers],
+        overdue=[OverdueCaseOut(**vars(o)) for o in sla.overdue],
+    )  # fmt: skip
 
 
 class PeriodicReportOut(BaseModel):

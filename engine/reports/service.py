@@ -8,6 +8,7 @@ from engine.auth import Actor
 from engine.errors import BadRequest, NotFound
 from engine.reports.model import Summary
 from engine.reports.periods import Period, parse_period
+from engine.reports.sla import SlaReport, build_sla
 from engine.reports.summary import build_summary
 from engine.services import EngineServices
 
@@ -38,3 +39,10 @@ def summary_for(session: Session, services: EngineServices, actor: Actor, *, uni
         session, services.forms, unit_id=report_unit(actor, unit_id), period=report_period(period),
         zone=services.calendar.zone, now=now or services.clock.now(),
     )  # fmt: skip
+
+
+def sla_for(session: Session, services: EngineServices, actor: Actor, *, unit_id: int | None, period: str,
+            now: datetime | None = None) -> SlaReport:  # fmt: skip
+    """The SLA analytics a supervisor asked for."""
+    return build_sla(session, unit_id=report_unit(actor, unit_id), period=report_period(period),
+                     calendar=services.calendar, now=now or services.clock.now())  # fmt: skip
