@@ -212,3 +212,18 @@ def test_signing_out_needs_the_csrf_token_and_ends_the_session(web, world):
     assert officer.client.post("/logout", follow_redirects=False).status_code == 403
     assert officer.post_form("/logout", {}, csrf_from="/inbox").status_code == 303
     assert officer.client.get("/inbox", follow_redirects=False).status_code == 303
+
+
+def test_the_report_and_sla_pages_are_for_supervisors(web, world):
+    from datetime import timedelta
+
+    walk_to_verification(world, days=1)
+    world.clock.advance(timedelta(days=5))
+    assert web().login("officer1").get("/reports").status_code == 403
+    supervisor = web().login("supervisor1")
+    page = supervisor.get("/reports").text
+    assert 'id="section-by_field"' in page and "/api/reports/summary.pdf?period=" in page
+    assert 'data-figure="received"' in page and "/cases?unit=" in page, "figures link to their cases"
+    sla = supervisor.get("/reports/sla")
+    assert sla.status_code == 200 and "PA-" in sla.text and 'id="sla-overdue"' in sla.text
+    assert supervisor.get("/reports?period=2026-13").status_code == 400

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from api.web.context import WebPage
 from engine.models import Unit
+from engine.reports.periodic import periodic_reports_of
 from engine.reports.periods import current_and_recent
-from engine.reports.service import REPORT_ROLES, report_unit, summary_for
+from engine.reports.service import REPORT_ROLES, report_unit, sla_for, summary_for
 
 router = APIRouter(include_in_schema=False)
 CHARTED = ("by_field", "by_source", "party_sanctions", "publicity")
@@ -42,5 +43,18 @@ def reports_page(page: WebPage) -> HTMLResponse:
         if section.key in CHARTED
     }
     export = f"period={summary.period.code}&unit={unit_id}"
+    frozen = periodic_reports_of(page.session, page.actor.visible_unit_ids, limit=30)
     return page.render("reports.html", summary=summary, charts=json.dumps(charts, ensure_ascii=False),
-                       export=export, unit_id=unit_id, **pickers)  # fmt: skip
+                       export=export, unit_id=unit_id, frozen=frozen, **pickers)  # fmt: skip
+
+
+@router.get("/reports/sla", response_class=HTMLResponse)
+def sla_page(page: WebPage) -> HTMLResponse:
+    """Working days per step, breaches per step and per officer, and the open cases that are late now."""
+    page.actor.require_role(*REPORT_ROLES)
+    pickers = _pickers(page)
+    period = page.request.query_params.get("period") or pickers["default_period"]
+    unit = page.request.query_params.get("unit")
+    unit_id = report_unit(page.actor, int(unit) if unit and unit.isdigit() else None)
+    sla = sla_for(page.session, page.services, page.actor, unit_id=unit_id, period=period)
+    return page.render("sla.html", sla=sla, unit_id=unit_id, **pickers)
