@@ -100,7 +100,10 @@ class Case(Base):
     """One running or finished instance of a process: a report, petition, complaint or denunciation."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_unit_created", "unit_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_cases_unit_created", "unit_id", "created_at"),
+        Index("ix_cases_unit_completed", "unit_id", "completed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -140,6 +143,10 @@ class HumanTask(Base):
     """The inbox index of a user task of a case, kept in sync with the workflow after every action."""
 
     __tablename__ = "human_tasks"
+    __table_args__ = (
+        Index("ix_human_tasks_unit_due", "unit_id", "due_at"),
+        Index("ix_human_tasks_unit_completed", "unit_id", "completed_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

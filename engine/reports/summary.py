@@ -56,72 +56,99 @@ def unit_subtree(session: Session, unit_id: int) -> tuple[Unit, list[int]]:
     return unit, list(session.scalars(select(Unit.id).where(Unit.path.startswith(unit.path))))
 
 
-def count_period(session: Session, unit_ids: list[int], period: Period, *, zone: ZoneInfo, now: datetime,
-                 process_key: str) -> PeriodCounts:  # fmt: skip
-    """Count the cases received in ``period`` in the given units."""
-    start, end = period.bounds(zone)
-    as_of = min(now, end)
+def _empty_counts() -> PeriodCounts:
+    return PeriodCounts(0, Counter(), Counter(), Counter(), Counter(), Counter(), Counter(), 0, 0, 0, 0, 0, 0)
+
+
+def _resolved_by(as_of: datetime):
+    """In scope and closed before ``as_of``."""
+    return and_(Case.screening == "in_scope", Case.completed_at.is_not(None), Case.completed_at < as_of)
+
+
+def count_periods(session: Session, unit_ids: list[int], periods: tuple[Period, Period], *, zone: ZoneInfo,
+                  now: datetime, process_key: str) -> tuple[PeriodCounts, PeriodCounts]:  # fmt: skip
+    """Count the cases received in the current and the previous period in one pass over the cases."""
+    (cur_start, cur_end), (prev_start, prev_end) = (p.bounds(zone) for p in periods)
+    as_of = (min(now, cur_end), min(now, prev_end))
+    in_current = Case.created_at >= cur_start
+    received = and_(
+        Case.unit_id.in_(unit_ids), Case.process_key == process_key, Case.created_at >= prev_start,
+        Case.created_at < cur_end, or_(Case.created_at < prev_end, in_current),
+    )  # fmt: skip
+    bucket = case((in_current, 0), else_=1).label("bucket")
+    resolved = case((and_(in_current, _resolved_by(as_of[0])), 1), (and_(~in_current, _resolved_by(as_of[1])), 1),
+                    else_=0).label("resolved")  # fmt: skip
+    dimensions = (
+        Case.source, Case.field, Case.screening, Case.party_sanction, Case.state_sanction,
+        Case.published_writing, Case.published_media, Case.published_portal,
+    )  # fmt: skip
+    rows = session.execute(
+        select(bucket, *dimensions, resolved, func.count().label("n")).where(received).group_by(
+            bucket, *dimensions, resolved)
+    ).all()  # fmt: skip
+    counts = (_empty_counts(), _empty_counts())
+    for row in rows:
+        _add_row(counts[row.bucket], row)
+    for index, period in enumerate(periods):
+        start, end = period.bounds(zone)
+        counts[index].overdue = _count_overdue(session, unit_ids, start, end, as_of[index], process_key)
+        _count_on_time(session, counts[index], unit_ids, start, end, process_key)
+    return counts
+
+
+def _add_row(counts: PeriodCounts, row) -> None:
+    counts.received += row.n
+    counts.by_source[row.source] += row.n
+    counts.by_field[row.field] += row.n
+    counts.by_screening[row.screening] += row.n
+    if row.party_sanction:
+        counts.party_sanctions[row.party_sanction] += row.n
+    if row.state_sanction:
+        counts.state_sanctions[row.state_sanction] += row.n
+    for channel, flag in (("writing", row.published_writing), ("media", row.published_media),
+                          ("portal", row.published_portal)):  # fmt: skip
+        counts.publicity[channel] += row.n if flag else 0
+    counts.resolved += row.n if row.resolved else 0
+
+
+def _count_overdue(session: Session, unit_ids: list[int], start: datetime, end: datetime, as_of: datetime,
+                   process_key: str) -> int:  # fmt: skip
+    """Cases received in the period, unresolved at ``as_of``, with a step past its deadline then.
+
+    Driven from the (few) late steps rather than from every case: an index on (unit_id, due_at) finds them.
+    """
+    late_steps = select(HumanTask.case_id).where(
+        HumanTask.unit_id.in_(unit_ids), HumanTask.due_at < as_of, HumanTask.state != "cancelled",
+        or_(HumanTask.completed_at.is_(None), HumanTask.completed_at > as_of),
+    )  # fmt: skip
     received = and_(
         Case.unit_id.in_(unit_ids), Case.process_key == process_key, Case.created_at >= start, Case.created_at < end
     )
-    resolved = case(
-        (and_(Case.screening == "in_scope", Case.completed_at.is_not(None), Case.completed_at < as_of), 1), else_=0
-    )
-    rows = session.execute(
-        select(
-            Case.source, Case.field, Case.screening, Case.party_sanction, Case.state_sanction,
-            Case.published_writing, Case.published_media, Case.published_portal, resolved.label("resolved"),
-            func.count().label("n"),
-        ).where(received).group_by(
-            Case.source, Case.field, Case.screening, Case.party_sanction, Case.state_sanction,
-            Case.published_writing, Case.published_media, Case.published_portal, resolved,
-        )
-    ).all()  # fmt: skip
-    counts = PeriodCounts(0, Counter(), Counter(), Counter(), Counter(), Counter(), Counter(), 0, 0, 0, 0, 0, 0)
-    for row in rows:
-        counts.received += row.n
-        counts.by_source[row.source] += row.n
-        counts.by_field[row.field] += row.n
-        counts.by_screening[row.screening] += row.n
-        if row.party_sanction:
-            counts.party_sanctions[row.party_sanction] += row.n
-        if row.state_sanction:
-            counts.state_sanctions[row.state_sanction] += row.n
-        for channel, flag in (("writing", row.published_writing), ("media", row.published_media),
-                              ("portal", row.published_portal)):  # fmt: skip
-            counts.publicity[channel] += row.n if flag else 0
-        counts.resolved += row.n if row.resolved else 0
-    late_open = and_(
-        HumanTask.case_id == Case.id, HumanTask.state != "cancelled", HumanTask.due_at < as_of,
-        or_(HumanTask.completed_at.is_(None), HumanTask.completed_at > as_of),
-    )  # fmt: skip
-    late = select(HumanTask.id).where(late_open).exists()
-    counts.overdue = session.scalar(select(func.count()).select_from(Case).where(received, resolved == 0, late)) or 0
-    _count_on_time(session, counts, unit_ids, start, end, process_key)
-    return counts
+    query = select(func.count()).select_from(Case).where(received, ~_resolved_by(as_of), Case.id.in_(late_steps))
+    return session.scalar(query) or 0
 
 
 def _count_on_time(session: Session, counts: PeriodCounts, unit_ids: list[int], start: datetime, end: datetime,
                    process_key: str) -> None:  # fmt: skip
     """Steps with a deadline closed in the period, and cases closed in the period without a late step."""
     closed_step = and_(
-        HumanTask.unit_id.in_(unit_ids), HumanTask.state == "completed", HumanTask.due_at.is_not(None),
-        HumanTask.completed_at >= start, HumanTask.completed_at < end,
+        HumanTask.unit_id.in_(unit_ids), HumanTask.completed_at >= start, HumanTask.completed_at < end,
+        HumanTask.state == "completed", HumanTask.due_at.is_not(None),
     )  # fmt: skip
     on_time = case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0)
     total, in_time = session.execute(select(func.count(), func.coalesce(func.sum(on_time), 0)).where(closed_step)).one()
     counts.steps_with_deadline, counts.steps_on_time = total, int(in_time)
     closed_case = and_(
-        Case.unit_id.in_(unit_ids), Case.process_key == process_key, Case.completed_at >= start, Case.completed_at < end
+        Case.unit_id.in_(unit_ids), Case.completed_at >= start, Case.completed_at < end, Case.process_key == process_key
     )
     late_completion = and_(HumanTask.due_at.is_not(None), HumanTask.completed_at > HumanTask.due_at)
-    late_step = (
-        select(HumanTask.id)
-        .where(HumanTask.case_id == Case.id, or_(HumanTask.escalated.is_(True), late_completion))
-        .exists()
+    late_step_cases = select(HumanTask.case_id).where(
+        HumanTask.unit_id.in_(unit_ids), or_(HumanTask.escalated.is_(True), late_completion)
     )
     counts.cases_closed = session.scalar(select(func.count()).select_from(Case).where(closed_case)) or 0
-    late_cases = session.scalar(select(func.count()).select_from(Case).where(closed_case, late_step)) or 0
+    late_cases = (
+        session.scalar(select(func.count()).select_from(Case).where(closed_case, Case.id.in_(late_step_cases))) or 0
+    )
     counts.cases_closed_on_time = counts.cases_closed - late_cases
 
 
@@ -203,8 +230,7 @@ def build_summary(session: Session, forms: FormCatalog, *, unit_id: int, period:
     """The report of ``unit_id`` and the units below it for ``period``, compared with the previous period."""
     unit, unit_ids = unit_subtree(session, unit_id)
     previous = period.previous()
-    this = count_period(session, unit_ids, period, zone=zone, now=now, process_key=process_key)
-    before = count_period(session, unit_ids, previous, zone=zone, now=now, process_key=process_key)
+    this, before = count_periods(session, unit_ids, (period, previous), zone=zone, now=now, process_key=process_key)
     builder = SummaryBuilder(forms, unit=unit, period=period)
     return Summary(unit_id=unit.id, unit_name=unit.name, period=period, previous=previous, generated_at=now,
                    sections=builder.sections(this, before))  # fmt: skip
