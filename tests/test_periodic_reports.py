@@ -66,3 +66,25 @@ def test_one_periodic_instance_waits_at_a_time(world):
     with world.factory() as session:
         waiting = select(func.count()).where(Case.process_key == "periodic_report", Case.status == "in_progress")
         assert session.scalar(waiting) == 1
+
+
+def test_produced_reports_download_from_the_reports_page(world):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tests.factories import PASSWORD
+
+    world.clock.set(datetime(NEXT_YEAR, 9, 20, 2, 0, tzinfo=UTC))
+    fire_due_timers(world.factory, world.services)
+    _, timer = waiting_periodic_case(world)
+    world.clock.set(timer.fire_at + timedelta(minutes=5))
+    fire_due_timers(world.factory, world.services)
+    app = create_app(world.settings, services=world.services, session_factory=world.factory, run_scheduler=False)
+    with TestClient(app) as client:
+        client.post("/login", data={"username": "supervisor1", "password": PASSWORD})
+        page = client.get(f"/reports?period={NEXT_YEAR}-09").text
+        links = re.findall(r'href="(/reports/periodic/\d+\.pdf)"', page)
+        assert len(links) == 3 * 3, "month, quarter and 9 months for d1 and its two wards"
+        assert client.get(links[0]).content.startswith(b"%PDF")

@@ -222,7 +222,12 @@ def test_the_report_and_sla_pages_are_for_supervisors(web, world):
     assert web().login("officer1").get("/reports").status_code == 403
     supervisor = web().login("supervisor1")
     page = supervisor.get("/reports").text
-    assert 'id="section-by_field"' in page and "/api/reports/summary.pdf?period=" in page
+    assert 'id="section-by_field"' in page and "/reports/export.pdf?period=" in page
+    export = re.search(r'href="(/reports/export\.xlsx\?[^"]+)"', page).group(1)
+    workbook = supervisor.get(html.unescape(export))
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK", "the page's own export works with the cookie"
+    pdf = supervisor.get(html.unescape(export.replace("xlsx", "pdf")))
+    assert pdf.content.startswith(b"%PDF")
     assert 'data-figure="received"' in page and "/cases?unit=" in page, "figures link to their cases"
     sla = supervisor.get("/reports/sla")
     assert sla.status_code == 200 and "PA-" in sla.text and 'id="sla-overdue"' in sla.text

@@ -2,18 +2,24 @@
 
 import json
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from api.web.context import WebPage
-from engine.models import Unit
-from engine.reports.periodic import periodic_reports_of
+from engine.errors import NotFound
+from engine.models import PeriodicReport, Unit
+from engine.reports.export import summary_to_pdf, summary_to_xlsx
+from engine.reports.periodic import periodic_reports_of, thaw
 from engine.reports.periods import current_and_recent
 from engine.reports.service import REPORT_ROLES, report_unit, sla_for, summary_for
 
 router = APIRouter(include_in_schema=False)
 CHARTED = ("by_field", "by_source", "party_sanctions", "publicity")
+EXPORTS = {
+    "xlsx": (summary_to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pdf": (summary_to_pdf, "application/pdf"),
+}
 
 
 def _pickers(page: WebPage) -> dict:
@@ -58,3 +64,34 @@ def sla_page(page: WebPage) -> HTMLResponse:
     unit_id = report_unit(page.actor, int(unit) if unit and unit.isdigit() else None)
     sla = sla_for(page.session, page.services, page.actor, unit_id=unit_id, period=period)
     return page.render("sla.html", sla=sla, unit_id=unit_id, **pickers)
+
+
+def _download(content: bytes, media_type: str, name: str) -> Response:
+    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/reports/export.{fmt}")
+def export_report(fmt: str, page: WebPage) -> Response:
+    """The report of the page's period and unit as XLSX or PDF (for the signed-in supervisor)."""
+    if fmt not in EXPORTS:
+        raise NotFound(f"Unknown export format '{fmt}'; use xlsx or pdf")
+    unit = page.request.query_params.get("unit")
+    summary = summary_for(
+        page.session, page.services, page.actor, unit_id=int(unit) if unit and unit.isdigit() else None,
+        period=page.request.query_params.get("period") or f"{page.services.clock.now():%Y-%m}",
+    )  # fmt: skip
+    render, media_type = EXPORTS[fmt]
+    return _download(render(summary), media_type, f"bao-cao-{summary.period.code}-{summary.unit_id}.{fmt}")
+
+
+@router.get("/reports/periodic/{report_id}.{fmt}")
+def export_frozen_report(report_id: int, fmt: str, page: WebPage) -> Response:
+    """A report produced on schedule, as XLSX or PDF."""
+    page.actor.require_role(*REPORT_ROLES)
+    if fmt not in EXPORTS:
+        raise NotFound(f"Unknown export format '{fmt}'; use xlsx or pdf")
+    report = page.session.get(PeriodicReport, report_id)
+    if report is None or not page.actor.sees_unit(report.unit_id):
+        raise NotFound(f"Periodic report {report_id} does not exist or is not of your units")
+    render, media_type = EXPORTS[fmt]
+    return _download(render(thaw(report.summary)), media_type, f"bao-cao-{report.period_code}-{report.unit_id}.{fmt}")
