@@ -101,8 +101,22 @@ class Case(Base):
 
     __tablename__ = "cases"
     __table_args__ = (
-        Index("ix_cases_unit_created", "unit_id", "created_at"),
-        Index("ix_cases_unit_completed", "unit_id", "completed_at"),
+        Index(
+            "ix_cases_report",
+            "unit_id",
+            "created_at",
+            "process_key",
+            "source",
+            "field",
+            "screening",
+            "party_sanction",
+            "state_sanction",
+            "published_writing",
+            "published_media",
+            "published_portal",
+            "completed_at",
+        ),  # fmt: skip
+        Index("ix_cases_unit_completed", "unit_id", "completed_at", "process_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,8 +158,8 @@ class HumanTask(Base):
 
     __tablename__ = "human_tasks"
     __table_args__ = (
-        Index("ix_human_tasks_unit_due", "unit_id", "due_at"),
-        Index("ix_human_tasks_unit_completed", "unit_id", "completed_at"),
+        Index("ix_human_tasks_unit_due", "unit_id", "due_at", "completed_at", "state", "case_id"),
+        Index("ix_human_tasks_unit_completed", "unit_id", "completed_at", "due_at", "escalated"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

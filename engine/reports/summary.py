@@ -78,37 +78,34 @@ def count_periods(session: Session, unit_ids: list[int], periods: tuple[Period, 
     bucket = case((in_current, 0), else_=1).label("bucket")
     resolved = case((and_(in_current, _resolved_by(as_of[0])), 1), (and_(~in_current, _resolved_by(as_of[1])), 1),
                     else_=0).label("resolved")  # fmt: skip
-    dimensions = (
-        Case.source, Case.field, Case.screening, Case.party_sanction, Case.state_sanction,
-        Case.published_writing, Case.published_media, Case.published_portal,
-    )  # fmt: skip
-    rows = session.execute(
-        select(bucket, *dimensions, resolved, func.count().label("n")).where(received).group_by(
-            bucket, *dimensions, resolved)
-    ).all()  # fmt: skip
+    # Two narrow groupings instead of one wide one: far fewer rows come back to Python.
+    intake = (Case.source, Case.field, Case.screening)
+    outcome = (Case.party_sanction, Case.state_sanction, Case.published_writing, Case.published_media,
+               Case.published_portal)  # fmt: skip
     counts = (_empty_counts(), _empty_counts())
-    for row in rows:
-        _add_row(counts[row.bucket], row)
+    query = select(bucket, *intake, resolved, func.count()).where(received).group_by(bucket, *intake, resolved)
+    for index, source, field, screening, is_resolved, n in session.execute(query):
+        this = counts[index]
+        this.received += n
+        this.by_source[source] += n
+        this.by_field[field] += n
+        this.by_screening[screening] += n
+        this.resolved += n if is_resolved else 0
+    query = select(bucket, *outcome, func.count()).where(received).group_by(bucket, *outcome)
+    for index, party, state, writing, media, portal, n in session.execute(query):
+        this = counts[index]
+        if party:
+            this.party_sanctions[party] += n
+        if state:
+            this.state_sanctions[state] += n
+        this.publicity["writing"] += n if writing else 0
+        this.publicity["media"] += n if media else 0
+        this.publicity["portal"] += n if portal else 0
     for index, period in enumerate(periods):
         start, end = period.bounds(zone)
         counts[index].overdue = _count_overdue(session, unit_ids, start, end, as_of[index], process_key)
         _count_on_time(session, counts[index], unit_ids, start, end, process_key)
     return counts
-
-
-def _add_row(counts: PeriodCounts, row) -> None:
-    counts.received += row.n
-    counts.by_source[row.source] += row.n
-    counts.by_field[row.field] += row.n
-    counts.by_screening[row.screening] += row.n
-    if row.party_sanction:
-        counts.party_sanctions[row.party_sanction] += row.n
-    if row.state_sanction:
-        counts.state_sanctions[row.state_sanction] += row.n
-    for channel, flag in (("writing", row.published_writing), ("media", row.published_media),
-                          ("portal", row.published_portal)):  # fmt: skip
-        counts.publicity[channel] += row.n if flag else 0
-    counts.resolved += row.n if row.resolved else 0
 
 
 def _count_overdue(session: Session, unit_ids: list[int], start: datetime, end: datetime, as_of: datetime,
@@ -131,9 +128,9 @@ def _count_overdue(session: Session, unit_ids: list[int], start: datetime, end: 
 def _count_on_time(session: Session, counts: PeriodCounts, unit_ids: list[int], start: datetime, end: datetime,
                    process_key: str) -> None:  # fmt: skip
     """Steps with a deadline closed in the period, and cases closed in the period without a late step."""
-    closed_step = and_(
+    closed_step = and_(  # only completed tasks have completed_at
         HumanTask.unit_id.in_(unit_ids), HumanTask.completed_at >= start, HumanTask.completed_at < end,
-        HumanTask.state == "completed", HumanTask.due_at.is_not(None),
+        HumanTask.due_at.is_not(None),
     )  # fmt: skip
     on_time = case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0)
     total, in_time = session.execute(select(func.count(), func.coalesce(func.sum(on_time), 0)).where(closed_step)).one()
