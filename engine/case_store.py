@@ -19,15 +19,24 @@ OUTCOME_FACETS = (
     "screening", "violation", "party_sanction", "state_sanction", "published_writing", "published_media",
     "published_portal",
 )  # fmt: skip
-CASE_WRITABLE = (
-    "state", "status", "current_step", "updated_at", "completed_at", "error_message", "error_line", "error_task",
-    "audit_seq", "audit_head", *OUTCOME_FACETS,
+CASE_ALWAYS_WRITTEN = ("state", "current_step", "updated_at", "audit_seq", "audit_head")
+# Written only when changed: most are in indexes, which SQLite rewrites whenever a column is in the SET list.
+CASE_WRITTEN_WHEN_CHANGED = (
+    "status", "completed_at", "error_message", "error_line", "error_task", *OUTCOME_FACETS,
 )  # fmt: skip
 
 
 def _detached(model, row, prefix: str = ""):
     table = model.__table__
-    return model(**{column.key: row[f"{prefix}{column.key}"] for column in table.columns})
+    instance = model(**{column.key: row[f"{prefix}{column.key}"] for column in table.columns})
+    if model is Case:
+        _remember_stored(instance)
+    return instance
+
+
+def _remember_stored(case: Case) -> None:
+    """Keep the stored values of the columns written only when changed."""
+    case.__dict__["_stored"] = {name: getattr(case, name) for name in CASE_WRITTEN_WHEN_CHANGED}
 
 
 # Statements are built once: SQLAlchemy then reuses their compiled form instead of rebuilding it per action.
@@ -39,11 +48,18 @@ TASK_WITH_CASE = (
 CASE_BY_ID = select(CASES).where(CASES.c.id == bindparam("case_id"))
 TASK_BY_ID = select(TASKS).where(TASKS.c.id == bindparam("task_id"))
 INSERT_CASE = insert(CASES).returning(CASES.c.id)
-SAVE_CASE = (
-    update(CASES)
-    .where(CASES.c.id == bindparam("b_id"), CASES.c.version == bindparam("b_version"))
-    .values(version=bindparam("b_next_version"), **{name: bindparam(f"v_{name}") for name in CASE_WRITABLE})
-)
+
+
+@lru_cache(maxsize=128)
+def _save_case_statement(columns: tuple[str, ...]):
+    """The versioned UPDATE of a case for one set of columns (built once per set)."""
+    return (
+        update(CASES)
+        .where(CASES.c.id == bindparam("b_id"), CASES.c.version == bindparam("b_version"))
+        .values(version=bindparam("b_next_version"), **{name: bindparam(f"v_{name}") for name in columns})
+    )
+
+
 CLOSE_TASK = (
     update(TASKS)
     .where(TASKS.c.id == bindparam("b_id"), TASKS.c.state == "ready")
@@ -114,17 +130,22 @@ class CaseStore:
         """Insert a new case row and set its id."""
         values = {c.key: getattr(case, c.key) for c in CASES.columns if c.key != "id"}
         case.id = self.session.execute(INSERT_CASE, values).scalar_one()
+        _remember_stored(case)
 
     def save_case(self, case: Case) -> None:
         """Write the case's changes if nobody changed it since it was read; bump its version."""
-        params = {f"v_{name}": getattr(case, name) for name in CASE_WRITABLE}
+        stored = case.__dict__.get("_stored", {})
+        changed = tuple(n for n in CASE_WRITTEN_WHEN_CHANGED if n not in stored or stored[n] != getattr(case, n))
+        columns = CASE_ALWAYS_WRITTEN + changed
+        params = {f"v_{name}": getattr(case, name) for name in columns}
         params.update(b_id=case.id, b_version=case.version, b_next_version=case.version + 1)
-        result = self.session.execute(SAVE_CASE, params)
+        result = self.session.execute(_save_case_statement(columns), params)
         if result.rowcount != 1:
             raise Conflict(
                 f"Case {case.tracking_code} was changed by someone else while you worked on it; reload and retry"
             )
         case.version += 1
+        _remember_stored(case)
 
     def close_task(self, task: HumanTask) -> None:
         """Mark a task completed, unless someone completed it first (then name who did)."""

@@ -164,10 +164,10 @@ class HumanTask(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))  # indexed by the (unit_id, …) indexes
     spec_name: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(255))
-    lane: Mapped[str | None] = mapped_column(String(64), index=True)
+    lane: Mapped[str | None] = mapped_column(String(64))
     form: Mapped[str | None] = mapped_column(String(255))
     state: Mapped[str] = mapped_column(String(16), index=True)
     assignee: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -28,10 +28,16 @@ def upgrade() -> None:
     op.create_index("ix_cases_unit_completed", "cases", ["unit_id", "completed_at", "process_key"])
     op.drop_index("ix_cases_unit_created", table_name="cases")
     op.create_index("ix_cases_report", "cases", CASE_REPORT_COLUMNS)
+    # Fewer indexes to maintain on every task write: the (unit_id, …) indexes serve unit lookups, and the lane is
+    # always filtered together with the unit and state.
+    op.drop_index("ix_human_tasks_unit_id", table_name="human_tasks")
+    op.drop_index("ix_human_tasks_lane", table_name="human_tasks")
 
 
 def downgrade() -> None:
     """Drop them."""
+    op.create_index("ix_human_tasks_lane", "human_tasks", ["lane"])
+    op.create_index("ix_human_tasks_unit_id", "human_tasks", ["unit_id"])
     op.drop_index("ix_cases_report", table_name="cases")
     op.create_index("ix_cases_unit_created", "cases", ["unit_id", "created_at"])
     op.drop_index("ix_cases_unit_completed", table_name="cases")
