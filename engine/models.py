@@ -101,6 +101,7 @@ class Case(Base):
 
     __tablename__ = "cases"
     __table_args__ = (
+        Index("ix_cases_unit_created", "unit_id", "created_at"),
         Index(
             "ix_cases_report",
             "unit_id",

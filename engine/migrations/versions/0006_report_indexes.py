@@ -22,11 +22,10 @@ CASE_REPORT_COLUMNS = [
 
 
 def upgrade() -> None:
-    """Add the indexes the report queries use (the report index also serves the case lists by unit and date)."""
+    """Add the indexes the report queries use."""
     op.create_index("ix_human_tasks_unit_due", "human_tasks", ["unit_id", "due_at", "completed_at", "state", "case_id"])
     op.create_index("ix_human_tasks_unit_completed", "human_tasks", ["unit_id", "completed_at", "due_at", "escalated"])
     op.create_index("ix_cases_unit_completed", "cases", ["unit_id", "completed_at", "process_key"])
-    op.drop_index("ix_cases_unit_created", table_name="cases")
     op.create_index("ix_cases_report", "cases", CASE_REPORT_COLUMNS)
     # Fewer indexes to maintain on every task write: the (unit_id, …) indexes serve unit lookups, and the lane is
     # always filtered together with the unit and state.
@@ -39,7 +38,6 @@ def downgrade() -> None:
     op.create_index("ix_human_tasks_lane", "human_tasks", ["lane"])
     op.create_index("ix_human_tasks_unit_id", "human_tasks", ["unit_id"])
     op.drop_index("ix_cases_report", table_name="cases")
-    op.create_index("ix_cases_unit_created", "cases", ["unit_id", "created_at"])
     op.drop_index("ix_cases_unit_completed", table_name="cases")
     op.drop_index("ix_human_tasks_unit_completed", table_name="human_tasks")
     op.drop_index("ix_human_tasks_unit_due", table_name="human_tasks")
