@@ -104,9 +104,9 @@ class Case(Base):
         Index("ix_cases_unit_created", "unit_id", "created_at"),
         Index(
             "ix_cases_report",
+            "process_key",
             "unit_id",
             "created_at",
-            "process_key",
             "source",
             "field",
             "screening",
