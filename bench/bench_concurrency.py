@@ -36,10 +36,10 @@ from importlib.metadata import version
 from pathlib import Path
 
 import httpx
-import psycopg
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from throwaway_databases import postgres_database, postgres_version, sqlite_database
 
 from engine.auth import Actor, actor_for, create_user
 from engine.db import make_engine, make_session_factory, transaction
@@ -51,7 +51,6 @@ from engine.services import EngineServices, build_services
 from engine.settings import PROJECT_ROOT, Settings
 from engine.units import create_unit
 
-ADMIN_URL = os.environ.get("PHANANH_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "phananh-bench-pw"
 SECRET_KEY = "phananh-bench-secret-" + "0123456789abcdef" * 3
 TIMER_BPMN = PROJECT_ROOT / "tests" / "fixtures" / "timer_only.bpmn"
@@ -85,41 +84,6 @@ class Row:
 
 
 # ---- databases ---------------------------------------------------------------------------------------------
-
-
-def admin_connection() -> psycopg.Connection:
-    """An autocommit connection to the PostgreSQL server's admin database."""
-    url = make_url(ADMIN_URL)
-    return psycopg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password, dbname=url.database,
-        autocommit=True, connect_timeout=5,
-    )  # fmt: skip
-
-
-def postgres_version() -> str:
-    """The server's version string, e.g. ``15.20``."""
-    with admin_connection() as admin:
-        return admin.execute("SHOW server_version").fetchone()[0]
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database; yields its SQLAlchemy URL and drops it afterwards."""
-    name = f"phananh_bench_{uuid.uuid4().hex[:10]}"
-    with admin_connection() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin_connection() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextmanager
-def sqlite_database() -> Iterator[str]:
-    """A new SQLite file in a temporary folder; yields its URL."""
-    with tempfile.TemporaryDirectory(prefix="phananh_bench_") as folder:
-        yield f"sqlite:///{Path(folder) / 'bench.db'}"
 
 
 class World:

@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,10 +37,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 import httpx
-import psycopg
 from sqlalchemy import bindparam, func, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from throwaway_databases import admin_connection, postgres_database, sqlite_database
 
 from engine.auth import Actor, actor_for
 from engine.db import make_engine, make_session_factory, transaction
@@ -53,7 +51,6 @@ from engine.runtime import CaseRuntime
 from engine.services import EngineServices, build_services
 from engine.settings import PROJECT_ROOT, Settings
 
-ADMIN_URL = os.environ.get("PHANANH_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SECRET_KEY = "phananh-bench-pages-secret-" + "0123456789abcdef" * 3
 GOAL_MS = 300.0
 BATCH = 500  # cases started per transaction
@@ -119,35 +116,6 @@ class World:
 
 
 # ---- databases ---------------------------------------------------------------------------------------------
-
-
-def admin_connection() -> psycopg.Connection:
-    """An autocommit connection to the PostgreSQL server's admin database."""
-    url = make_url(ADMIN_URL)
-    return psycopg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password, dbname=url.database,
-        autocommit=True, connect_timeout=5,
-    )  # fmt: skip
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database; yields its SQLAlchemy URL and drops it afterwards."""
-    name = f"phananh_bench_pages_{uuid.uuid4().hex[:10]}"
-    with admin_connection() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin_connection() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextmanager
-def sqlite_database() -> Iterator[str]:
-    """A new SQLite file in a temporary folder; yields its URL."""
-    with tempfile.TemporaryDirectory(prefix="phananh_bench_pages_") as folder:
-        yield f"sqlite:///{Path(folder) / 'bench.db'}"
 
 
 # ---- setup -------------------------------------------------------------------------------------------------

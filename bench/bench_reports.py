@@ -29,7 +29,6 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -40,10 +39,10 @@ from importlib.metadata import version
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import psycopg
 from sqlalchemy import event, func, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from throwaway_databases import admin_connection, postgres_database, sqlite_database
 
 from engine.db import make_engine, make_session_factory, transaction
 from engine.deployment import deploy_path
@@ -55,7 +54,6 @@ from engine.reports.summary import build_summary
 from engine.settings import PROJECT_ROOT
 from engine.units import create_unit
 
-ADMIN_URL = os.environ.get("PHANANH_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 GOAL_MS = 1000.0
 CHUNK = 5_000  # rows per executemany
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -103,35 +101,6 @@ class Tree:
 
 
 # ---- databases ---------------------------------------------------------------------------------------------
-
-
-def admin_connection() -> psycopg.Connection:
-    """An autocommit connection to the PostgreSQL server's admin database."""
-    url = make_url(ADMIN_URL)
-    return psycopg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password, dbname=url.database,
-        autocommit=True, connect_timeout=5,
-    )  # fmt: skip
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database; yields its SQLAlchemy URL and drops it afterwards."""
-    name = f"phananh_bench_reports_{uuid.uuid4().hex[:10]}"
-    with admin_connection() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin_connection() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextmanager
-def sqlite_database() -> Iterator[str]:
-    """A new SQLite file in a temporary folder; yields its URL."""
-    with tempfile.TemporaryDirectory(prefix="phananh_bench_reports_") as folder:
-        yield f"sqlite:///{Path(folder) / 'bench.db'}"
 
 
 # ---- setup -------------------------------------------------------------------------------------------------

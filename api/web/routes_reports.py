@@ -28,14 +28,19 @@ def _pickers(page: WebPage) -> dict:
     return {"periods": current_and_recent(today), "units": list(units), "default_period": f"{today:%Y-%m}"}
 
 
-@router.get("/reports", response_class=HTMLResponse)
-def reports_page(page: WebPage) -> HTMLResponse:
-    """The periodic report of a unit and period, with the previous period's figures and the change."""
+def _chosen(page: WebPage) -> tuple[dict, str, int]:
+    """The pickers' choices, and the period and unit asked for (a supervisor's own unit by default)."""
     page.actor.require_role(*REPORT_ROLES)
     pickers = _pickers(page)
     period = page.request.query_params.get("period") or pickers["default_period"]
     unit = page.request.query_params.get("unit")
-    unit_id = report_unit(page.actor, int(unit) if unit and unit.isdigit() else None)
+    return pickers, period, report_unit(page.actor, int(unit) if unit and unit.isdigit() else None)
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(page: WebPage) -> HTMLResponse:
+    """The periodic report of a unit and period, with the previous period's figures and the change."""
+    pickers, period, unit_id = _chosen(page)
     summary = summary_for(page.session, page.services, page.actor, unit_id=unit_id, period=period)
     charts = {
         section.key: {
@@ -57,11 +62,7 @@ def reports_page(page: WebPage) -> HTMLResponse:
 @router.get("/reports/sla", response_class=HTMLResponse)
 def sla_page(page: WebPage) -> HTMLResponse:
     """Working days per step, breaches per step and per officer, and the open cases that are late now."""
-    page.actor.require_role(*REPORT_ROLES)
-    pickers = _pickers(page)
-    period = page.request.query_params.get("period") or pickers["default_period"]
-    unit = page.request.query_params.get("unit")
-    unit_id = report_unit(page.actor, int(unit) if unit and unit.isdigit() else None)
+    pickers, period, unit_id = _chosen(page)
     sla = sla_for(page.session, page.services, page.actor, unit_id=unit_id, period=period)
     return page.render("sla.html", sla=sla, unit_id=unit_id, **pickers)
 
