@@ -37,6 +37,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import httpx
+from machine import cpu_model
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from throwaway_databases import admin_connection, postgres_database, sqlite_database
@@ -376,16 +377,8 @@ def run_backend(label: str, database_url: str, args: argparse.Namespace, logs: P
 
 def machine_facts(postgres: bool) -> list[tuple[str, str]]:
     """CPU, cores, platform and the versions that matter."""
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     facts = [
-        ("CPU", cpu),
+        ("CPU", cpu_model()),
         ("CPU cores", str(os.cpu_count())),
         ("platform", platform.platform()),
         ("Python", platform.python_version()),

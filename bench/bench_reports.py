@@ -36,9 +36,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from machine import cpu_model
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -301,16 +301,8 @@ def run_backend(label: str, database_url: str, args: argparse.Namespace, forms: 
 
 def machine_facts(postgres: bool) -> list[tuple[str, str]]:
     """CPU, cores, platform and the versions that matter."""
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     facts = [
-        ("CPU", cpu),
+        ("CPU", cpu_model()),
         ("CPU cores", str(os.cpu_count())),
         ("platform", platform.platform()),
         ("Python", platform.python_version()),
