@@ -20,8 +20,6 @@ Usage: ``python bench/bench_concurrency.py [--quick] [--cases N] [--timers M] [-
 import argparse
 import os
 import platform
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +37,8 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from subprocesses import free_port, stop
+from text_table import aligned_table
 from throwaway_databases import postgres_database, postgres_version, sqlite_database
 
 from engine.auth import Actor, actor_for, create_user
@@ -189,24 +189,6 @@ def cpu_busy(before: tuple[int, int] | None) -> str:
     if before is None or after is None or after[1] == before[1]:
         return "CPU ?"
     return f"CPU {100 * (after[0] - before[0]) / (after[1] - before[1]):.0f}% busy"
-
-
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL if the process has not exited after 10 s."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def read_log(path: Path) -> str:
@@ -380,14 +362,7 @@ def print_table(rows: list[Row]) -> None:
                 ratio(row.timers_per_s, base and base.timers_per_s),
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    for number, line in enumerate(lines):
-        cells = [
-            cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths, strict=True))
-        ]
-        print("  ".join(cells))
-        if number == 0:
-            print("  ".join("-" * w for w in widths))
+    print(aligned_table(lines, numeric=set(range(1, len(header)))))
 
 
 # ---- main --------------------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
+from text_table import aligned_table
 
 from engine import demo
 from engine.auth import Actor, actor_for, create_user
@@ -242,19 +243,6 @@ def _ms(samples: list[int], q: float) -> float:
     return ordered[position] / 1e6
 
 
-def _table(rows: list[list[str]], right: set[int]) -> str:
-    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
-
-    def fmt(row: list[str]) -> str:
-        return "  ".join(
-            cell.rjust(w) if c in right else cell.ljust(w) for c, (cell, w) in enumerate(zip(row, widths, strict=True))
-        )
-
-    lines = [fmt(rows[0]), "  ".join("-" * w for w in widths)]
-    lines += [fmt(row) for row in rows[1:]]
-    return "\n".join(lines)
-
-
 def report(results: list[Result], cases: int, goal: float) -> tuple[str, float]:
     rows = [["scenario", "implementation", "n", "median ms", "p90 ms", "ops/s", "ratio (median)", "ratio (p90)"]]
     worst = 0.0
@@ -284,10 +272,10 @@ def report(results: list[Result], cases: int, goal: float) -> tuple[str, float]:
             f"iterations: {cases} per scenario and implementation (after {WARMUP} warm-up rounds), "
             "alternating ABAB/BABA by case index",
             "",
-            _table(rows, right={2, 3, 4, 5, 6, 7}),
+            aligned_table(rows, numeric={2, 3, 4, 5, 6, 7}),
             "",
             "State size before the measured step (median over cases):",
-            _table(sizes, right={1, 2, 3}),
+            aligned_table(sizes, numeric={1, 2, 3}),
             "",
             f"worst median ratio: {worst:.2f} (goal ≤ {goal:.2f}) -> {'OK' if worst <= goal else 'ABOVE GOAL'}",
         ]

@@ -22,8 +22,6 @@ import argparse
 import os
 import platform
 import random
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +38,8 @@ import httpx
 from machine import cpu_model
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
+from subprocesses import free_port, stop
+from text_table import aligned_table
 from throwaway_databases import admin_connection, postgres_database, sqlite_database
 
 from engine.auth import Actor, actor_for
@@ -253,13 +253,6 @@ def find_world(session: Session, now: datetime) -> World:
 # ---- server ------------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def api_server(database_url: str, log: Path) -> Iterator[str]:
     """One uvicorn process serving the app on loopback (no scheduler); yields its base URL; always stopped."""
@@ -291,13 +284,7 @@ def api_server(database_url: str, log: Path) -> Iterator[str]:
                 time.sleep(0.1)
             yield base
         finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop(process)
 
 
 def signed_in(base: str, username: str) -> httpx.Client:
@@ -405,18 +392,7 @@ def table(rows: list[Row]) -> str:
             verdict += " (status " + ", ".join(f"{s}×{n}" for s, n in sorted(row.statuses.items())) + ")"
         url = row.url if len(row.url) <= 48 else row.url[:45] + "..."
         lines.append((row.page, url, f"{median:.1f}", f"{p90:.1f}", f"{worst:.1f}", str(len(row.times_ms)), verdict))
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    numeric = {2, 3, 4, 5}
-    out = []
-    for number, line in enumerate(lines):
-        cells = [
-            cell.rjust(width) if i in numeric else cell.ljust(width)
-            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
-        ]
-        out.append("  ".join(cells).rstrip())
-        if number == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return "\n".join(out)
+    return aligned_table(lines, numeric={2, 3, 4, 5})
 
 
 def main() -> int:

@@ -42,6 +42,7 @@ from machine import cpu_model
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from text_table import aligned_table
 from throwaway_databases import admin_connection, postgres_database, sqlite_database
 
 from engine.db import make_engine, make_session_factory, transaction
@@ -324,18 +325,7 @@ def table(rows: list[Row]) -> str:
         median, p90, worst = statistics.median(row.times_ms), row.percentile(0.9), max(row.times_ms)
         lines.append((row.backend, f"{row.cases:,}", row.report, f"{median:.1f}", f"{p90:.1f}", f"{worst:.1f}",
                       str(len(row.times_ms)), "yes" if worst < GOAL_MS else "no"))  # fmt: skip
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    numeric = {1, 3, 4, 5, 6}
-    out = []
-    for number, line in enumerate(lines):
-        cells = [
-            cell.rjust(width) if i in numeric else cell.ljust(width)
-            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
-        ]
-        out.append("  ".join(cells).rstrip())
-        if number == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return "\n".join(out)
+    return aligned_table(lines, numeric={1, 3, 4, 5, 6})
 
 
 def main() -> int:
