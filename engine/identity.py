@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from engine.models import Case, ProtectedIdentity
 
 PROTECTED_MARK = "(được bảo vệ)"
-IDENTITY_FIELD = "reporter"
+# Fields of intake data that name the reporter, the petitioner or their relatives (Luật Tố cáo Điều 47).
+PROTECTED_FIELDS = ("reporter", "petitioner", "relatives")
 
 
 class IdentityVault:
@@ -35,11 +36,16 @@ class IdentityVault:
 
 
 def split_identity(data: dict) -> tuple[dict, dict | None]:
-    """Separate the reporter's identity from intake data; the case keeps only a marker."""
-    identity = data.get(IDENTITY_FIELD)
-    rest = {k: v for k, v in data.items() if k != IDENTITY_FIELD}
-    if identity:
-        rest[IDENTITY_FIELD] = PROTECTED_MARK
-        return rest, identity
-    rest["anonymous"] = True
-    return rest, None
+    """Separate the protected identity fields from intake data; the case keeps only a marker in their place.
+
+    The identity is a dict keyed by field (``{"petitioner": {...}, "relatives": [...]}``), or None when the
+    intake names nobody (an anonymous report).
+    """
+    identity = {name: data[name] for name in PROTECTED_FIELDS if data.get(name)}
+    rest = {k: v for k, v in data.items() if k not in PROTECTED_FIELDS}
+    for name in identity:
+        rest[name] = PROTECTED_MARK
+    if not identity:
+        rest["anonymous"] = True
+        return rest, None
+    return rest, identity

@@ -112,6 +112,6 @@ def test_only_the_supervisor_reads_the_protected_identity_and_the_read_is_audite
     assert api.get(f"/api/cases/{case_id}/identity", "officer1").status_code == 403
     response = api.get(f"/api/cases/{case_id}/identity", "supervisor1")
     assert response.status_code == 200
-    assert response.json()["identity"]["name"] == "Trần Thị Y"
+    assert response.json()["identity"]["reporter"]["name"] == "Trần Thị Y"
     kinds = [e["kind"] for e in api.get(f"/api/cases/{case_id}/events", "supervisor1").json()]
     assert kinds[-1] == "identity_read"

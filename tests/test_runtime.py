@@ -138,4 +138,4 @@ def test_the_reporter_identity_is_stored_encrypted_apart_from_the_case(world):
         assert "Trần Thị Y" not in case.state
         sealed = session.get(ProtectedIdentity, case_id)
         assert "Trần Thị Y".encode() not in sealed.ciphertext and b"0900000000" not in sealed.ciphertext
-        assert world.services.identities.open(session, case)["name"] == "Trần Thị Y"
+        assert world.services.identities.open(session, case)["reporter"]["name"] == "Trần Thị Y"
