@@ -35,6 +35,19 @@ class IdentityVault:
         return json.loads(self._fernet.decrypt(row.ciphertext).decode("utf-8"))
 
 
+def copy_identity(session: Session, *, source: Case, target: Case, at: datetime) -> bool:
+    """Give ``target`` the sealed identity of ``source`` (the ciphertext is copied, never decrypted).
+
+    Returns False when ``source`` has no identity (an anonymous petition).
+    """
+    row = session.get(ProtectedIdentity, source.id)
+    if row is None:
+        return False
+    session.add(ProtectedIdentity(case_id=target.id, unit_id=target.unit_id, ciphertext=row.ciphertext, created_at=at))
+    session.flush()
+    return True
+
+
 def split_identity(data: dict) -> tuple[dict, dict | None]:
     """Separate the protected identity fields from intake data; the case keeps only a marker in their place.
 

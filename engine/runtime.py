@@ -23,9 +23,10 @@ from engine.auth import Actor
 from engine.case_store import CaseStore, IndexChanges
 from engine.deployment import latest_definition
 from engine.errors import Conflict, Forbidden, NotFound
-from engine.identity import split_identity
+from engine.identity import copy_identity, split_identity
 from engine.models import Case, CaseStatistic, CaseTimer, HumanTask, ProcessDefinition, Unit
 from engine.reports.periodic import produce_periodic_reports
+from engine.second_instance import start_second_instance_operator
 from engine.services import EngineServices
 from engine.spec_cache import DeployedProcess
 from engine.statistics import STATISTICS_VARIABLE
@@ -117,9 +118,30 @@ class CaseRuntime:
         """Start a process whose start event is a timer (e.g. the periodic report), on behalf of the system."""
         return self._start(definition, unit_id=unit_id, started_by="system", data={})
 
-    def _start(self, definition: ProcessDefinition, *, unit_id: int, started_by: str, data: dict) -> Case:
+    def start_follow_up_case(self, origin: Case, *, process_key: str, data: dict) -> Case:
+        """Start a case that continues ``origin`` (same unit, started by the system) and shares its identity.
+
+        ``data`` is case data already without identities; the origin's sealed identity row is copied as is.
+        """
+        definition = latest_definition(self.session, process_key)
+        if definition is None:
+            raise NotFound(f"Process '{process_key}' is not deployed")
+        return self._start(definition, unit_id=origin.unit_id, started_by="system", data=data, identity_from=origin)
+
+    def _start(
+        self,
+        definition: ProcessDefinition,
+        *,
+        unit_id: int,
+        started_by: str,
+        data: dict,
+        identity_from: Case | None = None,
+    ) -> Case:
         now = self.services.clock.now()
-        case_data, identity = split_identity(data) if data else ({}, None)
+        if identity_from is None:
+            case_data, identity = split_identity(data) if data else ({}, None)
+        else:
+            case_data, identity = dict(data), None
         process = self.services.specs.add(definition)
         workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=self.services.script_engine())
         for task in workflow.get_tasks(state=TaskState.READY):
@@ -151,11 +173,11 @@ class CaseRuntime:
         workflow.script_engine = self._script_engine(case)
         if identity:
             self.services.identities.seal(self.session, case, identity, now)
+        copied = identity_from is not None and copy_identity(self.session, source=identity_from, target=case, at=now)
         trail = AuditTrail(self.session, case)
         payload = {"process": definition.key, "version": definition.version, "data": case_data}
-        trail.append(
-            kind="case_started", actor=started_by, at=now, payload={**payload, "identity_protected": bool(identity)}
-        )
+        payload["identity_protected"] = bool(identity) or copied
+        trail.append(kind="case_started", actor=started_by, at=now, payload=payload)
         self._advance_and_save(case, workflow, IndexSnapshot(), trail, now)
         return case
 
@@ -275,7 +297,12 @@ class CaseRuntime:
             )  # fmt: skip
             return {"closing_day": closing_day.isoformat(), "reports": len(produced)}
 
-        return self.services.script_engine({"produce_periodic_reports": produce_reports})
+        return self.services.script_engine(
+            {
+                "produce_periodic_reports": produce_reports,
+                "start_second_instance": start_second_instance_operator(self, case),
+            }
+        )
 
     def _load_workflow(self, case: Case) -> BpmnWorkflow:
         process = self._process(case)

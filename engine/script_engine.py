@@ -29,6 +29,15 @@ def deadline_functions(clock: Clock, calendar: WorkingCalendar) -> dict[str, Cal
         """n calendar days ahead."""
         return calendar.add_calendar_days(clock.now(), days).isoformat()
 
+    def deadline_after(deadline: str, days: float, day_type: str = "calendar") -> str:
+        """A deadline moved ``days`` (calendar or working) days past ``deadline``, e.g. an extension decision."""
+        moment = _parse_moment(deadline)
+        if day_type == "working":
+            return calendar.add_working_days(moment, days).isoformat()
+        if day_type != "calendar":
+            raise ValueError(f"day_type must be 'calendar' or 'working', got {day_type!r}")
+        return calendar.add_calendar_days(moment, days).isoformat()
+
     def fraction_of_period(deadline: str, fraction: float) -> str:
         """The moment at ``fraction`` of the way from now to ``deadline`` (0.8 → the 80% reminder)."""
         start = clock.now().astimezone(calendar.zone)
@@ -52,6 +61,7 @@ def deadline_functions(clock: Clock, calendar: WorkingCalendar) -> dict[str, Cal
     return {
         "deadline_in_working_days": deadline_in_working_days,
         "deadline_in_calendar_days": deadline_in_calendar_days,
+        "deadline_after": deadline_after,
         "fraction_of_period": fraction_of_period,
         "now": now,
         "start_of_next_month": start_of_next_month,

@@ -14,6 +14,11 @@ RECORDED_FIELDS = (
     "published_on",
     "verification_deadline",
     "rework_round",
+    "complex",
+    "decision_result",
+    "complaint_instance",
+    "conclusion_result",
+    "extension_count",
 )
 
 

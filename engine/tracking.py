@@ -5,7 +5,13 @@ from sqlalchemy.orm import Session
 
 from engine.models import TrackingSequence
 
-PREFIXES = {"report_1374": "PA", "complaint": "KN", "denunciation": "TC", "petition_triage": "DT"}
+PREFIXES = {
+    "report_1374": "PA",
+    "complaint": "KN",
+    "complaint_second_instance": "KN2",
+    "denunciation": "TC",
+    "petition_triage": "DT",
+}
 
 
 def next_tracking_code(session: Session, *, process_key: str, year: int) -> str:
