@@ -27,8 +27,8 @@ def petition(*, kind: str, anonymous: bool = False, **changes) -> dict:
 def start_case(world: World, process_key: str, data: dict, username: str = "officer1") -> int:
     """Register a case of ``process_key`` with intake data; returns its id."""
     with transaction(world.factory) as session:
-        case = CaseRuntime(session, world.services).start_case(world.actor(username), process_key=process_key, data=data)
-        return case.id
+        runtime = CaseRuntime(session, world.services)
+        return runtime.start_case(world.actor(username), process_key=process_key, data=data).id
 
 
 def case_data(world: World, case_id: int) -> dict:
