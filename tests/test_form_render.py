@@ -29,6 +29,62 @@ TEMPLATES = ROOT / "api" / "web" / "templates"
 FORM_NAMES = sorted(path.name.removesuffix(".schema.json") for path in FORMS.glob("*.schema.json"))
 
 VALID_DATA = {
+    "accept_complaint": {
+        "accepted": True,
+        "accepted_on": "2027-02-02",
+        "complex": True,
+        "complexity_reason": "Nhiều hộ dân liên quan.",
+    },
+    "check_denunciation": {
+        "denunciation_kind": "official_duty",
+        "denouncer_identified": True,
+        "grounds_stated": True,
+        "within_jurisdiction": True,
+        "not_resolved_before": False,
+        "open_check": False,
+        "reason": "Đã giải quyết năm 2025.",
+    },
+    "check_denunciation_content": {"findings": "Có dấu hiệu vi phạm.", "check_outcome": "refer_for_handling"},
+    "conclude_denunciation": {
+        "conclusion_result": "partly_true",
+        "conclusion": "Tố cáo đúng một phần.",
+        "violation": True,
+        "party_sanction": "reminder",
+        "state_sanction": "reprimand",
+        "recommendation": "Kiểm điểm.",
+    },
+    "decide_complaint": {
+        "decision_number": "45/QĐ-UBND",
+        "decided_on": "2027-02-25",
+        "decision_result": "partly_correct",
+        "summary": "Điều chỉnh mức bồi thường.",
+    },
+    "extend_denunciation_deadline": {
+        "extension_decision_number": "1/QĐ-GH",
+        "extension_decided_on": "2027-03-01",
+        "complexity": "very_complex",
+        "extension_reason": "Cần xác minh tại nhiều nơi.",
+    },
+    "hold_dialogue": {"dialogue_on": "2027-02-20", "participants_count": 5, "minutes_summary": "Các bên trình bày."},
+    "notify_denunciation_acceptance": {
+        "acceptance_decision_number": "12/QĐ-UBND",
+        "accepted_on": "2027-02-03",
+        "notified_on": "2027-02-05",
+        "notified_parties": ["denouncer", "accused"],
+    },
+    "receive_petition": {
+        "channel": "visit",
+        "received_on": "2027-02-01",
+        "kind_claimed": "denunciation",
+        "field": "land",
+        "title": "Tố cáo cán bộ địa chính",
+        "content": "Nhận tiền ngoài quy định.",
+        "subject": {"name": "Nguyễn Văn X", "position": "Cán bộ", "unit": "UBND phường"},
+        "petitioner": {"name": "Trần Thị Y", "address": "12 Lê Lợi", "phone": "0900000000"},
+    },
+    "record_second_instance_request": {"requested_on": "2027-03-10", "request_reason": "Không đồng ý."},
+    "verify_complaint": {"findings": "Đúng một phần.", "evidence": "Biên bản."},
+    "verify_denunciation": {"findings": "Có biên nhận.", "next_step": "conclude"},
     "approve_conclusion": {"decision": "send_back", "comment": "Cần làm rõ thêm chứng cứ.\nBổ sung biên bản."},
     "assign_verification": {
         "verifying_officer": "can_bo_1",
