@@ -1,4 +1,4 @@
-"""Demo data: a unit tree, the demo users and a handful of 1374 cases at different steps."""
+"""Demo data: a unit tree, the demo users, 1374 cases at different steps, a complaint and a denunciation."""
 
 from dataclasses import dataclass
 
@@ -101,6 +101,23 @@ DEMO_CASES = (
 )
 
 
+PETITION_INTAKE = {
+    "channel": "visit",
+    "received_on": "2026-11-20",
+    "field": "land",
+    "subject": {"name": "UBND phường Bến Thành", "unit": "Quận 1"},
+    "petitioner": {"name": "Lê Thị Hoa", "address": "25 Lê Thánh Tôn, Quận 1", "phone": "0901111222"},
+}
+DEMO_PETITIONS = (
+    (
+        "complaint",
+        "Khiếu nại quyết định thu hồi đất tại hẻm 25 Lê Thánh Tôn",
+        (("accept_complaint", "officer1", {"accepted": True, "accepted_on": "2026-11-21", "complex": False}),),
+    ),
+    ("denunciation", "Tố cáo cán bộ phường nhận tiền khi xác nhận hồ sơ", ()),
+)
+
+
 def load_demo(factory: sessionmaker[Session], services: EngineServices) -> bool:
     """Create the demo units, users and cases. Returns False when they already exist."""
     with transaction(factory) as session:
@@ -120,6 +137,8 @@ def load_demo(factory: sessionmaker[Session], services: EngineServices) -> bool:
             )
     for demo in DEMO_CASES:
         _walk_demo_case(factory, services, demo)
+    for process_key, title, steps in DEMO_PETITIONS:
+        _walk_demo_petition(factory, services, process_key, title, steps)
     return True
 
 
@@ -138,4 +157,26 @@ def _walk_demo_case(factory: sessionmaker[Session], services: EngineServices, de
             task = session.scalars(
                 select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.state == "ready")
             ).first()
+            CaseRuntime(session, services).complete_task(_actors(session)[username], task.id, form_data)
+
+
+def _walk_demo_petition(
+    factory: sessionmaker[Session], services: EngineServices, process_key: str, title: str, steps: tuple
+) -> None:
+    """A complaint or denunciation received at the desk and taken through ``steps`` (BPMN id, user, data)."""
+    kind = "complaint" if process_key == "complaint" else "denunciation"
+    data = {**PETITION_INTAKE, "kind_claimed": kind, "title": title, "content": title}
+    with transaction(factory) as session:
+        case_id = (
+            CaseRuntime(session, services)
+            .start_case(_actors(session)["officer1"], process_key=process_key, data=data)
+            .id
+        )
+    for spec_name, username, form_data in steps:
+        with transaction(factory) as session:
+            task = session.scalars(
+                select(HumanTask).where(
+                    HumanTask.case_id == case_id, HumanTask.state == "ready", HumanTask.spec_name == spec_name
+                )
+            ).one()
             CaseRuntime(session, services).complete_task(_actors(session)[username], task.id, form_data)

@@ -63,8 +63,9 @@ def test_migrate_deploy_demo_loads_users_and_cases_once(run):
         assert {"officer1", "officer2", "lead1", "supervisor1", "designer1", "admin"} <= usernames
         statuses = set(session.scalars(select(Case.status)))
         assert statuses == {"in_progress", "completed"}
-        assert session.scalar(select(func.count()).select_from(Case)) == 6
-        assert session.scalar(select(func.count()).where(HumanTask.state == "ready")) == 4
+        assert session.scalar(select(func.count()).select_from(Case)) == 8
+        assert session.scalar(select(func.count()).where(HumanTask.state == "ready")) == 6
+        assert set(session.scalars(select(Case.process_key))) == {"report_1374", "complaint", "denunciation"}
 
 
 def test_create_user_and_a_clear_error_for_an_unknown_unit(run):
