@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from engine.errors import InvalidFormData
+from engine.db import transaction
+from engine.errors import Conflict, InvalidFormData
 from engine.models import AuditEvent, Case, CaseTimer, ProtectedIdentity
+from engine.runtime import CaseRuntime
 from engine.scheduler import fire_due_timers
 from tests import complaints as k
 from tests.petitions import case_data
@@ -118,12 +120,15 @@ def test_the_decision_is_published_and_the_second_instance_window_is_30_days(wor
 
 def test_no_request_within_30_days_closes_the_case_and_opens_no_second_instance(world):
     case_id = published_complaint(world)
+    request_id = world.ready_task(case_id, "record_second_instance_request").id
     world.clock.set(local(2027, 3, 28) - timedelta(minutes=1))
     assert fire_due_timers(world.factory, world.services) == 0
     world.clock.set(local(2027, 3, 28) + timedelta(minutes=1))
     assert fire_due_timers(world.factory, world.services) == 1
     assert case_row(world, case_id).status == "completed"
     assert world.ready_task(case_id) is None
+    with pytest.raises(Conflict, match="no longer open"), transaction(world.factory) as session:
+        CaseRuntime(session, world.services).complete_task(world.actor("officer1"), request_id, k.REQUEST)
     assert cases_of(world, "complaint_second_instance") == []
 
 
