@@ -37,6 +37,12 @@ class BadRequest(DomainError):
     status_code = 400
 
 
+class PayloadTooLarge(BadRequest):
+    """An upload larger than its limit."""
+
+    status_code = 413
+
+
 @dataclass
 class FieldError:
     """One problem with one field of submitted form data."""
