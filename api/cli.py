@@ -77,16 +77,17 @@ def deploy(
 
 @app.command()
 def lint(
-    path: Annotated[Path, typer.Argument(help="a .bpmn file or a folder of them")],
+    paths: Annotated[list[Path], typer.Argument(help=".bpmn files or folders of them")],
 ) -> None:
     """Lint BPMN files without deploying: one line per problem "severity element line message"; exit 1 on errors."""
     from engine.lint import lint_bpmn
 
     settings = get_settings()
     services = _services()
-    if not path.exists():
-        _fail(f"{path} does not exist")
-    files = sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        _fail(f"{', '.join(missing)} does not exist")
+    files = [file for path in paths for file in (sorted(path.glob("*.bpmn")) if path.is_dir() else [path])]
     failed = False
     for file in files:
         content = file.read_bytes()

@@ -25,7 +25,7 @@ def python_problems(process: etree._Element) -> list[LintProblem]:
     def check(owner: etree._Element, source: str | None, mode: str, what: str) -> None:
         problem = check_python(source, mode=mode)
         if problem:
-            problems.append(error("python", owner, f"{what}: {problem}"))
+            problems.append(error("python", owner, f"{what}: {problem}{_foreign_hint(source)}"))
 
     for script in xpath(process, ".//bpmn:scriptTask/bpmn:script"):
         check(script.getparent(), script.text, "exec", "script")
@@ -42,6 +42,15 @@ def python_problems(process: etree._Element) -> list[LintProblem]:
         for timer in xpath(process, f".//bpmn:timerEventDefinition/bpmn:{kind}"):
             problems.extend(_timer_problems(timer.getparent().getparent(), kind, timer.text))
     return problems
+
+
+def _foreign_hint(source: str | None) -> str:
+    text = (source or "").strip()
+    if text.startswith(("${", "#{")):
+        return " — this is a JUEL expression (Camunda 7); SpiffWorkflow evaluates Python, e.g. approved == True"
+    if text.startswith("="):
+        return " — this is a FEEL expression (Camunda 8); SpiffWorkflow evaluates Python"
+    return ""
 
 
 def _timer_problems(event: etree._Element, kind: str, text: str | None) -> list[LintProblem]:
