@@ -5,6 +5,7 @@ import json
 from fastapi import APIRouter, Request, UploadFile
 from pydantic import ValidationError
 from sqlalchemy import select
+from starlette.datastructures import UploadFile as FormFile
 
 from api.deps import CurrentActor, DbSession, DesignerActor, Services, commit
 from api.schemas import (
@@ -76,7 +77,7 @@ def _too_large(filename: str, limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"{filename} is larger than the limit of {limit} bytes for BPMN files")
 
 
-async def _read_upload(file: UploadFile, limit: int) -> bytes:
+async def _read_upload(file: FormFile, limit: int) -> bytes:
     content = await file.read(limit + 1)
     if len(content) > limit:
         raise _too_large(file.filename or "the file", limit)
@@ -116,7 +117,7 @@ async def lint_process(request: Request, services: Services, _actor: DesignerAct
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await request.form(max_files=1, max_fields=5)
         upload = form.get("file")
-        if not isinstance(upload, UploadFile):
+        if not isinstance(upload, FormFile):
             raise BadRequest("send the BPMN file in the multipart field 'file'")
         filename, content = upload.filename or "upload.bpmn", await _read_upload(upload, limit)
     else:
