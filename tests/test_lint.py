@@ -3,7 +3,9 @@
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from api.cli import app
 from engine.forms import FormCatalog
 from engine.lint import LintReport, lint_bpmn
 from engine.settings import PROJECT_ROOT
@@ -286,3 +288,14 @@ def test_a_collaboration_deploys_its_one_executable_pool_and_refuses_several():
     assert report.ok and report.process_key == "p"
     twice = document(straight(ids=()), outside=pools.replace('isExecutable="false"', 'isExecutable="true"'))
     assert sorted(found(lint(twice), "process")) == [("error", "documented_only"), ("error", "p")]
+
+
+def test_the_lint_command_prints_each_problem_and_exits_1_on_errors():
+    runner = CliRunner()
+    good = runner.invoke(app, ["lint", str(PROCESSES)])
+    assert good.exit_code == 0 and "report_1374.bpmn: ok (0 errors, 0 warnings)" in good.output
+    bad = runner.invoke(app, ["lint", str(IMPORTS / "complex_gateway.bpmn"), str(IMPORTS / "camunda7_screening.bpmn")])
+    assert bad.exit_code == 1
+    assert "complex_gateway.bpmn: error Gateway_two_of_three 9 complexGateway" in bad.output
+    assert "camunda7_screening.bpmn: warning Task_archive 42 user task" in bad.output
+    assert runner.invoke(app, ["lint", "/nowhere.bpmn"]).exit_code == 1
