@@ -166,3 +166,29 @@ def test_even_the_underlying_parser_does_not_expand_entities():
         assert "amplification" in str(exc) or "entity" in str(exc).lower()
     else:
         assert len(etree.tostring(root)) < 10_000
+
+
+BPMN_NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
+ODD_FILES = {
+    "empty": b"",
+    "binary": bytes(range(256)),
+    "html": b"<html><body>not a diagram</body></html>",
+    "no process": f'<bpmn:definitions {BPMN_NS} id="d" targetNamespace="t"/>'.encode(),
+    "too deep": (
+        f'<bpmn:definitions {BPMN_NS} id="d" targetNamespace="t"><bpmn:process id="p"><bpmn:documentation>'
+        + "<a>" * 5000
+        + "</a>" * 5000
+        + "</bpmn:documentation></bpmn:process></bpmn:definitions>"
+    ).encode(),
+    "dangling flow": (
+        f'<bpmn:definitions {BPMN_NS} id="d" targetNamespace="t"><bpmn:process id="p"><bpmn:startEvent id="s"/>'
+        '<bpmn:sequenceFlow id="f" sourceRef="s" targetRef="nowhere"/></bpmn:process></bpmn:definitions>'
+    ).encode(),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ODD_FILES))
+def test_odd_files_get_a_clear_4xx_never_a_500(api, kind):
+    response = upload(api, f"{kind}.bpmn", ODD_FILES[kind])
+    assert response.status_code == 422, response.text
+    assert response.json()["problems"][0]["message"]
