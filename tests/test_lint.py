@@ -161,6 +161,14 @@ def test_a_user_task_without_a_lane_is_a_warning():
     assert found(lint(document(body, lane_refs=("screen",))), "lane") == []
 
 
+def test_a_user_task_in_a_sub_process_takes_the_sub_process_lane():
+    inner = '<bpmn:startEvent id="in_start" />' + user_task("inner_task") + '<bpmn:endEvent id="in_end" />'
+    inner += flow("i1", "in_start", "inner_task") + flow("i2", "inner_task", "in_end")
+    body = straight(f'<bpmn:subProcess id="sub">{inner}</bpmn:subProcess>\n', ids=("sub",))
+    assert found(lint(document(body, lane_refs=("sub",))), "lane") == []
+    assert found(lint(document(body)), "lane") == [("warning", "inner_task")]
+
+
 def test_a_user_task_without_a_form_is_a_warning_and_a_missing_form_an_error():
     report = lint(document(straight(user_task("screen", None), ids=("screen",)), lane_refs=("screen",)))
     assert found(report, "form") == [("warning", "screen")] and report.ok

@@ -108,10 +108,21 @@ def executable_processes(tree: etree._ElementTree) -> list[etree._Element]:
 
 
 def lanes_by_node(process: etree._Element) -> dict[str, str]:
-    """Flow node id → the name (or id) of the lane holding it, lanes nested in child lane sets included."""
+    """Flow node id → the name of the lane holding it (as SpiffWorkflow reads it), nested lanes included."""
     lanes = {}
-    for lane in xpath(process, ".//bpmn:lane"):
+    for lane in xpath(process, ".//bpmn:lane[@name]"):
         for ref in xpath(lane, "./bpmn:flowNodeRef"):
             if ref.text and ref.text.strip():
-                lanes[ref.text.strip()] = lane.get("name") or lane.get("id")
+                lanes[ref.text.strip()] = lane.get("name")
     return lanes
+
+
+def lane_of(element: etree._Element, lanes: dict[str, str]) -> str | None:
+    """The lane of a flow node; inside a sub-process without its own lane, the sub-process's (SpiffWorkflow's rule)."""
+    while element is not None:
+        if element.get("id") in lanes:
+            return lanes[element.get("id")]
+        element = element.getparent()
+        if element is None or local_name(element) == "process":
+            return None
+    return None

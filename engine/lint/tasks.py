@@ -9,7 +9,7 @@ from lxml import etree
 from engine.auth import ROLES
 from engine.bpmn_xml import element_properties
 from engine.forms import FormCatalog
-from engine.lint.model import lanes_by_node, local_name, xpath
+from engine.lint.model import lane_of, lanes_by_node, local_name, xpath
 from engine.lint.problems import LintProblem, error, warning
 from engine.sandbox import check_python
 
@@ -118,7 +118,7 @@ def lane_problems(process: etree._Element) -> list[LintProblem]:
     lanes = lanes_by_node(process)
     problems = []
     for task in xpath(process, ".//bpmn:userTask"):
-        lane = lanes.get(task.get("id"))
+        lane = lane_of(task, lanes)
         if lane is None:
             problems.append(
                 warning(
