@@ -155,6 +155,7 @@ def test_a_doctype_hidden_behind_comments_or_utf16_is_still_found():
     hidden = b'<?xml version="1.0"?>\n<!-- modeler export -->\n<?pi x?>\n<!DOCTYPE x [<!ENTITY a "b">]><x/>'
     assert bpmn_xml.declares_doctype(hidden)
     assert bpmn_xml.declares_doctype(hidden.decode().encode("utf-16"))
+    assert bpmn_xml.declares_doctype(b"<!--" + b"x" * 200_000 + b"-->" + hidden)
     assert not bpmn_xml.declares_doctype((IMPORTS / "bpmnio_plain.bpmn").read_bytes())
 
 
