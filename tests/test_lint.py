@@ -194,6 +194,12 @@ def test_a_gateway_with_a_default_flow_or_conditions_covering_every_case_is_fine
     assert found(lint(negation), "gateway-default") == []
 
 
+def test_a_non_default_flow_without_a_condition_out_of_a_gateway_is_an_error():
+    report = lint(gateway_process("decision == 'approve'", None))
+    assert found(report, "gateway-condition") == [("error", "out_1")]
+    assert found(lint(gateway_process("decision == 'approve'", None, default="out_1")), "gateway-condition") == []
+
+
 def loop_process(round_script: str, extra: str = "", condition: str = "again == True") -> bytes:
     """review → decide → (again) rework → review, or → end."""
     body = (

@@ -2,7 +2,8 @@
 
 Errors refuse deployment: XML that is not well-formed or declares a DOCTYPE, BPMN schema (XSD) errors, elements
 SpiffWorkflow cannot execute, Python syntax or forbidden constructs in scripts, conditions and timers, forms that
-do not exist, several (or no) executable processes, and whatever SpiffWorkflow's parser refuses.
+do not exist, a gateway's non-default flow without a condition, several (or no) executable processes, and
+whatever SpiffWorkflow's parser refuses.
 Warnings do not: user tasks without a lane or a form, gateways whose conditions may all be false without a
 default flow, zone-less timer dates, loops without a bound, unreachable elements and elements with no path to an
 end.
@@ -16,7 +17,7 @@ from lxml import etree
 from engine.bpmn_xml import parse_bpmn_xml, validate_against_xsd
 from engine.forms import FormCatalog
 from engine.lint.flow import loop_problems, reachability_problems
-from engine.lint.gateways import field_domains, gateway_problems
+from engine.lint.gateways import field_domains, gateway_problems, unconditioned_flow_problems
 from engine.lint.model import executable_processes, scopes_of, xpath
 from engine.lint.problems import LintProblem, LintReport
 from engine.lint.spiff import spiff_parse_problems
@@ -50,6 +51,7 @@ def _process_problems(process: etree._Element, forms: FormCatalog) -> list[LintP
     for scope in scopes_of(process):
         problems += _guarded("reachability", lambda scope=scope: reachability_problems(scope))
         problems += _guarded("unbounded-loop", lambda scope=scope: loop_problems(scope))
+        problems += _guarded("gateway-condition", lambda scope=scope: unconditioned_flow_problems(scope))
         if isinstance(domains, dict):
             problems += _guarded("gateway-default", lambda scope=scope: gateway_problems(scope, domains))
     return problems

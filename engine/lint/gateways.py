@@ -17,7 +17,7 @@ from lxml import etree
 from engine.bpmn_xml import element_properties
 from engine.forms import FormCatalog
 from engine.lint.model import Scope, local_name, xpath
-from engine.lint.problems import LintProblem, warning
+from engine.lint.problems import LintProblem, error, warning
 from engine.lint.tasks import FORM_PROPERTY
 
 MAX_COMBINATIONS = 4096
@@ -166,4 +166,27 @@ def gateway_problems(scope: Scope, domains: dict[str, list]) -> list[LintProblem
                 f"({witness}); the case would stop there with an error. Add a default flow",
             )
         )
+    return problems
+
+
+def unconditioned_flow_problems(scope: Scope) -> list[LintProblem]:
+    """An error for each flow that leaves a splitting exclusive or inclusive gateway with no condition and is not
+    its default: SpiffWorkflow refuses it ("Non-default exclusive outgoing sequence flow without condition")."""
+    problems = []
+    for gateway in scope.nodes.values():
+        if local_name(gateway) not in ("exclusiveGateway", "inclusiveGateway"):
+            continue
+        outgoing = scope.outgoing(gateway.get("id"))
+        if len(outgoing) < 2:
+            continue
+        for flow in outgoing:
+            if flow.get("id") != gateway.get("default") and not xpath(flow, "./bpmn:conditionExpression"):
+                problems.append(
+                    error(
+                        "gateway-condition",
+                        flow,
+                        f"flow '{flow.get('id')}' leaves gateway '{gateway.get('id')}' without a condition and is not "
+                        "its default flow; give it a condition or make it the gateway's default",
+                    )
+                )
     return problems
