@@ -1,4 +1,4 @@
-"""The ``phananh`` command line: migrate, deploy, demo, serve, worker, create-user."""
+"""The ``phananh`` command line: migrate, deploy, lint, demo, serve, worker, create-user."""
 
 import logging
 import time
@@ -73,6 +73,37 @@ def deploy(
                 typer.echo(f"{result.definition.key} v{result.definition.version}: {state}")
 
     _guard(run)
+
+
+@app.command()
+def lint(
+    paths: Annotated[list[Path], typer.Argument(help=".bpmn files or folders of them")],
+) -> None:
+    """Lint BPMN files without deploying: one line per problem "severity element line message"; exit 1 on errors."""
+    from engine.lint import lint_bpmn
+
+    settings = get_settings()
+    services = _services()
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        _fail(f"{', '.join(missing)} does not exist")
+    files = [file for path in paths for file in (sorted(path.glob("*.bpmn")) if path.is_dir() else [path])]
+    failed = False
+    for file in files:
+        content = file.read_bytes()
+        if len(content) > settings.max_bpmn_bytes:
+            typer.echo(f"{file}: error - - larger than the limit of {settings.max_bpmn_bytes} bytes")
+            failed = True
+            continue
+        report = lint_bpmn(content, file.name, services.forms)
+        for problem in report.problems:
+            where = f"{problem.element_id or '-'} {problem.line or '-'}"
+            typer.echo(f"{file}: {problem.severity} {where} {problem.message}")
+        state = "ok" if report.ok else "refused"
+        typer.echo(f"{file}: {state} ({len(report.errors)} errors, {len(report.warnings)} warnings)")
+        failed = failed or not report.ok
+    if failed:
+        raise typer.Exit(code=1)
 
 
 @app.command()

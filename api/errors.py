@@ -27,7 +27,16 @@ async def _invalid_form(_request: Request, exc: InvalidFormData) -> JSONResponse
 
 
 async def _deployment_rejected(_request: Request, exc: DeploymentRejected) -> JSONResponse:
-    problems = [{"element_id": p.element_id, "message": p.message, "line": p.line} for p in exc.problems]
+    problems = [
+        {
+            "severity": getattr(p, "severity", "error"),
+            "check": getattr(p, "check", "deployment"),
+            "element_id": p.element_id,
+            "line": p.line,
+            "message": p.message,
+        }
+        for p in exc.problems
+    ]
     return JSONResponse({"detail": exc.message, "problems": problems}, status_code=422)
 
 

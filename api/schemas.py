@@ -27,11 +27,13 @@ class ValidationErrorOut(BaseModel):
 
 
 class DeploymentProblemOut(BaseModel):
-    """One problem of a BPMN file, with the element that has it."""
+    """One problem of a BPMN file, with the element that has it: an error blocks deployment, a warning does not."""
 
+    severity: Literal["error", "warning"] = "error"
+    check: str = "deployment"
     element_id: str | None
-    message: str
     line: int | None = None
+    message: str
 
 
 class DeploymentRejectedOut(BaseModel):
@@ -88,11 +90,27 @@ class ProcessOut(BaseModel):
 
 
 class DeploymentOut(BaseModel):
-    """The result of deploying a BPMN file."""
+    """The result of deploying a BPMN file, with the lint warnings that did not block it."""
 
     key: str
     version: int
     created: bool
+    warnings: list[DeploymentProblemOut] = []
+
+
+class LintIn(BaseModel):
+    """A BPMN document to lint, sent as JSON (the modeler's current diagram)."""
+
+    xml: str
+    filename: str = "diagram.bpmn"
+
+
+class LintOut(BaseModel):
+    """Every problem of a BPMN file; ``ok`` when nothing blocks deployment."""
+
+    ok: bool
+    process_key: str | None
+    problems: list[DeploymentProblemOut]
 
 
 class JsonSchemaDocument(RootModel[dict[str, Any]]):

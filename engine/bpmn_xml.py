@@ -1,5 +1,6 @@
 """Safe reading of BPMN XML: no DTDs, no entities, no network; XSD validation with SpiffWorkflow's schemas."""
 
+import re
 from functools import lru_cache
 
 from lxml import etree
@@ -18,8 +19,35 @@ def _safe_parser() -> etree.XMLParser:
     )
 
 
+# What may come before the root element: an XML declaration, processing instructions, comments, white space.
+_PROLOGUE_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def declares_doctype(content: bytes) -> bool:
+    """True when the document's prologue holds a DOCTYPE (the only place entities can be declared).
+
+    Checked on the raw bytes before any parser sees them, so neither an external entity (XXE) nor an entity
+    expansion bomb ("billion laughs") ever reaches libxml2.
+    """
+    if content.startswith(_UTF16_BOMS) or (len(content) > 1 and (content[0] == 0 or content[1] == 0)):
+        text = content.decode("utf-16", errors="replace")
+    else:
+        text = content.decode("latin-1")
+    text = text.lstrip("\ufeff\u00ef\u00bb\u00bf")
+    position = 0
+    while True:
+        match = _PROLOGUE_ITEM.match(text, position)
+        if not match or match.end() == position:
+            break
+        position = match.end()
+    return text.startswith("<!DOCTYPE", position)
+
+
 def parse_bpmn_xml(content: bytes) -> tuple[etree._ElementTree | None, list[DeploymentProblem]]:
-    """Parse BPMN bytes safely. Documents with a DOCTYPE (and so any entity) are refused."""
+    """Parse BPMN bytes safely. Documents with a DOCTYPE (and so any entity) are refused before parsing."""
+    if declares_doctype(content):
+        return None, [DeploymentProblem(None, "DOCTYPE declarations and XML entities are not allowed", 1)]
     try:
         tree = etree.ElementTree(etree.fromstring(content, parser=_safe_parser()))
     except etree.XMLSyntaxError as exc:

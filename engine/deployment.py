@@ -2,84 +2,33 @@
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.bpmn_xml import NAMESPACES, element_properties, parse_bpmn_xml, validate_against_xsd
-from engine.errors import BadRequest, DeploymentProblem, DeploymentRejected
+from engine.bpmn_xml import NAMESPACES, element_properties, parse_bpmn_xml
+from engine.errors import BadRequest, DeploymentRejected, PayloadTooLarge
 from engine.forms import FormCatalog
+from engine.lint import LintProblem, LintReport, lint_bpmn
 from engine.models import ProcessDefinition
-from engine.sandbox import check_python
 
 FORM_PROPERTY = "formJsonSchemaFilename"
 TIMER_ROLE_PROPERTY = "timerRole"
 ASSIGNEE_PROPERTY = "assigneeVariable"
+DEFAULT_MAX_BPMN_BYTES = 5_000_000
 
 
 @dataclass
 class DeploymentResult:
-    """The outcome of deploying one file."""
+    """The outcome of deploying one file, with the lint warnings that did not block it."""
 
     definition: ProcessDefinition
     created: bool
-
-
-def _python_checks(tree: etree._ElementTree) -> list[DeploymentProblem]:
-    """ast-check every script, condition and timer expression; the problem names its element."""
-    problems: list[DeploymentProblem] = []
-
-    def check(owner: etree._Element, source: str | None, mode: str, what: str) -> None:
-        problem = check_python(source, mode=mode)
-        if problem:
-            problems.append(DeploymentProblem(owner.get("id"), f"{what}: {problem}", owner.sourceline))
-
-    for script in tree.xpath("//bpmn:scriptTask/bpmn:script", namespaces=NAMESPACES):
-        check(script.getparent(), script.text, "exec", "script")
-    for tag in ("preScript", "postScript"):
-        for script in tree.xpath(f"//spiffworkflow:{tag}", namespaces=NAMESPACES):
-            owner = script.getparent().getparent()
-            check(owner, script.text, "exec", tag)
-    for condition in tree.xpath("//bpmn:sequenceFlow/bpmn:conditionExpression", namespaces=NAMESPACES):
-        check(condition.getparent(), condition.text, "eval", "condition expression")
-    for kind in ("timeDate", "timeDuration", "timeCycle"):
-        for timer in tree.xpath(f"//bpmn:timerEventDefinition/bpmn:{kind}", namespaces=NAMESPACES):
-            check(timer.getparent().getparent(), timer.text, "eval", f"timer {kind}")
-    return problems
-
-
-def _form_checks(tree: etree._ElementTree, forms: FormCatalog) -> list[DeploymentProblem]:
-    problems = []
-    for element in tree.xpath("//bpmn:process//*[@id]", namespaces=NAMESPACES):
-        form = element_properties(element).get(FORM_PROPERTY)
-        if form is not None:
-            problem = forms.problem_with(form)
-            if problem:
-                problems.append(DeploymentProblem(element.get("id"), problem, element.sourceline))
-    return problems
-
-
-def _spiff_parse(tree: etree._ElementTree, filename: str) -> tuple[str | None, list[DeploymentProblem]]:
-    parser = SpiffBpmnParser()
-    try:
-        parser.add_bpmn_xml(tree, filename)
-        process_ids = parser.get_process_ids()
-        if len(process_ids) != 1:
-            return None, [DeploymentProblem(None, f"expected one executable process, found {len(process_ids)}")]
-        parser.get_spec(process_ids[0])
-        parser.get_subprocess_specs(process_ids[0])
-    except ValidationException as exc:
-        line = exc.line_number if isinstance(exc.line_number, int) else None
-        return None, [DeploymentProblem(exc.id or None, str(exc).splitlines()[0], line)]
-    except Exception as exc:  # SpiffWorkflow raises many kinds; each one is a reason to refuse the file
-        return None, [DeploymentProblem(None, f"SpiffWorkflow cannot parse the file: {exc}")]
-    return process_ids[0], []
+    warnings: list[LintProblem] = field(default_factory=list)
 
 
 def build_catalog(tree: etree._ElementTree, process_key: str) -> dict:
@@ -126,18 +75,19 @@ def build_catalog(tree: etree._ElementTree, process_key: str) -> dict:
     }
 
 
+def inspect_bpmn(content: bytes, filename: str, forms: FormCatalog) -> tuple[str, dict, LintReport]:
+    """Lint a file; returns (process key, catalog, lint report) or raises ``DeploymentRejected`` on errors."""
+    report = lint_bpmn(content, filename, forms)
+    if not report.ok or report.process_key is None:
+        raise DeploymentRejected(filename, report.errors)
+    tree, _ = parse_bpmn_xml(content)
+    return report.process_key, build_catalog(tree, report.process_key), report
+
+
 def check_bpmn(content: bytes, filename: str, forms: FormCatalog) -> tuple[str, dict]:
     """Run every deployment check. Returns (process key, catalog) or raises ``DeploymentRejected``."""
-    tree, problems = parse_bpmn_xml(content)
-    if tree is None:
-        raise DeploymentRejected(filename, problems)
-    problems = validate_against_xsd(tree) + _python_checks(tree) + _form_checks(tree, forms)
-    if problems:
-        raise DeploymentRejected(filename, problems)
-    process_key, problems = _spiff_parse(tree, filename)
-    if problems or process_key is None:
-        raise DeploymentRejected(filename, problems)
-    return process_key, build_catalog(tree, process_key)
+    process_key, catalog, _report = inspect_bpmn(content, filename, forms)
+    return process_key, catalog
 
 
 def latest_definition(session: Session, process_key: str) -> ProcessDefinition | None:
@@ -157,16 +107,16 @@ def deploy_bpmn(
     filename: str,
     forms: FormCatalog,
     deployed_by: str = "system",
-    max_bytes: int = 2_000_000,
+    max_bytes: int = DEFAULT_MAX_BPMN_BYTES,
 ) -> DeploymentResult:
     """Check and store a BPMN file as the next version of its process; unchanged content makes no new version."""
     if len(content) > max_bytes:
-        raise BadRequest(f"{filename} is {len(content)} bytes; the limit is {max_bytes} bytes")
-    process_key, catalog = check_bpmn(content, filename, forms)
+        raise PayloadTooLarge(f"{filename} is {len(content)} bytes; the limit for BPMN files is {max_bytes} bytes")
+    process_key, catalog, report = inspect_bpmn(content, filename, forms)
     digest = hashlib.sha256(content).hexdigest()
     latest = latest_definition(session, process_key)
     if latest is not None and latest.content_sha256 == digest:
-        return DeploymentResult(latest, created=False)
+        return DeploymentResult(latest, created=False, warnings=report.warnings)
     next_version = (
         session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == process_key)) or 0
     ) + 1
@@ -183,7 +133,7 @@ def deploy_bpmn(
     )
     session.add(definition)
     session.flush()
-    return DeploymentResult(definition, created=True)
+    return DeploymentResult(definition, created=True, warnings=report.warnings)
 
 
 def deploy_path(

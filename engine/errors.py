@@ -37,6 +37,12 @@ class BadRequest(DomainError):
     status_code = 400
 
 
+class PayloadTooLarge(BadRequest):
+    """An upload larger than its limit."""
+
+    status_code = 413
+
+
 @dataclass
 class FieldError:
     """One problem with one field of submitted form data."""
@@ -73,10 +79,10 @@ class DeploymentProblem:
 
 @dataclass
 class DeploymentRejected(DomainError):
-    """The BPMN file cannot be deployed; every problem found is listed."""
+    """The BPMN file cannot be deployed; every problem found is listed (``engine.lint.LintProblem`` errors)."""
 
     filename: str
-    problems: list[DeploymentProblem] = field(default_factory=list)
+    problems: list = field(default_factory=list)
     status_code = 422
 
     def __post_init__(self) -> None:

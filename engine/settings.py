@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True
     scheduler_interval_seconds: float = 5.0
     max_upload_bytes: int = 2_000_000
+    max_bpmn_bytes: int = 5_000_000
     max_attachment_bytes: int = 10_000_000
     identity_key: str = ""
 

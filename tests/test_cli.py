@@ -9,7 +9,7 @@ from engine.db import make_engine, make_session_factory
 from engine.models import Case, HumanTask, User
 from engine.settings import get_settings
 
-COMMANDS = ("migrate", "deploy", "demo", "serve", "worker", "create-user", "doctor")
+COMMANDS = ("migrate", "deploy", "lint", "demo", "serve", "worker", "create-user", "doctor")
 
 
 @pytest.fixture

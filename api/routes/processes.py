@@ -1,20 +1,28 @@
 """Deployed processes, their versions and intake forms; deployment of new BPMN files by designers."""
 
-from fastapi import APIRouter, UploadFile
+import json
+
+from fastapi import APIRouter, Request, UploadFile
+from pydantic import ValidationError
 from sqlalchemy import select
+from starlette.datastructures import UploadFile as FormFile
 
 from api.deps import CurrentActor, DbSession, DesignerActor, Services, commit
 from api.schemas import (
     COMMON_RESPONSES,
     DeploymentOut,
+    DeploymentProblemOut,
     DeploymentRejectedOut,
     ErrorOut,
     JsonSchemaDocument,
+    LintIn,
+    LintOut,
     ProcessOut,
     ProcessVersionOut,
 )
 from engine.deployment import deploy_bpmn, latest_definition
-from engine.errors import BadRequest, NotFound
+from engine.errors import BadRequest, NotFound, PayloadTooLarge
+from engine.lint import LintProblem, lint_bpmn
 from engine.models import ProcessDefinition
 
 router = APIRouter(prefix="/api/processes", tags=["processes"], responses=COMMON_RESPONSES)
@@ -65,6 +73,69 @@ def start_form(key: str, session: DbSession, services: Services, _actor: Current
     return JsonSchemaDocument(services.forms.schema(form))
 
 
+def _too_large(filename: str, limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"{filename} is larger than the limit of {limit} bytes for BPMN files")
+
+
+async def _read_upload(file: FormFile, limit: int) -> bytes:
+    content = await file.read(limit + 1)
+    if len(content) > limit:
+        raise _too_large(file.filename or "the file", limit)
+    return content
+
+
+def _problems_out(problems: list[LintProblem]) -> list[DeploymentProblemOut]:
+    return [DeploymentProblemOut(**p.as_dict()) for p in problems]
+
+
+LINT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+            "application/json": {"schema": LintIn.model_json_schema()},
+        },
+    }
+}
+
+
+@router.post(
+    "/lint",
+    response_model=LintOut,
+    openapi_extra=LINT_BODY,
+    responses={400: {"model": ErrorOut}, 403: {"model": ErrorOut}, 413: {"model": ErrorOut}},
+)
+async def lint_process(request: Request, services: Services, _actor: DesignerActor) -> LintOut:
+    """Lint a BPMN file (multipart field ``file``, or JSON ``{"xml", "filename"}``) without deploying it."""
+    limit = services.max_bpmn_bytes
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=5)
+        upload = form.get("file")
+        if not isinstance(upload, FormFile):
+            raise BadRequest("send the BPMN file in the multipart field 'file'")
+        filename, content = upload.filename or "upload.bpmn", await _read_upload(upload, limit)
+    else:
+        body = await request.body()
+        if len(body) > 2 * limit:
+            raise _too_large("the request", limit)
+        try:
+            lint_in = LintIn.model_validate(json.loads(body or b"null"))
+        except (ValueError, ValidationError) as exc:
+            message = f'send multipart field \'file\' or JSON {{"xml": ..., "filename": ...}}: {exc}'
+            raise BadRequest(message.splitlines()[0]) from exc
+        filename, content = lint_in.filename, lint_in.xml.encode("utf-8")
+        if len(content) > limit:
+            raise _too_large(filename, limit)
+    report = lint_bpmn(content, filename, services.forms)
+    return LintOut(ok=report.ok, process_key=report.process_key, problems=_problems_out(report.problems))
+
+
 @router.post(
     "",
     response_model=DeploymentOut,
@@ -74,17 +145,24 @@ def start_form(key: str, session: DbSession, services: Services, _actor: Current
 async def deploy_process(
     file: UploadFile, session: DbSession, services: Services, actor: DesignerActor
 ) -> DeploymentOut:
-    """Deploy an uploaded BPMN file as the next version of its process (unchanged content: no new version)."""
-    content = await file.read(services.max_upload_bytes + 1)
-    if len(content) > services.max_upload_bytes:
-        raise BadRequest(f"{file.filename} is larger than the limit of {services.max_upload_bytes} bytes")
+    """Deploy an uploaded BPMN file (from any modeler) as the next version of its process.
+
+    Unchanged content makes no new version. Lint errors refuse the file with 422 naming each element; warnings
+    come back in the 201 body.
+    """
+    content = await _read_upload(file, services.max_bpmn_bytes)
     result = deploy_bpmn(
         session,
         content=content,
         filename=file.filename or "upload.bpmn",
         forms=services.forms,
         deployed_by=actor.username,
-        max_bytes=services.max_upload_bytes,
+        max_bytes=services.max_bpmn_bytes,
     )
     commit(session)
-    return DeploymentOut(key=result.definition.key, version=result.definition.version, created=result.created)
+    return DeploymentOut(
+        key=result.definition.key,
+        version=result.definition.version,
+        created=result.created,
+        warnings=_problems_out(result.warnings),
+    )
