@@ -219,6 +219,19 @@ class IdentityOut(BaseModel):
     identity: dict[str, Any] | None
 
 
+class DuplicateCandidateOut(BaseModel):
+    """A petition that may be about the same thing as another, with its matter (vụ việc)."""
+
+    case_id: int
+    tracking_code: str
+    title: str
+    subject_name: str | None
+    matter_id: int | None
+    matter_petitions: int
+    score: float
+    same_subject: bool
+
+
 class AssignIn(BaseModel):
     """Give a task to a person."""
 

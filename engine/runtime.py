@@ -24,7 +24,8 @@ from engine.case_store import CaseStore, IndexChanges
 from engine.deployment import latest_definition
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.identity import split_identity
-from engine.models import Case, CaseStatistic, CaseTimer, HumanTask, ProcessDefinition, Unit
+from engine.models import Case, CaseStatistic, CaseTimer, HumanTask, ProcessDefinition, ProtectedIdentity, Unit
+from engine.petitions import check_triage_submission, petition_operators
 from engine.reports.periodic import produce_periodic_reports
 from engine.services import EngineServices
 from engine.spec_cache import DeployedProcess
@@ -96,6 +97,7 @@ class CaseRuntime:
         self.session = session
         self.services = services
         self.store = CaseStore(session)
+        self._pending_events: dict[int, list[dict]] = {}
 
     # ---- actions -----------------------------------------------------------------------------------------
 
@@ -117,9 +119,40 @@ class CaseRuntime:
         """Start a process whose start event is a timer (e.g. the periodic report), on behalf of the system."""
         return self._start(definition, unit_id=unit_id, started_by="system", data={})
 
-    def _start(self, definition: ProcessDefinition, *, unit_id: int, started_by: str, data: dict) -> Case:
+    def start_follow_up(
+        self,
+        definition: ProcessDefinition,
+        *,
+        unit_id: int,
+        data: dict,
+        sealed_identity: bytes | None,
+        opened_from: str,
+    ) -> Case:
+        """Start the case that continues another one (an accepted petition), copying its sealed identity as is."""
+        return self._start(
+            definition, unit_id=unit_id, started_by="system", data=data, sealed_identity=sealed_identity,
+            opened_from=opened_from,
+        )  # fmt: skip
+
+    def pending_events(self, case_id: int) -> list[dict]:
+        """Audit events that service operators queue for a case; written with the case's next save."""
+        return self._pending_events.setdefault(case_id, [])
+
+    def _start(
+        self,
+        definition: ProcessDefinition,
+        *,
+        unit_id: int,
+        started_by: str,
+        data: dict,
+        sealed_identity: bytes | None = None,
+        opened_from: str | None = None,
+    ) -> Case:
         now = self.services.clock.now()
-        case_data, identity = split_identity(data) if data else ({}, None)
+        if opened_from is not None:  # identity fields already hold the marker; the sealed row is copied below
+            case_data, identity = dict(data), None
+        else:
+            case_data, identity = split_identity(data) if data else ({}, None)
         process = self.services.specs.add(definition)
         workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=self.services.script_engine())
         for task in workflow.get_tasks(state=TaskState.READY):
@@ -146,15 +179,23 @@ class CaseRuntime:
             published_writing=False,
             published_media=False,
             published_portal=False,
+            matter_id=case_data.get("matter_id") if isinstance(case_data.get("matter_id"), int) else None,
         )
         self.store.insert_case(case)
         workflow.script_engine = self._script_engine(case)
         if identity:
             self.services.identities.seal(self.session, case, identity, now)
+        if sealed_identity is not None:
+            self.session.add(
+                ProtectedIdentity(case_id=case.id, unit_id=case.unit_id, ciphertext=sealed_identity, created_at=now)
+            )
         trail = AuditTrail(self.session, case)
         payload = {"process": definition.key, "version": definition.version, "data": case_data}
+        protected = bool(identity) or sealed_identity is not None
+        if opened_from is not None:
+            payload["opened_from"] = opened_from
         trail.append(
-            kind="case_started", actor=started_by, at=now, payload={**payload, "identity_protected": bool(identity)}
+            kind="case_started", actor=started_by, at=now, payload={**payload, "identity_protected": protected}
         )
         self._advance_and_save(case, workflow, IndexSnapshot(), trail, now)
         return case
@@ -201,6 +242,7 @@ class CaseRuntime:
         self._require_owner(actor, task)
         if task.form:
             self.services.forms.validate(task.form, data)
+        check_triage_submission(self.session, case, task.spec_name, task.form, data)
         check_assignee_fields(self.session, self._process(case).catalog, data, case.unit_id)
         now = self.services.clock.now()
         workflow = self._load_workflow(case)
@@ -275,7 +317,9 @@ class CaseRuntime:
             )  # fmt: skip
             return {"closing_day": closing_day.isoformat(), "reports": len(produced)}
 
-        return self.services.script_engine({"produce_periodic_reports": produce_reports})
+        return self.services.script_engine(
+            {"produce_periodic_reports": produce_reports, **petition_operators(self, case)}
+        )
 
     def _load_workflow(self, case: Case) -> BpmnWorkflow:
         process = self._process(case)
@@ -296,11 +340,13 @@ class CaseRuntime:
         try:
             workflow.do_engine_steps()
         except SpiffWorkflowException as exc:
+            self._write_pending_events(case, trail, now)
             message, line, task_name = _error_details(exc)
             case.status, case.error_message, case.error_line, case.error_task = "error", message, line, task_name
             payload = {"task": task_name, "message": message, "line": line}
             trail.append(kind="case_error", actor="system", at=now, payload=payload)
         else:
+            self._write_pending_events(case, trail, now)
             if case.status == "error":
                 case.error_message = case.error_line = case.error_task = None
             case.status = "completed" if workflow.is_completed() else "in_progress"
@@ -327,6 +373,10 @@ class CaseRuntime:
         case.updated_at = now
         self.store.apply(index_changes)
         self._write(case, trail)
+
+    def _write_pending_events(self, case: Case, trail: AuditTrail, now: datetime) -> None:
+        for event in self._pending_events.pop(case.id, []):
+            trail.append(kind=event["kind"], actor="system", at=now, payload=event["payload"])
 
     def _write(self, case: Case, trail: AuditTrail) -> None:
         self.store.save_case(case)
