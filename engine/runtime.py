@@ -166,7 +166,7 @@ class CaseRuntime:
             unit_id=unit_id,
             status="in_progress",
             title=str(case_data.get("title", "") or definition.name)[:512],
-            source=_short_text(case_data.get("source"), 32),
+            source=_short_text(case_data.get("source") or case_data.get("channel"), 32),
             field=_short_text(case_data.get("field"), 32),
             subject_name=_short_text(_subject_name(case_data), 255),
             state="{}",

@@ -151,3 +151,21 @@ def test_ten_working_day_deadline_reminds_at_80_percent_and_escalates_to_the_sup
     assert follow_up.lane == "supervisor"
     with world.factory() as session:
         assert session.scalars(select(HumanTask).where(HumanTask.case_id == case.id)).first() is not None
+
+
+def test_the_periodic_report_counts_petitions_and_matters_separately(world):
+    from engine.reports.periods import month_period
+    from engine.reports.summary import build_summary
+
+    first = register_petition(world)
+    second = register_petition(world)
+    triage(world, second.id, "duplicate", "file", duplicate_of=_case(world, first.id).matter_id)
+    register_petition(world, petition_data(title="Khiếu nại về học phí"))
+    local = world.clock.now().astimezone(world.services.calendar.zone)
+    with world.factory() as session:
+        summary = build_summary(
+            session, world.services.forms, unit_id=world.units["city"], period=month_period(local.year, local.month),
+            zone=world.services.calendar.zone, now=world.clock.now(),
+        )  # fmt: skip
+    figures = {f.key: f.value for s in summary.sections for f in s.figures}
+    assert (figures["petitions.received"], figures["petitions.matters"]) == (3, 2)
