@@ -12,7 +12,7 @@ from engine.audit import AuditTrail
 from engine.auth import Actor
 from engine.errors import Forbidden
 from engine.identity import PROTECTED_FIELDS, PROTECTED_MARK
-from engine.models import Case
+from engine.models import Attachment, Case
 from engine.services import EngineServices
 
 IDENTITY_READER_ROLES = ("supervisor", "custodian")
@@ -54,3 +54,14 @@ def redacted(data: dict) -> dict:
     Only the structured identity fields are redacted; free text (the petition's content) is not scanned.
     """
     return {key: (PROTECTED_MARK if key in PROTECTED_FIELDS and value else value) for key, value in data.items()}
+
+
+def attachment_content(
+    session: Session, services: EngineServices, actor: Actor, case: Case, attachment: Attachment
+) -> bytes:
+    """The bytes of an attachment; an identity-bearing one only for identity readers, decrypted and audited."""
+    if not attachment.identity_bearing:
+        return attachment.content
+    require_identity_reader(actor, case)
+    audit_identity_access(session, services, actor, case, f"attachment:{attachment.id}")
+    return services.identities.open_bytes(attachment.content)

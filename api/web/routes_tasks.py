@@ -8,6 +8,7 @@ from api.web.context import Page, WebPage
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission
 from engine.attachments import attach_file
+from engine.duplicates import duplicate_candidates
 from engine.errors import BadRequest, FieldError, InvalidFormData
 from engine.models import Case, HumanTask
 from engine.queries import visible_task
@@ -15,6 +16,7 @@ from engine.runtime import CaseRuntime
 
 router = APIRouter(include_in_schema=False)
 HIDDEN_DATA = {"statistics_record", "anonymous"}
+DUPLICATE_PANEL_TASKS = {"classify_petition"}
 
 
 def _earlier_data(page: Page, case: Case) -> dict:
@@ -31,6 +33,7 @@ def _task_page(page: Page, task: HumanTask, *, values=None, errors=None, status:
         fields=form_fields(schema, values or {}, errors or {}), earlier=_earlier_data(page, case),
         deadline=deadline_view(page.services.calendar, due_at=task.due_at, reminded_at=task.reminded_at, now=now),
         message=message, mine=task.assignee in (None, page.actor.username),
+        duplicates=duplicate_candidates(page.session, case) if task.spec_name in DUPLICATE_PANEL_TASKS else None,
     )  # fmt: skip
 
 
