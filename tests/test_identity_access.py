@@ -53,7 +53,8 @@ def test_officers_and_team_leads_are_refused_the_identity_of_both_cases(api, wor
     for case_id in _accepted_denunciation(api, world):
         response = api.get(f"/api/cases/{case_id}/identity", username)
         assert response.status_code == 403 and "người lưu giữ" in response.json()["detail"]
-        detail = api.get(f"/api/cases/{case_id}", username).text + api.get(f"/api/cases/{case_id}/events", username).text
+        detail = api.get(f"/api/cases/{case_id}", username).text
+        detail += api.get(f"/api/cases/{case_id}/events", username).text
         assert not [name for name in NAMES if name in detail]
     assert _identity_reads(world) == []
 
