@@ -87,6 +87,8 @@ def test_the_scanned_petition_is_encrypted_and_only_its_redacted_copy_is_offered
         assert original.identity_bearing and PETITIONER["name"].encode() not in original.content
     case_page = officer.get(f"/cases/{case_id}")
     assert f"/attachments/{redacted.id}" in case_page.text and f'/attachments/{original.id}"' not in case_page.text
+    task_page = officer.get(f"/tasks/{world.ready_task(case_id).id}")
+    assert f"/attachments/{redacted.id}" in task_page.text and f'/attachments/{original.id}"' not in task_page.text
     assert officer.get(f"/cases/{case_id}/attachments/{original.id}").status_code == 403
     assert officer.get(f"/cases/{case_id}/attachments/{redacted.id}").content == b"(redacted) handwriting"
     download = site("custodian1").get(f"/cases/{case_id}/attachments/{original.id}")

@@ -7,9 +7,10 @@ from starlette.datastructures import UploadFile
 from api.web.context import Page, WebPage
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission
-from engine.attachments import attach_file
+from engine.attachments import attach_file, attachments_of_case
 from engine.duplicates import duplicate_candidates
 from engine.errors import BadRequest, FieldError, InvalidFormData
+from engine.identity_access import can_read_identity
 from engine.models import Case, HumanTask
 from engine.queries import visible_task
 from engine.runtime import CaseRuntime
@@ -28,12 +29,15 @@ def _task_page(page: Page, task: HumanTask, *, values=None, errors=None, status:
     case = page.session.get(Case, task.case_id)
     schema = page.services.forms.schema(task.form) if task.form else {"type": "object", "properties": {}}
     now = page.services.clock.now()
+    attachments = attachments_of_case(page.session, case.id)
     return page.render(
         "task.html", status_code=status, task=task, case=case, schema=schema,
         fields=form_fields(schema, values or {}, errors or {}), earlier=_earlier_data(page, case),
         deadline=deadline_view(page.services.calendar, due_at=task.due_at, reminded_at=task.reminded_at, now=now),
         message=message, mine=task.assignee in (None, page.actor.username),
         duplicates=duplicate_candidates(page.session, case) if task.spec_name in DUPLICATE_PANEL_TASKS else None,
+        attachments=attachments, redacted_copies={a.redacted_copy_of: a for a in attachments if a.redacted_copy_of},
+        can_read_identity=can_read_identity(page.actor, case),
     )  # fmt: skip
 
 
