@@ -171,6 +171,7 @@ class CaseSummary(BaseModel):
     updated_at: datetime
     completed_at: datetime | None
     version: int
+    matter_id: int | None = None
 
 
 class CaseDetail(CaseSummary):
@@ -230,6 +231,20 @@ class DuplicateCandidateOut(BaseModel):
     matter_petitions: int
     score: float
     same_subject: bool
+
+
+class MatterOut(BaseModel):
+    """A matter (vụ việc): the petitions about one thing."""
+
+    id: int
+    unit_id: int
+    title: str
+    subject_name: str | None
+    created_at: datetime
+    petition_count: int
+    guided_at: datetime | None
+    guided_by_case: str | None
+    petitions: list[str]
 
 
 class AssignIn(BaseModel):

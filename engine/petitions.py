@@ -49,6 +49,8 @@ def follow_up_data(intake_fields: set[str], data: dict, case: Case, matter_id: i
     """The intake data handed to the follow-up case: receive_petition fields (identity stays a marker)."""
     handed = {key: value for key, value in data.items() if key in intake_fields}
     handed["triage_case"] = case.tracking_code
+    if data.get("anonymous"):
+        handed["anonymous"] = True
     if matter_id is not None:
         handed["matter_id"] = matter_id
     return handed

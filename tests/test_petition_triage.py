@@ -169,3 +169,14 @@ def test_the_periodic_report_counts_petitions_and_matters_separately(world):
         )  # fmt: skip
     figures = {f.key: f.value for s in summary.sections for f in s.figures}
     assert (figures["petitions.received"], figures["petitions.matters"]) == (3, 2)
+
+
+def test_matters_over_the_api_list_their_petitions(api, world):
+    first = register_petition(world)
+    second = register_petition(world)
+    matter_id = _case(world, first.id).matter_id
+    triage(world, second.id, "duplicate", "file", duplicate_of=matter_id)
+    assert api.get(f"/api/cases/{second.id}", "officer1").json()["matter_id"] == matter_id
+    body = api.get(f"/api/matters/{matter_id}", "officer1").json()
+    assert body["petitions"] == [first.tracking_code, second.tracking_code] and body["petition_count"] == 2
+    assert api.get(f"/api/matters/{matter_id}", "officer_d2").status_code == 404

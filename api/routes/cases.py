@@ -73,6 +73,7 @@ def case_summary(case: Case) -> CaseSummary:
         updated_at=case.updated_at,
         completed_at=case.completed_at,
         version=case.version,
+        matter_id=case.matter_id,
     )
 
 
