@@ -180,3 +180,14 @@ def test_matters_over_the_api_list_their_petitions(api, world):
     body = api.get(f"/api/matters/{matter_id}", "officer1").json()
     assert body["petitions"] == [first.tracking_code, second.tracking_code] and body["petition_count"] == 2
     assert api.get(f"/api/matters/{matter_id}", "officer_d2").status_code == 404
+
+
+def test_an_anonymous_petition_leads_to_an_anonymous_follow_up_without_an_identity_row(world):
+    deploy_follow_up_stubs(world)
+    anonymous = {k: v for k, v in petition_data().items() if k not in ("petitioner", "relatives")}
+    case = register_petition(world, anonymous)
+    triage(world, case.id, "denunciation", "accept")
+    follow_up = case_by_code(world, _data(world, case.id)["follow_up_case"])
+    assert _data(world, follow_up.id)["anonymous"] is True
+    with world.factory() as session:
+        assert session.get(ProtectedIdentity, follow_up.id) is None
