@@ -21,16 +21,20 @@ def open_matter(session: Session, case: Case, *, title: str, subject_name: str |
     return matter
 
 
+def joinable_matter(session: Session, case: Case, matter_id: object) -> Matter | None:
+    """The matter ``matter_id`` when a petition of ``case``'s unit may join it (same unit, above or below)."""
+    target = session.get(Matter, matter_id) if isinstance(matter_id, int) else None
+    if target is None:
+        return None
+    unit, target_unit = session.get(Unit, case.unit_id), session.get(Unit, target.unit_id)
+    related = unit.path.startswith(target_unit.path) or target_unit.path.startswith(unit.path)
+    return target if related else None
+
+
 def join_matter(session: Session, case: Case, matter_id: int) -> Matter:
     """Move a duplicate petition into an existing matter of the same unit subtree; its own matter goes if empty."""
-    target = session.get(Matter, matter_id)
-    unit = session.get(Unit, case.unit_id)
-    target_unit = session.get(Unit, target.unit_id) if target is not None else None
-    if (
-        target is None
-        or unit is None
-        or not (unit.path.startswith(target_unit.path) or target_unit.path.startswith(unit.path))
-    ):
+    target = joinable_matter(session, case, matter_id)
+    if target is None:
         raise NotFound(f"Matter {matter_id} does not exist in the units of case {case.tracking_code}")
     current_id = session.scalar(select(Case.matter_id).where(Case.id == case.id))
     if current_id == matter_id:

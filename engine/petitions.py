@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from engine.deployment import latest_definition
 from engine.errors import Conflict, FieldError, InvalidFormData
-from engine.matters import check_guidance_allowed, join_matter, open_matter, record_guidance
-from engine.models import Case, Matter, ProtectedIdentity
+from engine.matters import check_guidance_allowed, join_matter, joinable_matter, open_matter, record_guidance
+from engine.models import Case, ProtectedIdentity
 
 TRIAGE_PROCESS = "petition_triage"
 INTAKE_FORM = "receive_petition.schema.json"
@@ -34,9 +34,8 @@ def check_triage_submission(session: Session, case: Case, spec_name: str, form: 
     if case.process_key != TRIAGE_PROCESS:
         return
     if spec_name == "classify_petition" and data.get("classification") == "duplicate":
-        matter = session.get(Matter, data.get("duplicate_of")) if isinstance(data.get("duplicate_of"), int) else None
-        if matter is None:
-            message = f"Vụ việc {data.get('duplicate_of')} không tồn tại"
+        if joinable_matter(session, case, data.get("duplicate_of")) is None:
+            message = f"Vụ việc {data.get('duplicate_of')} không tồn tại trong các đơn vị của hồ sơ này"
             raise InvalidFormData(form or spec_name, [FieldError("duplicate_of", message)])
     if spec_name == "decide_jurisdiction" and data.get("decision") == "guide":
         try:

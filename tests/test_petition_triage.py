@@ -191,3 +191,11 @@ def test_an_anonymous_petition_leads_to_an_anonymous_follow_up_without_an_identi
     assert _data(world, follow_up.id)["anonymous"] is True
     with world.factory() as session:
         assert session.get(ProtectedIdentity, follow_up.id) is None
+
+
+def test_a_petition_cannot_join_a_matter_of_an_unrelated_unit(world):
+    other = register_petition(world, username="officer_d2")
+    case = register_petition(world)
+    with pytest.raises(InvalidFormData) as refused:
+        triage(world, case.id, "duplicate", duplicate_of=_case(world, other.id).matter_id)
+    assert "không tồn tại" in refused.value.errors[0].message
