@@ -29,7 +29,9 @@ def _reception_page(page: Page, tab: str, *, values=None, errors=None, status: i
     if case_id.isdigit():
         case = page.session.get(Case, int(case_id))
         registered = case if case is not None and page.actor.sees_unit(case.unit_id) else None
-    values = values if values is not None else {"received_on": page.services.clock.now().date().isoformat()}
+    if values is None:  # first showing: the schema's defaults and today's date
+        values = {name: sub["default"] for name, sub in schema["properties"].items() if "default" in sub}
+        values["received_on"] = page.services.clock.now().astimezone(page.services.calendar.zone).date().isoformat()
     return page.render(
         "reception.html", status_code=status, tab=tab, tabs=list(TABS), registered=registered, message=message,
         fields=form_fields(schema, values, errors or {}),
