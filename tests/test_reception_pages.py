@@ -116,3 +116,22 @@ def test_read_only_intake_fields_are_neither_shown_nor_read_from_a_post(world):
     names = {view.name for view in form_fields(schema)}
     assert "title" in names and not names & {"triage_case", "matter_id"}
     assert "matter_id" not in parse_submission(schema, {"title": "x", "matter_id": "7"})
+
+
+def test_a_task_upload_can_be_marked_as_identity_bearing(site, world):
+    officer = site("officer1")
+    _register_visit(officer)
+    with world.factory() as session:
+        case_id = session.scalars(select(Case.id)).one()
+    task = world.ready_task(case_id, "classify_petition")
+    files = [("protected_evidence", ("cccd.jpg", b"ID card of the sender", "image/jpeg"))]
+    done = officer.post_form(f"/tasks/{task.id}", {"classification": "ineligible", "reason": "Không ký tên"},
+                             csrf_from=f"/tasks/{task.id}", files=files)  # fmt: skip
+    assert done.status_code == 303
+    with world.factory() as session:
+        attachment = session.scalars(select(Attachment)).one()
+        assert attachment.identity_bearing and attachment.content != b"ID card of the sender"
+    assert officer.get(f"/cases/{attachment.case_id}/attachments/{attachment.id}").status_code == 403
+    assert site("supervisor1").get(f"/cases/{attachment.case_id}/attachments/{attachment.id}").content == (
+        b"ID card of the sender"
+    )

@@ -128,6 +128,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your session expired; please try again.",
     },
     "common.save": {"vi": "Lưu", "en": "Save"},
+    "task.protected_attachments": {
+        "vi": "Tài liệu có danh tính người gửi (được mã hóa, chỉ người giải quyết và người lưu giữ xem được)",
+        "en": "Files that show the sender's identity (encrypted; resolver and custodian only)",
+    },
     "nav.reception": {"vi": "Tiếp công dân", "en": "Reception"},
     "reception.title": {"vi": "Tiếp công dân, tiếp nhận đơn", "en": "Reception of citizens and petitions"},
     "reception.tab.visit": {"vi": "Công dân đến trực tiếp", "en": "Citizen's visit"},

@@ -58,14 +58,16 @@ async def submit_task(task_id: str, page: WebPage):
     schema = page.services.forms.schema(task.form) if task.form else {"type": "object", "properties": {}}
     form = await page.request.form()
     data = parse_submission(schema, form)
-    files = [f for f in form.getlist("evidence") if isinstance(f, UploadFile) and f.filename]
+    files = [(f, None) for f in form.getlist("evidence") if isinstance(f, UploadFile) and f.filename]
+    vault = page.services.identities  # files that show an identity are encrypted and protected
+    files += [(f, vault) for f in form.getlist("protected_evidence") if isinstance(f, UploadFile) and f.filename]
     try:
         case = CaseRuntime(page.session, page.services).complete_task(page.actor, task_id, data)
-        for upload in files:
+        for upload, sealed_with in files:
             attach_file(
                 page.session, case, task_id=task_id, filename=upload.filename, content_type=upload.content_type,
                 content=await upload.read(page.settings.max_attachment_bytes + 1), uploaded_by=page.actor.username,
-                at=page.services.clock.now(), max_bytes=page.settings.max_attachment_bytes,
+                at=page.services.clock.now(), max_bytes=page.settings.max_attachment_bytes, vault=sealed_with,
             )  # fmt: skip
     except InvalidFormData as exc:
         page.session.rollback()
