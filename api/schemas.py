@@ -189,6 +189,7 @@ class CaseSummary(BaseModel):
     updated_at: datetime
     completed_at: datetime | None
     version: int
+    matter_id: int | None = None
 
 
 class CaseDetail(CaseSummary):
@@ -235,6 +236,33 @@ class IdentityOut(BaseModel):
     case_id: int
     anonymous: bool
     identity: dict[str, Any] | None
+
+
+class DuplicateCandidateOut(BaseModel):
+    """A petition that may be about the same thing as another, with its matter (vụ việc)."""
+
+    case_id: int
+    tracking_code: str
+    title: str
+    subject_name: str | None
+    matter_id: int | None
+    matter_petitions: int
+    score: float
+    same_subject: bool
+
+
+class MatterOut(BaseModel):
+    """A matter (vụ việc): the petitions about one thing."""
+
+    id: int
+    unit_id: int
+    title: str
+    subject_name: str | None
+    created_at: datetime
+    petition_count: int
+    guided_at: datetime | None
+    guided_by_case: str | None
+    petitions: list[str]
 
 
 class AssignIn(BaseModel):

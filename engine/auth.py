@@ -13,7 +13,7 @@ from engine.errors import BadRequest, Forbidden
 from engine.models import Unit, User, UserUnit
 from engine.units import subtree_unit_ids
 
-ROLES = ("citizen", "officer", "team_lead", "supervisor", "designer", "admin")
+ROLES = ("citizen", "officer", "team_lead", "supervisor", "custodian", "designer", "admin")
 _hasher = PasswordHasher()
 
 

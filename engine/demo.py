@@ -1,4 +1,5 @@
-"""Demo data: a unit tree, the demo users, 1374 cases at different steps, a complaint and a denunciation."""
+"""Demo data: a unit tree, the demo users, 1374 cases at different steps, petitions at triage, a complaint and a
+denunciation."""
 
 from dataclasses import dataclass
 
@@ -7,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.auth import Actor, actor_for, create_user
 from engine.db import transaction
+from engine.deployment import latest_definition
 from engine.models import HumanTask, User
 from engine.runtime import CaseRuntime
 from engine.services import EngineServices
@@ -21,6 +23,7 @@ DEMO_USERS = (
     ("designer1", "Hoàng Văn Em", ["designer"]),
     ("admin", "Quản trị hệ thống", ["admin"]),
 )
+CUSTODIAN = ("custodian1", "Võ Thị Giang", ["custodian"], "hcm")  # keeps protected identities, city-wide
 UNIT_TREE = (
     ("hcm", "Thành ủy TP. Hồ Chí Minh", None),
     ("q1", "Quận ủy Quận 1", "hcm"),
@@ -108,7 +111,7 @@ PETITION_INTAKE = {
     "subject": {"name": "UBND phường Bến Thành", "unit": "Quận 1"},
     "petitioner": {"name": "Lê Thị Hoa", "address": "25 Lê Thánh Tôn, Quận 1", "phone": "0901111222"},
 }
-DEMO_PETITIONS = (
+DEMO_FOLLOW_UP_CASES = (
     (
         "complaint",
         "Khiếu nại quyết định thu hồi đất tại hẻm 25 Lê Thánh Tôn",
@@ -116,6 +119,33 @@ DEMO_PETITIONS = (
     ),
     ("denunciation", "Tố cáo cán bộ phường nhận tiền khi xác nhận hồ sơ", ()),
 )
+DEMO_PETITIONS = (
+    (
+        {
+            "channel": "visit", "received_on": "2026-11-02", "kind_claimed": "denunciation", "field": "land",
+            "title": "Tố cáo cán bộ địa chính phường Bến Nghé nhận tiền khi cấp giấy chứng nhận",
+            "content": "Công dân trình bày cán bộ địa chính yêu cầu nộp thêm tiền ngoài quy định.",
+            "subject": {"name": "Nguyễn Văn X", "position": "Cán bộ địa chính", "unit": "UBND phường Bến Nghé"},
+            "petitioner": {"name": "Lê Thị Hoa", "address": "12 Lý Tự Trọng, Quận 1", "id_number": "079180001234"},
+            "relatives": [{"name": "Trần Văn Hùng", "relationship": "chồng"}],
+            "number_of_people": 2, "previously_handled_by": "UBND phường Bến Nghé",
+        },
+        (),
+    ),
+    (
+        {
+            "channel": "post", "received_on": "2026-11-05", "kind_claimed": "proposal", "field": "urban_order",
+            "title": "Kiến nghị xử lý quán ăn lấn chiếm vỉa hè đường Nguyễn Huệ",
+            "content": "Đề nghị chính quyền kiểm tra, xử lý việc lấn chiếm vỉa hè.",
+            "subject": {"name": "UBND phường Bến Nghé"},
+            "petitioner": {"name": "Phạm Minh Tâm", "address": "30 Nguyễn Huệ, Quận 1"},
+        },
+        (
+            {"classification": "proposal"},
+            {"decision": "guide", "guidance": "Gửi kiến nghị đến UBND phường Bến Nghé theo thẩm quyền."},
+        ),
+    ),
+)  # fmt: skip
 
 
 def load_demo(factory: sessionmaker[Session], services: EngineServices) -> bool:
@@ -135,11 +165,34 @@ def load_demo(factory: sessionmaker[Session], services: EngineServices) -> bool:
                 units=[units["q1"]],
                 full_name=full_name,
             )
+        username, full_name, roles, unit = CUSTODIAN
+        create_user(
+            session, username=username, password=DEMO_PASSWORD, roles=roles, units=[units[unit]], full_name=full_name
+        )
     for demo in DEMO_CASES:
         _walk_demo_case(factory, services, demo)
-    for process_key, title, steps in DEMO_PETITIONS:
-        _walk_demo_petition(factory, services, process_key, title, steps)
+    for process_key, title, steps in DEMO_FOLLOW_UP_CASES:
+        _walk_demo_follow_up_case(factory, services, process_key, title, steps)
+    for intake, steps in DEMO_PETITIONS:
+        _walk_demo_petition(factory, services, intake, steps)
     return True
+
+
+def _walk_demo_petition(factory: sessionmaker[Session], services: EngineServices, intake: dict, steps) -> None:
+    """Register a petition at the reception desk and take it through triage steps (when the process is deployed)."""
+    with transaction(factory) as session:
+        if latest_definition(session, "petition_triage") is None:
+            return
+        case = CaseRuntime(session, services).start_case(
+            _actors(session)["officer1"], process_key="petition_triage", data=intake
+        )
+        case_id = case.id
+    for form_data in steps:
+        with transaction(factory) as session:
+            task = session.scalars(
+                select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.state == "ready")
+            ).first()
+            CaseRuntime(session, services).complete_task(_actors(session)["officer1"], task.id, form_data)
 
 
 def _actors(session: Session) -> dict[str, Actor]:
@@ -160,7 +213,7 @@ def _walk_demo_case(factory: sessionmaker[Session], services: EngineServices, de
             CaseRuntime(session, services).complete_task(_actors(session)[username], task.id, form_data)
 
 
-def _walk_demo_petition(
+def _walk_demo_follow_up_case(
     factory: sessionmaker[Session], services: EngineServices, process_key: str, title: str, steps: tuple
 ) -> None:
     """A complaint or denunciation received at the desk and taken through ``steps`` (BPMN id, user, data)."""

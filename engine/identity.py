@@ -27,6 +27,14 @@ class IdentityVault:
         token = self._fernet.encrypt(json.dumps(identity, ensure_ascii=False).encode("utf-8"))
         session.add(ProtectedIdentity(case_id=case.id, unit_id=case.unit_id, ciphertext=token, created_at=at))
 
+    def seal_bytes(self, content: bytes) -> bytes:
+        """Encrypt a file that shows an identity (e.g. a handwritten petition)."""
+        return self._fernet.encrypt(content)
+
+    def open_bytes(self, token: bytes) -> bytes:
+        """Decrypt a file sealed with ``seal_bytes``."""
+        return self._fernet.decrypt(token)
+
     def open(self, session: Session, case: Case) -> dict | None:
         """The decrypted identity of a case, or None for an anonymous report."""
         row = session.get(ProtectedIdentity, case.id)

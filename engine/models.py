@@ -150,6 +150,7 @@ class Case(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     audit_seq: Mapped[int] = mapped_column(Integer, default=0)
     audit_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"), index=True)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -267,6 +268,8 @@ class Attachment(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    identity_bearing: Mapped[bool] = mapped_column(Boolean, default=False)
+    redacted_copy_of: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
 
 
 class PeriodicReport(Base):
@@ -282,3 +285,18 @@ class PeriodicReport(Base):
     generated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     summary: Mapped[dict] = mapped_column(JSON)
+
+
+class Matter(Base):
+    """A matter (vụ việc): the petitions about one thing, so that duplicates are counted once."""
+
+    __tablename__ = "matters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    title: Mapped[str] = mapped_column(String(512), default="")
+    subject_name: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    petition_count: Mapped[int] = mapped_column(Integer, default=0)
+    guided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    guided_by_case: Mapped[str | None] = mapped_column(String(32))

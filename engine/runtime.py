@@ -25,6 +25,7 @@ from engine.deployment import latest_definition
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.identity import copy_identity, split_identity
 from engine.models import Case, CaseStatistic, CaseTimer, HumanTask, ProcessDefinition, Unit
+from engine.petitions import check_triage_submission, petition_operators
 from engine.reports.periodic import produce_periodic_reports
 from engine.second_instance import start_second_instance_operator
 from engine.services import EngineServices
@@ -97,6 +98,7 @@ class CaseRuntime:
         self.session = session
         self.services = services
         self.store = CaseStore(session)
+        self._pending_events: dict[int, list[dict]] = {}
 
     # ---- actions -----------------------------------------------------------------------------------------
 
@@ -128,6 +130,10 @@ class CaseRuntime:
             raise NotFound(f"Process '{process_key}' is not deployed")
         return self._start(definition, unit_id=origin.unit_id, started_by="system", data=data, identity_from=origin)
 
+    def pending_events(self, case_id: int) -> list[dict]:
+        """Audit events that service operators queue for a case; written with the case's next save."""
+        return self._pending_events.setdefault(case_id, [])
+
     def _start(
         self,
         definition: ProcessDefinition,
@@ -155,7 +161,7 @@ class CaseRuntime:
             unit_id=unit_id,
             status="in_progress",
             title=str(case_data.get("title", "") or definition.name)[:512],
-            source=_short_text(case_data.get("source"), 32),
+            source=_short_text(case_data.get("source") or case_data.get("channel"), 32),
             field=_short_text(case_data.get("field"), 32),
             subject_name=_short_text(_subject_name(case_data), 255),
             state="{}",
@@ -168,6 +174,7 @@ class CaseRuntime:
             published_writing=False,
             published_media=False,
             published_portal=False,
+            matter_id=case_data.get("matter_id") if isinstance(case_data.get("matter_id"), int) else None,
         )
         self.store.insert_case(case)
         workflow.script_engine = self._script_engine(case)
@@ -177,6 +184,8 @@ class CaseRuntime:
         trail = AuditTrail(self.session, case)
         payload = {"process": definition.key, "version": definition.version, "data": case_data}
         payload["identity_protected"] = bool(identity) or copied
+        if identity_from is not None:
+            payload["opened_from"] = identity_from.tracking_code
         trail.append(kind="case_started", actor=started_by, at=now, payload=payload)
         self._advance_and_save(case, workflow, IndexSnapshot(), trail, now)
         return case
@@ -223,6 +232,7 @@ class CaseRuntime:
         self._require_owner(actor, task)
         if task.form:
             self.services.forms.validate(task.form, data)
+        check_triage_submission(self.session, case, task.spec_name, task.form, data)
         check_assignee_fields(self.session, self._process(case).catalog, data, case.unit_id)
         now = self.services.clock.now()
         workflow = self._load_workflow(case)
@@ -301,6 +311,7 @@ class CaseRuntime:
             {
                 "produce_periodic_reports": produce_reports,
                 "start_second_instance": start_second_instance_operator(self, case),
+                **petition_operators(self, case),
             }
         )
 
@@ -323,11 +334,13 @@ class CaseRuntime:
         try:
             workflow.do_engine_steps()
         except SpiffWorkflowException as exc:
+            self._write_pending_events(case, trail, now)
             message, line, task_name = _error_details(exc)
             case.status, case.error_message, case.error_line, case.error_task = "error", message, line, task_name
             payload = {"task": task_name, "message": message, "line": line}
             trail.append(kind="case_error", actor="system", at=now, payload=payload)
         else:
+            self._write_pending_events(case, trail, now)
             if case.status == "error":
                 case.error_message = case.error_line = case.error_task = None
             case.status = "completed" if workflow.is_completed() else "in_progress"
@@ -354,6 +367,10 @@ class CaseRuntime:
         case.updated_at = now
         self.store.apply(index_changes)
         self._write(case, trail)
+
+    def _write_pending_events(self, case: Case, trail: AuditTrail, now: datetime) -> None:
+        for event in self._pending_events.pop(case.id, []):
+            trail.append(kind=event["kind"], actor="system", at=now, payload=event["payload"])
 
     def _write(self, case: Case, trail: AuditTrail) -> None:
         self.store.save_case(case)

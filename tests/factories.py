@@ -40,6 +40,7 @@ PEOPLE = (
     ("designer1", ["designer"], "d1"),
     ("officer_d2", ["officer"], "d2"),
     ("supervisor_d2", ["supervisor"], "d2"),
+    ("custodian1", ["custodian"], "city"),
 )
 
 

@@ -141,3 +141,21 @@ def test_the_inbox_works_on_a_phone_sized_screen_and_in_english(browser, server,
     page.screenshot(path=shots / "inbox-phone.png", full_page=True)
     page.goto("/inbox?lang=en")
     assert "My tasks" in page.inner_text("h1")
+
+
+def test_the_reception_desk_registers_a_visit_and_the_register_keeps_the_name_protected(browser, server, shots):
+    page = sign_in(browser, server, "officer1")
+    page.get_by_role("link", name="Tiếp công dân").click()
+    page.fill("input[name=name]", "Đặng Thị Kín Danh")
+    page.fill("input[name=id_number]", "079199000111")
+    page.select_option("select[name=kind_claimed]", "complaint")
+    page.select_option("select[name=field]", "land")
+    page.fill("[name=title]", "Khiếu nại quyết định thu hồi đất")
+    page.fill("textarea[name=content]", "Đề nghị xem xét lại quyết định thu hồi đất.")
+    page.fill("input[name=subject_name]", "UBND phường Bến Thành")
+    page.click("#reception-form button[type=submit]")
+    page.wait_for_selector("#registered")
+    assert re.search(r"DT-\d{4}-\d{5}", page.inner_text("#registered"))
+    page.screenshot(path=shots / "reception.png", full_page=True)
+    page.goto("/reception/register")
+    assert "(được bảo vệ)" in page.inner_text("#visits") and "Kín Danh" not in page.content()

@@ -72,16 +72,6 @@ VALID_DATA = {
         "notified_on": "2027-02-05",
         "notified_parties": ["denouncer", "accused"],
     },
-    "receive_petition": {
-        "channel": "visit",
-        "received_on": "2027-02-01",
-        "kind_claimed": "denunciation",
-        "field": "land",
-        "title": "Tố cáo cán bộ địa chính",
-        "content": "Nhận tiền ngoài quy định.",
-        "subject": {"name": "Nguyễn Văn X", "position": "Cán bộ", "unit": "UBND phường"},
-        "petitioner": {"name": "Trần Thị Y", "address": "12 Lê Lợi", "phone": "0900000000"},
-    },
     "record_second_instance_request": {"requested_on": "2027-03-10", "request_reason": "Không đồng ý."},
     "verify_complaint": {"findings": "Đúng một phần.", "evidence": "Biên bản."},
     "verify_denunciation": {"findings": "Có biên nhận.", "next_step": "conclude"},
@@ -118,6 +108,43 @@ VALID_DATA = {
         "evidence": "Biên bản làm việc.",
         "sources_checked": ["Hồ sơ địa chính", "Biên bản họp dân"],
         "recommendation": "Kiểm điểm trách nhiệm.",
+    },
+    "classify_petition": {"classification": "duplicate", "duplicate_of": 12, "reason": "Trùng đơn trước", "note": "x"},
+    "decide_jurisdiction": {"decision": "transfer", "competent_body": "UBND Quận 3", "note": "Chuyển theo thẩm quyền"},
+    "record_transfer_reply": {"reply_received_on": "2026-04-01", "reply_summary": "Đã thụ lý giải quyết"},
+    "follow_up_overdue_triage": {"instruction": "Hoàn thành phân loại trong tuần"},
+    "receive_petition": {
+        "channel": "post",
+        "received_on": "2026-03-01",
+        "kind_claimed": "complaint",
+        "field": "land",
+        "title": "Khiếu nại quyết định thu hồi đất",
+        "content": "Nội dung đơn",
+        "subject": {"name": "UBND phường"},
+        "petitioner": {"name": "Lê Văn A", "email": "a@example.org"},
+        "number_of_people": 2,
+    },
+    "register_visit": {
+        "received_on": "2026-03-02",
+        "name": "Lê Văn A",
+        "relatives": ["Lê Thị B, vợ"],
+        "kind_claimed": "denunciation",
+        "field": "land",
+        "title": "Tố cáo cán bộ",
+        "content": "Nội dung",
+        "subject_name": "Nguyễn Văn X",
+        "number_of_people": 1,
+    },
+    "register_written_petition": {
+        "channel": "forwarded",
+        "received_on": "2026-03-02",
+        "forwarded_by": "Ban Tiếp công dân",
+        "kind_claimed": "proposal",
+        "field": "other",
+        "title": "Kiến nghị",
+        "content": "Nội dung",
+        "subject_name": "UBND phường",
+        "number_of_people": 1,
     },
 }
 
@@ -223,7 +250,9 @@ def test_every_form_renders_with_a_named_control_for_every_property(name):
     page = Page(render(form_fields(schema)))
     names = {control.get("name") for control in page.controls}
     for key, sub in schema["properties"].items():
-        if sub.get("type") == "object":
+        if sub.get("readOnly"):  # set by the system (e.g. a petition's matter): never shown
+            assert key not in names
+        elif sub.get("type") == "object":
             assert {f"{key}.{child}" for child in sub["properties"]} <= names
         else:
             assert key in names

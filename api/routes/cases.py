@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import DbSession, Services, StaffActor, commit
+from api.deps import CurrentActor, DbSession, Services, StaffActor, commit
 from api.schemas import (
     COMMON_RESPONSES,
     CaseCreate,
@@ -15,13 +15,16 @@ from api.schemas import (
     CasePage,
     CaseSummary,
     ChainVerdictOut,
+    DuplicateCandidateOut,
     ErrorOut,
     EventOut,
     IdentityOut,
     TaskOut,
     ValidationErrorOut,
 )
-from engine.audit import AuditTrail, verify_chain
+from engine.audit import verify_chain
+from engine.duplicates import duplicate_candidates
+from engine.identity_access import read_identity
 from engine.models import Case, HumanTask
 from engine.queries import CaseFilters, case_events, list_cases, open_tasks_of_case, visible_case
 from engine.runtime import CaseRuntime
@@ -70,6 +73,7 @@ def case_summary(case: Case) -> CaseSummary:
         updated_at=case.updated_at,
         completed_at=case.completed_at,
         version=case.version,
+        matter_id=case.matter_id,
     )
 
 
@@ -164,16 +168,17 @@ def verify_case_events(case_id: int, session: DbSession, actor: StaffActor) -> C
 
 
 @router.get("/{case_id}/identity", response_model=IdentityOut, responses=ERRORS)
-def read_protected_identity(case_id: int, session: DbSession, services: Services, actor: StaffActor) -> IdentityOut:
-    """The reporter's identity: supervisors of the case's unit only; every read is audited."""
-    actor.require_role("supervisor")
+def read_protected_identity(case_id: int, session: DbSession, services: Services, actor: CurrentActor) -> IdentityOut:
+    """The protected identity (reporter, petitioner, relatives): the case's resolver (a supervisor of its unit or
+    of a unit above) and custodians only; every read is audited."""
     case = visible_case(session, actor, case_id)
-    identity = services.identities.open(session, case)
-    trail = AuditTrail(session, case)
-    trail.append(
-        kind="identity_read", actor=actor.username, at=services.clock.now(), payload={"found": identity is not None}
-    )
-    session.flush()
-    trail.write()
+    identity = read_identity(session, services, actor, case)
     commit(session)
     return IdentityOut(case_id=case.id, anonymous=identity is None, identity=identity)
+
+
+@router.get("/{case_id}/duplicate-candidates", response_model=list[DuplicateCandidateOut], responses=ERRORS)
+def read_duplicate_candidates(case_id: int, session: DbSession, actor: StaffActor) -> list[DuplicateCandidateOut]:
+    """Petitions of the same unit subtree that look like this one (title similarity, same subject), best first."""
+    case = visible_case(session, actor, case_id)
+    return [DuplicateCandidateOut(**vars(c)) for c in duplicate_candidates(session, case)]

@@ -149,11 +149,12 @@ def _schema_type(schema: Mapping[str, Any]) -> str | None:
 
 
 def _properties(schema: Mapping[str, Any]) -> dict[str, dict]:
-    """The ``properties`` of an object schema, ignoring anything that is not a sub-schema."""
+    """The ``properties`` of an object schema, ignoring anything that is not a sub-schema and ``readOnly`` ones
+    (set by the system, e.g. the matter of a petition: neither shown nor read from a post)."""
     props = schema.get("properties")
     if not isinstance(props, Mapping):
         return {}
-    return {name: sub for name, sub in props.items() if isinstance(sub, Mapping)}
+    return {name: sub for name, sub in props.items() if isinstance(sub, Mapping) and not sub.get("readOnly")}
 
 
 def _options(schema: Mapping[str, Any]) -> list[tuple[str, str]]:

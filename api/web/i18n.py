@@ -128,6 +128,45 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your session expired; please try again.",
     },
     "common.save": {"vi": "Lưu", "en": "Save"},
+    "task.protected_attachments": {
+        "vi": "Tài liệu có danh tính người gửi (được mã hóa, chỉ người giải quyết và người lưu giữ xem được)",
+        "en": "Files that show the sender's identity (encrypted; resolver and custodian only)",
+    },
+    "nav.reception": {"vi": "Tiếp công dân", "en": "Reception"},
+    "reception.title": {"vi": "Tiếp công dân, tiếp nhận đơn", "en": "Reception of citizens and petitions"},
+    "reception.tab.visit": {"vi": "Công dân đến trực tiếp", "en": "Citizen's visit"},
+    "reception.tab.written": {"vi": "Đơn qua bưu điện / được chuyển đến", "en": "Petition by post / forwarded"},
+    "reception.registered": {"vi": "Đã tiếp nhận, mã hồ sơ", "en": "Registered, tracking code"},
+    "reception.scan": {
+        "vi": "Bản chụp đơn gốc (có danh tính, được mã hóa và bảo vệ)",
+        "en": "Scan of the original petition (shows the identity: encrypted and protected)",
+    },
+    "reception.redacted": {
+        "vi": "Bản đơn đã che danh tính (bản làm việc)",
+        "en": "Redacted copy of the petition (working copy)",
+    },  # fmt: skip
+    "reception.register": {"vi": "Sổ tiếp công dân", "en": "Visits register"},
+    "reception.date": {"vi": "Ngày tiếp", "en": "Date"},
+    "reception.name": {"vi": "Họ tên", "en": "Name"},
+    "reception.address": {"vi": "Địa chỉ", "en": "Address"},
+    "reception.id_number": {"vi": "Số CCCD", "en": "ID number"},
+    "reception.content": {"vi": "Nội dung", "en": "Content"},
+    "reception.people": {"vi": "Số người", "en": "People"},
+    "reception.handled_by": {"vi": "Cơ quan đã giải quyết", "en": "Handled before by"},
+    "identity.reveal": {"vi": "Xem danh tính được bảo vệ", "en": "Show the protected identity"},
+    "identity.title": {"vi": "Danh tính được bảo vệ", "en": "Protected identity"},
+    "identity.audited": {
+        "vi": "Lượt xem danh tính đã được ghi vào nhật ký.",
+        "en": "This read of the identity has been audited.",
+    },  # fmt: skip
+    "identity.anonymous": {"vi": "Đơn ẩn danh.", "en": "Anonymous."},
+    "identity.redacted_copy": {"vi": "bản đã che danh tính", "en": "redacted copy"},
+    "duplicates.title": {"vi": "Đơn có thể trùng", "en": "Possible duplicates"},
+    "duplicates.matter": {"vi": "Vụ việc", "en": "Matter"},
+    "duplicates.none": {"vi": "Không thấy đơn tương tự.", "en": "No similar petitions."},
+    "duplicates.same_subject": {"vi": "cùng đối tượng", "en": "same subject"},
+    "case.matter": {"vi": "Vụ việc", "en": "Matter"},
+    "event.follow_up_opened": {"vi": "Mở hồ sơ tiếp theo", "en": "Follow-up case opened"},
     "common.protected": {"vi": "(được bảo vệ)", "en": "(protected)"},
 }
 

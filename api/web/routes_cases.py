@@ -16,6 +16,7 @@ from engine.attachments import attachments_of_case
 from engine.audit import verify_chain
 from engine.deployment import latest_definition
 from engine.errors import InvalidFormData, NotFound
+from engine.identity_access import attachment_content, can_read_identity, read_identity
 from engine.models import Attachment, ProcessDefinition, Unit
 from engine.queries import CASE_STATUSES, CaseFilters, case_events, list_cases, open_tasks_of_case, visible_case
 from engine.runtime import CaseRuntime
@@ -101,7 +102,20 @@ async def register_case(page: WebPage):
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(case_id: int, page: WebPage) -> HTMLResponse:
     """The case: diagram with steps highlighted, timeline, chain verification, open tasks, attachments."""
+    return _case_page(page, visible_case(page.session, page.actor, case_id))
+
+
+@router.post("/cases/{case_id}/identity", response_class=HTMLResponse)
+async def reveal_identity(case_id: int, page: WebPage) -> HTMLResponse:
+    """The case page with its protected identity, for the resolver and custodians; the read is audited."""
+    await page.check_csrf()
     case = visible_case(page.session, page.actor, case_id)
+    identity = read_identity(page.session, page.services, page.actor, case)
+    page.session.commit()
+    return _case_page(page, case, identity_shown=True, identity=identity)
+
+
+def _case_page(page: Page, case, *, identity_shown: bool = False, identity: dict | None = None) -> HTMLResponse:
     now = page.services.clock.now()
     completed, current = CaseRuntime(page.session, page.services).steps_taken(case)
     tasks = open_tasks_of_case(page.session, case.id)
@@ -109,13 +123,16 @@ def case_page(case_id: int, page: WebPage) -> HTMLResponse:
     can_reassign = page.actor.has_role("team_lead", "supervisor")
     candidates = {t.id: candidates_for(page.session, role=t.lane, unit_id=case.unit_id) for t in tasks if can_reassign}
     markers = {"completed": sorted(completed), "current": sorted(current - overdue), "overdue": sorted(overdue)}
+    attachments = attachments_of_case(page.session, case.id)
+    copies = {a.redacted_copy_of: a for a in attachments if a.redacted_copy_of is not None}
     return page.render(
         "case.html", case=case, tasks=tasks, events=case_events(page.session, case.id),
         verdict=verify_chain(page.session, case.id), markers=json.dumps(markers),
         deadlines={t.id: deadline_view(page.services.calendar, due_at=t.due_at, reminded_at=t.reminded_at, now=now)
                    for t in tasks},
-        can_reassign=can_reassign, candidates=candidates, attachments=attachments_of_case(page.session, case.id),
-        done=page.request.query_params.get("done"),
+        can_reassign=can_reassign, candidates=candidates, attachments=attachments, redacted_copies=copies,
+        done=page.request.query_params.get("done"), can_read_identity=can_read_identity(page.actor, case),
+        identity_shown=identity_shown, identity=identity,
     )  # fmt: skip
 
 
@@ -144,5 +161,7 @@ def download_attachment(case_id: int, attachment_id: int, page: WebPage) -> Resp
     attachment = page.session.get(Attachment, attachment_id)
     if attachment is None or attachment.case_id != case.id:
         raise NotFound(f"Attachment {attachment_id} does not exist on case {case.tracking_code}")
+    content = attachment_content(page.session, page.services, page.actor, case, attachment)
+    page.session.commit()  # an identity-bearing file's download is audited
     headers = {"Content-Disposition": f'attachment; filename="{attachment.sha256[:12]}-{attachment.id}"'}
-    return Response(attachment.content, media_type=attachment.content_type, headers=headers)
+    return Response(content, media_type=attachment.content_type, headers=headers)

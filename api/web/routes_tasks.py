@@ -7,14 +7,17 @@ from starlette.datastructures import UploadFile
 from api.web.context import Page, WebPage
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission
-from engine.attachments import attach_file
+from engine.attachments import attach_file, attachments_of_case
+from engine.duplicates import duplicate_candidates
 from engine.errors import BadRequest, FieldError, InvalidFormData
+from engine.identity_access import can_read_identity
 from engine.models import Case, HumanTask
 from engine.queries import visible_task
 from engine.runtime import CaseRuntime
 
 router = APIRouter(include_in_schema=False)
 HIDDEN_DATA = {"statistics_record", "anonymous"}
+DUPLICATE_PANEL_TASKS = {"classify_petition"}
 
 
 def _earlier_data(page: Page, case: Case) -> dict:
@@ -26,11 +29,15 @@ def _task_page(page: Page, task: HumanTask, *, values=None, errors=None, status:
     case = page.session.get(Case, task.case_id)
     schema = page.services.forms.schema(task.form) if task.form else {"type": "object", "properties": {}}
     now = page.services.clock.now()
+    attachments = attachments_of_case(page.session, case.id)
     return page.render(
         "task.html", status_code=status, task=task, case=case, schema=schema,
         fields=form_fields(schema, values or {}, errors or {}), earlier=_earlier_data(page, case),
         deadline=deadline_view(page.services.calendar, due_at=task.due_at, reminded_at=task.reminded_at, now=now),
         message=message, mine=task.assignee in (None, page.actor.username),
+        duplicates=duplicate_candidates(page.session, case) if task.spec_name in DUPLICATE_PANEL_TASKS else None,
+        attachments=attachments, redacted_copies={a.redacted_copy_of: a for a in attachments if a.redacted_copy_of},
+        can_read_identity=can_read_identity(page.actor, case),
     )  # fmt: skip
 
 
@@ -51,14 +58,16 @@ async def submit_task(task_id: str, page: WebPage):
     schema = page.services.forms.schema(task.form) if task.form else {"type": "object", "properties": {}}
     form = await page.request.form()
     data = parse_submission(schema, form)
-    files = [f for f in form.getlist("evidence") if isinstance(f, UploadFile) and f.filename]
+    files = [(f, None) for f in form.getlist("evidence") if isinstance(f, UploadFile) and f.filename]
+    vault = page.services.identities  # files that show an identity are encrypted and protected
+    files += [(f, vault) for f in form.getlist("protected_evidence") if isinstance(f, UploadFile) and f.filename]
     try:
         case = CaseRuntime(page.session, page.services).complete_task(page.actor, task_id, data)
-        for upload in files:
+        for upload, sealed_with in files:
             attach_file(
                 page.session, case, task_id=task_id, filename=upload.filename, content_type=upload.content_type,
                 content=await upload.read(page.settings.max_attachment_bytes + 1), uploaded_by=page.actor.username,
-                at=page.services.clock.now(), max_bytes=page.settings.max_attachment_bytes,
+                at=page.services.clock.now(), max_bytes=page.settings.max_attachment_bytes, vault=sealed_with,
             )  # fmt: skip
     except InvalidFormData as exc:
         page.session.rollback()

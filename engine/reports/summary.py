@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
 from engine.forms import FormCatalog
+from engine.matters import petition_counts
 from engine.models import Case, HumanTask, Unit
 from engine.reports.model import Figure, Section, Summary
 from engine.reports.periods import Period
@@ -229,5 +230,16 @@ def build_summary(session: Session, forms: FormCatalog, *, unit_id: int, period:
     previous = period.previous()
     this, before = count_periods(session, unit_ids, (period, previous), zone=zone, now=now, process_key=process_key)
     builder = SummaryBuilder(forms, unit=unit, period=period)
+    sections = [*builder.sections(this, before), petition_section(session, set(unit_ids), period, previous, zone)]
     return Summary(unit_id=unit.id, unit_name=unit.name, period=period, previous=previous, generated_at=now,
-                   sections=builder.sections(this, before))  # fmt: skip
+                   sections=sections)  # fmt: skip
+
+
+def petition_section(session: Session, unit_ids: set[int], period: Period, previous: Period, zone: ZoneInfo) -> Section:
+    """Petitions received and the matters (vụ việc) they make: duplicates raise the first figure only."""
+    now = petition_counts(session, unit_ids, period.start, period.end, zone)
+    before = petition_counts(session, unit_ids, previous.start, previous.end, zone)
+    return Section("petitions", "Đơn thư", [
+        Figure("petitions.received", "Số đơn tiếp nhận", now.petitions, before.petitions),
+        Figure("petitions.matters", "Số vụ việc", now.matters, before.matters),
+    ])  # fmt: skip
