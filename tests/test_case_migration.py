@@ -1,0 +1,169 @@
+"""Migration of running 1374 cases to version 2: the dry run's reasons, moves, recomputed deadlines, failures."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from engine.audit import verify_chain
+from engine.migration_batches import batch_with_items, dry_run
+from engine.models import AuditEvent, Case
+from tests.cases import VERIFY, complete, start_report, walk_to_verification
+from tests.migration_fixtures import (
+    DEADLINE_V2,
+    REMOVED_TASK_V2,
+    REQUIRED_FIELD_V2,
+    deploy_version,
+    migrate,
+    open_task,
+    use_forms_with_v2,
+    waiting_timer_rows,
+)
+
+OUT_OF_SCOPE = {"screening": "out_of_scope", "reason": "Không thuộc thẩm quyền"}
+ARCHIVE = {"disposition": "archive", "reason": "Lưu đơn"}
+
+
+def _checks(world, to_version, case_ids=None) -> dict:
+    with world.factory() as session:
+        found = dry_run(session, world.services, process_key="report_1374", to_version=to_version, case_ids=case_ids)
+        return {check.case_id: check for check in found}
+
+
+def _case(world, case_id) -> Case:
+    with world.factory() as session:
+        return session.get(Case, case_id)
+
+
+def _events(world, case_id, kind) -> list[AuditEvent]:
+    with world.factory() as session:
+        return list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id, AuditEvent.kind == kind)))
+
+
+def _chain_ok(world, case_id) -> bool:
+    with world.factory() as session:
+        return verify_chain(session, case_id).valid
+
+
+def test_dry_run_refuses_a_case_whose_current_step_version_2_removes(world):
+    at_forward = start_report(world)
+    complete(world, at_forward, "screen_report", "officer1", OUT_OF_SCOPE)
+    at_verification = walk_to_verification(world)
+    version = deploy_version(world, REMOVED_TASK_V2)
+
+    checks = _checks(world, version)
+
+    assert checks[at_verification].can_move and checks[at_verification].reasons == []
+    assert not checks[at_forward].can_move
+    assert checks[at_forward].reasons == [
+        "Its current step 'Chuyển hoặc lưu đơn' (forward_or_archive) does not exist in version 2"
+    ]
+
+
+def test_dry_run_refuses_a_case_that_lacks_data_a_version_2_form_requires(world, tmp_path):
+    use_forms_with_v2(world, tmp_path / "forms")
+    at_screening = start_report(world)
+    at_verification = walk_to_verification(world)
+    version = deploy_version(world, REQUIRED_FIELD_V2)
+
+    checks = _checks(world, version)
+
+    assert checks[at_screening].can_move
+    assert not checks[at_verification].can_move
+    (reason,) = checks[at_verification].reasons
+    assert "verification_unit" in reason and "assign_verification_v2.schema.json" in reason
+
+
+def test_completed_cases_are_not_offered_and_are_refused_when_named(world):
+    closed = start_report(world)
+    complete(world, closed, "screen_report", "officer1", OUT_OF_SCOPE)
+    complete(world, closed, "forward_or_archive", "officer1", ARCHIVE)
+    version = deploy_version(world, DEADLINE_V2)
+
+    assert closed not in _checks(world, version)
+    (check,) = _checks(world, version, [closed]).values()
+    assert not check.can_move and "completed" in check.reasons[0]
+
+
+def test_migrating_a_case_at_verification_applies_the_new_deadline_to_its_task_and_timers(world):
+    case_id = walk_to_verification(world, days=10)
+    task_before = open_task(world, case_id)
+    timers_before = waiting_timer_rows(world, case_id)
+    version = deploy_version(world, DEADLINE_V2)
+    world.clock.advance(timedelta(days=1))
+
+    batch = migrate(world, version, [case_id])
+
+    assert (batch.status, batch.total, batch.moved, batch.failed) == ("done", 1, 1, 0)
+    case = _case(world, case_id)
+    assert case.process_version == 2 and case.status == "in_progress"
+    task_after, timers_after = open_task(world, case_id), waiting_timer_rows(world, case_id)
+    assert task_after.id == task_before.id and task_after.spec_name == "verify_report"
+    escalation = timers_after["verification_escalation"]
+    assert escalation.fire_at > timers_before["verification_escalation"].fire_at
+    assert task_after.due_at == escalation.fire_at != task_before.due_at
+    expected = world.services.calendar.add_working_days(world.clock.now(), 15)
+    assert escalation.fire_at == expected
+    assert timers_after["verification_reminder"].fire_at == timers_before["verification_reminder"].fire_at
+    (migrated,) = _events(world, case_id, "case_migrated")
+    assert migrated.payload["from_version"] == 1 and migrated.payload["to_version"] == 2
+    assert any("verification_escalation" in step for step in migrated.payload["changed_tasks"])
+    assert _chain_ok(world, case_id)
+
+
+def test_a_migrated_case_goes_on_in_version_2(world):
+    case_id = walk_to_verification(world)
+    version = deploy_version(world, DEADLINE_V2)
+    migrate(world, version, [case_id])
+
+    complete(world, case_id, "verify_report", "officer1", VERIFY)
+
+    assert open_task(world, case_id).spec_name == "conclude_verification"
+    assert waiting_timer_rows(world, case_id) == {}
+    assert _chain_ok(world, case_id)
+
+
+def test_migrating_a_selection_moves_only_the_selected_cases(world):
+    selected = [walk_to_verification(world), start_report(world)]
+    left_alone = start_report(world)
+    version = deploy_version(world, DEADLINE_V2)
+
+    batch = migrate(world, version, selected)
+
+    assert (batch.total, batch.moved, batch.failed) == (2, 2, 0)
+    assert [_case(world, case_id).process_version for case_id in selected] == [2, 2]
+    assert _case(world, left_alone).process_version == 1
+
+
+def test_migrating_all_that_can_move_leaves_the_others_untouched(world):
+    at_forward = start_report(world)
+    complete(world, at_forward, "screen_report", "officer1", OUT_OF_SCOPE)
+    at_screening = start_report(world)
+    version = deploy_version(world, REMOVED_TASK_V2)
+
+    batch = migrate(world, version)
+
+    assert (batch.total, batch.moved) == (1, 1)
+    assert _case(world, at_screening).process_version == 2
+    assert _case(world, at_forward).process_version == 1
+
+
+def test_a_case_that_cannot_move_stays_on_its_version_with_the_reason_recorded(world):
+    at_forward = start_report(world)
+    complete(world, at_forward, "screen_report", "officer1", OUT_OF_SCOPE)
+    task_before = open_task(world, at_forward)
+    version = deploy_version(world, REMOVED_TASK_V2)
+
+    batch = migrate(world, version, [at_forward])
+
+    assert (batch.status, batch.moved, batch.failed) == ("done", 0, 1)
+    with world.factory() as session:
+        _, (item,) = batch_with_items(session, batch.id)
+    assert item.status == "failed" and "forward_or_archive" in item.reason
+    case = _case(world, at_forward)
+    assert case.process_version == 1
+    assert open_task(world, at_forward).id == task_before.id
+    (failed,) = _events(world, at_forward, "case_migration_failed")
+    assert failed.payload["reason"] == item.reason and failed.payload["to_version"] == 2
+    assert _chain_ok(world, at_forward)
+    complete(world, at_forward, "forward_or_archive", "officer1", ARCHIVE)
+    assert _case(world, at_forward).status == "completed"
