@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.errors import install_error_handlers
-from api.routes import auth, cases, health, processes, reports, tasks
+from api.routes import auth, cases, health, process_versions, processes, reports, tasks
 from api.web import install_web
 from engine.db import engine_from_settings, make_session_factory
 from engine.scheduler import SchedulerThread
@@ -48,6 +48,6 @@ def create_app(
     app.state.session_factory = session_factory
     install_error_handlers(app)
     install_web(app, services.calendar.zone, services.forms)
-    for module in (auth, processes, cases, tasks, reports, health):
+    for module in (auth, processes, process_versions, cases, tasks, reports, health):
         app.include_router(module.router)
     return app
