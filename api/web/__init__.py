@@ -54,7 +54,15 @@ def code_labels(forms) -> dict[str, dict[str, str]]:
 
 def install_web(app: FastAPI, zone, forms) -> None:
     """Add the pages, the static files and the page error handlers to the app."""
-    from api.web import routes_auth, routes_cases, routes_inbox, routes_overview, routes_reports, routes_tasks
+    from api.web import (
+        routes_auth,
+        routes_cases,
+        routes_inbox,
+        routes_overview,
+        routes_reports,
+        routes_tasks,
+        routes_versions,
+    )
 
     app.state.templates = build_environment(zone)
     labels = code_labels(forms)
@@ -63,7 +71,8 @@ def install_web(app: FastAPI, zone, forms) -> None:
     for name, directory in VENDOR.items():
         if directory.is_dir():
             app.mount(f"/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
-    for module in (routes_auth, routes_inbox, routes_tasks, routes_cases, routes_overview, routes_reports):
+    pages = (routes_auth, routes_inbox, routes_tasks, routes_cases, routes_overview, routes_reports, routes_versions)
+    for module in pages:
         app.include_router(module.router)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(CsrfRejected, _csrf_rejected)
