@@ -5,6 +5,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from engine.audit import verify_chain
+from engine.case_store import CaseStore
+from engine.errors import Conflict
 from engine.migration_batches import batch_with_items, dry_run
 from engine.models import AuditEvent, Case
 from tests.cases import VERIFY, complete, start_report, walk_to_verification
@@ -167,3 +169,31 @@ def test_a_case_that_cannot_move_stays_on_its_version_with_the_reason_recorded(w
     assert _chain_ok(world, at_forward)
     complete(world, at_forward, "forward_or_archive", "officer1", ARCHIVE)
     assert _case(world, at_forward).status == "completed"
+
+
+def test_a_case_changed_during_its_move_is_rolled_back_alone_and_reported(world, monkeypatch):
+    raced, other = walk_to_verification(world), walk_to_verification(world)
+    timers_before = waiting_timer_rows(world, raced)
+    version = deploy_version(world, DEADLINE_V2)
+    real_save, races = CaseStore.save_case, []
+
+    def save_losing_the_race(store, case):
+        if case.id == raced and not races:
+            races.append(case.version)
+            raise Conflict(f"Case {case.tracking_code} was changed by someone else while you worked on it")
+        real_save(store, case)
+
+    monkeypatch.setattr(CaseStore, "save_case", save_losing_the_race)
+    batch = migrate(world, version, [raced, other])
+    monkeypatch.undo()
+
+    assert (batch.moved, batch.failed) == (1, 1)
+    assert (_case(world, raced).process_version, _case(world, other).process_version) == (1, 2)
+    assert waiting_timer_rows(world, raced)["verification_escalation"].fire_at == (
+        timers_before["verification_escalation"].fire_at
+    )
+    assert open_task(world, raced).due_at == timers_before["verification_escalation"].fire_at
+    assert _events(world, raced, "case_migrated") == []
+    (failed,) = _events(world, raced, "case_migration_failed")
+    assert "changed by someone else" in failed.payload["reason"]
+    assert _chain_ok(world, raced) and _chain_ok(world, other)
