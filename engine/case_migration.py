@@ -8,6 +8,7 @@ version needs data the case lacks, or the case is not running. A move is one tra
 action: index and timers synced, ``case_migrated`` audited, the case row saved under its version check.
 """
 
+import ast
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, filter_tasks, migrate_workflow
@@ -57,6 +58,17 @@ def _all_tasks(workflow: BpmnWorkflow) -> list[tuple[object, object]]:
     for subprocess in workflow.subprocesses.values():
         found.extend((task, subprocess.spec) for task in subprocess.tasks.values())
     return found
+
+
+def _names(source: str | None, context: type) -> set[str]:
+    """The variable names a script or expression reads (``ast.Load``) or assigns (``ast.Store``)."""
+    if not isinstance(source, str) or not source:
+        return set()
+    try:
+        tree = ast.parse(source.strip())
+    except SyntaxError:
+        return set()
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, context)}
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -170,6 +182,7 @@ class CaseMigrator(CaseRuntime):
             if owner is None or owner.task_specs.get(task.task_spec.name) is not task.task_spec
         ]
         reasons += self._missing_data(workflow, new)
+        reasons += self._unknown_variables(workflow, new)
         return _unique(reasons), changed
 
     def _missing_data(self, workflow: BpmnWorkflow, new: DeployedProcess) -> list[str]:
@@ -189,6 +202,31 @@ class CaseMigrator(CaseRuntime):
                     f"({element_id}), which the case does not have"
                 )
         return reasons
+
+    def _unknown_variables(self, workflow: BpmnWorkflow, new: DeployedProcess) -> list[str]:
+        """Variables that conditions and timers ahead need, but that neither the case nor a step ahead provides."""
+        passed = {t.task_spec.name for t in workflow.get_tasks(state=TaskState.COMPLETED | TaskState.WAITING)}
+        ahead = [spec for name, spec in new.spec.task_specs.items() if name not in passed]
+        globals_ = self.services.script_engine().environment.globals
+        known = set(_latest_data(workflow)) | set(globals_) | set(globals_.get("__builtins__", {}))
+        forms = new.catalog.get("forms", {})
+        needed: dict[str, set[str]] = {}
+        for spec in ahead:
+            if spec.bpmn_id in forms:
+                known |= set(self.services.forms.schema(forms[spec.bpmn_id]).get("properties", {}))
+            known |= _names(getattr(spec, "script", None), ast.Store) | {getattr(spec, "result_variable", None)}
+            conditions = [condition for condition, _ in getattr(spec, "cond_task_specs", []) if condition]
+            expressions = [c.args[0] if hasattr(c, "args") else c for c in conditions]
+            timer = getattr(getattr(spec, "event_definition", None), "expression", None)
+            for expression in [*expressions, *([timer] if isinstance(timer, str) else [])]:
+                for name in _names(expression, ast.Load):
+                    needed.setdefault(name, set()).add(spec.bpmn_name or spec.bpmn_id or spec.name)
+        return [
+            f"Version {new.version} needs '{name}' at {', '.join(sorted(where))}, which the case does not have "
+            "and no step ahead provides"
+            for name, where in sorted(needed.items())
+            if name not in known
+        ]
 
     def _recomputed_index(
         self, case: Case, workflow: BpmnWorkflow, new: DeployedProcess, old_fire_at: dict, trail: AuditTrail, now

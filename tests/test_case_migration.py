@@ -6,9 +6,12 @@ from sqlalchemy import select
 
 from engine.audit import verify_chain
 from engine.case_store import CaseStore
+from engine.db import transaction
+from engine.deployment import deploy_bpmn
 from engine.errors import Conflict
 from engine.migration_batches import batch_with_items, dry_run
 from engine.models import AuditEvent, Case
+from engine.settings import PROJECT_ROOT
 from tests.cases import VERIFY, complete, start_report, walk_to_verification
 from tests.migration_fixtures import (
     DEADLINE_V2,
@@ -197,3 +200,19 @@ def test_a_case_changed_during_its_move_is_rolled_back_alone_and_reported(world,
     (failed,) = _events(world, raced, "case_migration_failed")
     assert "changed by someone else" in failed.payload["reason"]
     assert _chain_ok(world, raced) and _chain_ok(world, other)
+
+
+def test_dry_run_refuses_a_case_when_a_condition_ahead_needs_data_nothing_provides(world):
+    at_screening = start_report(world)
+    v2 = (PROJECT_ROOT / "processes" / "report_1374.bpmn").read_text(encoding="utf-8")
+    v2 = v2.replace("decision == 'approve'", "decision == 'approve' and board_reviewed")
+    with transaction(world.factory) as session:
+        forms = world.services.forms
+        version = deploy_bpmn(session, content=v2.encode(), filename="report_1374.bpmn", forms=forms).definition.version
+
+    (check,) = _checks(world, version).values()
+
+    assert check.case_id == at_screening and not check.can_move
+    assert check.reasons == [
+        "Version 2 needs 'board_reviewed' at Ý kiến phê duyệt?, which the case does not have and no step ahead provides"
+    ]
