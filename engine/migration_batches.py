@@ -206,3 +206,15 @@ def run_batch(factory: sessionmaker[Session], services: EngineServices, batch_id
 def unfinished_batches(session: Session) -> list[int]:
     """Ids of batches that still have work (to resume after a restart)."""
     return list(session.scalars(select(MigrationBatch.id).where(MigrationBatch.status == "running")))
+
+
+def resume_unfinished_batches(factory: sessionmaker[Session], services: EngineServices) -> int:
+    """Run every batch left unfinished (e.g. by a restart of the web process); returns how many were resumed."""
+    with factory() as session:
+        batch_ids = unfinished_batches(session)
+    for batch_id in batch_ids:
+        try:
+            run_batch(factory, services, batch_id)
+        except Exception:  # keep going with the other batches; the CLI can resume this one
+            log.exception("migration batch %s could not be resumed", batch_id)
+    return len(batch_ids)

@@ -9,7 +9,13 @@ from engine.case_store import CaseStore
 from engine.db import transaction
 from engine.deployment import deploy_bpmn
 from engine.errors import Conflict
-from engine.migration_batches import batch_with_items, dry_run
+from engine.migration_batches import (
+    batch_with_items,
+    create_batch,
+    dry_run,
+    migrate_next_case,
+    resume_unfinished_batches,
+)
 from engine.models import AuditEvent, Case
 from engine.settings import PROJECT_ROOT
 from tests.cases import VERIFY, complete, start_report, walk_to_verification
@@ -216,3 +222,21 @@ def test_dry_run_refuses_a_case_when_a_condition_ahead_needs_data_nothing_provid
     assert check.reasons == [
         "Version 2 needs 'board_reviewed' at Ý kiến phê duyệt?, which the case does not have and no step ahead provides"
     ]
+
+
+def test_an_interrupted_batch_is_resumed_where_it_stopped(world):
+    first, second = walk_to_verification(world), start_report(world)
+    version = deploy_version(world, DEADLINE_V2)
+    with transaction(world.factory) as session:
+        batch_id = create_batch(
+            session, world.services, process_key="report_1374", to_version=version, requested_by="designer1"
+        ).id
+    assert migrate_next_case(world.factory, world.services, batch_id)  # then the process stops
+
+    assert resume_unfinished_batches(world.factory, world.services) == 1
+
+    with world.factory() as session:
+        batch, items = batch_with_items(session, batch_id)
+    assert (batch.status, batch.moved, [i.status for i in items]) == ("done", 2, ["moved", "moved"])
+    assert {_case(world, first).process_version, _case(world, second).process_version} == {2}
+    assert resume_unfinished_batches(world.factory, world.services) == 0
