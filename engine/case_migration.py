@@ -107,6 +107,9 @@ class CaseMigrator(CaseRuntime):
         trail.append(kind="case_migrated", actor=actor, at=now, payload=payload)
         changes = self._recomputed_index(case, workflow, new, old_fire_at, trail, now)
         self._advance_and_save(case, workflow, before, trail, now, changes=changes)
+        if case.status == "error":  # the caller rolls back: the case stays as it was, on its version
+            reason = f"Version {target.version} stops at '{case.error_task}': {case.error_message}"
+            raise MigrationRefused(case.tracking_code, target.version, [reason])
         cases = Case.__table__
         self.session.execute(
             update(cases).where(cases.c.id == case.id).values(definition_id=target.id, process_version=target.version)
