@@ -1,17 +1,17 @@
 """Moving a running case to another version of its process, with SpiffWorkflow's own diff and migration.
 
-``diff_workflow`` aligns the case's tasks with the new version's task specs; ``migrate_workflow`` swaps the specs
-and re-predicts the open user tasks. Waiting timers whose spec changed are reset too, so their new expression is
-evaluated (a changed SLA applies); unchanged timers keep their fire time. The dry run performs the same steps on
-a copy in memory and reports why a case cannot move: its open step is gone, a step it passed is gone, the new
-version needs data the case lacks, or the case is not running. A move is one transaction like every runtime
-action: index and timers synced, ``case_migrated`` audited, the case row saved under its version check.
+``SpecDiff`` and ``WorkflowDiff`` align the case's tasks with the new version's task specs; ``migrate_workflow``
+swaps the specs and re-predicts the open user tasks. Waiting timers whose spec changed are reset too, so their new
+expression is evaluated (a changed SLA applies); unchanged timers keep their fire time. The dry run performs the
+same steps on a copy in memory and reports why a case cannot move: its open step is gone, a step it passed is
+gone, the new version needs data the case lacks, or the case is not running. A move is one transaction like every
+runtime action: index and timers synced, ``case_migrated`` audited, the case row saved under its version check.
 """
 
 import ast
 from dataclasses import dataclass, field
 
-from SpiffWorkflow.bpmn.util.diff import diff_workflow, filter_tasks, migrate_workflow
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, filter_tasks, migrate_workflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
@@ -69,6 +69,19 @@ def _names(source: str | None, context: type) -> set[str]:
     except SyntaxError:
         return set()
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, context)}
+
+
+_SPEC_DIFFS: dict[tuple[int, int], tuple[object, object, SpecDiff]] = {}
+
+
+def _spec_diff(registry, old: DeployedProcess, new: DeployedProcess) -> SpecDiff:
+    """SpiffWorkflow's diff of two deployed versions, kept while both parsed specs stay in the spec cache."""
+    cached = _SPEC_DIFFS.get((old.id, new.id))
+    if cached is not None and cached[0] is old.spec and cached[1] is new.spec:
+        return cached[2]
+    diff = SpecDiff(registry, old.spec, new.spec)
+    _SPEC_DIFFS[(old.id, new.id)] = (old.spec, new.spec, diff)
+    return diff
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -145,7 +158,7 @@ class CaseMigrator(CaseRuntime):
     def _move(self, case: Case, workflow: BpmnWorkflow, new: DeployedProcess) -> tuple[list[str], list[str]]:
         """Migrate ``workflow`` in place to ``new``; returns (reasons it cannot move, open steps that changed)."""
         version = new.version
-        top, subprocess_diffs = diff_workflow(self.services.states.registry, workflow, new.spec, new.subprocess_specs)
+        top, subprocess_diffs = self._workflow_diffs(case, workflow, new)
         diffs = [top, *[d for d in subprocess_diffs.values() if d is not None]]
         reasons = [
             f"Its current step {_step(task)} does not exist in version {version}"
@@ -187,6 +200,18 @@ class CaseMigrator(CaseRuntime):
         reasons += self._missing_data(workflow, new)
         reasons += self._unknown_variables(workflow, new)
         return _unique(reasons), changed
+
+    def _workflow_diffs(self, case: Case, workflow: BpmnWorkflow, new: DeployedProcess) -> tuple[WorkflowDiff, dict]:
+        """What ``diff_workflow`` computes, with the spec diff of the two versions computed once, not per case."""
+        registry = self.services.states.registry
+        top = WorkflowDiff(workflow, _spec_diff(registry, self._process(case), new))
+        subprocess_diffs = {
+            sp_id: WorkflowDiff(sp, SpecDiff(registry, sp.spec, new.subprocess_specs[sp.spec.name]))
+            if sp.spec.name in new.subprocess_specs
+            else None
+            for sp_id, sp in workflow.subprocesses.items()
+        }
+        return top, subprocess_diffs
 
     def _missing_data(self, workflow: BpmnWorkflow, new: DeployedProcess) -> list[str]:
         """Fields that the new version's forms of the steps already passed require but the case lacks."""

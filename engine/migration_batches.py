@@ -153,19 +153,26 @@ def _record_failed(factory, services, batch: MigrationBatch, target, item_key: t
             _finish_item(session, services, item, "failed", reason)
 
 
-def migrate_next_case(factory: sessionmaker[Session], services: EngineServices, batch_id: int) -> bool:
-    """Move the next pending case of a batch. Returns False when no pending item is left."""
+def _batch_and_target(factory: sessionmaker[Session], batch_id: int) -> tuple[MigrationBatch, ProcessDefinition]:
     with factory() as session:
         batch = session.get(MigrationBatch, batch_id)
         if batch is None:
             raise NotFound(f"Migration batch {batch_id} does not exist")
-        session.expunge(batch)
         target = definition_of_version(session, batch.process_key, batch.to_version)
-        session.expunge(target)
+        session.expunge_all()
+    return batch, target
+
+
+def migrate_next_case(factory: sessionmaker[Session], services: EngineServices, batch_id: int) -> bool:
+    """Move the next pending case of a batch. Returns False when no pending item is left."""
+    return _migrate_next(factory, services, *_batch_and_target(factory, batch_id))
+
+
+def _migrate_next(factory, services: EngineServices, batch: MigrationBatch, target: ProcessDefinition) -> bool:
     claimed: tuple[int, int] | None = None
     try:
         with transaction(factory) as session:
-            item = _claim_pending(session, batch_id)
+            item = _claim_pending(session, batch.id)
             if item is None:
                 return False
             claimed = (item.batch_id, item.case_id)
@@ -183,7 +190,8 @@ def migrate_next_case(factory: sessionmaker[Session], services: EngineServices, 
 
 def run_batch(factory: sessionmaker[Session], services: EngineServices, batch_id: int) -> MigrationBatch:
     """Work through a batch's pending cases (resumable; several workers may share it), then close it."""
-    while migrate_next_case(factory, services, batch_id):
+    batch, target = _batch_and_target(factory, batch_id)
+    while _migrate_next(factory, services, batch, target):
         pass
     with transaction(factory) as session:
         pending = session.scalar(
