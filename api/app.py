@@ -1,14 +1,16 @@
 """The FastAPI application factory."""
 
+import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.errors import install_error_handlers
-from api.routes import auth, cases, health, matters, processes, reports, tasks
+from api.routes import auth, cases, health, matters, process_versions, processes, reports, tasks
 from api.web import install_web
 from engine.db import engine_from_settings, make_session_factory
+from engine.migration_batches import resume_unfinished_batches
 from engine.scheduler import SchedulerThread
 from engine.services import EngineServices, build_services
 from engine.settings import Settings, get_settings
@@ -33,6 +35,8 @@ def create_app(
         if run_scheduler:
             scheduler = SchedulerThread(session_factory, services, settings.scheduler_interval_seconds)
             scheduler.start()
+            resume = threading.Thread(target=resume_unfinished_batches, args=(session_factory, services), daemon=True)
+            resume.start()  # migration batches a previous run left unfinished
         yield
         if scheduler is not None:
             scheduler.stop()
@@ -48,6 +52,6 @@ def create_app(
     app.state.session_factory = session_factory
     install_error_handlers(app)
     install_web(app, services.calendar.zone, services.forms)
-    for module in (auth, processes, cases, matters, tasks, reports, health):
+    for module in (auth, processes, process_versions, cases, matters, tasks, reports, health):
         app.include_router(module.router)
     return app

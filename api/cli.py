@@ -167,6 +167,41 @@ def worker(
     _guard(run)
 
 
+@app.command("migrate-cases")
+def migrate_cases_command(
+    process: Annotated[str | None, typer.Argument(help="process key, e.g. report_1374")] = None,
+    to_version: Annotated[int | None, typer.Option(help="the version to move running cases to")] = None,
+    dry_run: Annotated[bool, typer.Option(help="only tell, per case, whether it can move and why not")] = False,
+    batch: Annotated[int | None, typer.Option(help="run or resume this migration batch")] = None,
+) -> None:
+    """Move running cases to another process version (all that can move), or run/resume a batch."""
+    from engine.migration_batches import create_batch, run_batch
+    from engine.migration_batches import dry_run as check_cases
+
+    def run() -> None:
+        factory, services = _ready_factory(), _services()
+        batch_id = batch
+        if batch_id is None:
+            if process is None or to_version is None:
+                raise DomainError("give a process key and --to-version, or --batch ID")
+            if dry_run:
+                with factory() as session:
+                    checks = check_cases(session, services, process_key=process, to_version=to_version)
+                for check in checks:
+                    verdict = "can move" if check.can_move else "cannot move: " + "; ".join(check.reasons)
+                    typer.echo(f"{check.tracking_code} v{check.from_version}: {verdict}")
+                typer.echo(f"{sum(c.can_move for c in checks)} of {len(checks)} case(s) can move to v{to_version}")
+                return
+            with transaction(factory) as session:
+                batch_id = create_batch(
+                    session, services, process_key=process, to_version=to_version, requested_by="cli"
+                ).id
+        done = run_batch(factory, services, batch_id)
+        typer.echo(f"batch {done.id}: {done.status}; {done.moved} moved, {done.failed} failed of {done.total}")
+
+    _guard(run)
+
+
 @app.command()
 def doctor() -> None:
     """Check the database, the schema level, the deployed processes and the timer backlog."""

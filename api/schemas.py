@@ -284,6 +284,85 @@ class HealthOut(BaseModel):
     database: str
 
 
+class ProcessVersionListOut(ProcessVersionOut):
+    """One deployed version with the number of its cases still running (in your units)."""
+
+    running_cases: int
+
+
+class DiffElementOut(BaseModel):
+    """An element added to or removed from a diagram."""
+
+    id: str
+    type: str
+    name: str | None
+
+
+class ChangedElementOut(DiffElementOut):
+    """An element in both versions, with one line per change."""
+
+    changes: list[str]
+
+
+class VersionDiffOut(BaseModel):
+    """Elements added, removed and changed from one version to another."""
+
+    added: list[DiffElementOut]
+    removed: list[DiffElementOut]
+    changed: list[ChangedElementOut]
+
+
+class MigrationIn(BaseModel):
+    """The target version, and the cases to move (null: every running case that can move)."""
+
+    to_version: int = Field(ge=1)
+    case_ids: list[int] | None = Field(default=None, max_length=100_000)
+
+
+class MigrationCheckOut(BaseModel):
+    """Whether one case can move, and why not."""
+
+    case_id: int
+    tracking_code: str
+    from_version: int
+    can_move: bool
+    reasons: list[str]
+
+
+class DryRunOut(BaseModel):
+    """The dry run of a migration: one line per case."""
+
+    to_version: int
+    cases: list[MigrationCheckOut]
+
+
+class MigrationItemOut(BaseModel):
+    """One case of a migration batch."""
+
+    case_id: int
+    tracking_code: str
+    status: Literal["pending", "moved", "failed"]
+    reason: str | None
+
+
+class MigrationBatchOut(BaseModel):
+    """A migration batch and its progress."""
+
+    batch_id: int
+    id: int
+    process_key: str
+    to_version: int
+    requested_by: str
+    created_at: datetime
+    finished_at: datetime | None
+    status: Literal["running", "done"]
+    total: int
+    done: int
+    moved: int
+    failed: int
+    items: list[MigrationItemOut]
+
+
 COMMON_RESPONSES: dict[int | str, dict] = {
     401: {"model": ErrorOut, "description": "Not signed in"},
     422: {"model": ValidationErrorOut, "description": "Invalid request or form data, per field"},

@@ -47,6 +47,11 @@ class CaseStateSerializer:
         self._serializer = BpmnWorkflowSerializer(registry)
         self._converter = CaseStateConverter(BpmnWorkflow, registry)
 
+    @property
+    def registry(self):
+        """The serializer registry SpiffWorkflow's spec and workflow diffs compare task specs with."""
+        return self._serializer.registry
+
     def dumps(self, workflow: BpmnWorkflow) -> str:
         """The workflow's instance state as JSON text."""
         registry = self._serializer.registry

@@ -300,3 +300,35 @@ class Matter(Base):
     petition_count: Mapped[int] = mapped_column(Integer, default=0)
     guided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     guided_by_case: Mapped[str | None] = mapped_column(String(32))
+
+
+class MigrationBatch(Base):
+    """A batch of running cases moved to another version of their process, worked through one case at a time."""
+
+    __tablename__ = "migration_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(128), index=True)
+    to_version: Mapped[int] = mapped_column(Integer)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    moved: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MigrationBatchItem(Base):
+    """One case of a migration batch: pending, moved, or failed with the reason (the case stays where it was)."""
+
+    __tablename__ = "migration_batch_items"
+    __table_args__ = (Index("ix_migration_batch_items_status", "batch_id", "status"),)
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("migration_batches.id", ondelete="CASCADE"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    reason: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

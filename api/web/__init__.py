@@ -62,6 +62,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_reception,
         routes_reports,
         routes_tasks,
+        routes_versions,
     )
 
     app.state.templates = build_environment(zone)
@@ -71,9 +72,11 @@ def install_web(app: FastAPI, zone, forms) -> None:
     for name, directory in VENDOR.items():
         if directory.is_dir():
             app.mount(f"/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
-    for module in (
+    pages = (
         routes_auth, routes_inbox, routes_tasks, routes_cases, routes_overview, routes_reports, routes_reception,
-    ):  # fmt: skip
+        routes_versions,
+    )  # fmt: skip
+    for module in pages:
         app.include_router(module.router)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(CsrfRejected, _csrf_rejected)

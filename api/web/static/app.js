@@ -35,8 +35,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    const diagram = document.getElementById("diagram");
-    if (diagram) { showDiagram(diagram).catch(function (error) { diagram.textContent = String(error); }); }
+    document.querySelectorAll(".diagram[data-xml-url]").forEach(function (diagram) {
+      showDiagram(diagram).catch(function (error) { diagram.textContent = String(error); });
+    });
     const chart = document.getElementById("received-chart");
     if (chart) { showChart(chart); }
     document.querySelectorAll("canvas.report-chart").forEach(function (canvas) {

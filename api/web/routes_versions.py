@@ -1,0 +1,120 @@
+"""Designer pages for process versions: the list, the visual diff of two versions, and migrating running cases."""
+
+import json
+
+from fastapi import APIRouter, BackgroundTasks, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from api.web.context import Page, WebPage
+from engine.errors import BadRequest
+from engine.migration_batches import batch_with_items, create_batch, dry_run, run_batch
+from engine.process_versions import definition_of_version, list_versions
+from engine.version_diff import diff_versions
+
+router = APIRouter(include_in_schema=False)
+
+
+def _designer(page: Page) -> None:
+    page.actor.require_role("designer", "admin")
+
+
+def _int_or_none(value: object) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+@router.get("/designer/processes/{key}/versions", response_class=HTMLResponse)
+def versions_page(key: str, page: WebPage) -> HTMLResponse:
+    """Every version: who deployed which file when, its running cases, and links to its diagram, diff and migration."""
+    _designer(page)
+    versions = list_versions(page.session, key, page.actor.visible_unit_ids)
+    return page.render("versions.html", key=key, name=versions[0].name, versions=versions)
+
+
+@router.get("/designer/processes/{key}/versions/{version}/diagram.bpmn")
+def version_diagram(key: str, version: int, page: WebPage) -> Response:
+    """The BPMN XML of one version, for the diagram viewer."""
+    _designer(page)
+    return Response(definition_of_version(page.session, key, version).content, media_type="application/xml")
+
+
+@router.get("/designer/processes/{key}/versions/{version}", response_class=HTMLResponse)
+def version_page(key: str, version: int, page: WebPage) -> HTMLResponse:
+    """The diagram of one version."""
+    _designer(page)
+    definition = definition_of_version(page.session, key, version)
+    return page.render("version.html", key=key, definition=definition)
+
+
+@router.get("/designer/processes/{key}/diff", response_class=HTMLResponse)
+def diff_page(key: str, page: WebPage) -> HTMLResponse:
+    """Two versions side by side: added elements green, removed red, changed orange, and the table of changes."""
+    _designer(page)
+    params = page.request.query_params
+    to_version = _int_or_none(params.get("to_version"))
+    from_version = _int_or_none(params.get("from_version"))
+    if to_version is None or from_version is None:
+        raise BadRequest("Choose two versions: ?from_version=1&to_version=2")
+    old = definition_of_version(page.session, key, from_version)
+    new = definition_of_version(page.session, key, to_version)
+    diff = diff_versions(old.content, new.content)
+    changed = [element.id for element in diff.changed]
+    old_markers = {"removed": [e.id for e in diff.removed], "changed": changed}
+    new_markers = {"added": [e.id for e in diff.added], "changed": changed}
+    return page.render(
+        "version_diff.html", key=key, old=old, new=new, diff=diff,
+        old_markers=json.dumps(old_markers), new_markers=json.dumps(new_markers),
+    )  # fmt: skip
+
+
+@router.get("/designer/processes/{key}/migrations", response_class=HTMLResponse)
+def migrations_page(key: str, page: WebPage) -> HTMLResponse:
+    """Choose the target version and see the dry run: per case, whether it can move and why not."""
+    _designer(page)
+    versions = list_versions(page.session, key, page.actor.visible_unit_ids)
+    to_version = _int_or_none(page.request.query_params.get("to_version")) or versions[0].version
+    checks = dry_run(
+        page.session, page.services, process_key=key, to_version=to_version, unit_ids=page.actor.visible_unit_ids
+    )
+    return page.render(
+        "migrations.html", key=key, name=versions[0].name, versions=versions, to_version=to_version, checks=checks,
+        movable=sum(check.can_move for check in checks),
+    )  # fmt: skip
+
+
+@router.post("/designer/processes/{key}/migrations")
+async def start_migration_page(key: str, page: WebPage, background: BackgroundTasks) -> RedirectResponse:
+    """Migrate the selected cases (or all that can move) in one batch; then show its progress."""
+    _designer(page)
+    await page.check_csrf()
+    form = await page.request.form()
+    to_version = _int_or_none(form.get("to_version"))
+    if to_version is None:
+        raise BadRequest("Choose the version to migrate to")
+    case_ids = None
+    if form.get("scope") != "all":
+        case_ids = [int(value) for value in form.getlist("case_ids") if isinstance(value, str) and value.isdigit()]
+        if not case_ids:
+            raise BadRequest("Select at least one case to migrate, or migrate all that can move")
+    batch = create_batch(
+        page.session, page.services, process_key=key, to_version=to_version, requested_by=page.actor.username,
+        case_ids=case_ids, unit_ids=page.actor.visible_unit_ids,
+    )  # fmt: skip
+    page.session.commit()
+    background.add_task(run_batch, page.request.app.state.session_factory, page.services, batch.id)
+    return RedirectResponse(f"/designer/migrations/{batch.id}", status_code=303)
+
+
+@router.get("/designer/migrations/{batch_id}", response_class=HTMLResponse)
+def migration_batch_page(batch_id: int, page: WebPage) -> HTMLResponse:
+    """The progress bar of a batch (refreshed every second while it runs) and its failures with their reasons."""
+    _designer(page)
+    batch, items = batch_with_items(page.session, batch_id)
+    return page.render("migration_batch.html", batch=batch, items=items)
+
+
+@router.get("/designer/migrations/{batch_id}/progress", response_class=HTMLResponse)
+def migration_progress(batch_id: int, page: WebPage) -> HTMLResponse:
+    """The progress fragment htmx polls."""
+    _designer(page)
+    batch, items = batch_with_items(page.session, batch_id)
+    return page.render("_migration_progress.html", batch=batch, items=items)
