@@ -31,7 +31,7 @@ def create_app(
     async def lifespan(app: FastAPI):
         scheduler = None
         if run_scheduler:
-            scheduler = SchedulerThread(session_factory, services, settings.scheduler_interval_seconds)
+            scheduler = SchedulerThread(session_factory, services, settings.scheduler_interval_seconds, settings)
             scheduler.start()
         yield
         if scheduler is not None:

@@ -54,7 +54,16 @@ def code_labels(forms) -> dict[str, dict[str, str]]:
 
 def install_web(app: FastAPI, zone, forms) -> None:
     """Add the pages, the static files and the page error handlers to the app."""
-    from api.web import routes_auth, routes_cases, routes_inbox, routes_overview, routes_reports, routes_tasks
+    from api.web import (
+        routes_auth,
+        routes_cases,
+        routes_inbox,
+        routes_overview,
+        routes_portal,
+        routes_reports,
+        routes_tasks,
+    )
+    from engine.portal_guard import FormRefused, RateLimited
 
     app.state.templates = build_environment(zone)
     labels = code_labels(forms)
@@ -63,7 +72,17 @@ def install_web(app: FastAPI, zone, forms) -> None:
     for name, directory in VENDOR.items():
         if directory.is_dir():
             app.mount(f"/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
-    for module in (routes_auth, routes_inbox, routes_tasks, routes_cases, routes_overview, routes_reports):
+    for module in (
+        routes_auth,
+        routes_inbox,
+        routes_tasks,
+        routes_cases,
+        routes_overview,
+        routes_reports,
+        routes_portal,
+    ):
         app.include_router(module.router)
+    app.add_exception_handler(RateLimited, routes_portal.rate_limited_page)
+    app.add_exception_handler(FormRefused, routes_portal.form_refused_page)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(CsrfRejected, _csrf_rejected)
