@@ -71,8 +71,16 @@ def post_filing(client: TestClient, world: World, kind: str = "phan-anh", fields
     return client.post(f"/portal/{kind}", data=data, **kwargs)
 
 
-def file_on_portal(client: TestClient, world: World, kind: str = "phan-anh", fields: dict | None = None):
-    """File a report (``phan-anh``) or a petition (``gui-don``) like a citizen; returns (tracking code, secret)."""
+def file_on_portal(
+    client: TestClient, world: World, kind: str = "phan-anh", fields: dict | None = None, unit: str | None = None
+):
+    """File a report (``phan-anh``) or a petition (``gui-don``) like a citizen; returns (tracking code, secret).
+
+    ``unit`` is the code of the receiving unit (default: the top of the unit tree, as on the page).
+    """
+    fields = dict(fields if fields is not None else (REPORT_FIELDS if kind == "phan-anh" else PETITION_FIELDS))
+    if unit is not None:
+        fields["unit_id"] = str(world.units[unit])
     response = post_filing(client, world, kind, fields)
     assert response.status_code == 200, response.text
     return CODE.search(response.text).group(1), SECRET.search(response.text).group(1)
