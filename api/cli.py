@@ -116,7 +116,7 @@ def worker(
     """Fire due timers and send queued e-mail in a loop (run as many workers as you like against PostgreSQL)."""
     from datetime import timedelta
 
-    from engine.notifications import send_pending_messages
+    from engine.notifications import portal_housekeeping
     from engine.scheduler import WorkerSettings, default_worker_id, drain_due_timers
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -130,7 +130,7 @@ def worker(
             fired = drain_due_timers(factory, services, settings)
             if fired:
                 typer.echo(f"{settings.worker_id}: fired {fired} timer(s)")
-            sent = send_pending_messages(factory, get_settings(), services.clock.now())
+            sent = portal_housekeeping(factory, get_settings(), services.clock.now())
             if sent:
                 typer.echo(f"{settings.worker_id}: sent {sent} e-mail(s)")
             if once:

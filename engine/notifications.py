@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.db import transaction
 from engine.errors import BadRequest
 from engine.models import Case, CaseSubscription, EmailOutbox, HumanTask
+from engine.portal_guard import prune_portal_guards
 from engine.settings import Settings
 
 log = logging.getLogger("phananh.notifications")
@@ -87,6 +88,13 @@ def queue_case_update(session: Session, case: Case, *, now: datetime, zone: Zone
         )
     session.flush()
     return len(subscriptions)
+
+
+def portal_housekeeping(factory: sessionmaker[Session], settings: Settings, now: datetime) -> int:
+    """One pass of the portal's background work: send due e-mail and prune the spam-guard tables."""
+    with transaction(factory) as session:
+        prune_portal_guards(session, now, settings.portal_form_max_seconds)
+    return send_pending_messages(factory, settings, now)
 
 
 def _send(settings: Settings, message: EmailOutbox) -> None:

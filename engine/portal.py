@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -106,6 +106,13 @@ def record_publication(session: Session, case: Case, data: dict, now: datetime) 
     session.flush()
 
 
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True)
 class PublishedResult:
     """One published result: no names, only what the publication says."""
@@ -115,7 +122,7 @@ class PublishedResult:
     field: str | None
     received_at: datetime
     completed_at: datetime | None
-    published_on: str | None
+    published_on: date | None
     summary: str
     party_sanction: str | None
     state_sanction: str | None
@@ -169,7 +176,7 @@ def published_results(
             field=case.field,
             received_at=case.created_at,
             completed_at=case.completed_at,
-            published_on=publication.published_on,
+            published_on=_day(publication.published_on),
             summary=publication.summary,
             party_sanction=case.party_sanction,
             state_sanction=case.state_sanction,

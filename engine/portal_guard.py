@@ -78,10 +78,11 @@ def hit_rate_limit(session: Session, rule: RateLimit, address: str, now: datetim
         raise RateLimited(rule.action, start + timedelta(seconds=window))
 
 
-def prune_rate_limits(session: Session, before: datetime) -> None:
-    """Drop counters of windows that started before ``before`` and used tokens spent before it."""
-    session.execute(delete(RateLimitHit).where(RateLimitHit.window_start < before))
-    session.execute(delete(UsedFormToken).where(UsedFormToken.used_at < before))
+def prune_portal_guards(session: Session, now: datetime, form_max_seconds: float) -> None:
+    """Drop rate-limit counters older than a day and spent tokens that are past any form's age anyway."""
+    keep = timedelta(seconds=max(form_max_seconds, 86400)) + timedelta(hours=1)
+    session.execute(delete(RateLimitHit).where(RateLimitHit.window_start < now - keep))
+    session.execute(delete(UsedFormToken).where(UsedFormToken.used_at < now - keep))
 
 
 def _sign(secret: str, message: str) -> str:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.db import transaction
 from engine.errors import DomainError
 from engine.models import CaseTimer
-from engine.notifications import send_pending_messages
+from engine.notifications import portal_housekeeping
 from engine.runtime import CaseRuntime
 from engine.scheduled_processes import ensure_scheduled_cases
 from engine.services import EngineServices
@@ -141,7 +141,7 @@ class SchedulerThread(threading.Thread):
             try:
                 drain_due_timers(self.factory, self.services, worker)
                 if self.settings is not None:
-                    send_pending_messages(self.factory, self.settings, self.services.clock.now())
+                    portal_housekeeping(self.factory, self.settings, self.services.clock.now())
             except Exception:  # keep the loop alive; the next pass retries
                 log.exception("scheduler pass failed")
             self._stop_event.wait(self.interval)

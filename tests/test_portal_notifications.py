@@ -9,8 +9,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from engine.models import CaseSubscription, EmailOutbox
-from engine.notifications import send_pending_messages
+from engine.models import CaseSubscription, EmailOutbox, RateLimitHit, UsedFormToken
+from engine.notifications import portal_housekeeping, send_pending_messages
 from engine.runtime import CaseRuntime
 from tests.cases import SCREEN_IN, complete
 from tests.factories import World
@@ -139,3 +139,18 @@ def test_a_subscription_needs_the_token_of_that_case_status_page(world):
     assert forged.status_code == 400
     with world.factory() as session:
         assert [s.email for s in session.scalars(select(CaseSubscription))] == ["dan@example.org"]
+
+
+def test_housekeeping_sends_mail_and_prunes_old_rate_limit_counters_and_spent_tokens(world, smtp_sink):
+    port, inbox = smtp_sink
+    case_id, _ = _subscribed_case(world)
+    complete(world, case_id, "screen_report", "officer1", SCREEN_IN)
+    with world.factory() as session:
+        assert session.scalars(select(RateLimitHit)).first() is not None
+        assert session.scalars(select(UsedFormToken)).first() is not None
+    world.clock.advance(timedelta(days=2))
+    settings = world.settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port})
+    assert portal_housekeeping(world.factory, settings, world.clock.now()) == 1 and len(inbox.messages) == 1
+    with world.factory() as session:
+        assert session.scalars(select(RateLimitHit)).first() is None
+        assert session.scalars(select(UsedFormToken)).first() is None

@@ -25,6 +25,7 @@ def test_a_case_published_on_the_portal_shows_its_summary_and_sanctions_but_no_n
     assert response.status_code == 200
     assert SUMMARY in response.text and "Đất đai" in response.text and "Đơn vị d1" in response.text
     assert "Khiển trách" in response.text, "the sanction's Vietnamese label"
+    assert "15/01/2027" in response.text, "the publication date"
     for private in (INTAKE["subject"]["name"], INTAKE["reporter"]["name"], INTAKE["title"], "officer1"):
         assert private not in response.text
 
