@@ -1,12 +1,14 @@
 """Looking a case up on the portal with its tracking code and secret: the step and deadline, never a name."""
 
+import re
+
 from sqlalchemy import select
 
 import engine.portal
 from engine.models import Case
 from engine.portal import case_by_code_and_secret
 from tests.cases import SCREEN_IN, assign_data, complete
-from tests.portal import file_on_portal, look_up, portal_client
+from tests.portal import file_on_portal, form_token, look_up, portal_client
 
 
 def _case_id(world, code: str) -> int:
@@ -71,3 +73,23 @@ def test_a_concluded_case_shows_it_is_concluded(world):
         response = look_up(client, code, secret)
     assert response.status_code == 200
     assert "Đã kết thúc xử lý" in response.text and "Không có bước nào" in response.text
+
+
+def test_a_bad_e_mail_address_gets_a_portal_error_page_without_staff_links(world):
+    with portal_client(world) as client:
+        code, secret = file_on_portal(client, world)
+        status = look_up(client, code, secret)
+        case_id = re.search(r'name="case_id" value="(\d+)"', status.text).group(1)
+        data = {"case_id": case_id, "email": "not-an-address", "form_token": form_token(status.text)}
+        answer = client.post("/portal/theo-doi", data=data)
+    assert answer.status_code == 400 and "not-an-address" in answer.text
+    assert "/inbox" not in answer.text and "/portal/tra-cuu" in answer.text
+
+
+def test_portal_pages_need_no_sign_in_and_switch_to_english(world):
+    with portal_client(world) as client:
+        for url in ("/portal", "/portal/phan-anh", "/portal/tra-cuu", "/portal/cong-khai"):
+            response = client.get(url, follow_redirects=False)
+            assert response.status_code == 200, url
+        english = client.get("/portal/tra-cuu?lang=en")
+    assert "Look up a case" in english.text

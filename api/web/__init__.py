@@ -27,6 +27,10 @@ def is_page_request(request: Request) -> bool:
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
     """A plain error page with the reason and a way back."""
+    if request.url.path.startswith("/portal"):  # the public portal has its own look and no staff links
+        from api.web.portal_context import render_portal
+
+        return render_portal(request, "portal_message.html", status_code, title_key="error.back", message=message)
     lang = language_of(request)
     title_key = {404: "error.not_found", 403: "error.forbidden", 409: "error.conflict"}.get(status_code, "error.back")
     html = request.app.state.templates.get_template("error.html").render(
