@@ -33,7 +33,7 @@ def create_app(
     async def lifespan(app: FastAPI):
         scheduler = None
         if run_scheduler:
-            scheduler = SchedulerThread(session_factory, services, settings.scheduler_interval_seconds)
+            scheduler = SchedulerThread(session_factory, services, settings.scheduler_interval_seconds, settings)
             scheduler.start()
             resume = threading.Thread(target=resume_unfinished_batches, args=(session_factory, services), daemon=True)
             resume.start()  # migration batches a previous run left unfinished

@@ -144,9 +144,10 @@ def worker(
     lease_seconds: Annotated[float, typer.Option(help="how long a claim holds before others may take it")] = 60.0,
     once: Annotated[bool, typer.Option(help="fire what is due now, then exit")] = False,
 ) -> None:
-    """Fire due timers in a loop (run as many workers as you like against PostgreSQL)."""
+    """Fire due timers and send queued e-mail in a loop (run as many workers as you like against PostgreSQL)."""
     from datetime import timedelta
 
+    from engine.notifications import portal_housekeeping
     from engine.scheduler import WorkerSettings, default_worker_id, drain_due_timers
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -160,6 +161,9 @@ def worker(
             fired = drain_due_timers(factory, services, settings)
             if fired:
                 typer.echo(f"{settings.worker_id}: fired {fired} timer(s)")
+            sent = portal_housekeeping(factory, get_settings(), services.clock.now())
+            if sent:
+                typer.echo(f"{settings.worker_id}: sent {sent} e-mail(s)")
             if once:
                 return
             time.sleep(interval)

@@ -49,7 +49,11 @@ CONCLUDE = {
     "conclusion": "Vi phạm chức trách",
 }
 APPROVE = {"decision": "approve"}
-PUBLICIZE = {"channels": ["writing"], "published_on": "2026-11-20", "summary": "Đã công khai kết quả xử lý."}
+PUBLICIZE = {
+    "channels": ["writing", "portal"],
+    "published_on": "2026-11-20",
+    "summary": "Kết luận: cán bộ được phản ánh vi phạm chức trách, công vụ; đã kỷ luật khiển trách.",
+}
 
 
 @dataclass

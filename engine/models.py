@@ -332,3 +332,75 @@ class MigrationBatchItem(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     reason: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CaseAccessSecret(Base):
+    """The hash of the secret a citizen got with a tracking code; code + secret open the public status page."""
+
+    __tablename__ = "case_access_secrets"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RateLimitHit(Base):
+    """A fixed-window counter per key (action + client address), shared by every web process."""
+
+    __tablename__ = "rate_limit_hits"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UsedFormToken(Base):
+    """The id of a portal form token already spent, so a signed form cannot be posted twice."""
+
+    __tablename__ = "used_form_tokens"
+
+    token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class CasePublication(Base):
+    """What the public portal shows of a concluded case: the redacted summary written in the publicize step."""
+
+    __tablename__ = "case_publications"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    published_on: Mapped[str | None] = mapped_column(String(10))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseSubscription(Base):
+    """An e-mail address that wants to hear when a case changes step or status."""
+
+    __tablename__ = "case_subscriptions"
+    __table_args__ = (UniqueConstraint("case_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    unsubscribe_token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EmailOutbox(Base):
+    """A message waiting to be sent (queued in the transaction of the change it tells about)."""
+
+    __tablename__ = "email_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

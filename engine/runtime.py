@@ -25,7 +25,9 @@ from engine.deployment import latest_definition
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.identity import copy_identity, split_identity
 from engine.models import Case, CaseStatistic, CaseTimer, HumanTask, ProcessDefinition, Unit
+from engine.notifications import queue_case_update
 from engine.petitions import check_triage_submission, petition_operators
+from engine.portal import record_publication
 from engine.reports.periodic import produce_periodic_reports
 from engine.second_instance import start_second_instance_operator
 from engine.services import EngineServices
@@ -115,6 +117,18 @@ class CaseRuntime:
         if unit_id is None or not actor.sees_unit(unit_id) or self.session.get(Unit, unit_id) is None:
             raise Forbidden(f"User '{actor.username}' cannot register cases for unit {unit_id}")
         return self._start(definition, unit_id=unit_id, started_by=actor.username, data=data)
+
+    def start_public_case(self, process_key: str, data: dict, unit_id: int, started_by: str = "portal") -> Case:
+        """Register a case filed by a citizen on the public portal (no staff actor): validate the start form."""
+        definition = latest_definition(self.session, process_key)
+        if definition is None:
+            raise NotFound(f"Process '{process_key}' is not deployed")
+        start_form = definition.catalog.get("start_form")
+        if start_form:
+            self.services.forms.validate(start_form, data)
+        if self.session.get(Unit, unit_id) is None:
+            raise NotFound(f"Unit {unit_id} does not exist")
+        return self._start(definition, unit_id=unit_id, started_by=started_by, data=data)
 
     def start_scheduled_case(self, definition: ProcessDefinition, *, unit_id: int) -> Case:
         """Start a process whose start event is a timer (e.g. the periodic report), on behalf of the system."""
@@ -331,6 +345,7 @@ class CaseRuntime:
         changes: IndexChanges | None = None,
     ) -> None:
         """Run engine steps (a script error puts the case into ``error``, keeping all data), sync, save."""
+        status_before = case.status
         try:
             workflow.do_engine_steps()
         except SpiffWorkflowException as exc:
@@ -366,6 +381,10 @@ class CaseRuntime:
         case.state = self.services.states.dumps(workflow)
         case.updated_at = now
         self.store.apply(index_changes)
+        record_publication(self.session, case, _latest_data(workflow), now)
+        if index_changes.new_tasks or case.status != status_before:  # subscribers hear of it in this transaction
+            zone, base_url = self.services.calendar.zone, self.services.portal_base_url
+            queue_case_update(self.session, case, now=now, zone=zone, base_url=base_url)
         self._write(case, trail)
 
     def _write_pending_events(self, case: Case, trail: AuditTrail, now: datetime) -> None:

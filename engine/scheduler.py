@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.db import transaction
 from engine.errors import DomainError
 from engine.models import CaseTimer
+from engine.notifications import portal_housekeeping
 from engine.runtime import CaseRuntime
 from engine.scheduled_processes import ensure_scheduled_cases
 from engine.services import EngineServices
+from engine.settings import Settings
 
 log = logging.getLogger("phananh.scheduler")
 
@@ -122,9 +124,15 @@ def drain_due_timers(factory: sessionmaker[Session], services: EngineServices, w
 class SchedulerThread(threading.Thread):
     """Runs ``fire_due_timers`` every few seconds inside the web process until stopped."""
 
-    def __init__(self, factory: sessionmaker[Session], services: EngineServices, interval: float) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        services: EngineServices,
+        interval: float,
+        settings: Settings | None = None,
+    ) -> None:
         super().__init__(name="phananh-scheduler", daemon=True)
-        self.factory, self.services, self.interval = factory, services, interval
+        self.factory, self.services, self.interval, self.settings = factory, services, interval, settings
         self._stop_event = threading.Event()
 
     def run(self) -> None:
@@ -132,6 +140,8 @@ class SchedulerThread(threading.Thread):
         while not self._stop_event.is_set():
             try:
                 drain_due_timers(self.factory, self.services, worker)
+                if self.settings is not None:
+                    portal_housekeeping(self.factory, self.settings, self.services.clock.now())
             except Exception:  # keep the loop alive; the next pass retries
                 log.exception("scheduler pass failed")
             self._stop_event.wait(self.interval)

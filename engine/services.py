@@ -25,6 +25,7 @@ class EngineServices:
     states: CaseStateSerializer = field(default_factory=CaseStateSerializer)
     max_upload_bytes: int = 2_000_000
     max_bpmn_bytes: int = 5_000_000
+    portal_base_url: str = "http://127.0.0.1:8000"
 
     def script_engine(self, extra_operators: dict | None = None):
         """A script engine bound to this clock and calendar (plus operators that need the caller's session)."""
@@ -45,4 +46,5 @@ def build_services(settings: Settings, clock: Clock | None = None) -> EngineServ
         identities=IdentityVault(settings.identity_key or settings.secret_key),
         max_upload_bytes=settings.max_upload_bytes,
         max_bpmn_bytes=settings.max_bpmn_bytes,
+        portal_base_url=settings.portal_base_url,
     )

@@ -33,6 +33,23 @@ class Settings(BaseSettings):
     max_bpmn_bytes: int = 5_000_000
     max_attachment_bytes: int = 10_000_000
     identity_key: str = ""
+    # Public portal (/portal): per-client-address limits (fixed windows counted in the database, so they hold
+    # across several web processes) and the spam guard's form-token ages.
+    portal_filing_limit: int = 5
+    portal_filing_window_seconds: int = 3600
+    portal_lookup_limit: int = 20
+    portal_lookup_window_seconds: int = 600
+    portal_form_min_seconds: float = 3.0
+    portal_form_max_seconds: int = 4 * 3600
+    portal_base_url: str = "http://127.0.0.1:8000"
+    # E-mail to subscribed citizens; sending is disabled while smtp_host is empty (messages wait in the outbox).
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_from: str = "phananh@localhost"
+    smtp_max_attempts: int = 5
 
 
 @lru_cache

@@ -34,13 +34,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def api_server(database_url: str, secret_key: str):
-    """A real uvicorn process serving the app on loopback; yields its base URL."""
+def api_server(database_url: str, secret_key: str, **extra_env: str):
+    """A real uvicorn process serving the app on loopback (``extra_env``: more PHANANH_* settings); yields its URL."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--port", str(port)]
     process = subprocess.Popen(
         [*command, "--log-level", "warning"],
-        cwd=PROJECT_ROOT, env=service_env(database_url, PHANANH_SECRET_KEY=secret_key),
+        cwd=PROJECT_ROOT, env=service_env(database_url, PHANANH_SECRET_KEY=secret_key, **extra_env),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

@@ -27,6 +27,10 @@ def is_page_request(request: Request) -> bool:
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
     """A plain error page with the reason and a way back."""
+    if request.url.path.startswith("/portal"):  # the public portal has its own look and no staff links
+        from api.web.portal_context import render_portal
+
+        return render_portal(request, "portal_message.html", status_code, title_key="error.back", message=message)
     lang = language_of(request)
     title_key = {404: "error.not_found", 403: "error.forbidden", 409: "error.conflict"}.get(status_code, "error.back")
     html = request.app.state.templates.get_template("error.html").render(
@@ -59,11 +63,13 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_cases,
         routes_inbox,
         routes_overview,
+        routes_portal,
         routes_reception,
         routes_reports,
         routes_tasks,
         routes_versions,
     )
+    from engine.portal_guard import FormRefused, RateLimited
 
     app.state.templates = build_environment(zone)
     labels = code_labels(forms)
@@ -74,9 +80,11 @@ def install_web(app: FastAPI, zone, forms) -> None:
             app.mount(f"/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
     pages = (
         routes_auth, routes_inbox, routes_tasks, routes_cases, routes_overview, routes_reports, routes_reception,
-        routes_versions,
+        routes_versions, routes_portal,
     )  # fmt: skip
     for module in pages:
         app.include_router(module.router)
+    app.add_exception_handler(RateLimited, routes_portal.rate_limited_page)
+    app.add_exception_handler(FormRefused, routes_portal.form_refused_page)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(CsrfRejected, _csrf_rejected)

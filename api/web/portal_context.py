@@ -1,0 +1,101 @@
+"""The page context of the public portal: no sign-in, no staff session, the portal's own texts and form tokens."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from api.deps import commit, get_services, get_session, get_settings
+from api.web.portal_texts import portal_text
+from api.web.session import LANGUAGE_COOKIE, language_of
+from engine.portal_guard import (
+    RateLimit,
+    TokenRules,
+    check_form_token,
+    check_honeypot,
+    hit_rate_limit,
+    issue_form_token,
+)
+from engine.services import EngineServices
+from engine.settings import Settings
+
+TOKEN_FIELD = "form_token"
+HONEYPOT_FIELD = "website"
+
+
+def render_portal(request: Request, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
+    """Render a portal template with the language and the portal's texts."""
+    lang = language_of(request)
+    html = request.app.state.templates.get_template(template).render(
+        t=lambda key, **v: portal_text(key, lang, **v), lang=lang, request=request, token_field=TOKEN_FIELD,
+        honeypot_field=HONEYPOT_FIELD, **context,
+    )  # fmt: skip
+    response = HTMLResponse(html, status_code=status_code)
+    if request.query_params.get("lang") in ("vi", "en"):
+        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
+    return response
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy, configure uvicorn --forwarded-allow-ips)."""
+    return request.client.host if request.client else "unknown"
+
+
+@dataclass
+class PortalPage:
+    """The request's portal context."""
+
+    request: Request
+    session: Session
+    services: EngineServices
+    settings: Settings
+
+    @property
+    def lang(self) -> str:
+        """The page language."""
+        return language_of(self.request)
+
+    def t(self, key: str, **values: object) -> str:
+        """A portal text in the page's language."""
+        return portal_text(key, self.lang, **values)
+
+    def render(self, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
+        """Render a portal template."""
+        return render_portal(self.request, template, status_code, **context)
+
+    def form_token(self, purpose: str) -> str:
+        """A fresh signed token for a form rendered now."""
+        return issue_form_token(self.settings.secret_key, purpose, self.services.clock.now())
+
+    def count_hit(self, action: str, limit: int, window_seconds: int) -> None:
+        """Count this request against the address's limit for ``action`` (committed at once); 429 when over."""
+        rule = RateLimit(action=action, limit=limit, window_seconds=window_seconds)
+        hit_rate_limit(self.session, rule, client_address(self.request), self.services.clock.now())
+        commit(self.session)
+
+    async def check_form(self, purpose: str, *, single_use: bool, min_seconds: float = 0.0):
+        """The posted form after the honeypot and token checks (the spent token is saved with the action)."""
+        form = await self.request.form()
+        check_honeypot(form.get(HONEYPOT_FIELD))
+        token = form.get(TOKEN_FIELD)
+        rules = TokenRules(min_seconds=min_seconds, max_seconds=self.settings.portal_form_max_seconds)
+        check_form_token(
+            self.session, self.settings.secret_key, token if isinstance(token, str) else None, purpose=purpose,
+            now=self.services.clock.now(), rules=rules, single_use=single_use,
+        )  # fmt: skip
+        return form
+
+
+def portal_page(
+    request: Request,
+    session: Annotated[Session, Depends(get_session)],
+    services: Annotated[EngineServices, Depends(get_services)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> PortalPage:
+    """The portal context of any visitor (no sign-in)."""
+    return PortalPage(request=request, session=session, services=services, settings=settings)
+
+
+Portal = Annotated[PortalPage, Depends(portal_page)]
