@@ -21,10 +21,10 @@ def test_a_healthy_installation_reports_only_ok(world):
 def test_a_changed_process_file_asks_for_a_deploy(world, tmp_path):
     changed = tmp_path / "report_1374.bpmn"
     changed.write_bytes((PROCESSES / "report_1374.bpmn").read_bytes().replace(b"rework_round = 0", b"rework_round = 1"))
-    (tmp_path / "complaint.bpmn").write_text("<x/>")
+    (tmp_path / "appeal.bpmn").write_text("<x/>")
     messages = [str(f) for f in report(world, processes_dir=tmp_path) if not f.ok]
     assert any("report_1374.bpmn differs from deployed v1: run `phananh deploy`" in m for m in messages)
-    assert any("complaint.bpmn is not deployed" in m for m in messages)
+    assert any("appeal.bpmn is not deployed" in m for m in messages)
 
 
 def test_late_timers_point_at_a_missing_worker(world):
