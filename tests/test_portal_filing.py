@@ -9,6 +9,7 @@ from engine.runtime import CaseRuntime
 from tests.factories import World
 from tests.portal import (
     FORM_WAIT,
+    PETITION_FIELDS,
     REPORT_FIELDS,
     ensure_petition_process,
     file_on_portal,
@@ -49,12 +50,17 @@ def test_a_citizen_files_a_petition_for_triage_with_the_channel_fixed_to_portal(
         form = client.get("/portal/gui-don")
         assert 'name="channel"' not in form.text and 'name="triage_case"' not in form.text
         assert 'name="matter_id"' not in form.text
-        code, _ = file_on_portal(client, world, "gui-don")
+        assert 'name="relatives_text"' in form.text
+        relatives = "Trần Văn Chồng, chồng\n\nLê Thị Con"
+        code, _ = file_on_portal(client, world, "gui-don", {**PETITION_FIELDS, "relatives_text": relatives})
     case = _case(world, code)
     with world.factory() as session:
         data = CaseRuntime(session, world.services).current_data(case)
+        identity = world.services.identities.open(session, case)
     assert case.process_key == "petition_triage" and data["channel"] == "portal"
-    assert data["petitioner"] == "(được bảo vệ)"
+    assert data["petitioner"] == "(được bảo vệ)" and data["relatives"] == "(được bảo vệ)"
+    assert identity["relatives"] == [{"name": "Trần Văn Chồng", "relationship": "chồng"}, {"name": "Lê Thị Con"}]
+    assert "Trần Văn Chồng" not in case.state
 
 
 def test_the_citizen_picks_the_receiving_unit(world):

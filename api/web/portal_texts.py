@@ -16,6 +16,14 @@ PORTAL_TEXTS: dict[str, dict[str, str]] = {
     },
     "portal.report.title": {"vi": "Gửi phản ánh về cán bộ, đảng viên", "en": "Report a cadre or party member"},
     "portal.petition.title": {"vi": "Gửi đơn khiếu nại, tố cáo, kiến nghị", "en": "File a petition"},
+    "portal.relatives": {
+        "vi": "Người thân được nêu trong đơn (nếu có) — được bảo vệ như người gửi đơn",
+        "en": "Relatives named in the petition (if any) — protected like the sender",
+    },
+    "portal.relatives_hint": {
+        "vi": "Mỗi dòng một người: họ tên, quan hệ (ví dụ: Trần Văn B, chồng)",
+        "en": "One person per line: full name, relationship (e.g. Trần Văn B, husband)",
+    },
     "portal.unit": {"vi": "Cơ quan, đơn vị nhận", "en": "Receiving unit"},
     "portal.attachment": {
         "vi": "Tệp đính kèm (không bắt buộc, tối đa {limit})",

@@ -45,10 +45,20 @@ REPORT = PortalForm(
 )  # fmt: skip
 PETITION = PortalForm(
     slug="gui-don", process_key="petition_triage", title_key="portal.petition.title",
-    # relatives is a list of people the form renderer cannot show; the petition's content can name them instead
+    # relatives is a list of people: the page asks for them in a plain text box, one per line (see _relatives)
     hidden=frozenset({"channel", "received_on", "forwarded_by", "triage_case", "matter_id", "relatives"}),
     fixed={"channel": "portal"},
 )  # fmt: skip
+
+
+def _relatives(text: object) -> list[dict]:
+    """Relatives named in a petition, one per line as "name, relationship"; protected like the petitioner."""
+    relatives = []
+    for line in str(text or "").splitlines()[:20]:
+        name, _, relationship = (part.strip() for part in line.partition(","))
+        if name:
+            relatives.append({"name": name[:255], **({"relationship": relationship[:100]} if relationship else {})})
+    return relatives
 
 
 def _human_size(size: int) -> str:
@@ -145,6 +155,8 @@ async def _file_case(page: PortalPage, form: PortalForm) -> HTMLResponse:
     unit_id = int(raw_unit) if raw_unit.isdigit() and int(raw_unit) in units else min(units, default=0)
     now = page.services.clock.now()
     data = parse_submission(schema, posted)
+    if form is PETITION and (relatives := _relatives(posted.get("relatives_text"))):
+        data["relatives"] = relatives
     today = now.astimezone(page.services.calendar.zone).date().isoformat()
     runtime = CaseRuntime(page.session, page.services)
     try:
