@@ -28,6 +28,7 @@ def test_an_officer_takes_a_denunciation_through_its_task_pages(web, world):  # 
     case_page = officer.get(f"/cases/{case_id}")
     assert case_page.status_code == 200 and "Xác minh nội dung tố cáo" in case_page.text
     assert DENOUNCER not in case_page.text
+    assert "Tiếp công dân trực tiếp" in case_page.text, "the reception channel is shown by its label"
     diagram = officer.get(f"/cases/{case_id}/diagram.bpmn")
     assert diagram.status_code == 200 and 'id="extend_deadline"' in diagram.text
 

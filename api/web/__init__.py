@@ -49,11 +49,19 @@ async def _csrf_rejected(request: Request, _exc: CsrfRejected) -> HTMLResponse:
 
 
 def code_labels(forms) -> dict[str, dict[str, str]]:
-    """Vietnamese labels of the intake codes (source, field, behaviour group), from the intake form's schema."""
-    try:
-        return forms.enum_labels("receive_report.schema.json")
-    except Exception:  # no intake form: codes are shown as they are
-        return {}
+    """Vietnamese labels of the intake codes (source, field, behaviour group), from the intake forms' schemas.
+
+    A petition's source is its reception channel (visit, post, forwarded, portal), so those labels join "source".
+    """
+    labels: dict[str, dict[str, str]] = {}
+    for form, channel_kind in (("receive_report.schema.json", "source"), ("receive_petition.schema.json", "channel")):
+        try:
+            form_labels = forms.enum_labels(form)
+        except Exception:  # no such intake form: codes are shown as they are
+            continue
+        for kind, kind_labels in form_labels.items():
+            labels.setdefault("source" if kind == channel_kind else kind, {}).update(kind_labels)
+    return labels
 
 
 def install_web(app: FastAPI, zone, forms) -> None:
