@@ -109,11 +109,11 @@ def lint(
 @app.command()
 def demo() -> None:
     """Load demo units, users (password phananh-demo) and cases."""
-    from engine.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+    from engine.demo import CUSTODIAN, DEMO_PASSWORD, DEMO_USERS, load_demo
 
     def run() -> None:
         if load_demo(_ready_factory(), _services()):
-            users = ", ".join(u for u, _, _ in DEMO_USERS)
+            users = ", ".join([*(u for u, _, _ in DEMO_USERS), CUSTODIAN[0]])
             typer.echo(f"demo data loaded; users {users} (password {DEMO_PASSWORD})")
         else:
             typer.echo("demo data already present; nothing to do")
