@@ -50,6 +50,16 @@ def unsubscribe(session: Session, token: str) -> bool:
     return session.execute(delete(CaseSubscription).where(CaseSubscription.unsubscribe_token == token)).rowcount > 0
 
 
+PUBLIC_FILER = "portal"
+"""The ``created_by`` of cases filed on the public portal: the only cases that get a tracking secret, so the only ones
+a citizen can subscribe to."""
+
+
+def may_have_subscribers(case: Case) -> bool:
+    """Whether a case can have e-mail subscribers at all (saves a query on every staff-registered case's save)."""
+    return case.created_by == PUBLIC_FILER
+
+
 def queue_case_update(session: Session, case: Case, *, now: datetime, zone: ZoneInfo, base_url: str) -> int:
     """Queue one message per subscriber describing the case's open steps and status now; returns how many."""
     subscriptions = list(session.scalars(select(CaseSubscription).where(CaseSubscription.case_id == case.id)))

@@ -25,7 +25,7 @@ from engine.deployment import latest_definition
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.identity import copy_identity, split_identity
 from engine.models import Case, CaseStatistic, CaseTimer, HumanTask, ProcessDefinition, Unit
-from engine.notifications import queue_case_update
+from engine.notifications import PUBLIC_FILER, may_have_subscribers, queue_case_update
 from engine.petitions import check_triage_submission, petition_operators
 from engine.portal import record_publication
 from engine.reports.periodic import produce_periodic_reports
@@ -118,7 +118,7 @@ class CaseRuntime:
             raise Forbidden(f"User '{actor.username}' cannot register cases for unit {unit_id}")
         return self._start(definition, unit_id=unit_id, started_by=actor.username, data=data)
 
-    def start_public_case(self, process_key: str, data: dict, unit_id: int, started_by: str = "portal") -> Case:
+    def start_public_case(self, process_key: str, data: dict, unit_id: int, started_by: str = PUBLIC_FILER) -> Case:
         """Register a case filed by a citizen on the public portal (no staff actor): validate the start form."""
         definition = latest_definition(self.session, process_key)
         if definition is None:
@@ -382,7 +382,8 @@ class CaseRuntime:
         case.updated_at = now
         self.store.apply(index_changes)
         record_publication(self.session, case, _latest_data(workflow), now)
-        if index_changes.new_tasks or case.status != status_before:  # subscribers hear of it in this transaction
+        changed = index_changes.new_tasks or case.status != status_before
+        if changed and may_have_subscribers(case):  # subscribers hear of it in this transaction
             zone, base_url = self.services.calendar.zone, self.services.portal_base_url
             queue_case_update(self.session, case, now=now, zone=zone, base_url=base_url)
         self._write(case, trail)
