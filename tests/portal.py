@@ -10,9 +10,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from engine.db import transaction
-from engine.deployment import deploy_path, latest_definition
-from tests.factories import FIXTURES, World
+from tests.factories import World
 
 TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 CODE = re.compile(r'id="tracking-code">([^<]+)<')
@@ -45,13 +43,6 @@ def portal_client(world: World, **settings: object) -> TestClient:
     app_settings = world.settings.model_copy(update=settings)
     app = create_app(app_settings, services=world.services, session_factory=world.factory, run_scheduler=False)
     return TestClient(app)
-
-
-def ensure_petition_process(world: World) -> None:
-    """Deploy the stand-in petition_triage process, only if the real one is not deployed in this world."""
-    with transaction(world.factory) as session:
-        if latest_definition(session, "petition_triage") is None:
-            deploy_path(session, FIXTURES / "portal" / "petition_triage.bpmn", forms=world.services.forms)
 
 
 def form_token(html: str) -> str:

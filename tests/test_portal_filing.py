@@ -11,7 +11,6 @@ from tests.portal import (
     FORM_WAIT,
     PETITION_FIELDS,
     REPORT_FIELDS,
-    ensure_petition_process,
     file_on_portal,
     form_token,
     portal_client,
@@ -45,7 +44,6 @@ def test_a_citizen_files_a_report_and_gets_a_code_and_a_secret_shown_once(world)
 
 
 def test_a_citizen_files_a_petition_for_triage_with_the_channel_fixed_to_portal(world):
-    ensure_petition_process(world)
     with portal_client(world) as client:
         form = client.get("/portal/gui-don")
         assert 'name="channel"' not in form.text and 'name="triage_case"' not in form.text
