@@ -107,12 +107,7 @@ class CaseRuntime:
     def start_case(self, actor: Actor, *, process_key: str, data: dict, unit_id: int | None = None) -> Case:
         """Register a new case of ``process_key`` with its intake data."""
         actor.require_role(*CASE_ROLES)
-        definition = latest_definition(self.session, process_key)
-        if definition is None:
-            raise NotFound(f"Process '{process_key}' is not deployed")
-        start_form = definition.catalog.get("start_form")
-        if start_form:
-            self.services.forms.validate(start_form, data)
+        definition = self._definition_for_intake(process_key, data)
         unit_id = unit_id if unit_id is not None else min(actor.unit_ids, default=None)
         if unit_id is None or not actor.sees_unit(unit_id) or self.session.get(Unit, unit_id) is None:
             raise Forbidden(f"User '{actor.username}' cannot register cases for unit {unit_id}")
@@ -120,15 +115,20 @@ class CaseRuntime:
 
     def start_public_case(self, process_key: str, data: dict, unit_id: int, started_by: str = PUBLIC_FILER) -> Case:
         """Register a case filed by a citizen on the public portal (no staff actor): validate the start form."""
+        definition = self._definition_for_intake(process_key, data)
+        if self.session.get(Unit, unit_id) is None:
+            raise NotFound(f"Unit {unit_id} does not exist")
+        return self._start(definition, unit_id=unit_id, started_by=started_by, data=data)
+
+    def _definition_for_intake(self, process_key: str, data: dict) -> ProcessDefinition:
+        """The newest version of a process, after checking the intake data against its start form."""
         definition = latest_definition(self.session, process_key)
         if definition is None:
             raise NotFound(f"Process '{process_key}' is not deployed")
         start_form = definition.catalog.get("start_form")
         if start_form:
             self.services.forms.validate(start_form, data)
-        if self.session.get(Unit, unit_id) is None:
-            raise NotFound(f"Unit {unit_id} does not exist")
-        return self._start(definition, unit_id=unit_id, started_by=started_by, data=data)
+        return definition
 
     def start_scheduled_case(self, definition: ProcessDefinition, *, unit_id: int) -> Case:
         """Start a process whose start event is a timer (e.g. the periodic report), on behalf of the system."""

@@ -3,10 +3,13 @@
 Shared by the triage, complaint and denunciation tests and the end-to-end tests.
 """
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 
 from engine.db import transaction
-from engine.models import Case
+from engine.models import Case, CaseTimer
 from engine.runtime import CaseRuntime
 from tests.cases import complete
 from tests.factories import World
@@ -95,3 +98,25 @@ def case_by_code(world: World, tracking_code: str) -> Case:
         case = session.scalars(select(Case).where(Case.tracking_code == tracking_code)).one()
         session.expunge(case)
         return case
+
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+MONDAY_BEFORE_TET = datetime(2027, 2, 1, 2, 0, tzinfo=UTC)  # 09:00 local; Tết 2027 is 4–10 February
+
+
+def local(year: int, month: int, day: int) -> datetime:
+    """09:00 on a day in Vietnam."""
+    return datetime(year, month, day, 9, 0, tzinfo=ZONE)
+
+
+def waiting_timers(world: World, case_id: int) -> dict[str, CaseTimer]:
+    """The waiting timers of a case by BPMN id."""
+    with world.factory() as session:
+        query = select(CaseTimer).where(CaseTimer.case_id == case_id, CaseTimer.status == "waiting")
+        return {t.spec_name: t for t in session.scalars(query)}
+
+
+def case_row(world: World, case_id: int) -> Case:
+    """The case row as stored now."""
+    with world.factory() as session:
+        return session.get(Case, case_id)

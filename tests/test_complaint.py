@@ -6,37 +6,19 @@ periods are plain "ngày", counted as calendar days, so Tết does not move them
 """
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from engine.db import transaction
 from engine.errors import Conflict, InvalidFormData
-from engine.models import AuditEvent, Case, CaseTimer, ProtectedIdentity
+from engine.models import AuditEvent, Case, ProtectedIdentity
 from engine.runtime import CaseRuntime
 from engine.scheduler import fire_due_timers
 from tests import complaints as k
-from tests.petitions import case_data
+from tests.petitions import MONDAY_BEFORE_TET, case_data, case_row, local, waiting_timers
 
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-MONDAY_BEFORE_TET = datetime(2027, 2, 1, 2, 0, tzinfo=UTC)  # 09:00 local
 TUESDAY_BEFORE_TET = datetime(2027, 2, 2, 2, 0, tzinfo=UTC)
-
-
-def local(year: int, month: int, day: int) -> datetime:
-    return datetime(year, month, day, 9, 0, tzinfo=ZONE)
-
-
-def waiting_timers(world, case_id: int) -> dict[str, CaseTimer]:
-    with world.factory() as session:
-        query = select(CaseTimer).where(CaseTimer.case_id == case_id, CaseTimer.status == "waiting")
-        return {t.spec_name: t for t in session.scalars(query)}
-
-
-def case_row(world, case_id: int) -> Case:
-    with world.factory() as session:
-        return session.get(Case, case_id)
 
 
 def cases_of(world, process_key: str) -> list[Case]:

@@ -6,35 +6,16 @@ periods of resolution and extension run through it.
 """
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
 
 from engine.errors import InvalidFormData
-from engine.models import Case, CaseStatistic, CaseTimer
+from engine.models import Case, CaseStatistic
 from engine.scheduler import fire_due_timers
 from tests import denunciations as d
-from tests.petitions import case_data
+from tests.petitions import MONDAY_BEFORE_TET, case_data, case_row, local, waiting_timers
 
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-MONDAY_BEFORE_TET = datetime(2027, 2, 1, 2, 0, tzinfo=UTC)  # 09:00 local
 WEDNESDAY_BEFORE_TET = datetime(2027, 2, 3, 2, 0, tzinfo=UTC)
-
-
-def local(year: int, month: int, day: int) -> datetime:
-    return datetime(year, month, day, 9, 0, tzinfo=ZONE)
-
-
-def waiting_timers(world, case_id: int) -> dict[str, CaseTimer]:
-    with world.factory() as session:
-        query = select(CaseTimer).where(CaseTimer.case_id == case_id, CaseTimer.status == "waiting")
-        return {t.spec_name: t for t in session.scalars(query)}
-
-
-def case_row(world, case_id: int) -> Case:
-    with world.factory() as session:
-        return session.get(Case, case_id)
 
 
 def assert_resolution_due(world, case_id: int, start: datetime, deadline: datetime) -> None:
