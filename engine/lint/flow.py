@@ -23,22 +23,6 @@ from engine.lint.problems import LintProblem, warning
 from engine.lint.support import event_kinds
 
 LOOP_BOUND_PROPERTY = "loopBound"
-ACTIVITY_TAGS = frozenset(
-    {
-        "task",
-        "userTask",
-        "manualTask",
-        "scriptTask",
-        "serviceTask",
-        "sendTask",
-        "receiveTask",
-        "businessRuleTask",
-        "callActivity",
-        "subProcess",
-        "transaction",
-        "adHocSubProcess",
-    }
-)
 
 
 def _successors(scope: Scope) -> dict[str, list[str]]:

@@ -7,32 +7,18 @@ from lxml import etree
 
 from engine.bpmn_xml import BPMN_NS, NAMESPACES
 
-FLOW_NODE_TAGS = frozenset(
+ACTIVITY_TAGS = frozenset(
     {
-        "startEvent",
-        "endEvent",
-        "intermediateCatchEvent",
-        "intermediateThrowEvent",
-        "boundaryEvent",
-        "task",
-        "userTask",
-        "manualTask",
-        "scriptTask",
-        "serviceTask",
-        "sendTask",
-        "receiveTask",
-        "businessRuleTask",
-        "callActivity",
-        "subProcess",
-        "transaction",
-        "adHocSubProcess",
-        "exclusiveGateway",
-        "inclusiveGateway",
-        "parallelGateway",
-        "eventBasedGateway",
-        "complexGateway",
+        "task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask",
+        "businessRuleTask", "callActivity", "subProcess", "transaction", "adHocSubProcess",
     }
-)
+)  # fmt: skip
+FLOW_NODE_TAGS = ACTIVITY_TAGS | frozenset(
+    {
+        "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
+        "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway",
+    }
+)  # fmt: skip
 SCOPE_TAGS = frozenset({"process", "subProcess", "transaction", "adHocSubProcess"})
 
 
