@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from tests import postgres
 from tests.factories import PASSWORD, World, migrate_template, migrated_copy, open_world
+from tests.web_session import Browser
 
 
 @pytest.fixture(scope="session")
@@ -69,3 +70,12 @@ def api(world) -> ApiClient:
     app = create_app(world.settings, services=world.services, session_factory=world.factory, run_scheduler=False)
     with TestClient(app) as client:
         yield ApiClient(client)
+
+
+@pytest.fixture
+def web(world):
+    """A factory of cookie-keeping browsers on the app wired to the test world."""
+    app = create_app(world.settings, services=world.services, session_factory=world.factory, run_scheduler=False)
+    with TestClient(app) as client:
+        yield lambda: Browser(TestClient(app, cookies={}))
+        client.close()

@@ -3,23 +3,10 @@
 import html
 import re
 
-import pytest
-from fastapi.testclient import TestClient
-
-from api.app import create_app
 from tests.cases import complete, start_report, walk_to_verification
 from tests.migration_fixtures import REMOVED_TASK_V2, deploy_version
-from tests.test_web_pages import Browser
 
 OUT_OF_SCOPE = {"screening": "out_of_scope", "reason": "Không thuộc thẩm quyền"}
-
-
-@pytest.fixture
-def web(world):
-    app = create_app(world.settings, services=world.services, session_factory=world.factory, run_scheduler=False)
-    with TestClient(app) as client:
-        yield lambda: Browser(TestClient(app, cookies={}))
-        client.close()
 
 
 def _two_cases_and_version_2(world) -> tuple[int, int]:

@@ -16,7 +16,7 @@ from engine.models import AuditEvent, Case, CaseTimer, EmailOutbox, HumanTask
 from tests import denunciations as steps
 from tests.factories import PASSWORD
 from tests.portal import PETITION_FIELDS, file_on_portal, form_token, portal_client
-from tests.test_web_pages import Browser
+from tests.web_session import Browser
 
 DENOUNCER = {"petitioner.name": "Hoàng Thị Người Tố Cáo", "petitioner.email": "totocao@example.org"}
 NAME = DENOUNCER["petitioner.name"]

@@ -3,13 +3,10 @@
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.app import create_app
 from engine.models import AuditEvent, Case, HumanTask, Matter
 from tests.petitions import PETITIONER, RELATIVES, petition_data, triage
-from tests.test_web_pages import Browser
 
 NAMES = (PETITIONER["name"], PETITIONER["id_number"], RELATIVES[0]["name"])
 
@@ -69,10 +66,9 @@ def test_the_resolver_and_the_custodian_read_the_copied_identity_and_each_read_i
 
 
 @pytest.fixture
-def site(world):
-    app = create_app(world.settings, services=world.services, session_factory=world.factory, run_scheduler=False)
-    with TestClient(app):
-        yield lambda username: Browser(TestClient(app, cookies={})).login(username)
+def site(web):
+    """A browser signed in as ``username``."""
+    return lambda username: web().login(username)
 
 
 @pytest.mark.parametrize("username", ["officer1", "lead1"])

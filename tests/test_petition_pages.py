@@ -1,12 +1,11 @@
 """Web pages of complaints and denunciations: their task forms render and submit, the case page hides the denouncer."""
 
 from tests import denunciations as d
-from tests.test_web_pages import web  # noqa: F401  (the fixture)
 
 DENOUNCER = "Trần Thị Y"
 
 
-def test_an_officer_takes_a_denunciation_through_its_task_pages(web, world):  # noqa: F811
+def test_an_officer_takes_a_denunciation_through_its_task_pages(web, world):
     case_id = d.start_denunciation(world)
     officer = web().login("officer1")
     check_id = world.ready_task(case_id, "check_acceptance").id
@@ -33,7 +32,7 @@ def test_an_officer_takes_a_denunciation_through_its_task_pages(web, world):  # 
     assert diagram.status_code == 200 and 'id="extend_deadline"' in diagram.text
 
 
-def test_a_complex_complaint_without_a_reason_shows_the_error_next_to_the_field(web, world):  # noqa: F811
+def test_a_complex_complaint_without_a_reason_shows_the_error_next_to_the_field(web, world):
     from tests import complaints as k
 
     case_id = k.start_complaint(world)

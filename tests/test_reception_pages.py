@@ -1,13 +1,10 @@
 """The reception desk pages: register a visit or a written petition, see the tracking code, the visits register."""
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.app import create_app
 from engine.models import Attachment, AuditEvent, Case
 from tests.petitions import PETITIONER
-from tests.test_web_pages import Browser
 
 VISIT = {
     "received_on": "2027-03-02",
@@ -26,10 +23,9 @@ VISIT = {
 
 
 @pytest.fixture
-def site(world):
-    app = create_app(world.settings, services=world.services, session_factory=world.factory, run_scheduler=False)
-    with TestClient(app):
-        yield lambda username: Browser(TestClient(app, cookies={})).login(username)
+def site(web):
+    """A browser signed in as ``username``."""
+    return lambda username: web().login(username)
 
 
 def _register_visit(officer, **files):

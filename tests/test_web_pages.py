@@ -6,45 +6,11 @@ import json
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from tests.cases import SCREEN_IN, assign_data, complete, start_report, walk_to_verification
-from tests.factories import PASSWORD
 
 PAGES = ("/inbox", "/inbox?tab=overdue", "/cases", "/cases/new", "/overview", "/cases/1", "/cases/1/diagram.bpmn")
 REPORTER_NAME = "Trần Thị Y"  # the reporter's name in tests.factories.INTAKE
-
-
-class Browser:
-    """A cookie-keeping client that signs in through the login form."""
-
-    def __init__(self, client: TestClient) -> None:
-        self.client = client
-
-    def login(self, username: str) -> "Browser":
-        response = self.client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-        assert response.status_code == 303, response.text
-        return self
-
-    def get(self, url: str):
-        return self.client.get(url)
-
-    def csrf(self, url: str) -> str:
-        return re.search(r'name="csrf_token" value="([^"]+)"', self.get(url).text).group(1)
-
-    def post_form(self, url: str, data: dict, *, csrf_from: str, files=None):
-        return self.client.post(
-            url, data={**data, "csrf_token": self.csrf(csrf_from)}, files=files, follow_redirects=False
-        )
-
-
-@pytest.fixture
-def web(world):
-    app = create_app(world.settings, services=world.services, session_factory=world.factory, run_scheduler=False)
-    with TestClient(app) as client:
-        yield lambda: Browser(TestClient(app, cookies={}))
-        client.close()
 
 
 @pytest.mark.parametrize("url", PAGES)
