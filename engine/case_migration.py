@@ -11,6 +11,8 @@ runtime action: index and timers synced, ``case_migrated`` audited, the case row
 import ast
 from dataclasses import dataclass, field
 
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, filter_tasks, migrate_workflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -82,6 +84,28 @@ def _spec_diff(registry, old: DeployedProcess, new: DeployedProcess) -> SpecDiff
     diff = SpecDiff(registry, old.spec, new.spec)
     _SPEC_DIFFS[(old.id, new.id)] = (old.spec, new.spec, diff)
     return diff
+
+
+def _attach_new_boundary_events(split) -> list:
+    """Boundary events (timers, SLAs) that the new version attaches to a step the case is still at.
+
+    SpiffWorkflow creates a step's boundary events when the step is reached; ``migrate_workflow`` swaps specs but
+    does not add events to a split already passed, so the new ones are added here, waiting, and their timers are
+    evaluated with the case data like those of a step reached on the new version.
+    """
+    if not isinstance(split.task_spec, BoundaryEventSplit) or split.state != TaskState.COMPLETED:
+        return []
+    main = next((child for child in split.children if not isinstance(child.task_spec, BoundaryEvent)), None)
+    if main is None or not main.has_state(OPEN_STATES):
+        return []
+    present = {child.task_spec for child in split.children}
+    added = []
+    for spec in split.task_spec.outputs:
+        if isinstance(spec, BoundaryEvent) and spec not in present:
+            event = split._add_child(spec, TaskState.WAITING)
+            spec._update(event)  # takes the step's data and evaluates the timer, as on reaching the step
+            added.append(event)
+    return added
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -189,6 +213,8 @@ class CaseMigrator(CaseRuntime):
             for timer in changed_timers:  # a changed timer is evaluated again with the new expression
                 if timer.state == TaskState.WAITING:
                     timer.reset_branch(None)
+            added = [_step(event) for split, _ in _all_tasks(workflow) for event in _attach_new_boundary_events(split)]
+            changed = _unique([*changed, *added])
         except Exception as exc:  # SpiffWorkflow evaluates the new expressions here: missing data fails
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             return [f"Version {version} cannot be applied to the case data: {message}"], changed

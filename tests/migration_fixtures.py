@@ -17,6 +17,7 @@ MIGRATION_FIXTURES = FIXTURES / "migration"
 DEADLINE_V2 = "report_1374_v2_deadline.bpmn"  # the escalation timer: verification_days + 5 working days
 REMOVED_TASK_V2 = "report_1374_v2_removed_task.bpmn"  # no forward_or_archive step, and the new deadline
 REQUIRED_FIELD_V2 = "report_1374_v2_required_field.bpmn"  # assignment form requires verification_unit
+ADDED_TIMER_V2 = "report_1374_v2_added_timer.bpmn"  # verification gets a second reminder at 90% of its period
 
 
 def use_forms_with_v2(world: World, folder: Path) -> None:

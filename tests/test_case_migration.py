@@ -17,9 +17,11 @@ from engine.migration_batches import (
     resume_unfinished_batches,
 )
 from engine.models import AuditEvent, Case
+from engine.scheduler import fire_due_timers
 from engine.settings import PROJECT_ROOT
 from tests.cases import VERIFY, complete, start_report, walk_to_verification
 from tests.migration_fixtures import (
+    ADDED_TIMER_V2,
     DEADLINE_V2,
     REMOVED_TASK_V2,
     REQUIRED_FIELD_V2,
@@ -118,6 +120,26 @@ def test_migrating_a_case_at_verification_applies_the_new_deadline_to_its_task_a
     (migrated,) = _events(world, case_id, "case_migrated")
     assert migrated.payload["from_version"] == 1 and migrated.payload["to_version"] == 2
     assert any("verification_escalation" in step for step in migrated.payload["changed_tasks"])
+    assert _chain_ok(world, case_id)
+
+
+def test_a_timer_that_version_2_adds_to_the_current_step_starts_on_the_moved_case(world):
+    case_id = walk_to_verification(world, days=10)
+    start, timers_before = world.clock.now(), waiting_timer_rows(world, case_id)
+    version = deploy_version(world, ADDED_TIMER_V2)
+
+    assert migrate(world, version, [case_id]).moved == 1
+
+    timers_after = waiting_timer_rows(world, case_id)
+    assert set(timers_after) == {*timers_before, "verification_second_reminder"}
+    deadline = timers_before["verification_escalation"].fire_at
+    assert timers_after["verification_second_reminder"].fire_at == start + (deadline - start) * 0.9
+    (migrated,) = _events(world, case_id, "case_migrated")
+    assert any("verification_second_reminder" in step for step in migrated.payload["changed_tasks"])
+    world.clock.set(timers_after["verification_second_reminder"].fire_at + timedelta(minutes=1))
+    assert fire_due_timers(world.factory, world.services) == 2  # the 80% reminder, then the new one
+    assert set(waiting_timer_rows(world, case_id)) == {"verification_escalation"}
+    assert open_task(world, case_id).spec_name == "verify_report"
     assert _chain_ok(world, case_id)
 
 
