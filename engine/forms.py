@@ -61,6 +61,12 @@ class FormCatalog:
             return None
         return self.forms_dir / name
 
+    def names(self) -> list[str]:
+        """The names of every form of the folder, sorted."""
+        if not self.forms_dir.is_dir():
+            return []
+        return sorted(path.name for path in self.forms_dir.glob("*.json") if path.is_file())
+
     def problem_with(self, name: str) -> str | None:
         """Why the form ``name`` cannot be used, or None when it exists and is a valid schema."""
         path = self._path(name)
