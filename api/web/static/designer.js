@@ -244,7 +244,8 @@
     on("prop-result-variable", "change", setOperator);
 
     modeler.on("selection.changed", function (event) {
-      bind(event.newSelection.length === 1 ? event.newSelection[0] : null);
+      const chosen = event.newSelection.length === 1 ? event.newSelection[0] : null;
+      bind(chosen && chosen.labelTarget ? chosen.labelTarget : chosen);
     });
 
     // --- lint and deploy ----------------------------------------------------------------------------------
