@@ -1,5 +1,6 @@
 """Designer pages: the process list, importing a BPMN file, and the modeler's lint and deploy routes."""
 
+import json
 import re
 
 import pytest
@@ -132,3 +133,87 @@ def test_deploy_route_refuses_errors_then_creates_version_2(web, world):
         assert "deadline_in_working_days(verification_days + 5)" in definition.content
     officer = web().login("officer1")
     assert _post_xml(officer, "/designer/deploy", NEW_DEADLINE, csrf=_csrf(browser)).status_code == 403
+
+
+def test_drafts_are_saved_updated_reopened_and_deleted(web, world):
+    browser = web().login("designer1")
+    csrf = _csrf(browser)
+    headers = {"Content-Type": "application/xml", "X-CSRF-Token": csrf}
+    params = "name=Thử hạn mới&process_key=report_1374&based_on_version=1"
+    saved = browser.client.post(f"/designer/drafts?{params}", content=BROKEN_CONDITION, headers=headers)
+    assert saved.status_code == 200, saved.text
+    draft_id = saved.json()["id"]
+    assert saved.json()["url"] == f"/designer/drafts/{draft_id}"
+    updated = browser.client.post(
+        f"/designer/drafts?draft_id={draft_id}&name=Thử hạn mới", content=NEW_DEADLINE, headers=headers
+    )
+    assert updated.json()["id"] == draft_id
+
+    home = browser.get("/designer")
+    assert f'href="/designer/drafts/{draft_id}"' in home.text and "Thử hạn mới" in home.text
+    page = browser.get(f"/designer/drafts/{draft_id}")
+    assert page.status_code == 200 and f'data-xml-url="/designer/drafts/{draft_id}/diagram.bpmn"' in page.text
+    assert browser.get(f"/designer/drafts/{draft_id}/diagram.bpmn").content == NEW_DEADLINE
+    with world.factory() as session:
+        assert session.scalar(select(ProcessDefinition.version).where(ProcessDefinition.version == 2)) is None
+
+    assert browser.client.post(f"/designer/drafts/{draft_id}/delete").status_code == 403, "CSRF is required"
+    deleted = browser.post_form(f"/designer/drafts/{draft_id}/delete", {}, csrf_from="/designer")
+    assert deleted.status_code == 303 and deleted.headers["location"] == "/designer"
+    assert browser.get(f"/designer/drafts/{draft_id}").status_code == 404
+    assert web().login("officer1").get("/designer/drafts/1").status_code == 403
+
+
+def test_form_preview_renders_a_valid_schema_and_explains_an_invalid_one(web, world):
+    browser = web().login("designer1")
+    csrf = _csrf(browser)
+    schema = browser.get("/designer/forms/schema?name=verify_report.schema.json").json()
+    ok = browser.client.post(
+        "/designer/forms/preview", data={"schema": json.dumps(schema)}, headers={"X-CSRF-Token": csrf}
+    )
+    assert ok.status_code == 200 and 'data-valid="true"' in ok.text
+    assert all(f'name="{field}"' in ok.text for field in schema["required"] if field in schema["properties"])
+
+    bad_json = browser.client.post("/designer/forms/preview", data={"schema": "{"}, headers={"X-CSRF-Token": csrf})
+    assert bad_json.status_code == 422 and "JSON không hợp lệ" in bad_json.text
+    bad_schema = browser.client.post(
+        "/designer/forms/preview", data={"schema": '{"type": "nope"}'}, headers={"X-CSRF-Token": csrf}
+    )
+    assert bad_schema.status_code == 422 and "JSON Schema không hợp lệ" in bad_schema.text
+
+
+def test_a_saved_form_gets_a_new_name_and_the_catalog_and_deployment_use_it(web, world):
+    browser = web().login("designer1")
+    csrf = _csrf(browser)
+    schema = browser.get("/designer/forms/schema?name=verify_report.schema.json").json()
+    schema["properties"]["extra_note"] = {"type": "string", "title": "Ghi chú thêm"}
+    schema["required"] = [*schema.get("required", []), "extra_note"]
+    answer = browser.client.post(
+        "/designer/forms",
+        data={"schema": json.dumps(schema), "based_on": "verify_report.schema.json"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert answer.status_code == 200 and answer.json()["name"] == "verify_report.v2.schema.json"
+    again = browser.client.post(
+        "/designer/forms",
+        data={"schema": json.dumps(schema), "based_on": "verify_report.v2.schema.json"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert again.json()["name"] == "verify_report.v3.schema.json"
+    refused = browser.client.post(
+        "/designer/forms",
+        data={"schema": "[]", "based_on": "verify_report.schema.json"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert refused.status_code == 422
+
+    forms = world.services.forms
+    assert "verify_report.v2.schema.json" in forms.names()
+    assert forms.problem_with("verify_report.v2.schema.json") is None
+    assert {e.field for e in forms.field_errors("verify_report.v2.schema.json", {})} >= {"extra_note"}
+    with_new_form = NEW_DEADLINE.replace(b'value="verify_report.schema.json"', b'value="verify_report.v2.schema.json"')
+    deployed = _post_xml(browser, "/designer/deploy", with_new_form, csrf=csrf)
+    assert deployed.status_code == 200 and deployed.json()["version"] == 2
+    missing = with_new_form.replace(b"verify_report.v2.schema.json", b"verify_report.v9.schema.json")
+    problems = _post_xml(browser, "/designer/lint", missing, csrf=csrf).json()["problems"]
+    assert any(p["element_id"] == "verify_report" and p["severity"] == "error" for p in problems)

@@ -1,12 +1,17 @@
 """The designer's pages: deployed processes, importing a BPMN file, and the bpmn-js modeler with lint and deploy."""
 
+import json
+
 from fastapi import APIRouter, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
 from api.web.context import Page, WebPage
+from api.web.form_render import form_fields
 from engine.deployment import deploy_bpmn
+from engine.drafts import delete_draft, get_draft, list_drafts, save_draft
 from engine.errors import BadRequest, DeploymentRejected
+from engine.form_store import save_form, schema_problem
 from engine.lint import LintProblem, lint_bpmn
 from engine.models import ProcessDefinition
 from engine.process_versions import definition_of_version
@@ -57,7 +62,9 @@ def _latest_processes(page: Page) -> list[ProcessDefinition]:
 
 
 def _home(page: Page, status_code: int = 200, **context: object) -> HTMLResponse:
-    return page.render("designer.html", status_code, processes=_latest_processes(page), **context)
+    return page.render(
+        "designer.html", status_code, processes=_latest_processes(page), drafts=list_drafts(page.session), **context
+    )
 
 
 @router.get("/designer", response_class=HTMLResponse)
@@ -86,10 +93,10 @@ async def upload_bpmn(page: WebPage, file: UploadFile | None = None) -> HTMLResp
     return _home(page, deployed=result.definition, created=result.created, warnings=result.warnings)
 
 
-def _modeler(page: Page, *, xml_url: str | None, key: str | None, version: int | None) -> HTMLResponse:
+def _modeler(page: Page, *, xml_url: str | None, key: str | None, version: int | None, draft=None) -> HTMLResponse:
     return page.render(
         "modeler.html", xml_url=xml_url, key=key, version=version, blank_xml=BLANK_DIAGRAM,
-        forms=page.services.forms.names(),
+        forms=page.services.forms.names(), draft=draft,
     )  # fmt: skip
 
 
@@ -165,3 +172,102 @@ async def deploy_diagram(page: WebPage) -> JSONResponse:
             "migrations_url": f"/designer/processes/{definition.key}/migrations?to_version={definition.version}",
         }
     )  # fmt: skip
+
+
+def _int_param(page: Page, name: str) -> int | None:
+    value = page.request.query_params.get(name) or ""
+    if value and not value.isdigit():
+        raise BadRequest(f"{name} must be a number")
+    return int(value) if value else None
+
+
+@router.post("/designer/drafts")
+async def save_draft_route(page: WebPage) -> JSONResponse:
+    """Save the modeler's XML as a draft (a new one, or ``?draft_id=`` updated); nothing is deployed."""
+    _designer(page)
+    content, _filename = await _posted_xml(page)
+    params = page.request.query_params
+    draft = save_draft(
+        page.session, xml=content.decode("utf-8", errors="replace"), name=params.get("name") or "",
+        saved_by=page.user.username, draft_id=_int_param(page, "draft_id"),
+        process_key=params.get("process_key") or None, based_on_version=_int_param(page, "based_on_version"),
+    )  # fmt: skip
+    page.session.commit()
+    return JSONResponse({"id": draft.id, "name": draft.name, "url": f"/designer/drafts/{draft.id}"})
+
+
+@router.get("/designer/drafts/{draft_id}", response_class=HTMLResponse)
+def open_draft(draft_id: int, page: WebPage) -> HTMLResponse:
+    """The modeler with a saved draft."""
+    _designer(page)
+    draft = get_draft(page.session, draft_id)
+    url = f"/designer/drafts/{draft.id}/diagram.bpmn"
+    return _modeler(page, xml_url=url, key=draft.process_key, version=draft.based_on_version, draft=draft)
+
+
+@router.get("/designer/drafts/{draft_id}/diagram.bpmn")
+def draft_diagram(draft_id: int, page: WebPage) -> Response:
+    """The BPMN XML of a draft."""
+    _designer(page)
+    return Response(get_draft(page.session, draft_id).xml, media_type="application/xml")
+
+
+@router.post("/designer/drafts/{draft_id}/delete")
+async def delete_draft_route(draft_id: int, page: WebPage) -> RedirectResponse:
+    """Delete a draft; back to the designer's page."""
+    _designer(page)
+    await page.check_csrf()
+    delete_draft(page.session, draft_id)
+    page.session.commit()
+    return RedirectResponse("/designer", status_code=303)
+
+
+@router.get("/designer/forms/schema")
+def form_schema(page: WebPage, name: str) -> JSONResponse:
+    """The JSON Schema of one form (from forms/ or saved from the editor)."""
+    _designer(page)
+    return JSONResponse(page.services.forms.schema(name))
+
+
+def _parse_schema(text: str) -> tuple[dict | None, str | None]:
+    try:
+        schema = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, f"JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno}): {exc.msg}"
+    problem = schema_problem(schema)
+    return (None, f"JSON Schema không hợp lệ: {problem}") if problem else (schema, None)
+
+
+@router.post("/designer/forms/preview", response_class=HTMLResponse)
+async def preview_form(page: WebPage) -> HTMLResponse:
+    """The form as officers will see it, rendered from the posted schema text; or why the schema is not valid."""
+    _designer(page)
+    await page.check_csrf()
+    posted = await page.request.form()
+    text = posted.get("schema")
+    schema, problem = _parse_schema(text if isinstance(text, str) else "")
+    if problem:
+        return page.render("_form_preview.html", 422, problem=problem, fields=[])
+    try:
+        fields = form_fields(schema)
+    except Exception as exc:  # a valid schema our renderer cannot show is reported, never a 500
+        return page.render("_form_preview.html", 422, problem=f"Không hiển thị được biểu mẫu: {exc}", fields=[])
+    return page.render("_form_preview.html", problem=None, fields=fields, title=schema.get("title"))
+
+
+@router.post("/designer/forms")
+async def save_form_route(page: WebPage) -> JSONResponse:
+    """Save an edited form under a new immutable name (e.g. verify_report.v2.schema.json)."""
+    _designer(page)
+    await page.check_csrf()
+    posted = await page.request.form()
+    text, based_on = posted.get("schema"), posted.get("based_on")
+    schema, problem = _parse_schema(text if isinstance(text, str) else "")
+    if problem:
+        return JSONResponse({"ok": False, "problem": problem}, status_code=422)
+    form = save_form(
+        page.session, page.services.forms, based_on=based_on if isinstance(based_on, str) else "", schema=schema,
+        created_by=page.user.username,
+    )  # fmt: skip
+    page.session.commit()
+    return JSONResponse({"ok": True, "name": form.name})

@@ -146,7 +146,7 @@
       current = element;
       $("prop-empty").hidden = Boolean(element);
       $("prop-fields").hidden = !element;
-      if (!element) { return; }
+      if (!element) { openFormEditor("").catch(console.error); return; }
       const bo = element.businessObject;
       $("prop-id").textContent = bo.id;
       $("prop-type").textContent = bo.$type.replace("bpmn:", "");
@@ -180,6 +180,7 @@
         select.value = form;
         $("prop-assignee").value = spiffProperty(bo, "assigneeVariable");
       }
+      openFormEditor(formable ? spiffProperty(bo, "formJsonSchemaFilename") : "").catch(console.error);
       const timer = is(element, "bpmn:Event") ? timerOf(bo) : null;
       showGroup("timer", Boolean(timer));
       if (timer) {
@@ -213,7 +214,10 @@
 
     on("prop-name", "input", function (el, input) { modeling.updateProperties(el, { name: input.value }); });
     on("prop-lane", "change", function (el, input) { moveToLane(el, input.value); });
-    on("prop-form", "change", function (el, input) { setSpiffProperty(el, "formJsonSchemaFilename", input.value); });
+    on("prop-form", "change", function (el, input) {
+      setSpiffProperty(el, "formJsonSchemaFilename", input.value);
+      openFormEditor(input.value);
+    });
     on("prop-assignee", "change", function (el, input) { setSpiffProperty(el, "assigneeVariable", input.value.trim()); });
     on("prop-timer-kind", "change", setTimer);
     on("prop-timer-expression", "input", setTimer);
@@ -246,6 +250,99 @@
     modeler.on("selection.changed", function (event) {
       const chosen = event.newSelection.length === 1 ? event.newSelection[0] : null;
       bind(chosen && chosen.labelTarget ? chosen.labelTarget : chosen);
+    });
+
+    // --- the form editor: JSON Schema text beside a live, server-rendered preview -----------------------
+    let previewTimer = null;
+    let editedForm = "";
+
+    function texts() { return JSON.parse($("designer-texts").textContent); }
+
+    async function postForm(url, fields) {
+      const body = new FormData();
+      Object.keys(fields).forEach(function (key) { body.append(key, fields[key]); });
+      const response = await fetch(url, {
+        method: "POST", credentials: "same-origin", body: body, headers: { "X-CSRF-Token": csrfToken() },
+      });
+      return response;
+    }
+
+    async function preview() {
+      const box = $("form-preview");
+      box.dataset.state = "running";
+      const response = await postForm("/designer/forms/preview", { schema: $("form-schema").value });
+      box.innerHTML = await response.text();
+      box.dataset.state = "done";
+    }
+
+    async function openFormEditor(name) {
+      editedForm = name || "";
+      $("form-editor").hidden = !editedForm;
+      $("form-save-result").textContent = "";
+      if (!editedForm) { return; }
+      $("form-editor-name").textContent = editedForm;
+      const response = await fetch("/designer/forms/schema?name=" + encodeURIComponent(editedForm), { credentials: "same-origin" });
+      $("form-schema").value = response.ok ? JSON.stringify(await response.json(), null, 2) : "{}";
+      await preview();
+    }
+
+    $("form-schema").addEventListener("input", function () {
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(function () { preview().catch(console.error); }, 400);
+    });
+
+    $("form-save").addEventListener("click", async function () {
+      const element = current;
+      const response = await postForm("/designer/forms", { schema: $("form-schema").value, based_on: editedForm });
+      const answer = await response.json();
+      if (!answer.ok) {
+        $("form-save-result").textContent = answer.problem || answer.detail || "HTTP " + response.status;
+        return;
+      }
+      const select = $("prop-form");
+      const option = document.createElement("option");
+      option.value = answer.name;
+      option.textContent = answer.name;
+      select.appendChild(option);
+      if (element) { setSpiffProperty(element, "formJsonSchemaFilename", answer.name); }
+      select.value = answer.name;
+      editedForm = answer.name;
+      $("form-editor-name").textContent = answer.name;
+      $("form-save-result").textContent = texts().form_saved.replace("{name}", answer.name);
+      $("form-save-result").dataset.saved = answer.name;
+    });
+
+    // --- drafts -------------------------------------------------------------------------------------------
+    $("save-draft-button").addEventListener("click", async function () {
+      const result = await modeler.saveXML({ format: true });
+      const data = container.dataset;
+      const params = new URLSearchParams();
+      if (data.draftId) { params.set("draft_id", data.draftId); }
+      if (data.processKey) { params.set("process_key", data.processKey); }
+      if (data.basedOnVersion) { params.set("based_on_version", data.basedOnVersion); }
+      const root = canvas.getRootElement().businessObject;
+      params.set("name", data.draftName || root.name || root.id || "");
+      const response = await fetch("/designer/drafts?" + params.toString(), {
+        method: "POST", credentials: "same-origin", body: result.xml,
+        headers: { "Content-Type": "application/xml", "X-CSRF-Token": csrfToken() },
+      });
+      const answer = await response.json();
+      const box = $("draft-result");
+      if (!response.ok) {
+        box.className = "alert alert--error";
+        box.textContent = answer.detail || "HTTP " + response.status;
+      } else {
+        data.draftId = String(answer.id);
+        box.className = "alert alert--ok";
+        box.textContent = texts().draft_saved + ": ";
+        const link = document.createElement("a");
+        link.href = answer.url;
+        link.textContent = answer.name;
+        box.appendChild(link);
+        box.dataset.draftId = String(answer.id);
+        window.history.replaceState(null, "", answer.url);
+      }
+      box.hidden = false;
     });
 
     // --- lint and deploy ----------------------------------------------------------------------------------
@@ -312,13 +409,13 @@
     }
 
     function showDeployed(body) {
-      const texts = JSON.parse($("designer-texts").textContent);
+      const words = texts();
       const box = $("deploy-result");
       box.innerHTML = "";
       const message = document.createElement("strong");
-      message.textContent = texts.deployed.replace("{version}", body.version);
+      message.textContent = words.deployed.replace("{version}", body.version);
       box.appendChild(message);
-      [[body.versions_url, texts.versions, "deployed-versions"], [body.migrations_url, texts.migrate, "deployed-migrations"]].forEach(function (link) {
+      [[body.versions_url, words.versions, "deployed-versions"], [body.migrations_url, words.migrate, "deployed-migrations"]].forEach(function (link) {
         box.appendChild(document.createTextNode(" · "));
         const a = document.createElement("a");
         a.href = link[0];
