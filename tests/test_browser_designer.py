@@ -1,5 +1,6 @@
 """In a real browser: edit the 1374 diagram in the modeler, see lint at the element, deploy v2, migrate a case."""
 
+import json
 import re
 
 import pytest
@@ -104,3 +105,46 @@ def test_edit_the_deadline_fix_a_broken_condition_deploy_v2_and_migrate_a_runnin
 
     after = _deadline_of_verification(page, case_id)
     assert re.match(r"\d\d/\d\d/\d{4}", after) and after[:10] != before[:10], (before, after)
+
+
+def test_edit_a_form_beside_the_diagram_save_it_under_a_new_name_and_keep_the_change_in_a_draft(browser, demo, shots):  # noqa: F811
+    server, _case_id = demo
+    page = sign_in(browser, server, "designer1")
+    page.goto("/designer/new")
+    page.wait_for_selector("#modeler[data-ready='true']")
+    assert page.input_value("#prop-process-id") == "new_process"
+
+    page.goto("/designer/edit/report_1374?version=1")
+    page.wait_for_selector("#modeler[data-ready='true']")
+    page.click(".djs-shape[data-element-id='verify_report']")
+    assert page.inner_text("#form-editor-name") == "verify_report.schema.json"
+    page.wait_for_selector("#form-preview #form-preview-body[data-valid='true']")
+    original = json.loads(page.input_value("#form-schema"))
+
+    page.fill("#form-schema", "{")
+    page.wait_for_selector("#form-preview-error")
+    assert "JSON không hợp lệ" in page.inner_text("#form-preview-error")
+    original["properties"]["field_visit_place"] = {"type": "string", "title": "Nơi xác minh thực địa"}
+    page.fill("#form-schema", json.dumps(original, ensure_ascii=False, indent=2))
+    page.wait_for_selector("#form-preview #form-preview-body[data-valid='true']")
+    assert "Nơi xác minh thực địa" in page.inner_text("#form-preview")
+    page.screenshot(path=shots / "designer-form-editor.png", full_page=True)
+
+    page.click("#form-save")
+    page.wait_for_selector("#form-save-result[data-saved]")
+    assert page.get_attribute("#form-save-result", "data-saved") == "verify_report.v2.schema.json"
+    assert page.input_value("#prop-form") == "verify_report.v2.schema.json"
+
+    page.click("#save-draft-button")
+    page.wait_for_selector("#draft-result[data-draft-id]")
+    draft_id = page.get_attribute("#draft-result", "data-draft-id")
+    assert page.url.endswith(f"/designer/drafts/{draft_id}")
+
+    page.goto("/designer")
+    page.click(f"#drafts tr[data-draft='{draft_id}'] a")
+    page.wait_for_selector("#modeler[data-ready='true']")
+    page.click(".djs-shape[data-element-id='verify_report']")
+    assert page.input_value("#prop-form") == "verify_report.v2.schema.json"
+    page.click("#lint-button")
+    page.wait_for_selector("#lint-panel[data-state='done']")
+    assert page.locator("#lint-list li.lint-error[data-element-id='verify_report']").count() == 0

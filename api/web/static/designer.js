@@ -137,6 +137,11 @@
       return extensionValues(bo).find(function (v) { return v.$type === "spiffworkflow:ServiceTaskOperator"; });
     }
 
+    function processRoot() {
+      const root = canvas.getRootElement();
+      return root && is(root, "bpmn:Process") ? root : null;
+    }
+
     // --- the panel ----------------------------------------------------------------------------------------
     function showGroup(name, visible) {
       document.querySelectorAll(".prop-group[data-for='" + name + "']").forEach(function (g) { g.hidden = !visible; });
@@ -151,6 +156,8 @@
       $("prop-id").textContent = bo.id;
       $("prop-type").textContent = bo.$type.replace("bpmn:", "");
       $("prop-name").value = bo.name || "";
+      showGroup("process", is(element, "bpmn:Process"));
+      if (is(element, "bpmn:Process")) { $("prop-process-id").value = bo.id; }
       const flowNode = is(element, "bpmn:FlowNode");
       showGroup("lane", flowNode && lanes().length > 0);
       if (flowNode) {
@@ -213,6 +220,15 @@
     }
 
     on("prop-name", "input", function (el, input) { modeling.updateProperties(el, { name: input.value }); });
+    on("prop-process-id", "change", function (el, input) {
+      const id = input.value.trim();
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(id) && !registry.get(id)) {
+        modeling.updateProperties(el, { id: id });
+      } else {
+        input.value = el.businessObject.id;
+      }
+      $("prop-id").textContent = el.businessObject.id;
+    });
     on("prop-lane", "change", function (el, input) { moveToLane(el, input.value); });
     on("prop-form", "change", function (el, input) {
       setSpiffProperty(el, "formJsonSchemaFilename", input.value);
@@ -247,9 +263,10 @@
     on("prop-operator", "change", setOperator);
     on("prop-result-variable", "change", setOperator);
 
+    modeler.on("import.done", function () { bind(processRoot()); });
     modeler.on("selection.changed", function (event) {
       const chosen = event.newSelection.length === 1 ? event.newSelection[0] : null;
-      bind(chosen && chosen.labelTarget ? chosen.labelTarget : chosen);
+      bind(chosen && chosen.labelTarget ? chosen.labelTarget : chosen || processRoot());
     });
 
     // --- the form editor: JSON Schema text beside a live, server-rendered preview -----------------------
@@ -393,7 +410,8 @@
 
     async function post(url) {
       const result = await modeler.saveXML({ format: true });
-      const filename = container.dataset.filename || "diagram.bpmn";
+      const root = processRoot();
+      const filename = root ? root.businessObject.id + ".bpmn" : container.dataset.filename || "diagram.bpmn";
       const response = await fetch(url + "?filename=" + encodeURIComponent(filename), {
         method: "POST", credentials: "same-origin", body: result.xml,
         headers: { "Content-Type": "application/xml", "X-CSRF-Token": csrfToken() },
