@@ -4,8 +4,10 @@ import json
 import re
 
 import pytest
+from lxml import etree
 from sqlalchemy import select
 
+from engine.bpmn_xml import NAMESPACES
 from engine.db import make_engine, make_session_factory
 from engine.demo import load_demo
 from engine.deployment import deploy_path
@@ -135,10 +137,23 @@ def test_edit_a_form_beside_the_diagram_save_it_under_a_new_name_and_keep_the_ch
     assert page.get_attribute("#form-save-result", "data-saved") == "verify_report.v2.schema.json"
     assert page.input_value("#prop-form") == "verify_report.v2.schema.json"
 
+    page.select_option("#prop-lane", "lane_team_lead")
+    page.click(f".djs-shape[data-element-id='{DUPLICATE_FLOW}_label']")
+    page.check("#prop-default")
+
     page.click("#save-draft-button")
     page.wait_for_selector("#draft-result[data-draft-id]")
     draft_id = page.get_attribute("#draft-result", "data-draft-id")
     assert page.url.endswith(f"/designer/drafts/{draft_id}")
+
+    draft = etree.fromstring(page.request.get(f"/designer/drafts/{draft_id}/diagram.bpmn").body())
+    lanes = {
+        ref.text: lane.get("id") for lane in draft.iterfind(".//bpmn:lane", NAMESPACES)
+        for ref in lane.iterfind("bpmn:flowNodeRef", NAMESPACES)
+    }  # fmt: skip
+    assert lanes["verify_report"] == "lane_team_lead"
+    gateway = draft.find(".//bpmn:exclusiveGateway[@id='screening_decision']", NAMESPACES)
+    assert gateway.get("default") == DUPLICATE_FLOW
 
     page.goto("/designer")
     page.click(f"#drafts tr[data-draft='{draft_id}'] a")
