@@ -217,3 +217,11 @@ def test_a_saved_form_gets_a_new_name_and_the_catalog_and_deployment_use_it(web,
     missing = with_new_form.replace(b"verify_report.v2.schema.json", b"verify_report.v9.schema.json")
     problems = _post_xml(browser, "/designer/lint", missing, csrf=csrf).json()["problems"]
     assert any(p["element_id"] == "verify_report" and p["severity"] == "error" for p in problems)
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_a_reason(web, world):
+    browser = web().login("designer1")
+    latin = REPORT_1374.replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"').replace("Xác minh".encode(), b"X\xe1c")
+    files = {"file": ("report_1374.bpmn", latin, "application/xml")}
+    page = browser.post_form("/designer/upload", {}, csrf_from="/designer", files=files)
+    assert page.status_code == 400 and "UTF-8" in page.text

@@ -61,6 +61,15 @@ def _latest_processes(page: Page) -> list[ProcessDefinition]:
     )
 
 
+def _utf8(content: bytes, filename: str) -> bytes:
+    """Refuse (400) a file that is not UTF-8: deployed versions are stored as UTF-8 text."""
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"{filename} is not UTF-8 encoded (byte {exc.start}); save it as UTF-8") from exc
+    return content
+
+
 def _home(page: Page, status_code: int = 200, **context: object) -> HTMLResponse:
     return page.render(
         "designer.html", status_code, processes=_latest_processes(page), drafts=list_drafts(page.session), **context
@@ -81,7 +90,7 @@ async def upload_bpmn(page: WebPage, file: UploadFile | None = None) -> HTMLResp
     await page.check_csrf()
     if file is None or not file.filename:
         raise BadRequest("Choose a .bpmn file to upload")
-    content = await file.read(MAX_UPLOAD_BYTES + 1)
+    content = _utf8(await file.read(MAX_UPLOAD_BYTES + 1), file.filename)
     try:
         result = deploy_bpmn(
             page.session, content=content, filename=file.filename, forms=page.services.forms,
@@ -134,7 +143,7 @@ async def _posted_xml(page: Page) -> tuple[bytes, str]:
     if len(content) > MAX_UPLOAD_BYTES:
         raise BadRequest(f"The diagram is {len(content)} bytes; the limit is {MAX_UPLOAD_BYTES} bytes")
     filename = page.request.query_params.get("filename") or "diagram.bpmn"
-    return content, filename
+    return _utf8(content, filename), filename
 
 
 def _problems(problems: list[LintProblem]) -> list[dict]:
