@@ -25,8 +25,8 @@ def create_app(
 ) -> FastAPI:
     """Build the app; tests pass their own services (with a manual clock) and session factory."""
     settings = settings or get_settings()
-    services = services or build_services(settings)
     session_factory = session_factory or make_session_factory(engine_from_settings(settings))
+    services = services or build_services(settings, session_factory=session_factory)
     run_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
 
     @asynccontextmanager

@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from typing import Protocol
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
@@ -49,11 +50,20 @@ def _message(error: ValidationError) -> str:
     )
 
 
-class FormCatalog:
-    """The JSON Schema forms of one forms/ folder, read once and cached."""
+class StoredFormSource(Protocol):
+    """Where forms saved from the designer live (engine.form_store.StoredForms reads the form_schemas table)."""
 
-    def __init__(self, forms_dir: Path) -> None:
+    def schema_of(self, name: str) -> dict | None: ...
+
+    def names(self) -> list[str]: ...
+
+
+class FormCatalog:
+    """The JSON Schema forms of one forms/ folder (plus stored forms when a source is given), read once and cached."""
+
+    def __init__(self, forms_dir: Path, stored: StoredFormSource | None = None) -> None:
         self.forms_dir = forms_dir
+        self.stored = stored
         self._validators: dict[str, Draft202012Validator] = {}
 
     def _path(self, name: str) -> Path | None:
@@ -61,14 +71,35 @@ class FormCatalog:
             return None
         return self.forms_dir / name
 
+    def names(self) -> list[str]:
+        """The names of every form: the folder's files and the stored forms, sorted."""
+        files = (
+            [path.name for path in self.forms_dir.glob("*.json") if path.is_file()] if self.forms_dir.is_dir() else []
+        )
+        stored = self.stored.names() if self.stored is not None else []
+        return sorted({*files, *stored})
+
+    def _load(self, name: str) -> tuple[object | None, str | None]:
+        """(schema, None), or (None, why it cannot be used)."""
+        path = self._path(name)
+        if path is not None and path.is_file():
+            try:
+                return json.loads(path.read_text(encoding="utf-8")), None
+            except json.JSONDecodeError as exc:
+                return None, f"form '{name}' is not a valid JSON Schema: {str(exc).splitlines()[0]}"
+        stored = self.stored.schema_of(name) if self.stored is not None and path is not None else None
+        if stored is None:
+            return None, f"form '{name}' does not exist in {self.forms_dir.name}/"
+        return stored, None
+
     def problem_with(self, name: str) -> str | None:
         """Why the form ``name`` cannot be used, or None when it exists and is a valid schema."""
-        path = self._path(name)
-        if path is None or not path.is_file():
-            return f"form '{name}' does not exist in {self.forms_dir.name}/"
+        schema, problem = self._load(name)
+        if problem:
+            return problem
         try:
-            Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
-        except (json.JSONDecodeError, SchemaError) as exc:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
             return f"form '{name}' is not a valid JSON Schema: {str(exc).splitlines()[0]}"
         return None
 
@@ -81,7 +112,7 @@ class FormCatalog:
             problem = self.problem_with(name)
             if problem:
                 raise NotFound(problem)
-            schema = json.loads(self._path(name).read_text(encoding="utf-8"))
+            schema, _ = self._load(name)
             self._validators[name] = Draft202012Validator(schema, format_checker=FormatChecker())
         return self._validators[name]
 

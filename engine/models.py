@@ -404,3 +404,29 @@ class EmailOutbox(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ProcessDraft(Base):
+    """A diagram saved from the modeler without deploying it: new, or based on a deployed version."""
+
+    __tablename__ = "process_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str | None] = mapped_column(String(255), index=True)
+    based_on_version: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(255))
+    xml: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FormSchema(Base):
+    """A JSON Schema form saved from the designer's form editor; immutable, a new edit gets a new name."""
+
+    __tablename__ = "form_schemas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    schema: Mapped[dict] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -32,8 +32,13 @@ class EngineServices:
         return build_script_engine(self.clock, self.calendar, {**SERVICE_OPERATORS, **(extra_operators or {})})
 
 
-def build_services(settings: Settings, clock: Clock | None = None) -> EngineServices:
-    """Services configured from settings; pass ``clock`` to control time (tests, simulations)."""
+def build_services(settings: Settings, clock: Clock | None = None, session_factory=None) -> EngineServices:
+    """Services configured from settings; pass ``clock`` to control time (tests, simulations).
+
+    With ``session_factory`` the form catalog also finds the forms saved from the designer (table form_schemas).
+    """
+    from engine.form_store import StoredForms
+
     calendar = WorkingCalendar(
         timezone=settings.timezone,
         extra_days_off=parse_day_list(settings.extra_days_off),
@@ -42,7 +47,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> EngineServ
     return EngineServices(
         clock=clock or SystemClock(),
         calendar=calendar,
-        forms=FormCatalog(settings.forms_dir),
+        forms=FormCatalog(settings.forms_dir, StoredForms(session_factory) if session_factory else None),
         identities=IdentityVault(settings.identity_key or settings.secret_key),
         max_upload_bytes=settings.max_upload_bytes,
         max_bpmn_bytes=settings.max_bpmn_bytes,

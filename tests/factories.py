@@ -112,8 +112,8 @@ def open_world(database_url: str, *, start: datetime | None = None) -> World:
     """Services with a manual clock over an already seeded database."""
     settings = Settings(database_url=database_url, scheduler_enabled=False)
     clock = ManualClock(start or monday_morning_after(datetime.now(UTC)))
-    services = build_services(settings, clock)
     factory = make_session_factory(make_engine(database_url))
+    services = build_services(settings, clock, session_factory=factory)
     with factory() as session:
         units = {u.code: u.id for u in session.scalars(select(Unit))}
     return World(factory=factory, services=services, clock=clock, settings=settings, units=units)

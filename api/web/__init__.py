@@ -69,6 +69,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
     from api.web import (
         routes_auth,
         routes_cases,
+        routes_designer,
         routes_inbox,
         routes_overview,
         routes_portal,
@@ -88,7 +89,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
             app.mount(f"/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
     pages = (
         routes_auth, routes_inbox, routes_tasks, routes_cases, routes_overview, routes_reports, routes_reception,
-        routes_versions, routes_portal,
+        routes_versions, routes_designer, routes_portal,
     )  # fmt: skip
     for module in pages:
         app.include_router(module.router)

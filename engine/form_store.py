@@ -1,0 +1,90 @@
+"""Forms saved from the designer's form editor: immutable JSON Schemas in the ``form_schemas`` table."""
+
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from sqlalchemy.orm import Session
+
+from engine.errors import BadRequest
+from engine.forms import FormCatalog
+from engine.models import FormSchema
+
+_VERSIONED = re.compile(r"^(?P<stem>[A-Za-z0-9_-]+?)(?:\.v(?P<n>\d+))?\.schema\.json$")
+
+
+class StoredForms:
+    """Reads forms from ``form_schemas``; FormCatalog caches what it finds (stored forms never change).
+
+    It reads on a raw DBAPI connection of its own, outside any transaction: lookups happen while the caller's
+    session may hold SQLite's write lock (BEGIN IMMEDIATE), and a plain read never waits for it under WAL.
+    """
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self.session_factory = session_factory
+
+    def _rows(self, sql: str, params: tuple) -> list[tuple]:
+        engine = self.session_factory.kw["bind"]
+        placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(sql.replace("%s", placeholder), params)
+            rows = cursor.fetchall()
+            cursor.close()
+            raw.rollback()
+        finally:
+            raw.close()
+        return rows
+
+    def schema_of(self, name: str) -> dict | None:
+        """The schema of a stored form, or None."""
+        rows = self._rows('SELECT "schema" FROM form_schemas WHERE name = %s', (name,))
+        if not rows:
+            return None
+        value = rows[0][0]
+        return json.loads(value) if isinstance(value, str | bytes) else value
+
+    def names(self) -> list[str]:
+        """The names of every stored form."""
+        return [row[0] for row in self._rows("SELECT name FROM form_schemas ORDER BY name", ())]
+
+
+def schema_problem(schema: object) -> str | None:
+    """Why ``schema`` is not a usable form schema (a JSON object and a valid Draft 2020-12 schema), or None."""
+    if not isinstance(schema, dict):
+        return "the form schema must be a JSON object"
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        return f"not a valid JSON Schema: {exc.message}"
+    return None
+
+
+def next_form_name(forms: FormCatalog, based_on: str) -> str:
+    """A new, unused name for an edit: ``verify_report.schema.json`` → ``verify_report.v2.schema.json``."""
+    match = _VERSIONED.match(based_on or "")
+    if match is None:
+        raise BadRequest(f"'{based_on}' is not a form name like name.schema.json")
+    stem = match.group("stem")
+    taken = set(forms.names())
+    number = max(2, int(match.group("n") or 1) + 1)
+    while f"{stem}.v{number}.schema.json" in taken:
+        number += 1
+    return f"{stem}.v{number}.schema.json"
+
+
+def save_form(session: Session, forms: FormCatalog, *, based_on: str, schema: object, created_by: str) -> FormSchema:
+    """Store an edited form under a new immutable name; refuses a schema that is not valid."""
+    problem = schema_problem(schema)
+    if problem:
+        raise BadRequest(problem)
+    form = FormSchema(
+        name=next_form_name(forms, based_on), schema=schema, created_by=created_by, created_at=datetime.now(UTC)
+    )
+    session.add(form)
+    session.flush()
+    return form
