@@ -4,11 +4,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import DatabaseNotReady
+
+READ_ONLY = "phananh_read_only"
+"""Execution option of connections that only read: on SQLite they begin a plain (deferred) transaction, which reads
+its WAL snapshot without waiting for a writer's lock."""
+
+
+def read_only_connection(engine: Engine) -> Connection:
+    """A connection for reads that must not wait for another session's write lock (SQLite)."""
+    return engine.connect().execution_options(**{READ_ONLY: True})
 
 
 def make_engine(
@@ -40,7 +49,8 @@ def make_engine(
 
         @event.listens_for(engine, "begin")
         def _begin_immediate(connection) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            read_only = connection.get_execution_options().get(READ_ONLY)
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(

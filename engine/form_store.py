@@ -1,14 +1,15 @@
 """Forms saved from the designer's form editor: immutable JSON Schemas in the ``form_schemas`` table."""
 
-import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.db import read_only_connection
 from engine.errors import BadRequest
 from engine.forms import FormCatalog
 from engine.models import FormSchema
@@ -19,38 +20,25 @@ _VERSIONED = re.compile(r"^(?P<stem>[A-Za-z0-9_-]+?)(?:\.v(?P<n>\d+))?\.schema\.
 class StoredForms:
     """Reads forms from ``form_schemas``; FormCatalog caches what it finds (stored forms never change).
 
-    It reads on a raw DBAPI connection of its own, outside any transaction: lookups happen while the caller's
-    session may hold SQLite's write lock (BEGIN IMMEDIATE), and a plain read never waits for it under WAL.
+    Lookups happen while the caller's session may hold SQLite's write lock (BEGIN IMMEDIATE), so they read on a
+    read-only connection of their own, which takes its WAL snapshot without waiting for that lock.
     """
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self.session_factory = session_factory
 
-    def _rows(self, sql: str, params: tuple) -> list[tuple]:
-        engine = self.session_factory.kw["bind"]
-        placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-        raw = engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            cursor.execute(sql.replace("%s", placeholder), params)
-            rows = cursor.fetchall()
-            cursor.close()
-            raw.rollback()
-        finally:
-            raw.close()
-        return rows
+    def _scalars(self, statement) -> list:
+        with read_only_connection(self.session_factory.kw["bind"]) as connection:
+            return list(connection.scalars(statement))
 
     def schema_of(self, name: str) -> dict | None:
         """The schema of a stored form, or None."""
-        rows = self._rows('SELECT "schema" FROM form_schemas WHERE name = %s', (name,))
-        if not rows:
-            return None
-        value = rows[0][0]
-        return json.loads(value) if isinstance(value, str | bytes) else value
+        found = self._scalars(select(FormSchema.schema).where(FormSchema.name == name))
+        return found[0] if found else None
 
     def names(self) -> list[str]:
         """The names of every stored form."""
-        return [row[0] for row in self._rows("SELECT name FROM form_schemas ORDER BY name", ())]
+        return self._scalars(select(FormSchema.name).order_by(FormSchema.name))
 
 
 def schema_problem(schema: object) -> str | None:

@@ -3,28 +3,17 @@
 import json
 import re
 
-import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.app import create_app
 from engine.models import ProcessDefinition
 from engine.settings import PROJECT_ROOT
-from tests.test_web_pages import Browser
+from tests.web_session import Browser
 
 REPORT_1374 = (PROJECT_ROOT / "processes" / "report_1374.bpmn").read_bytes()
 BROKEN_CONDITION = REPORT_1374.replace(b"screening == 'duplicate'</bpmn", b"screening ==</bpmn")
 NEW_DEADLINE = REPORT_1374.replace(
     b">verification_deadline</bpmn:timeDate>", b">deadline_in_working_days(verification_days + 5)</bpmn:timeDate>"
 )
-
-
-@pytest.fixture
-def web(world):
-    app = create_app(world.settings, services=world.services, session_factory=world.factory, run_scheduler=False)
-    with TestClient(app) as client:
-        yield lambda: Browser(TestClient(app, cookies={}))
-        client.close()
 
 
 def _csrf(browser: Browser) -> str:
