@@ -1,28 +1,66 @@
-"""Shared set-up of the browser tests: a SQLite database with the deployed processes and the demo data.
+"""Shared set-up of the real-browser tests (headless Debian Chromium driven by Playwright).
 
-tests/test_browser.py builds the same database inline; it can switch to :func:`demo_database_url` at merge time.
+A module that imports this one is skipped when Chromium or Playwright is missing (and fails in CI). The ``browser``
+and ``shots`` fixtures live in conftest.py; each test module starts its own server on :func:`demo_database_url`.
 """
 
+import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from sqlalchemy.orm import Session
+
 from engine.db import make_engine, make_session_factory
-from engine.demo import load_demo
+from engine.demo import DEMO_PASSWORD, load_demo
 from engine.deployment import deploy_path
 from engine.migrate import upgrade_to_head
-from engine.services import build_services
+from engine.services import EngineServices, build_services
 from engine.settings import PROJECT_ROOT, Settings
 
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip
 
-def demo_database_url(folder: Path) -> str:
-    """A migrated SQLite database in ``folder`` with every process deployed and the demo cases loaded."""
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        pytest.fail("Debian's chromium is not installed (apt-get install chromium)", pytrace=False)
+    pytest.skip("Debian's chromium is not installed; run `make test` as root to install it", allow_module_level=True)
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+def demo_database_url(folder: Path, then: Callable[[Session, EngineServices], None] | None = None) -> str:
+    """A migrated SQLite database in ``folder`` with every process deployed and the demo cases loaded.
+
+    ``then`` runs in one more transaction afterwards (e.g. to deploy a version 2).
+    """
     url = f"sqlite:///{folder / 'demo.db'}"
     engine = make_engine(url)
     upgrade_to_head(engine)
-    services = build_services(Settings(database_url=url))
     factory = make_session_factory(engine)
+    services = build_services(Settings(database_url=url), session_factory=factory)
     with factory() as session:
         deploy_path(session, PROJECT_ROOT / "processes", forms=services.forms)
         session.commit()
     load_demo(factory, services)
+    if then is not None:
+        with factory() as session:
+            then(session, services)
+            session.commit()
     engine.dispose()
     return url
+
+
+def sign_in(browser, server: str, username: str, **context):
+    """A new page signed in as a demo user, on the inbox."""
+    page = browser.new_context(base_url=server, locale="vi-VN", **context).new_page()
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/inbox"))
+    return page

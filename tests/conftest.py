@@ -1,5 +1,8 @@
 """Shared fixtures: every test gets its own migrated database (SQLite and PostgreSQL) and a manual clock."""
 
+import os
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -79,3 +82,22 @@ def web(world):
     with TestClient(app) as client:
         yield lambda: Browser(TestClient(app, cookies={}))
         client.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium (the module imports tests.browser_support, which skips without it)."""
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, playwright_api
+
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where browser tests save screenshots: $PHANANH_SCREENSHOTS (the README's), else a temporary folder."""
+    folder = Path(os.environ.get("PHANANH_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

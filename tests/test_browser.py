@@ -4,74 +4,19 @@ Screenshots go to $PHANANH_SCREENSHOTS when set (the README's come from `PHANANH
 else to a temporary folder.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from engine.db import make_engine, make_session_factory
-from engine.demo import DEMO_PASSWORD, load_demo
-from engine.deployment import deploy_path
-from engine.migrate import upgrade_to_head
-from engine.services import build_services
-from engine.settings import PROJECT_ROOT, Settings
+from tests.browser_support import demo_database_url, sign_in
 from tests.processes import api_server
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail("Debian's chromium is not installed (apt-get install chromium)", pytrace=False)
-    pytest.skip("Debian's chromium is not installed; run `make test` as root to install it", allow_module_level=True)
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A uvicorn process on a fresh SQLite database with the demo data."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.db'}"
-    engine = make_engine(url)
-    upgrade_to_head(engine)
-    services = build_services(Settings(database_url=url))
-    factory = make_session_factory(engine)
-    with factory() as session:
-        deploy_path(session, PROJECT_ROOT / "processes", forms=services.forms)
-        session.commit()
-    load_demo(factory, services)
-    engine.dispose()
-    with api_server(url, "browser-test-secret") as base:
+    with api_server(demo_database_url(tmp_path_factory.mktemp("browser")), "browser-test-secret") as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("PHANANH_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def sign_in(browser, server: str, username: str, **context):
-    page = browser.new_context(base_url=server, locale="vi-VN", **context).new_page()
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/inbox"))
-    return page
 
 
 def test_login_page_then_inbox(browser, server, shots):

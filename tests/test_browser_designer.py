@@ -9,14 +9,9 @@ from sqlalchemy import select
 
 from engine.bpmn_xml import NAMESPACES
 from engine.db import make_engine, make_session_factory
-from engine.demo import load_demo
-from engine.deployment import deploy_path
-from engine.migrate import upgrade_to_head
 from engine.models import HumanTask
-from engine.services import build_services
-from engine.settings import PROJECT_ROOT, Settings
+from tests.browser_support import demo_database_url, sign_in
 from tests.processes import api_server
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, playwright_api, shots, sign_in  # noqa: F401
 
 DUPLICATE_FLOW = "flow_screening_decision_to_closed_as_duplicate"
 
@@ -24,16 +19,9 @@ DUPLICATE_FLOW = "flow_screening_decision_to_closed_as_duplicate"
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """A server on the demo data, and the case waiting at verify_report."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('designer-browser') / 'demo.db'}"
+    url = demo_database_url(tmp_path_factory.mktemp("designer-browser"))
     engine = make_engine(url)
-    upgrade_to_head(engine)
-    services = build_services(Settings(database_url=url))
-    factory = make_session_factory(engine)
-    with factory() as session:
-        deploy_path(session, PROJECT_ROOT / "processes", forms=services.forms)
-        session.commit()
-    load_demo(factory, services)
-    with factory() as session:
+    with make_session_factory(engine)() as session:
         task = session.scalars(
             select(HumanTask).where(HumanTask.spec_name == "verify_report", HumanTask.state == "ready")
         ).first()
@@ -43,21 +31,13 @@ def demo(tmp_path_factory):
         yield base, case_id
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 def _deadline_of_verification(page, case_id: int) -> str:
     page.goto(f"/cases/{case_id}")
     item = page.locator("#open-tasks .task-item", has_text="Xác minh")
     return item.locator(".sla").inner_text()
 
 
-def test_edit_the_deadline_fix_a_broken_condition_deploy_v2_and_migrate_a_running_case(browser, demo, shots):  # noqa: F811
+def test_edit_the_deadline_fix_a_broken_condition_deploy_v2_and_migrate_a_running_case(browser, demo, shots):
     server, case_id = demo
     page = sign_in(browser, server, "designer1")
     before = _deadline_of_verification(page, case_id)
@@ -109,7 +89,7 @@ def test_edit_the_deadline_fix_a_broken_condition_deploy_v2_and_migrate_a_runnin
     assert re.match(r"\d\d/\d\d/\d{4}", after) and after[:10] != before[:10], (before, after)
 
 
-def test_edit_a_form_beside_the_diagram_save_it_under_a_new_name_and_keep_the_change_in_a_draft(browser, demo, shots):  # noqa: F811
+def test_edit_a_form_beside_the_diagram_save_it_under_a_new_name_and_keep_the_change_in_a_draft(browser, demo, shots):
     server, _case_id = demo
     page = sign_in(browser, server, "designer1")
     page.goto("/designer/new")

@@ -9,7 +9,6 @@ import pytest
 
 from tests.browser_support import demo_database_url
 from tests.processes import api_server
-from tests.test_browser import browser, shots  # noqa: F401  (shared module-scoped fixtures)
 
 
 @pytest.fixture(scope="module")
@@ -20,11 +19,11 @@ def server(tmp_path_factory):
         yield base
 
 
-def _visit(browser, server: str, **context):  # noqa: F811
+def _visit(browser, server: str, **context):
     return browser.new_context(base_url=server, locale="vi-VN", **context).new_page()
 
 
-def test_a_citizen_files_a_report_then_looks_it_up_with_code_and_secret(browser, server, shots):  # noqa: F811
+def test_a_citizen_files_a_report_then_looks_it_up_with_code_and_secret(browser, server, shots):
     page = _visit(browser, server)
     page.goto("/portal")
     assert "Gửi phản ánh" in page.inner_text("header") and "Đăng xuất" not in page.content()
@@ -61,7 +60,7 @@ def test_a_citizen_files_a_report_then_looks_it_up_with_code_and_secret(browser,
     assert "Không tìm thấy hồ sơ" in page.inner_text("main")
 
 
-def test_published_results_with_search_on_a_phone(browser, server, shots):  # noqa: F811
+def test_published_results_with_search_on_a_phone(browser, server, shots):
     page = _visit(browser, server, viewport={"width": 390, "height": 844}, is_mobile=True)
     page.goto("/portal/cong-khai")
     assert page.locator(".published").count() >= 1

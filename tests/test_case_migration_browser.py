@@ -4,45 +4,23 @@ import re
 
 import pytest
 
-from engine.db import make_engine, make_session_factory
-from engine.demo import load_demo
-from engine.deployment import deploy_bpmn, deploy_path
-from engine.migrate import upgrade_to_head
-from engine.services import build_services
-from engine.settings import PROJECT_ROOT, Settings
+from engine.deployment import deploy_bpmn
+from tests.browser_support import demo_database_url, sign_in
 from tests.migration_fixtures import DEADLINE_V2, MIGRATION_FIXTURES
 from tests.processes import api_server
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, playwright_api, sign_in
+
+
+def _deploy_version_2(session, services) -> None:
+    content = (MIGRATION_FIXTURES / DEADLINE_V2).read_bytes()
+    deploy_bpmn(session, content=content, filename="report_1374.bpmn", forms=services.forms, deployed_by="designer1")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The demo data, with version 2 of the 1374 process deployed next to version 1."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('migration-browser') / 'demo.db'}"
-    engine = make_engine(url)
-    upgrade_to_head(engine)
-    services = build_services(Settings(database_url=url))
-    factory = make_session_factory(engine)
-    with factory() as session:
-        deploy_path(session, PROJECT_ROOT / "processes", forms=services.forms)
-        session.commit()
-    load_demo(factory, services)
-    with factory() as session:
-        content = (MIGRATION_FIXTURES / DEADLINE_V2).read_bytes()
-        filename, forms = "report_1374.bpmn", services.forms
-        deploy_bpmn(session, content=content, filename=filename, forms=forms, deployed_by="designer1")
-        session.commit()
-    engine.dispose()
+    url = demo_database_url(tmp_path_factory.mktemp("migration-browser"), then=_deploy_version_2)
     with api_server(url, "browser-test-secret") as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_diff_colours_the_changed_timer_then_all_running_cases_migrate(browser, server, tmp_path):
