@@ -39,8 +39,9 @@ run: install
 	$(BIN)/phananh demo
 	$(BIN)/phananh serve --host $(HOST) --port $(PORT)
 
+# Tests run on every core (pytest-xdist); a module's tests stay on one worker, so its server starts once.
 test: install browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .
