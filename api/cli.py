@@ -26,10 +26,11 @@ def _ready_factory():
     return make_session_factory(engine)
 
 
-def _services():
+def _services(factory=None):
+    """Engine services; with a session factory the form catalog also finds the forms saved from the web editor."""
     from engine.services import build_services
 
-    return build_services(get_settings())
+    return build_services(get_settings(), session_factory=factory)
 
 
 def _guard(action):
@@ -65,7 +66,8 @@ def deploy(
     from engine.deployment import deploy_path
 
     def run() -> None:
-        factory, services = _ready_factory(), _services()
+        factory = _ready_factory()
+        services = _services(factory)
         with transaction(factory) as session:
             target = path or get_settings().processes_dir
             for result in deploy_path(session, target, forms=services.forms, deployed_by="cli"):
@@ -112,7 +114,8 @@ def demo() -> None:
     from engine.demo import CUSTODIAN, DEMO_PASSWORD, DEMO_USERS, load_demo
 
     def run() -> None:
-        if load_demo(_ready_factory(), _services()):
+        factory = _ready_factory()
+        if load_demo(factory, _services(factory)):
             users = ", ".join([*(u for u, _, _ in DEMO_USERS), CUSTODIAN[0]])
             typer.echo(f"demo data loaded; users {users} (password {DEMO_PASSWORD})")
         else:
@@ -156,7 +159,8 @@ def worker(
     )
 
     def run() -> None:
-        factory, services = _ready_factory(), _services()
+        factory = _ready_factory()
+        services = _services(factory)
         while True:
             fired = drain_due_timers(factory, services, settings)
             if fired:
@@ -183,7 +187,8 @@ def migrate_cases_command(
     from engine.migration_batches import dry_run as check_cases
 
     def run() -> None:
-        factory, services = _ready_factory(), _services()
+        factory = _ready_factory()
+        services = _services(factory)
         batch_id = batch
         if batch_id is None:
             if process is None or to_version is None:

@@ -1,13 +1,15 @@
 """The phananh command: every command has --help and fails with one line, not a traceback."""
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from api.cli import app
 from engine.db import make_engine, make_session_factory
-from engine.models import Case, HumanTask, User
-from engine.settings import get_settings
+from engine.models import Case, FormSchema, HumanTask, User
+from engine.settings import PROJECT_ROOT, get_settings
 
 COMMANDS = ("migrate", "deploy", "lint", "demo", "serve", "worker", "create-user", "doctor")
 
@@ -84,3 +86,20 @@ def test_worker_once_fires_nothing_on_a_quiet_database(run):
     run("migrate")
     result = run("worker", "--once")
     assert result.exit_code == 0
+
+
+def test_deploy_finds_the_forms_saved_from_the_web_editor(run, tmp_path):
+    assert run("migrate").exit_code == 0
+    with make_session_factory(make_engine(run.url))() as session:
+        schema = {"type": "object", "properties": {"findings": {"type": "string"}}, "required": ["findings"]}
+        session.add(FormSchema(name="verify_report.v2.schema.json", schema=schema, created_by="designer1",
+                               created_at=datetime.now(UTC)))  # fmt: skip
+        session.commit()
+    original = (PROJECT_ROOT / "processes" / "report_1374.bpmn").read_text(encoding="utf-8")
+    edited = tmp_path / "report_1374.bpmn"
+    edited.write_text(original.replace('"verify_report.schema.json"', '"verify_report.v2.schema.json"'), "utf-8")
+    assert '"verify_report.v2.schema.json"' in edited.read_text(encoding="utf-8")
+
+    deployed = run("deploy", str(edited))
+
+    assert deployed.exit_code == 0 and "report_1374 v1: deployed" in deployed.output, deployed.output
