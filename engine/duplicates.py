@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine.models import Case, Matter, Unit
+from engine.matters import TRIAGE_PROCESS, petitions_per_matter
+from engine.models import Case, Unit
 
 TEXT_WEIGHT = 0.7
 SUBJECT_BONUS = 0.3
@@ -59,17 +60,14 @@ def duplicate_candidates(session: Session, case: Case, *, limit: int = 5) -> lis
     unit = session.get(Unit, case.unit_id)
     ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
     related_units = select(Unit.id).where(or_(Unit.path.startswith(unit.path), Unit.id.in_(ancestors)))
-    query = (
-        select(Case, Matter.petition_count)
-        .outerjoin(Matter, Matter.id == Case.matter_id)
-        .where(Case.process_key == "petition_triage", Case.id != case.id, Case.unit_id.in_(related_units))
-    )
+    query = select(Case).where(Case.process_key == TRIAGE_PROCESS, Case.id != case.id, Case.unit_id.in_(related_units))
     if case.matter_id is not None:  # petitions already in the same matter are not suggested again
         query = query.where(or_(Case.matter_id.is_(None), Case.matter_id != case.matter_id))
-    rows = session.execute(query.order_by(Case.created_at.desc()).limit(SCANNED)).all()
+    rows = list(session.scalars(query.order_by(Case.created_at.desc()).limit(SCANNED)))
+    petitions = petitions_per_matter(session, list({other.matter_id for other in rows if other.matter_id}))
     subject = normalize(case.subject_name)
     found = []
-    for other, petitions in rows:
+    for other in rows:
         same_subject = bool(subject) and normalize(other.subject_name) == subject
         score = TEXT_WEIGHT * similarity(case.title, other.title) + (SUBJECT_BONUS if same_subject else 0.0)
         if score >= MIN_SCORE:
@@ -80,7 +78,7 @@ def duplicate_candidates(session: Session, case: Case, *, limit: int = 5) -> lis
                     title=other.title,
                     subject_name=other.subject_name,
                     matter_id=other.matter_id,
-                    matter_petitions=petitions or 0,
+                    matter_petitions=petitions.get(other.matter_id, 0),
                     score=round(score, 3),
                     same_subject=same_subject,
                 )  # fmt: skip

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 from engine.errors import Conflict, NotFound
 from engine.models import Case, Matter, Unit
 
+TRIAGE_PROCESS = "petition_triage"
+"""Each triage case is one petition; the complaint or denunciation it leads to shares its matter but is no petition."""
+
 
 def open_matter(session: Session, case: Case, *, title: str, subject_name: str | None, at: datetime) -> Matter:
     """A new matter holding only ``case``."""
-    matter = Matter(
-        unit_id=case.unit_id, title=title[:512], subject_name=(subject_name or None), created_at=at, petition_count=1
-    )
+    matter = Matter(unit_id=case.unit_id, title=title[:512], subject_name=(subject_name or None), created_at=at)
     session.add(matter)
     session.flush()
     session.execute(update(Case).where(Case.id == case.id).values(matter_id=matter.id))
@@ -40,14 +41,25 @@ def join_matter(session: Session, case: Case, matter_id: int) -> Matter:
     if current_id == matter_id:
         return target
     session.execute(update(Case).where(Case.id == case.id).values(matter_id=matter_id))
-    target.petition_count += 1
-    if current_id is not None:
-        old = session.get(Matter, current_id)
-        old.petition_count -= 1
-        if old.petition_count <= 0:
-            session.delete(old)
+    if current_id is not None and petitions_in(session, current_id) == 0:
+        session.delete(session.get(Matter, current_id))
     session.flush()
     return target
+
+
+def petitions_in(session: Session, matter_id: int) -> int:
+    """How many petitions (triage cases) a matter holds, counted from the cases themselves."""
+    return petitions_per_matter(session, [matter_id]).get(matter_id, 0)
+
+
+def petitions_per_matter(session: Session, matter_ids: list[int]) -> dict[int, int]:
+    """The number of petitions of each matter, in one query."""
+    rows = session.execute(
+        select(Case.matter_id, func.count())
+        .where(Case.matter_id.in_(matter_ids), Case.process_key == TRIAGE_PROCESS)
+        .group_by(Case.matter_id)
+    )
+    return dict(rows.all())
 
 
 def matter_of(session: Session, case_id: int) -> Matter | None:
@@ -88,7 +100,7 @@ def petition_counts(session: Session, unit_ids: set[int], start: date, end: date
     begin = datetime.combine(start, datetime.min.time(), zone)
     finish = datetime.combine(end, datetime.max.time(), zone)
     scope = (
-        Case.process_key == "petition_triage",
+        Case.process_key == TRIAGE_PROCESS,
         Case.unit_id.in_(unit_ids),
         Case.created_at >= begin,
         Case.created_at <= finish,

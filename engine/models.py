@@ -297,7 +297,6 @@ class Matter(Base):
     title: Mapped[str] = mapped_column(String(512), default="")
     subject_name: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    petition_count: Mapped[int] = mapped_column(Integer, default=0)
     guided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     guided_by_case: Mapped[str | None] = mapped_column(String(32))
 

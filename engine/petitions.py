@@ -17,10 +17,16 @@ from sqlalchemy.orm import Session
 
 from engine.deployment import latest_definition
 from engine.errors import Conflict, FieldError, InvalidFormData
-from engine.matters import check_guidance_allowed, join_matter, joinable_matter, open_matter, record_guidance
+from engine.matters import (
+    TRIAGE_PROCESS,
+    check_guidance_allowed,
+    join_matter,
+    joinable_matter,
+    open_matter,
+    record_guidance,
+)
 from engine.models import Case
 
-TRIAGE_PROCESS = "petition_triage"
 INTAKE_FORM = "receive_petition.schema.json"
 FOLLOW_UP_PROCESSES = {"complaint": "complaint", "denunciation": "denunciation"}
 

@@ -7,6 +7,7 @@ from sqlalchemy import delete, select
 
 from engine.db import transaction
 from engine.errors import InvalidFormData
+from engine.matters import petitions_in
 from engine.models import AuditEvent, Case, CaseTimer, HumanTask, Matter, ProcessDefinition, ProtectedIdentity
 from engine.scheduler import fire_due_timers
 from tests.cases import complete
@@ -36,7 +37,7 @@ def test_registering_a_petition_opens_a_matter_and_the_classify_task(world):
     stored = _case(world, case.id)
     with world.factory() as session:
         matter = session.get(Matter, stored.matter_id)
-        assert (matter.petition_count, matter.subject_name) == (1, "Nguyễn Văn X")
+        assert (petitions_in(session, matter.id), matter.subject_name) == (1, "Nguyễn Văn X")
     task = world.ready_task(case.id)
     assert task.spec_name == "classify_petition" and task.due_at is not None
     assert _data(world, case.id)["petitioner"] == "(được bảo vệ)"
@@ -84,7 +85,7 @@ def test_duplicate_joins_the_existing_matter_and_reports_count_petitions_and_mat
     assert done.status == "completed"
     assert _case(world, second.id).matter_id == first_matter
     with world.factory() as session:
-        assert session.get(Matter, first_matter).petition_count == 2
+        assert petitions_in(session, first_matter) == 2
         assert session.get(Matter, own_matter) is None
         from engine.matters import petition_counts
 

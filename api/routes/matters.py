@@ -6,6 +6,7 @@ from sqlalchemy import select
 from api.deps import DbSession, StaffActor
 from api.schemas import COMMON_RESPONSES, ErrorOut, MatterOut
 from engine.errors import NotFound
+from engine.matters import petitions_in
 from engine.models import Case, Matter
 
 router = APIRouter(prefix="/api/matters", tags=["matters"], responses=COMMON_RESPONSES)
@@ -20,6 +21,6 @@ def read_matter(matter_id: int, session: DbSession, actor: StaffActor) -> Matter
     codes = session.scalars(select(Case.tracking_code).where(Case.matter_id == matter.id).order_by(Case.id))
     return MatterOut(
         id=matter.id, unit_id=matter.unit_id, title=matter.title, subject_name=matter.subject_name,
-        created_at=matter.created_at, petition_count=matter.petition_count, guided_at=matter.guided_at,
+        created_at=matter.created_at, petition_count=petitions_in(session, matter.id), guided_at=matter.guided_at,
         guided_by_case=matter.guided_by_case, petitions=list(codes),
     )  # fmt: skip

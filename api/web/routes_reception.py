@@ -11,12 +11,12 @@ from engine.attachments import attach_file
 from engine.errors import BadRequest, FieldError, InvalidFormData
 from engine.identity import PROTECTED_MARK
 from engine.identity_access import audit_identity_access, can_read_identity
+from engine.matters import TRIAGE_PROCESS
 from engine.models import Case
 from engine.reception import VISIT_FORM, WRITTEN_FORM, petition_intake
 from engine.runtime import CaseRuntime
 
 router = APIRouter(include_in_schema=False)
-TRIAGE_PROCESS = "petition_triage"
 TABS = {"visit": VISIT_FORM, "written": WRITTEN_FORM}
 RECEPTION_ROLES = ("officer", "team_lead", "supervisor")
 REGISTER_ROWS = 100

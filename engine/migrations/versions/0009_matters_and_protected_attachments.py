@@ -24,7 +24,6 @@ def upgrade() -> None:
         sa.Column("title", sa.String(512), nullable=False, server_default=""),
         sa.Column("subject_name", sa.String(255)),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("petition_count", sa.Integer, nullable=False, server_default="0"),
         sa.Column("guided_at", sa.DateTime(timezone=True)),
         sa.Column("guided_by_case", sa.String(32)),
     )
