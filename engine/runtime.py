@@ -72,9 +72,8 @@ def _latest_data(workflow: BpmnWorkflow) -> dict:
     return source.data if source is not None else workflow.data
 
 
-def _record_outcome_facets(case: Case, workflow: BpmnWorkflow) -> None:
+def _record_outcome_facets(case: Case, data: dict) -> None:
     """Copy the reportable outcome of the case data onto the case row (screening, sanctions, publication)."""
-    data = _latest_data(workflow)
     channels = data.get("channels") if isinstance(data.get("channels"), list) else []
     case.screening = _short_text(data.get("screening"), 16)
     case.violation = data.get("violation") if isinstance(data.get("violation"), bool) else None
@@ -373,7 +372,8 @@ class CaseRuntime:
                 index_changes.update_task(task_id, **values)
             for timer_id, values in changes.timer_updates.items():
                 index_changes.update_timer(timer_id, **values)
-        _record_outcome_facets(case, workflow)
+        data = _latest_data(workflow)
+        _record_outcome_facets(case, data)
         if case.status == "completed" and case.completed_at is None:
             case.completed_at = now
             self._record_statistics(case, workflow, now)
@@ -381,7 +381,7 @@ class CaseRuntime:
         case.state = self.services.states.dumps(workflow)
         case.updated_at = now
         self.store.apply(index_changes)
-        record_publication(self.session, case, _latest_data(workflow), now)
+        record_publication(self.session, case, data, now)
         changed = index_changes.new_tasks or case.status != status_before
         if changed and may_have_subscribers(case):  # subscribers hear of it in this transaction
             zone, base_url = self.services.calendar.zone, self.services.portal_base_url
