@@ -7,8 +7,9 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+import api.web.portal_texts  # noqa: F401  (adds the portal's texts to the table)
 from api.deps import commit, get_services, get_session, get_settings
-from api.web.portal_texts import portal_text
+from api.web.i18n import translate
 from api.web.session import LANGUAGE_COOKIE, language_of
 from engine.portal_guard import (
     RateLimit,
@@ -29,7 +30,7 @@ def render_portal(request: Request, template: str, status_code: int = 200, **con
     """Render a portal template with the language and the portal's texts."""
     lang = language_of(request)
     html = request.app.state.templates.get_template(template).render(
-        t=lambda key, **v: portal_text(key, lang, **v), lang=lang, request=request, token_field=TOKEN_FIELD,
+        t=lambda key, **v: translate(key, lang, **v), lang=lang, request=request, token_field=TOKEN_FIELD,
         honeypot_field=HONEYPOT_FIELD, **context,
     )  # fmt: skip
     response = HTMLResponse(html, status_code=status_code)
@@ -59,7 +60,7 @@ class PortalPage:
 
     def t(self, key: str, **values: object) -> str:
         """A portal text in the page's language."""
-        return portal_text(key, self.lang, **values)
+        return translate(key, self.lang, **values)
 
     def render(self, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
         """Render a portal template."""

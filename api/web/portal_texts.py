@@ -1,6 +1,7 @@
-"""UI texts of the public portal (Vietnamese first, English available), kept apart from the staff pages' texts."""
+"""UI texts of the public portal (Vietnamese first, English available), kept in their own file and
+added to the one table of texts (api/web/i18n.py)."""
 
-from api.web.i18n import translate
+from api.web.i18n import TEXTS
 
 PORTAL_TEXTS: dict[str, dict[str, str]] = {
     "portal.name": {"vi": "Cổng thông tin công dân", "en": "Citizens' portal"},
@@ -121,10 +122,4 @@ PORTAL_TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def portal_text(key: str, lang: str, **values: object) -> str:
-    """A portal text in ``lang``; keys that are not the portal's come from the staff pages' texts."""
-    entry = PORTAL_TEXTS.get(key)
-    if entry is None:
-        return translate(key, lang, **values)
-    text = entry.get(lang) or entry["vi"]
-    return text.format(**values) if values else text
+TEXTS.update(PORTAL_TEXTS)  # one table, one lookup: portal pages call ``translate`` like the staff pages
