@@ -10,16 +10,14 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
+from engine.db import psycopg_connection
+
 ADMIN_URL = os.environ.get("PHANANH_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def admin_connection() -> psycopg.Connection:
     """An autocommit connection to the PostgreSQL server's admin database."""
-    url = make_url(ADMIN_URL)
-    return psycopg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password, dbname=url.database,
-        autocommit=True, connect_timeout=5,
-    )  # fmt: skip
+    return psycopg_connection(ADMIN_URL, autocommit=True, connect_timeout=5)
 
 
 def postgres_version() -> str:

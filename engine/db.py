@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event, inspect
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -60,6 +60,16 @@ def make_engine(
         max_overflow=max_overflow,
         pool_timeout=pool_timeout,
         pool_recycle=pool_recycle,
+    )
+
+
+def psycopg_connection(database_url: str, **options):
+    """A plain psycopg connection (e.g. autocommit, for CREATE/DROP DATABASE) to the server of a SQLAlchemy URL."""
+    import psycopg  # only PostgreSQL needs it
+
+    url = make_url(database_url)
+    return psycopg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, password=url.password, dbname=url.database, **options
     )
 
 

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from engine.db import make_engine
+from engine.db import make_engine, psycopg_connection
 from engine.migrate import upgrade_to_head
 from tests.factories import seed_world
 
@@ -22,11 +22,7 @@ ADMIN_URL = os.environ.get("PHANANH_TEST_POSTGRES_URL", "postgresql+psycopg://po
 
 def admin_connection() -> psycopg.Connection:
     """An autocommit connection to the server's admin database."""
-    url = make_url(ADMIN_URL)
-    return psycopg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password, dbname=url.database,
-        autocommit=True, connect_timeout=5,
-    )  # fmt: skip
+    return psycopg_connection(ADMIN_URL, autocommit=True, connect_timeout=5)
 
 
 def database_url(name: str) -> str:
