@@ -54,7 +54,9 @@ def test_portal_posts_without_a_form_token_are_refused_not_crashed(api, path):
     assert "<html" in response.text.lower()
 
 
-def test_portal_unsubscribe_with_an_unknown_token_is_a_clear_page(api):
-    response = api.client.get("/portal/huy-dang-ky/not-a-token")
-    assert response.status_code in (200, 404)
-    assert "<html" in response.text.lower()
+def test_portal_unsubscribe_with_an_unknown_token_says_nothing_about_subscriptions_and_links_back(api):
+    confirm = api.client.get("/portal/huy-dang-ky/not-a-token")
+    assert confirm.status_code == 200
+    assert 'action="/portal/huy-dang-ky/not-a-token"' in confirm.text and 'href="/portal"' in confirm.text
+    done = api.client.post("/portal/huy-dang-ky/not-a-token")
+    assert done.status_code == 200 and 'role="status"' in done.text and 'href="/portal"' in done.text
