@@ -50,7 +50,7 @@ bench: install
 	$(BIN)/python bench/bench_engine.py
 
 screenshots: install browser
-	PHANANH_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py tests/test_browser_portal.py tests/test_browser_designer.py
+	PHANANH_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/browser
 
 clean:
 	rm -rf $(VENV) $(WEB)/node_modules phananh.db phananh.db-wal phananh.db-shm

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.errors import install_error_handlers
 from api.routes import auth, cases, health, matters, process_versions, processes, reports, tasks
 from api.web import install_web
-from engine.db import engine_from_settings, make_session_factory
-from engine.migration_batches import resume_unfinished_batches
-from engine.scheduler import SchedulerThread
+from engine.cases.scheduler import SchedulerThread
+from engine.core.db import engine_from_settings, make_session_factory
+from engine.core.settings import Settings, get_settings
+from engine.processes.migration_batches import resume_unfinished_batches
 from engine.services import EngineServices, build_services
-from engine.settings import Settings, get_settings
 
 
 def create_app(

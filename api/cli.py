@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from engine.db import engine_from_settings, ensure_ready, make_engine, make_session_factory, transaction
-from engine.errors import DomainError
-from engine.settings import get_settings
+from engine.core.db import engine_from_settings, ensure_ready, make_engine, make_session_factory, transaction
+from engine.core.errors import DomainError
+from engine.core.settings import get_settings
 
 app = typer.Typer(help="Phản Ánh: xử lý thông tin phản ánh theo quy trình BPMN.", no_args_is_help=True)
 
@@ -48,7 +48,7 @@ def _guard(action):
 @app.command()
 def migrate() -> None:
     """Create or upgrade the database schema."""
-    from engine.migrate import upgrade_to_head
+    from engine.core.migrate import upgrade_to_head
 
     def run() -> None:
         engine = make_engine(get_settings().database_url)
@@ -63,7 +63,7 @@ def deploy(
     path: Annotated[Path | None, typer.Argument(help="a .bpmn file or a folder of them (default: processes/)")] = None,
 ) -> None:
     """Check and deploy BPMN files as new process versions (unchanged files are skipped)."""
-    from engine.deployment import deploy_path
+    from engine.processes.deployment import deploy_path
 
     def run() -> None:
         factory = _ready_factory()
@@ -82,7 +82,7 @@ def lint(
     paths: Annotated[list[Path], typer.Argument(help=".bpmn files or folders of them")],
 ) -> None:
     """Lint BPMN files without deploying: one line per problem "severity element line message"; exit 1 on errors."""
-    from engine.lint import lint_bpmn
+    from engine.processes.lint import lint_bpmn
 
     settings = get_settings()
     services = _services()
@@ -150,8 +150,8 @@ def worker(
     """Fire due timers and send queued e-mail in a loop (run as many workers as you like against PostgreSQL)."""
     from datetime import timedelta
 
-    from engine.notifications import portal_housekeeping
-    from engine.scheduler import WorkerSettings, default_worker_id, drain_due_timers
+    from engine.cases.scheduler import WorkerSettings, default_worker_id, drain_due_timers
+    from engine.portal.notifications import portal_housekeeping
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = WorkerSettings(
@@ -183,8 +183,8 @@ def migrate_cases_command(
     batch: Annotated[int | None, typer.Option(help="run or resume this migration batch")] = None,
 ) -> None:
     """Move running cases to another process version (all that can move), or run/resume a batch."""
-    from engine.migration_batches import create_batch, run_batch
-    from engine.migration_batches import dry_run as check_cases
+    from engine.processes.migration_batches import create_batch, run_batch
+    from engine.processes.migration_batches import dry_run as check_cases
 
     def run() -> None:
         factory = _ready_factory()
@@ -214,7 +214,7 @@ def migrate_cases_command(
 @app.command()
 def doctor() -> None:
     """Check the database, the schema level, the deployed processes and the timer backlog."""
-    from engine.clock import SystemClock
+    from engine.core.clock import SystemClock
     from engine.doctor import diagnose
 
     settings = get_settings()
@@ -243,8 +243,8 @@ def create_user_command(
     """Add a user with roles in one unit."""
     from sqlalchemy import select
 
-    from engine.auth import create_user
-    from engine.models import Unit
+    from engine.core.models import Unit
+    from engine.people.auth import create_user
 
     def run() -> None:
         with transaction(_ready_factory()) as session:

@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from engine.auth import Actor, actor_for, username_from_token
-from engine.errors import Conflict
-from engine.models import User
+from engine.core.errors import Conflict
+from engine.core.models import User
+from engine.core.settings import Settings
+from engine.people.auth import Actor, actor_for, username_from_token
 from engine.services import EngineServices
-from engine.settings import Settings
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.errors import DeploymentRejected, DomainError, InvalidFormData
+from engine.core.errors import DeploymentRejected, DomainError, InvalidFormData
 
 log = logging.getLogger("phananh.api")
 

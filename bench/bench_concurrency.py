@@ -41,15 +41,15 @@ from subprocesses import free_port, stop
 from text_table import aligned_table
 from throwaway_databases import postgres_database, postgres_version, sqlite_database
 
-from engine.auth import Actor, actor_for, create_user
-from engine.db import make_engine, make_session_factory, transaction
-from engine.deployment import deploy_bpmn, deploy_path
-from engine.migrate import upgrade_to_head
-from engine.models import AuditEvent, CaseTimer, HumanTask, User
-from engine.runtime import CaseRuntime
+from engine.cases.runtime import CaseRuntime
+from engine.core.db import make_engine, make_session_factory, transaction
+from engine.core.migrate import upgrade_to_head
+from engine.core.models import AuditEvent, CaseTimer, HumanTask, User
+from engine.core.settings import PROJECT_ROOT, Settings
+from engine.people.auth import Actor, actor_for, create_user
+from engine.people.units import create_unit
+from engine.processes.deployment import deploy_bpmn, deploy_path
 from engine.services import EngineServices, build_services
-from engine.settings import PROJECT_ROOT, Settings
-from engine.units import create_unit
 
 PASSWORD = "phananh-bench-pw"
 SECRET_KEY = "phananh-bench-secret-" + "0123456789abcdef" * 3

@@ -38,17 +38,17 @@ from sqlalchemy import select
 from text_table import aligned_table
 
 from engine import demo
-from engine.auth import Actor, actor_for, create_user
-from engine.clock import ManualClock
-from engine.db import make_engine, make_session_factory, transaction
-from engine.deployment import deploy_path
-from engine.identity import split_identity
-from engine.migrate import upgrade_to_head
-from engine.models import Case, HumanTask, User
-from engine.runtime import CaseRuntime
+from engine.cases.runtime import CaseRuntime
+from engine.core.clock import ManualClock
+from engine.core.db import make_engine, make_session_factory, transaction
+from engine.core.migrate import upgrade_to_head
+from engine.core.models import Case, HumanTask, User
+from engine.core.settings import Settings
+from engine.people.auth import Actor, actor_for, create_user
+from engine.people.units import create_unit
+from engine.petitions.identity import split_identity
+from engine.processes.deployment import deploy_path
 from engine.services import EngineServices, build_services
-from engine.settings import Settings
-from engine.units import create_unit
 
 PROCESS_KEY = "report_1374"
 BPMN_FILE = Settings().processes_dir / f"{PROCESS_KEY}.bpmn"

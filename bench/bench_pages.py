@@ -42,15 +42,15 @@ from subprocesses import free_port, stop
 from text_table import aligned_table
 from throwaway_databases import admin_connection, postgres_database, sqlite_database
 
-from engine.auth import Actor, actor_for
-from engine.db import make_engine, make_session_factory, transaction
+from engine.cases.runtime import CaseRuntime
+from engine.core.db import make_engine, make_session_factory, transaction
+from engine.core.migrate import upgrade_to_head
+from engine.core.models import Case, HumanTask, Unit, User
+from engine.core.settings import PROJECT_ROOT, Settings
 from engine.demo import DEMO_PASSWORD, load_demo
-from engine.deployment import deploy_path
-from engine.migrate import upgrade_to_head
-from engine.models import Case, HumanTask, Unit, User
-from engine.runtime import CaseRuntime
+from engine.people.auth import Actor, actor_for
+from engine.processes.deployment import deploy_path
 from engine.services import EngineServices, build_services
-from engine.settings import PROJECT_ROOT, Settings
 
 SECRET_KEY = "phananh-bench-pages-secret-" + "0123456789abcdef" * 3
 GOAL_MS = 300.0

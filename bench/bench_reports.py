@@ -45,15 +45,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from text_table import aligned_table
 from throwaway_databases import admin_connection, postgres_database, sqlite_database
 
-from engine.db import make_engine, make_session_factory, transaction
-from engine.deployment import deploy_path
-from engine.forms import FormCatalog
-from engine.migrate import upgrade_to_head
-from engine.models import Case, HumanTask
+from engine.core.db import make_engine, make_session_factory, transaction
+from engine.core.migrate import upgrade_to_head
+from engine.core.models import Case, HumanTask
+from engine.core.settings import PROJECT_ROOT
+from engine.people.units import create_unit
+from engine.processes.deployment import deploy_path
+from engine.processes.forms import FormCatalog
 from engine.reports.periods import parse_period
 from engine.reports.summary import build_summary
-from engine.settings import PROJECT_ROOT
-from engine.units import create_unit
 
 GOAL_MS = 1000.0
 CHUNK = 5_000  # rows per executemany

@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
-from engine.db import psycopg_connection
+from engine.core.db import psycopg_connection
 
 ADMIN_URL = os.environ.get("PHANANH_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.auth import Actor, actor_for, create_user
-from engine.db import transaction
-from engine.deployment import latest_definition
-from engine.models import HumanTask, User
-from engine.runtime import CaseRuntime
+from engine.cases.runtime import CaseRuntime
+from engine.core.db import transaction
+from engine.core.models import HumanTask, User
+from engine.people.auth import Actor, actor_for, create_user
+from engine.people.units import create_unit
+from engine.processes.deployment import latest_definition
 from engine.services import EngineServices
-from engine.units import create_unit
 
 DEMO_PASSWORD = "phananh-demo"
 DEMO_USERS = (

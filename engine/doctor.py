@@ -12,10 +12,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from engine.deployment import latest_definition
-from engine.migrate import alembic_config
-from engine.models import Case, CaseTimer
-from engine.settings import DEVELOPMENT_SECRET
+from engine.core.migrate import alembic_config
+from engine.core.models import Case, CaseTimer
+from engine.core.settings import DEVELOPMENT_SECRET
+from engine.processes.deployment import latest_definition
 
 
 @dataclass

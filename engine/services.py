@@ -2,15 +2,15 @@
 
 from dataclasses import dataclass, field
 
-from engine.calendar import WorkingCalendar, parse_day_list
-from engine.case_state import CaseStateSerializer
-from engine.clock import Clock, SystemClock
-from engine.forms import FormCatalog
-from engine.identity import IdentityVault
-from engine.script_engine import build_script_engine
-from engine.settings import Settings
-from engine.spec_cache import SpecCache
-from engine.statistics import SERVICE_OPERATORS
+from engine.cases.state import CaseStateSerializer
+from engine.core.calendar import WorkingCalendar, parse_day_list
+from engine.core.clock import Clock, SystemClock
+from engine.core.settings import Settings
+from engine.petitions.identity import IdentityVault
+from engine.processes.forms import FormCatalog
+from engine.processes.script_engine import build_script_engine
+from engine.processes.spec_cache import SpecCache
+from engine.reports.statistics import SERVICE_OPERATORS
 
 
 @dataclass
@@ -37,7 +37,7 @@ def build_services(settings: Settings, clock: Clock | None = None, session_facto
 
     With ``session_factory`` the form catalog also finds the forms saved from the designer (table form_schemas).
     """
-    from engine.form_store import StoredForms
+    from engine.processes.form_store import StoredForms
 
     calendar = WorkingCalendar(
         timezone=settings.timezone,

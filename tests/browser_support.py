@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from engine.db import make_engine, make_session_factory
+from engine.core.db import make_engine, make_session_factory
+from engine.core.migrate import upgrade_to_head
+from engine.core.settings import PROJECT_ROOT, Settings
 from engine.demo import DEMO_PASSWORD, load_demo
-from engine.deployment import deploy_path
-from engine.migrate import upgrade_to_head
+from engine.processes.deployment import deploy_path
 from engine.services import EngineServices, build_services
-from engine.settings import PROJECT_ROOT, Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -1,8 +1,8 @@
 """Helpers that walk a 1374 case through the engine (no HTTP)."""
 
-from engine.db import transaction
-from engine.models import Case
-from engine.runtime import CaseRuntime
+from engine.cases.runtime import CaseRuntime
+from engine.core.db import transaction
+from engine.core.models import Case
 from tests.factories import INTAKE, World
 
 SCREEN_IN = {"screening": "in_scope"}

@@ -1,6 +1,6 @@
 """Helpers that drive complaint (khiếu nại) cases, first and second instance, with valid data (no HTTP)."""
 
-from engine.models import Case
+from engine.core.models import Case
 from tests.cases import complete
 from tests.factories import World
 from tests.petitions import petition, start_case

@@ -5,7 +5,7 @@ Each ``complete_*`` helper completes one step of processes/denunciation.bpmn as 
 ``conclude(world, case_id, "partly_true")`` → ``publicize(world, case_id)`` (sets the portal facet).
 """
 
-from engine.models import Case
+from engine.core.models import Case
 from tests.cases import complete
 from tests.factories import World
 from tests.petitions import petition, start_case

@@ -8,15 +8,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.auth import Actor, actor_for, create_user
-from engine.clock import ManualClock
-from engine.db import make_engine, make_session_factory, transaction
-from engine.deployment import deploy_path
-from engine.migrate import upgrade_to_head
-from engine.models import HumanTask, Unit, User
+from engine.core.clock import ManualClock
+from engine.core.db import make_engine, make_session_factory, transaction
+from engine.core.migrate import upgrade_to_head
+from engine.core.models import HumanTask, Unit, User
+from engine.core.settings import PROJECT_ROOT, Settings
+from engine.people.auth import Actor, actor_for, create_user
+from engine.people.units import create_unit
+from engine.processes.deployment import deploy_path
 from engine.services import EngineServices, build_services
-from engine.settings import PROJECT_ROOT, Settings
-from engine.units import create_unit
 
 PASSWORD = "phananh-test-pw"
 FIXTURES = Path(__file__).parent / "fixtures"

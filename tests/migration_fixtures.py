@@ -5,12 +5,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from engine.db import transaction
-from engine.deployment import deploy_bpmn
-from engine.forms import FormCatalog
-from engine.migration_batches import create_batch, run_batch
-from engine.models import CaseTimer, HumanTask, MigrationBatch
-from engine.settings import PROJECT_ROOT
+from engine.core.db import transaction
+from engine.core.models import CaseTimer, HumanTask, MigrationBatch
+from engine.core.settings import PROJECT_ROOT
+from engine.processes.deployment import deploy_bpmn
+from engine.processes.forms import FormCatalog
+from engine.processes.migration_batches import create_batch, run_batch
 from tests.factories import FIXTURES, World
 
 MIGRATION_FIXTURES = FIXTURES / "migration"

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from engine.db import transaction
-from engine.models import Case, CaseTimer
-from engine.runtime import CaseRuntime
+from engine.cases.runtime import CaseRuntime
+from engine.core.db import transaction
+from engine.core.models import Case, CaseTimer
 from tests.cases import complete
 from tests.factories import World
 

@@ -13,8 +13,8 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from engine.db import make_engine, psycopg_connection
-from engine.migrate import upgrade_to_head
+from engine.core.db import make_engine, psycopg_connection
+from engine.core.migrate import upgrade_to_head
 from tests.factories import seed_world
 
 ADMIN_URL = os.environ.get("PHANANH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

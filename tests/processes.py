@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import httpx
 
-from engine.settings import PROJECT_ROOT
+from engine.core.settings import PROJECT_ROOT
 
 
 def service_env(database_url: str, **extra: str) -> dict[str, str]:

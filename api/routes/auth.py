@@ -7,7 +7,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import AppSettings, CurrentUser, DbSession
 from api.schemas import COMMON_RESPONSES, ErrorOut, MeOut, TokenOut, UnitOut
-from engine.auth import authenticate, issue_token
+from engine.people.auth import authenticate, issue_token
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], responses=COMMON_RESPONSES)
 

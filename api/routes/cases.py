@@ -22,12 +22,12 @@ from api.schemas import (
     TaskOut,
     ValidationErrorOut,
 )
-from engine.audit import verify_chain
-from engine.duplicates import duplicate_candidates
-from engine.identity_access import read_identity
-from engine.models import Case, HumanTask
-from engine.queries import CaseFilters, case_events, list_cases, open_tasks_of_case, visible_case
-from engine.runtime import CaseRuntime
+from engine.cases.audit import verify_chain
+from engine.cases.queries import CaseFilters, case_events, list_cases, open_tasks_of_case, visible_case
+from engine.cases.runtime import CaseRuntime
+from engine.core.models import Case, HumanTask
+from engine.petitions.duplicates import duplicate_candidates
+from engine.petitions.identity_access import read_identity
 
 router = APIRouter(prefix="/api/cases", tags=["cases"], responses=COMMON_RESPONSES)
 ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}}

@@ -5,9 +5,9 @@ from sqlalchemy import select
 
 from api.deps import DbSession, StaffActor
 from api.schemas import COMMON_RESPONSES, ErrorOut, MatterOut
-from engine.errors import NotFound
-from engine.matters import petitions_in
-from engine.models import Case, Matter
+from engine.core.errors import NotFound
+from engine.core.models import Case, Matter
+from engine.petitions.matters import petitions_in
 
 router = APIRouter(prefix="/api/matters", tags=["matters"], responses=COMMON_RESPONSES)
 

@@ -17,12 +17,12 @@ from api.schemas import (
     ProcessVersionListOut,
     VersionDiffOut,
 )
-from engine.auth import Actor
-from engine.errors import NotFound
-from engine.migration_batches import batch_with_items, create_batch, dry_run, run_batch
-from engine.models import MigrationBatch
-from engine.process_versions import definition_of_version, list_versions
-from engine.version_diff import diff_versions
+from engine.core.errors import NotFound
+from engine.core.models import MigrationBatch
+from engine.people.auth import Actor
+from engine.processes.diff import diff_versions
+from engine.processes.migration_batches import batch_with_items, create_batch, dry_run, run_batch
+from engine.processes.versions import definition_of_version, list_versions
 
 router = APIRouter(tags=["process versions"], responses={**COMMON_RESPONSES, 403: {"model": ErrorOut}})
 NOT_FOUND = {404: {"model": ErrorOut}}

@@ -20,10 +20,10 @@ from api.schemas import (
     ProcessOut,
     ProcessVersionOut,
 )
-from engine.deployment import deploy_bpmn, latest_definition
-from engine.errors import BadRequest, NotFound, PayloadTooLarge
-from engine.lint import LintProblem, lint_bpmn
-from engine.models import ProcessDefinition
+from engine.core.errors import BadRequest, NotFound, PayloadTooLarge
+from engine.core.models import ProcessDefinition
+from engine.processes.deployment import deploy_bpmn, latest_definition
+from engine.processes.lint import LintProblem, lint_bpmn
 
 router = APIRouter(prefix="/api/processes", tags=["processes"], responses=COMMON_RESPONSES)
 

@@ -8,8 +8,8 @@ from pydantic import BaseModel
 
 from api.deps import DbSession, Services, StaffActor
 from api.schemas import COMMON_RESPONSES, ErrorOut
-from engine.errors import NotFound
-from engine.models import PeriodicReport
+from engine.core.errors import NotFound
+from engine.core.models import PeriodicReport
 from engine.reports.export import summary_to_pdf, summary_to_xlsx
 from engine.reports.model import Summary
 from engine.reports.periodic import periodic_reports_of, thaw

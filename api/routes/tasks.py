@@ -17,10 +17,10 @@ from api.schemas import (
     TaskPage,
     ValidationErrorOut,
 )
-from engine.errors import NotFound
-from engine.models import Case
-from engine.queries import inbox, visible_task
-from engine.runtime import CaseRuntime
+from engine.cases.queries import inbox, visible_task
+from engine.cases.runtime import CaseRuntime
+from engine.core.errors import NotFound
+from engine.core.models import Case
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"], responses=COMMON_RESPONSES)
 ACTION_ERRORS = {**ERRORS, 409: {"model": ErrorOut}, 422: {"model": ValidationErrorOut}}

@@ -78,7 +78,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_tasks,
         routes_versions,
     )
-    from engine.portal_guard import FormRefused, RateLimited
+    from engine.portal.guard import FormRefused, RateLimited
 
     app.state.templates = build_environment(zone)
     labels = code_labels(forms)

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from api.deps import get_services, get_session, get_settings
 from api.web.i18n import translate
 from api.web.session import CSRF_FIELD, CSRF_HEADER, WebSession, csrf_valid, language_of, read_session
-from engine.auth import Actor, actor_for
-from engine.models import User
+from engine.core.models import User
+from engine.core.settings import Settings
+from engine.people.auth import Actor, actor_for
 from engine.services import EngineServices
-from engine.settings import Settings
 
 
 class LoginRequired(Exception):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from engine.calendar import WorkingCalendar
+from engine.core.calendar import WorkingCalendar
 
 
 @dataclass(frozen=True)

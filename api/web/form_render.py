@@ -2,7 +2,7 @@
 
 The same schema in ``forms/`` drives both directions: :func:`form_fields` describes the widgets for the
 ``_form.html`` macro, :func:`parse_submission` rebuilds typed JSON from the posted fields, and the server's
-validator (``engine.forms.FormCatalog``) stays the only judge of what is valid. Parsing therefore never rejects
+validator (``FormCatalog``) stays the only judge of what is valid. Parsing therefore never rejects
 anything: empty optional fields are left out and unparseable numbers are passed on as text, so the validator
 reports them next to the right field with its usual Vietnamese message.
 """

@@ -11,7 +11,8 @@ import api.web.portal_texts  # noqa: F401  (adds the portal's texts to the table
 from api.deps import commit, get_services, get_session, get_settings
 from api.web.i18n import translate
 from api.web.session import LANGUAGE_COOKIE, language_of
-from engine.portal_guard import (
+from engine.core.settings import Settings
+from engine.portal.guard import (
     RateLimit,
     TokenRules,
     check_form_token,
@@ -20,7 +21,6 @@ from engine.portal_guard import (
     issue_form_token,
 )
 from engine.services import EngineServices
-from engine.settings import Settings
 
 TOKEN_FIELD = "form_token"
 HONEYPOT_FIELD = "website"

@@ -10,7 +10,7 @@ from api.deps import AppSettings, DbSession
 from api.web.context import WebPage
 from api.web.i18n import translate
 from api.web.session import end_session, language_of, start_session
-from engine.auth import authenticate
+from engine.people.auth import authenticate
 
 router = APIRouter(include_in_schema=False)
 

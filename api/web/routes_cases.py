@@ -11,15 +11,15 @@ from sqlalchemy import select
 from api.web.context import Page, WebPage
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission
-from engine.assignees import candidates_for
-from engine.attachments import attachments_of_case
-from engine.audit import verify_chain
-from engine.deployment import latest_definition
-from engine.errors import InvalidFormData, NotFound
-from engine.identity_access import attachment_content, can_read_identity, read_identity
-from engine.models import Attachment, ProcessDefinition, Unit
-from engine.queries import CASE_STATUSES, CaseFilters, case_events, list_cases, open_tasks_of_case, visible_case
-from engine.runtime import CaseRuntime
+from engine.cases.attachments import attachments_of_case
+from engine.cases.audit import verify_chain
+from engine.cases.queries import CASE_STATUSES, CaseFilters, case_events, list_cases, open_tasks_of_case, visible_case
+from engine.cases.runtime import CaseRuntime
+from engine.core.errors import InvalidFormData, NotFound
+from engine.core.models import Attachment, ProcessDefinition, Unit
+from engine.people.assignees import candidates_for
+from engine.petitions.identity_access import attachment_content, can_read_identity, read_identity
+from engine.processes.deployment import latest_definition
 
 router = APIRouter(include_in_schema=False)
 INTAKE_PROCESS = "report_1374"

@@ -8,13 +8,13 @@ from sqlalchemy import func, select
 
 from api.web.context import Page, WebPage
 from api.web.form_render import form_fields
-from engine.deployment import deploy_bpmn
-from engine.drafts import delete_draft, get_draft, list_drafts, save_draft
-from engine.errors import BadRequest, DeploymentRejected
-from engine.form_store import save_form, schema_problem
-from engine.lint import LintProblem, lint_bpmn
-from engine.models import ProcessDefinition
-from engine.process_versions import definition_of_version
+from engine.core.errors import BadRequest, DeploymentRejected
+from engine.core.models import ProcessDefinition
+from engine.processes.deployment import deploy_bpmn
+from engine.processes.drafts import delete_draft, get_draft, list_drafts, save_draft
+from engine.processes.form_store import save_form, schema_problem
+from engine.processes.lint import LintProblem, lint_bpmn
+from engine.processes.versions import definition_of_version
 
 router = APIRouter(include_in_schema=False)
 

@@ -7,8 +7,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.web.context import WebPage
 from api.web.deadlines import deadline_view
-from engine.queries import cases_by_id, inbox
-from engine.runtime import CaseRuntime
+from engine.cases.queries import cases_by_id, inbox
+from engine.cases.runtime import CaseRuntime
 
 router = APIRouter(include_in_schema=False)
 TABS = ("all", "mine", "group", "overdue", "week")

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api.web.context import WebPage
-from engine.overview import build_overview
+from engine.reports.overview import build_overview
 
 router = APIRouter(include_in_schema=False)
 

@@ -16,14 +16,14 @@ from api.deps import commit
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission, unplaced_errors
 from api.web.portal_context import Portal, PortalPage, render_portal
-from engine.attachments import attach_file
-from engine.deployment import latest_definition
-from engine.errors import InvalidFormData
-from engine.models import Case, Unit
-from engine.notifications import subscribe, unsubscribe
-from engine.portal import case_by_code_and_secret, issue_access_secret, public_status, published_results
-from engine.portal_guard import FormRefused, RateLimited
-from engine.runtime import CaseRuntime
+from engine.cases.attachments import attach_file
+from engine.cases.runtime import CaseRuntime
+from engine.core.errors import InvalidFormData
+from engine.core.models import Case, Unit
+from engine.portal.guard import FormRefused, RateLimited
+from engine.portal.notifications import subscribe, unsubscribe
+from engine.portal.service import case_by_code_and_secret, issue_access_secret, public_status, published_results
+from engine.processes.deployment import latest_definition
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 

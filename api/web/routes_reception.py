@@ -7,14 +7,14 @@ from starlette.datastructures import UploadFile
 
 from api.web.context import Page, WebPage
 from api.web.form_render import errors_by_field, form_fields, parse_submission
-from engine.attachments import attach_file
-from engine.errors import BadRequest, FieldError, InvalidFormData
-from engine.identity import PROTECTED_MARK
-from engine.identity_access import audit_identity_access, can_read_identity
-from engine.matters import TRIAGE_PROCESS
-from engine.models import Case
-from engine.reception import VISIT_FORM, WRITTEN_FORM, petition_intake
-from engine.runtime import CaseRuntime
+from engine.cases.attachments import attach_file
+from engine.cases.runtime import CaseRuntime
+from engine.core.errors import BadRequest, FieldError, InvalidFormData
+from engine.core.models import Case
+from engine.petitions.identity import PROTECTED_MARK
+from engine.petitions.identity_access import audit_identity_access, can_read_identity
+from engine.petitions.matters import TRIAGE_PROCESS
+from engine.petitions.reception import VISIT_FORM, WRITTEN_FORM, petition_intake
 
 router = APIRouter(include_in_schema=False)
 TABS = {"visit": VISIT_FORM, "written": WRITTEN_FORM}

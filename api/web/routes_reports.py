@@ -7,8 +7,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from api.web.context import WebPage
-from engine.errors import NotFound
-from engine.models import PeriodicReport, Unit
+from engine.core.errors import NotFound
+from engine.core.models import PeriodicReport, Unit
 from engine.reports.export import summary_to_pdf, summary_to_xlsx
 from engine.reports.periodic import periodic_reports_of, thaw
 from engine.reports.periods import current_and_recent

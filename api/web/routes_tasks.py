@@ -7,13 +7,13 @@ from starlette.datastructures import UploadFile
 from api.web.context import Page, WebPage
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission
-from engine.attachments import attach_file, attachments_of_case
-from engine.duplicates import duplicate_candidates
-from engine.errors import BadRequest, FieldError, InvalidFormData
-from engine.identity_access import can_read_identity
-from engine.models import Case, HumanTask
-from engine.queries import visible_task
-from engine.runtime import CaseRuntime
+from engine.cases.attachments import attach_file, attachments_of_case
+from engine.cases.queries import visible_task
+from engine.cases.runtime import CaseRuntime
+from engine.core.errors import BadRequest, FieldError, InvalidFormData
+from engine.core.models import Case, HumanTask
+from engine.petitions.duplicates import duplicate_candidates
+from engine.petitions.identity_access import can_read_identity
 
 router = APIRouter(include_in_schema=False)
 HIDDEN_DATA = {"statistics_record", "anonymous"}

@@ -6,10 +6,10 @@ from fastapi import APIRouter, BackgroundTasks, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.web.context import Page, WebPage
-from engine.errors import BadRequest
-from engine.migration_batches import batch_with_items, create_batch, dry_run, run_batch
-from engine.process_versions import definition_of_version, list_versions
-from engine.version_diff import diff_versions
+from engine.core.errors import BadRequest
+from engine.processes.diff import diff_versions
+from engine.processes.migration_batches import batch_with_items, create_batch, dry_run, run_batch
+from engine.processes.versions import definition_of_version, list_versions
 
 router = APIRouter(include_in_schema=False)
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.forms import FormCatalog
-from engine.models import PeriodicReport, Unit
+from engine.core.models import PeriodicReport, Unit
+from engine.processes.forms import FormCatalog
 from engine.reports.model import Figure, Section, Summary
 from engine.reports.periods import parse_period, periods_closing_on
 from engine.reports.summary import build_summary

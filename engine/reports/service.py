@@ -4,8 +4,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from engine.auth import Actor
-from engine.errors import BadRequest, NotFound
+from engine.core.errors import BadRequest, NotFound
+from engine.people.auth import Actor
 from engine.reports.model import Summary
 from engine.reports.periods import Period, parse_period
 from engine.reports.sla import SlaReport, build_sla

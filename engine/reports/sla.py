@@ -2,7 +2,7 @@
 
 A step (a BPMN user task, by ``spec_name``) counts in the period it was *closed* in: its ``completed_at`` falls
 within the period's days in the calendar's zone. The report covers the unit and every unit below it; cancelled
-tasks never count. Durations are in working days of the :class:`~engine.calendar.WorkingCalendar` (see
+tasks never count. Durations are in working days of the :class:`~engine.core.calendar.WorkingCalendar` (see
 :func:`working_days_between`). A closed step is a breach (vi phạm thời hạn) when it was completed after its
 deadline (``due_at``) or was escalated. Overdue steps are the open ones whose deadline has passed as of ``now``,
 whatever the period.
@@ -17,8 +17,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
-from engine.calendar import WorkingCalendar
-from engine.models import Case, HumanTask
+from engine.core.calendar import WorkingCalendar
+from engine.core.models import Case, HumanTask
 from engine.reports.periods import Period
 from engine.reports.summary import unit_subtree
 

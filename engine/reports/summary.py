@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine.errors import NotFound
-from engine.forms import FormCatalog
-from engine.matters import petition_counts
-from engine.models import Case, HumanTask, Unit
+from engine.core.errors import NotFound
+from engine.core.models import Case, HumanTask, Unit
+from engine.petitions.matters import petition_counts
+from engine.processes.forms import FormCatalog
 from engine.reports.model import Figure, Section, Summary
 from engine.reports.periods import Period
 

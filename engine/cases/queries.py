@@ -1,0 +1,172 @@
+"""Read-side queries: case lists, inboxes, histories. Every query is scoped to the units the actor can see."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from engine.core.errors import BadRequest, NotFound
+from engine.core.models import AuditEvent, Case, HumanTask, Unit
+from engine.people.auth import Actor
+
+CASE_STATUSES = ("in_progress", "completed", "error")
+
+
+@dataclass
+class Page:
+    """One page of results."""
+
+    items: list
+    total: int
+    page: int
+    page_size: int
+
+
+def _paginate(session: Session, query: Select, page: int, page_size: int) -> Page:
+    if page < 1 or not 1 <= page_size <= 200:
+        raise BadRequest("page must be ≥ 1 and page_size between 1 and 200")
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    items = list(session.scalars(query.offset((page - 1) * page_size).limit(page_size)))
+    return Page(items=items, total=total, page=page, page_size=page_size)
+
+
+@dataclass
+class CaseFilters:
+    """What a case list can be narrowed by."""
+
+    status: str | None = None
+    process: str | None = None
+    q: str | None = None
+    unit: int | None = None
+    field: str | None = None
+    source: str | None = None
+    overdue: bool = False
+    received_from: date | None = None
+    received_to: date | None = None
+    screening: str | None = None
+    party_sanction: str | None = None
+    state_sanction: str | None = None
+    channel: str | None = None
+
+
+CHANNEL_COLUMNS = {"writing": Case.published_writing, "media": Case.published_media, "portal": Case.published_portal}
+
+
+def list_cases(
+    session: Session, actor: Actor, filters: CaseFilters, *, now: datetime, page: int = 1, page_size: int = 20
+) -> Page:
+    """Cases of the actor's units, newest first, filtered."""
+    if filters.status is not None and filters.status not in CASE_STATUSES:
+        raise BadRequest(f"Unknown status '{filters.status}'; use one of {', '.join(CASE_STATUSES)}")
+    units = set(actor.visible_unit_ids)
+    if filters.unit is not None:
+        if filters.unit not in units:
+            raise NotFound(f"Unit {filters.unit} does not exist or is not one of your units")
+        units = set(session.scalars(select(Unit.id).where(Unit.path.startswith(_unit_path(session, filters.unit)))))
+    query = select(Case).where(Case.unit_id.in_(units)).order_by(Case.created_at.desc(), Case.id.desc())
+    for column, value in ((Case.status, filters.status), (Case.process_key, filters.process),
+                          (Case.field, filters.field), (Case.source, filters.source),
+                          (Case.party_sanction, filters.party_sanction), (Case.state_sanction, filters.state_sanction),
+                          ):  # fmt: skip
+        if value:
+            query = query.where(column == value)
+    if filters.screening:
+        pending = filters.screening == "pending"
+        query = query.where(Case.screening.is_(None) if pending else Case.screening == filters.screening)
+    if filters.channel in CHANNEL_COLUMNS:
+        query = query.where(CHANNEL_COLUMNS[filters.channel].is_(True))
+    if filters.q:
+        pattern = f"%{filters.q.strip()}%"
+        query = query.where(
+            or_(Case.title.ilike(pattern), Case.tracking_code.ilike(pattern), Case.subject_name.ilike(pattern))
+        )
+    if filters.overdue:
+        late = select(HumanTask.case_id).where(HumanTask.state == "ready", HumanTask.due_at < now)
+        query = query.where(Case.id.in_(late))
+    if filters.received_from:
+        query = query.where(Case.created_at >= _start_of_day(filters.received_from))
+    if filters.received_to:
+        query = query.where(Case.created_at < _start_of_day(filters.received_to + timedelta(days=1)))
+    return _paginate(session, query, page, page_size)
+
+
+def _unit_path(session: Session, unit_id: int) -> str:
+    return session.scalar(select(Unit.path).where(Unit.id == unit_id)) or "/"
+
+
+def _start_of_day(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
+    """A case the actor may see, or NotFound."""
+    case = session.get(Case, case_id)
+    if case is None or not actor.sees_unit(case.unit_id):
+        raise NotFound(f"Case {case_id} does not exist or is not in your units")
+    return case
+
+
+def visible_task(session: Session, actor: Actor, task_id: str) -> HumanTask:
+    """A task the actor may see, or NotFound."""
+    task = session.get(HumanTask, task_id)
+    if task is None or not actor.sees_unit(task.unit_id):
+        raise NotFound(f"Task {task_id} does not exist or is not in your units")
+    return task
+
+
+def open_tasks_of_case(session: Session, case_id: int) -> list[HumanTask]:
+    """The READY tasks of a case."""
+    return list(
+        session.scalars(
+            select(HumanTask)
+            .where(HumanTask.case_id == case_id, HumanTask.state == "ready")
+            .order_by(HumanTask.created_at)
+        )
+    )
+
+
+def inbox(
+    session: Session,
+    actor: Actor,
+    *,
+    now: datetime,
+    assigned: str | None = None,
+    overdue: bool = False,
+    due_before: datetime | None = None,
+    process: str | None = None,
+    case_id: int | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> Page:
+    """The actor's open tasks: assigned to them, or unassigned for their role in their units."""
+    if assigned not in (None, "me", "group"):
+        raise BadRequest("assigned must be 'me' or 'group'")
+    mine = HumanTask.assignee == actor.username
+    group = (
+        HumanTask.assignee.is_(None) & HumanTask.lane.in_(actor.roles) & HumanTask.unit_id.in_(actor.visible_unit_ids)
+    )
+    condition = mine if assigned == "me" else group if assigned == "group" else (mine | group)
+    query = select(HumanTask).where(HumanTask.state == "ready", condition)
+    if overdue:
+        query = query.where(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
+    if due_before is not None:
+        query = query.where(HumanTask.due_at.is_not(None), HumanTask.due_at >= now, HumanTask.due_at < due_before)
+    if process:
+        query = query.join(Case, Case.id == HumanTask.case_id).where(Case.process_key == process)
+    if case_id is not None:
+        query = query.where(HumanTask.case_id == case_id)
+    query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
+    return _paginate(session, query, page, page_size)
+
+
+def case_events(session: Session, case_id: int) -> list[AuditEvent]:
+    """The audit trail of a case, oldest first."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
+
+
+def cases_by_id(session: Session, case_ids: set[int]) -> dict[int, Case]:
+    """Cases by id, in one query."""
+    if not case_ids:
+        return {}
+    return {case.id: case for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))}

@@ -1,0 +1,454 @@
+"""CaseRuntime: one function per action (start, claim, assign, complete, fire timer), each one transaction.
+
+Every action loads the case with its ``version``, acts on the SpiffWorkflow state, runs engine steps, syncs
+the task index, timers and audit events, serializes, and updates the case row guarded by the version it read.
+"""
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine.cases.audit import AuditTrail, canonical_json
+from engine.cases.store import CaseStore, IndexChanges
+from engine.cases.task_index import IndexSnapshot, IndexSync, snapshot
+from engine.cases.tracking import next_tracking_code
+from engine.core.errors import Conflict, Forbidden, NotFound
+from engine.core.models import Case, CaseStatistic, CaseTimer, HumanTask, ProcessDefinition, Unit
+from engine.people.assignees import check_assignee_fields, check_candidate, find_user
+from engine.people.auth import Actor
+from engine.petitions.identity import copy_identity, split_identity
+from engine.petitions.second_instance import start_second_instance_operator
+from engine.petitions.triage import check_triage_submission, petition_operators
+from engine.portal.notifications import PUBLIC_FILER, may_have_subscribers, queue_case_update
+from engine.portal.service import record_publication
+from engine.processes.deployment import latest_definition
+from engine.processes.spec_cache import DeployedProcess
+from engine.reports.periodic import produce_periodic_reports
+from engine.reports.statistics import STATISTICS_VARIABLE
+from engine.services import EngineServices
+
+CASE_ROLES = ("officer", "team_lead", "supervisor")
+ASSIGNING_ROLES = ("team_lead", "supervisor")
+
+
+def _data_diff(before: dict, after: dict) -> dict:
+    """The submitted fields that changed, as JSON-native values (workflow data may hold other types)."""
+    diff = {key: {"old": before.get(key), "new": value} for key, value in after.items() if before.get(key) != value}
+    return json.loads(canonical_json(diff))
+
+
+def _short_text(value: object, limit: int) -> str | None:
+    return str(value)[:limit] if isinstance(value, str | int) and value != "" else None
+
+
+def _subject_name(case_data: dict) -> object:
+    subject = case_data.get("subject")
+    return subject.get("name") if isinstance(subject, dict) else None
+
+
+def _error_details(exc: SpiffWorkflowException) -> tuple[str, int | None, str | None]:
+    line = getattr(exc, "line_number", None)
+    task_spec = getattr(exc, "task_spec", None)
+    task_name = getattr(task_spec, "bpmn_id", None) or getattr(task_spec, "name", None)
+    message = str(exc).splitlines()[0]
+    notes = getattr(exc, "__notes__", None) or []
+    if notes:
+        message = f"{message} ({'; '.join(notes)})"
+    return message, line if isinstance(line, int) and line > 0 else None, task_name
+
+
+def _latest_data(workflow: BpmnWorkflow) -> dict:
+    ready = [t for t in workflow.tasks.values() if t.state == TaskState.READY]
+    source = ready[0] if ready else workflow.last_task
+    return source.data if source is not None else workflow.data
+
+
+def _record_outcome_facets(case: Case, data: dict) -> None:
+    """Copy the reportable outcome of the case data onto the case row (screening, sanctions, publication)."""
+    channels = data.get("channels") if isinstance(data.get("channels"), list) else []
+    case.screening = _short_text(data.get("screening"), 16)
+    case.violation = data.get("violation") if isinstance(data.get("violation"), bool) else None
+    case.party_sanction = _short_text(data.get("party_sanction"), 32)
+    case.state_sanction = _short_text(data.get("state_sanction"), 32)
+    case.published_writing, case.published_media = "writing" in channels, "media" in channels
+    case.published_portal = "portal" in channels
+
+
+@contextmanager
+def refuse_stale_writes(what: str) -> Iterator[None]:
+    """Turn a lost race on the audit chain's (case, seq) key into a clear 409."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise Conflict(f"{what} was changed by someone else while you worked on it; reload and retry") from exc
+
+
+class CaseRuntime:
+    """Loads, advances and saves cases within the caller's session (one action = one transaction)."""
+
+    def __init__(self, session: Session, services: EngineServices) -> None:
+        self.session = session
+        self.services = services
+        self.store = CaseStore(session)
+        self._pending_events: dict[int, list[dict]] = {}
+
+    # ---- actions -----------------------------------------------------------------------------------------
+
+    def start_case(self, actor: Actor, *, process_key: str, data: dict, unit_id: int | None = None) -> Case:
+        """Register a new case of ``process_key`` with its intake data."""
+        actor.require_role(*CASE_ROLES)
+        definition = self._definition_for_intake(process_key, data)
+        unit_id = unit_id if unit_id is not None else min(actor.unit_ids, default=None)
+        if unit_id is None or not actor.sees_unit(unit_id) or self.session.get(Unit, unit_id) is None:
+            raise Forbidden(f"User '{actor.username}' cannot register cases for unit {unit_id}")
+        return self._start(definition, unit_id=unit_id, started_by=actor.username, data=data)
+
+    def start_public_case(self, process_key: str, data: dict, unit_id: int, started_by: str = PUBLIC_FILER) -> Case:
+        """Register a case filed by a citizen on the public portal (no staff actor): validate the start form."""
+        definition = self._definition_for_intake(process_key, data)
+        if self.session.get(Unit, unit_id) is None:
+            raise NotFound(f"Unit {unit_id} does not exist")
+        return self._start(definition, unit_id=unit_id, started_by=started_by, data=data)
+
+    def _definition_for_intake(self, process_key: str, data: dict) -> ProcessDefinition:
+        """The newest version of a process, after checking the intake data against its start form."""
+        definition = latest_definition(self.session, process_key)
+        if definition is None:
+            raise NotFound(f"Process '{process_key}' is not deployed")
+        start_form = definition.catalog.get("start_form")
+        if start_form:
+            self.services.forms.validate(start_form, data)
+        return definition
+
+    def start_scheduled_case(self, definition: ProcessDefinition, *, unit_id: int) -> Case:
+        """Start a process whose start event is a timer (e.g. the periodic report), on behalf of the system."""
+        return self._start(definition, unit_id=unit_id, started_by="system", data={})
+
+    def start_follow_up_case(self, origin: Case, *, process_key: str, data: dict) -> Case:
+        """Start a case that continues ``origin`` (same unit, started by the system) and shares its identity.
+
+        ``data`` is case data already without identities; the origin's sealed identity row is copied as is.
+        """
+        definition = latest_definition(self.session, process_key)
+        if definition is None:
+            raise NotFound(f"Process '{process_key}' is not deployed")
+        return self._start(definition, unit_id=origin.unit_id, started_by="system", data=data, identity_from=origin)
+
+    def pending_events(self, case_id: int) -> list[dict]:
+        """Audit events that service operators queue for a case; written with the case's next save."""
+        return self._pending_events.setdefault(case_id, [])
+
+    def _start(
+        self,
+        definition: ProcessDefinition,
+        *,
+        unit_id: int,
+        started_by: str,
+        data: dict,
+        identity_from: Case | None = None,
+    ) -> Case:
+        now = self.services.clock.now()
+        if identity_from is None:
+            case_data, identity = split_identity(data) if data else ({}, None)
+        else:
+            case_data, identity = dict(data), None
+        process = self.services.specs.add(definition)
+        workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=self.services.script_engine())
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(case_data)
+        year = now.astimezone(self.services.calendar.zone).year
+        case = Case(
+            tracking_code=next_tracking_code(self.session, process_key=definition.key, year=year),
+            process_key=definition.key,
+            definition_id=definition.id,
+            process_version=definition.version,
+            unit_id=unit_id,
+            status="in_progress",
+            title=str(case_data.get("title", "") or definition.name)[:512],
+            source=_short_text(case_data.get("source") or case_data.get("channel"), 32),
+            field=_short_text(case_data.get("field"), 32),
+            subject_name=_short_text(_subject_name(case_data), 255),
+            state="{}",
+            version=1,
+            created_by=started_by,
+            created_at=now,
+            updated_at=now,
+            audit_seq=0,
+            audit_head="0" * 64,
+            published_writing=False,
+            published_media=False,
+            published_portal=False,
+            matter_id=case_data.get("matter_id") if isinstance(case_data.get("matter_id"), int) else None,
+        )
+        self.store.insert_case(case)
+        workflow.script_engine = self._script_engine(case)
+        if identity:
+            self.services.identities.seal(self.session, case, identity, now)
+        copied = identity_from is not None and copy_identity(self.session, source=identity_from, target=case, at=now)
+        trail = AuditTrail(self.session, case)
+        payload = {"process": definition.key, "version": definition.version, "data": case_data}
+        payload["identity_protected"] = bool(identity) or copied
+        if identity_from is not None:
+            payload["opened_from"] = identity_from.tracking_code
+        trail.append(kind="case_started", actor=started_by, at=now, payload=payload)
+        self._advance_and_save(case, workflow, IndexSnapshot(), trail, now)
+        return case
+
+    def claim_task(self, actor: Actor, task_id: str) -> HumanTask:
+        """Take a group task into one's own inbox."""
+        task, case = self._visible_task(actor, task_id)
+        self._require_ready(task, case)
+        if task.lane and not actor.has_role(task.lane):
+            raise Forbidden(f"Task '{task.name}' is for the role '{task.lane}'; {actor.username} does not have it")
+        if task.assignee and task.assignee != actor.username:
+            raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is already assigned to {task.assignee}")
+        now = self.services.clock.now()
+        task.assignee = actor.username
+        trail = AuditTrail(self.session, case)
+        trail.append(
+            kind="task_claimed", actor=actor.username, at=now, task_id=task.id, payload={"task": task.spec_name}
+        )
+        self.store.set_task_assignee(task)
+        self._touch(case, trail, now)
+        return task
+
+    def assign_task(self, actor: Actor, task_id: str, username: str) -> HumanTask:
+        """A team lead or supervisor gives a task to a named person of the right role and unit."""
+        actor.require_role(*ASSIGNING_ROLES)
+        task, case = self._visible_task(actor, task_id)
+        self._require_ready(task, case)
+        if find_user(self.session, username) is None:
+            raise NotFound(f"User '{username}' does not exist")
+        check_candidate(self.session, field="username", username=username, role=task.lane, unit_id=case.unit_id)
+        now = self.services.clock.now()
+        previous, task.assignee = task.assignee, username
+        trail = AuditTrail(self.session, case)
+        payload = {"task": task.spec_name, "from": previous, "to": username}
+        trail.append(kind="task_assigned", actor=actor.username, at=now, task_id=task.id, payload=payload)
+        self.store.set_task_assignee(task)
+        self._touch(case, trail, now)
+        return task
+
+    def complete_task(self, actor: Actor, task_id: str, data: dict) -> Case:
+        """Submit a task's form: validate, complete in the workflow, advance, and save."""
+        task, case = self._visible_task(actor, task_id)
+        self._require_ready(task, case)
+        self._require_owner(actor, task)
+        if task.form:
+            self.services.forms.validate(task.form, data)
+        check_triage_submission(self.session, case, task.spec_name, task.form, data)
+        check_assignee_fields(self.session, self._process(case).catalog, data, case.unit_id)
+        now = self.services.clock.now()
+        workflow = self._load_workflow(case)
+        before = snapshot(workflow)
+        spiff_task = workflow.get_task_from_id(UUID(task_id))
+        if spiff_task is None or spiff_task.state != TaskState.READY:
+            raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is no longer ready")
+        data_before = dict(spiff_task.data)
+        spiff_task.data.update(data)
+        try:
+            spiff_task.run()
+        except SpiffWorkflowException as exc:
+            raise Conflict(f"Task '{task.name}' could not be completed: {str(exc).splitlines()[0]}") from exc
+        task.state, task.completed_at, task.completed_by = "completed", now, actor.username
+        task.assignee = task.assignee or actor.username
+        self.store.close_task(task)
+        trail = AuditTrail(self.session, case)
+        payload = {"task": task.spec_name, "data_diff": _data_diff(data_before, data)}
+        trail.append(kind="task_completed", actor=actor.username, at=now, task_id=task.id, payload=payload)
+        self._advance_and_save(case, workflow, before, trail, now, closed_by_action=frozenset({task.id}))
+        return case
+
+    def fire_timer(self, timer: CaseTimer) -> Case | None:
+        """Fire one due timer of a case. Returns None when the timer is no longer waiting."""
+        case = self.store.case(timer.case_id)
+        if timer.status != "waiting" or case is None:
+            return None
+        now = self.services.clock.now()
+        workflow = self._load_workflow(case)
+        before = snapshot(workflow)
+        spiff_task = workflow.get_task_from_id(UUID(timer.id))
+        if spiff_task is None or spiff_task.state != TaskState.WAITING:
+            self.session.execute(update(CaseTimer).where(CaseTimer.id == timer.id).values(status="cancelled"))
+            return None
+        spiff_task._set_internal_data(event_fired=True)
+        trail = AuditTrail(self.session, case)
+        payload = {"timer": timer.spec_name, "role": timer.role, "due": timer.fire_at.isoformat()}
+        trail.append(kind="timer_fired", actor="system", at=now, task_id=timer.id, payload=payload)
+        changes = IndexChanges()
+        changes.update_timer(timer.id, status="fired", fired_at=now)
+        self._mark_attached_task(timer, changes, trail, now)
+        workflow.refresh_timers()
+        self._advance_and_save(
+            case, workflow, before, trail, now, closed_by_action=frozenset({timer.id}), changes=changes
+        )
+        return case
+
+    def current_data(self, case: Case) -> dict:
+        """The case's data as the workflow holds it now (the reporter's identity is never in it)."""
+        return dict(_latest_data(self._load_workflow(case)))
+
+    def steps_taken(self, case: Case) -> tuple[set[str], set[str]]:
+        """BPMN ids of the steps completed so far and of the steps open now (for highlighting the diagram)."""
+        workflow = self._load_workflow(case)
+        completed = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id}
+        current = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.bpmn_id}
+        return completed - current, current
+
+    # ---- loading, advancing, saving -----------------------------------------------------------------------
+
+    def _process(self, case: Case) -> DeployedProcess:
+        return self.services.specs.get(self.session, case.definition_id)
+
+    def _script_engine(self, case: Case):
+        """The script engine of one case; operators that write to the database act in this transaction."""
+
+        def produce_reports(data: dict, _params: dict) -> dict:
+            closing_day = date.fromisoformat(str(data.get("closing_day")))
+            produced = produce_periodic_reports(
+                self.session, self.services.forms, closing_day=closing_day, zone=self.services.calendar.zone,
+                now=self.services.clock.now(), case_id=case.id,
+            )  # fmt: skip
+            return {"closing_day": closing_day.isoformat(), "reports": len(produced)}
+
+        return self.services.script_engine(
+            {
+                "produce_periodic_reports": produce_reports,
+                "start_second_instance": start_second_instance_operator(self, case),
+                **petition_operators(self, case),
+            }
+        )
+
+    def _load_workflow(self, case: Case) -> BpmnWorkflow:
+        process = self._process(case)
+        return self.services.states.loads(case.state, process.spec, process.subprocess_specs, self._script_engine(case))
+
+    def _advance_and_save(
+        self,
+        case: Case,
+        workflow: BpmnWorkflow,
+        before: IndexSnapshot,
+        trail: AuditTrail,
+        now: datetime,
+        *,
+        closed_by_action: frozenset[str] = frozenset(),
+        changes: IndexChanges | None = None,
+    ) -> None:
+        """Run engine steps (a script error puts the case into ``error``, keeping all data), sync, save."""
+        status_before = case.status
+        try:
+            workflow.do_engine_steps()
+        except SpiffWorkflowException as exc:
+            self._write_pending_events(case, trail, now)
+            message, line, task_name = _error_details(exc)
+            case.status, case.error_message, case.error_line, case.error_task = "error", message, line, task_name
+            payload = {"task": task_name, "message": message, "line": line}
+            trail.append(kind="case_error", actor="system", at=now, payload=payload)
+        else:
+            self._write_pending_events(case, trail, now)
+            if case.status == "error":
+                case.error_message = case.error_line = case.error_task = None
+            case.status = "completed" if workflow.is_completed() else "in_progress"
+        sync = IndexSync(
+            case=case,
+            catalog=self._process(case).catalog,
+            trail=trail,
+            now=now,
+            find_assignee=self._assignee_username,
+            closed_by_action=closed_by_action,
+        )
+        index_changes = sync.changes(workflow, before)
+        if changes is not None:
+            for task_id, values in changes.task_updates.items():
+                index_changes.update_task(task_id, **values)
+            for timer_id, values in changes.timer_updates.items():
+                index_changes.update_timer(timer_id, **values)
+        data = _latest_data(workflow)
+        _record_outcome_facets(case, data)
+        if case.status == "completed" and case.completed_at is None:
+            case.completed_at = now
+            self._record_statistics(case, workflow, now)
+            trail.append(kind="case_completed", actor="system", at=now, payload={})
+        case.state = self.services.states.dumps(workflow)
+        case.updated_at = now
+        self.store.apply(index_changes)
+        record_publication(self.session, case, data, now)
+        changed = index_changes.new_tasks or case.status != status_before
+        if changed and may_have_subscribers(case):  # subscribers hear of it in this transaction
+            zone, base_url = self.services.calendar.zone, self.services.portal_base_url
+            queue_case_update(self.session, case, now=now, zone=zone, base_url=base_url)
+        self._write(case, trail)
+
+    def _write_pending_events(self, case: Case, trail: AuditTrail, now: datetime) -> None:
+        for event in self._pending_events.pop(case.id, []):
+            trail.append(kind=event["kind"], actor="system", at=now, payload=event["payload"])
+
+    def _write(self, case: Case, trail: AuditTrail) -> None:
+        self.store.save_case(case)
+        with refuse_stale_writes(f"Case {case.tracking_code}"):
+            trail.write()
+
+    def _touch(self, case: Case, trail: AuditTrail, now: datetime) -> None:
+        case.updated_at = now
+        self._write(case, trail)
+
+    def _record_statistics(self, case: Case, workflow: BpmnWorkflow, now: datetime) -> None:
+        record = None
+        for task in workflow.get_tasks(state=TaskState.COMPLETED):
+            if STATISTICS_VARIABLE in task.data:
+                record = task.data[STATISTICS_VARIABLE]
+        if record is not None and self.session.get(CaseStatistic, case.id) is None:
+            values = {"case_id": case.id, "unit_id": case.unit_id, "process_key": case.process_key}
+            self.session.execute(insert(CaseStatistic.__table__).values(**values, record=record, recorded_at=now))
+
+    def _assignee_username(self, username: str) -> str | None:
+        user = find_user(self.session, username)
+        return user.username if user is not None else None
+
+    def _mark_attached_task(self, timer: CaseTimer, changes: IndexChanges, trail: AuditTrail, now: datetime) -> None:
+        attached = self.store.task(timer.attached_task_id) if timer.attached_task_id else None
+        if attached is None or attached.state != "ready":
+            return
+        if timer.role == "reminder":
+            changes.update_task(attached.id, reminded_at=now)
+            payload = {"task": attached.spec_name, "to": attached.assignee or attached.lane}
+            trail.append(kind="reminder_sent", actor="system", at=now, task_id=attached.id, payload=payload)
+        elif timer.role == "escalation":
+            changes.update_task(attached.id, escalated=True)
+            payload = {"task": attached.spec_name, "to": "supervisor"}
+            trail.append(kind="escalated", actor="system", at=now, task_id=attached.id, payload=payload)
+
+    # ---- checks ------------------------------------------------------------------------------------------
+
+    def _visible_task(self, actor: Actor, task_id: str) -> tuple[HumanTask, Case]:
+        found = self.store.task_with_case(task_id)
+        if found is None or not actor.sees_unit(found[0].unit_id):
+            raise NotFound(f"Task {task_id} does not exist or is not in your units")
+        return found
+
+    def _require_ready(self, task: HumanTask, case: Case) -> None:
+        if task.state == "completed":
+            when = task.completed_at.isoformat(timespec="minutes") if task.completed_at else "?"
+            who = f"by {task.completed_by} at {when}"
+            raise Conflict(f"Task '{task.name}' of case {case.tracking_code} was already completed {who}")
+        if task.state != "ready":
+            raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is no longer open ({task.state})")
+        if case.status == "error":
+            raise Conflict(
+                f"Case {case.tracking_code} is stopped by an error in '{case.error_task}': {case.error_message}"
+            )
+
+    def _require_owner(self, actor: Actor, task: HumanTask) -> None:
+        if task.assignee and task.assignee != actor.username:
+            raise Forbidden(f"Task '{task.name}' is assigned to {task.assignee}, not to {actor.username}")
+        if not task.assignee and task.lane and not actor.has_role(task.lane):
+            raise Forbidden(f"Task '{task.name}' is for the role '{task.lane}'; {actor.username} does not have it")

@@ -1,0 +1,152 @@
+"""The timer scheduler: workers claim due timers in batches under a lease, then fire each exactly once.
+
+Claiming takes due, unclaimed (or expired-lease) rows with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so many
+workers share the backlog without waiting on each other. A worker killed mid-batch leaves its claims behind;
+they become claimable again when the lease expires. Exactly-once firing does not rest on the lease: each fire
+locks the timer row and re-checks that it is still waiting, in the same transaction that advances the case.
+"""
+
+import logging
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.cases.runtime import CaseRuntime
+from engine.core.db import transaction
+from engine.core.errors import DomainError
+from engine.core.models import CaseTimer
+from engine.core.settings import Settings
+from engine.portal.notifications import portal_housekeeping
+from engine.processes.scheduled import ensure_scheduled_cases
+from engine.services import EngineServices
+
+log = logging.getLogger("phananh.scheduler")
+
+
+def default_worker_id() -> str:
+    """host:pid:thread, unique among running workers."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """How a worker claims: batch size and lease length."""
+
+    worker_id: str
+    batch_size: int = 100
+    lease: timedelta = timedelta(seconds=60)
+
+
+def claim_due_timers(factory: sessionmaker[Session], services: EngineServices, worker: WorkerSettings) -> list[str]:
+    """Claim up to ``batch_size`` due timers that nobody holds (or whose lease expired); returns their ids."""
+    now = services.clock.now()
+    with transaction(factory) as session:
+        due = (
+            select(CaseTimer.id)
+            .where(
+                CaseTimer.status == "waiting",
+                CaseTimer.fire_at <= now,
+                or_(CaseTimer.lease_until.is_(None), CaseTimer.lease_until < now),
+            )
+            .order_by(CaseTimer.fire_at)
+            .limit(worker.batch_size)
+        )
+        if session.bind.dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        ids = list(session.scalars(due))
+        if ids:
+            session.execute(
+                update(CaseTimer)
+                .where(CaseTimer.id.in_(ids))
+                .values(claimed_by=worker.worker_id, lease_until=now + worker.lease)
+            )
+    return ids
+
+
+def fire_claimed_timer(factory: sessionmaker[Session], services: EngineServices, timer_id: str) -> bool:
+    """Fire one timer if it is still waiting; the row lock makes a second firer wait, then skip."""
+    with transaction(factory) as session:
+        query = select(CaseTimer).where(CaseTimer.id == timer_id, CaseTimer.status == "waiting")
+        if session.bind.dialect.name == "postgresql":
+            query = query.with_for_update()
+        timer = session.scalars(query).first()
+        return timer is not None and CaseRuntime(session, services).fire_timer(timer) is not None
+
+
+def release_claim(factory: sessionmaker[Session], timer_id: str) -> None:
+    """Give a claimed timer back at once (after a conflict), instead of waiting for its lease to expire."""
+    with transaction(factory) as session:
+        session.execute(
+            update(CaseTimer)
+            .where(CaseTimer.id == timer_id, CaseTimer.status == "waiting")
+            .values(claimed_by=None, lease_until=None)
+        )
+
+
+def keep_scheduled_processes_waiting(factory: sessionmaker[Session], services: EngineServices) -> None:
+    """Make sure each timer-started process has an instance waiting (a finished run starts the next one)."""
+    try:
+        with transaction(factory) as session:
+            ensure_scheduled_cases(session, services)
+    except DomainError as exc:  # two workers started one at once; the other one's stands
+        log.info("scheduled process not started this pass: %s", exc.message)
+
+
+def fire_due_timers(
+    factory: sessionmaker[Session], services: EngineServices, worker: WorkerSettings | None = None
+) -> int:
+    """Claim one batch of due timers and fire them. Returns how many fired."""
+    worker = worker or WorkerSettings(worker_id=default_worker_id())
+    keep_scheduled_processes_waiting(factory, services)
+    fired = 0
+    for timer_id in claim_due_timers(factory, services, worker):
+        try:
+            fired += fire_claimed_timer(factory, services, timer_id)
+        except DomainError as exc:  # the case changed under us; give the timer back for the next pass
+            log.info("timer %s not fired this pass: %s", timer_id, exc.message)
+            release_claim(factory, timer_id)
+    return fired
+
+
+def drain_due_timers(factory: sessionmaker[Session], services: EngineServices, worker: WorkerSettings) -> int:
+    """Fire batches until no due timer is left for this worker."""
+    total = 0
+    while claimed := fire_due_timers(factory, services, worker):
+        total += claimed
+    return total
+
+
+class SchedulerThread(threading.Thread):
+    """Runs ``fire_due_timers`` every few seconds inside the web process until stopped."""
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        services: EngineServices,
+        interval: float,
+        settings: Settings | None = None,
+    ) -> None:
+        super().__init__(name="phananh-scheduler", daemon=True)
+        self.factory, self.services, self.interval, self.settings = factory, services, interval, settings
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        worker = WorkerSettings(worker_id=default_worker_id())
+        while not self._stop_event.is_set():
+            try:
+                drain_due_timers(self.factory, self.services, worker)
+                if self.settings is not None:
+                    portal_housekeeping(self.factory, self.settings, self.services.clock.now())
+            except Exception:  # keep the loop alive; the next pass retries
+                log.exception("scheduler pass failed")
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> None:
+        """Ask the loop to end and wait for it."""
+        self._stop_event.set()
+        self.join(timeout=10)

@@ -1,0 +1,115 @@
+"""Database engine and sessions: SQLite (WAL, synchronous=FULL) by default, PostgreSQL for production."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.core.errors import DatabaseNotReady
+
+READ_ONLY = "phananh_read_only"
+"""Execution option of connections that only read: on SQLite they begin a plain (deferred) transaction, which reads
+its WAL snapshot without waiting for a writer's lock."""
+
+
+def read_only_connection(engine: Engine) -> Connection:
+    """A connection for reads that must not wait for another session's write lock (SQLite)."""
+    return engine.connect().execution_options(**{READ_ONLY: True})
+
+
+def make_engine(
+    database_url: str,
+    *,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    pool_timeout: float = 30.0,
+    pool_recycle: int = 1800,
+) -> Engine:
+    """Create an engine; on SQLite switch on WAL, synchronous=FULL, foreign keys and a busy timeout.
+
+    SQLite transactions start with BEGIN IMMEDIATE: a transaction that read first and wrote later could
+    otherwise fail with "database is locked" when another writer committed in between (WAL snapshot rule).
+    Writers queue on the busy timeout instead; use PostgreSQL when many processes write at once.
+    """
+    if database_url.startswith("sqlite"):
+        engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:
+            dbapi_connection.isolation_level = None  # SQLAlchemy, not the driver, starts transactions
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(connection) -> None:
+            read_only = connection.get_execution_options().get(READ_ONLY)
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(
+        database_url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+        pool_recycle=pool_recycle,
+    )
+
+
+def psycopg_connection(database_url: str, **options):
+    """A plain psycopg connection (e.g. autocommit, for CREATE/DROP DATABASE) to the server of a SQLAlchemy URL."""
+    import psycopg  # only PostgreSQL needs it
+
+    url = make_url(database_url)
+    return psycopg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, password=url.password, dbname=url.database, **options
+    )
+
+
+def engine_from_settings(settings) -> Engine:
+    """The engine of the configured database, with the configured pool."""
+    return make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        pool_recycle=settings.db_pool_recycle_seconds,
+    )
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory whose objects stay readable after commit."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def ensure_ready(engine: Engine) -> None:
+    """Raise ``DatabaseNotReady`` with a one-line reason when the database is unreachable or unmigrated."""
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseNotReady(f"Database {engine.url.render_as_string()} is unreachable: {reason}") from exc
+    if "alembic_version" not in tables or "cases" not in tables:
+        raise DatabaseNotReady(f"Database {engine.url.render_as_string()} is not migrated; run `phananh migrate` first")

@@ -1,0 +1,58 @@
+"""Settings read from the environment with the ``PHANANH_`` prefix."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEVELOPMENT_SECRET = "phananh-dev-secret-change-me-in-production-0123456789"
+
+
+class Settings(BaseSettings):
+    """All runtime configuration in one place."""
+
+    model_config = SettingsConfigDict(env_prefix="PHANANH_", extra="ignore")
+
+    database_url: str = "sqlite:///./phananh.db"
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    db_pool_timeout_seconds: float = 30.0
+    db_pool_recycle_seconds: int = 1800
+    secret_key: str = DEVELOPMENT_SECRET
+    cookie_secure: bool = False
+    token_minutes: int = 8 * 60
+    timezone: str = "Asia/Ho_Chi_Minh"
+    extra_days_off: str = ""
+    makeup_working_days: str = ""
+    processes_dir: Path = PROJECT_ROOT / "processes"
+    forms_dir: Path = PROJECT_ROOT / "forms"
+    scheduler_enabled: bool = True
+    scheduler_interval_seconds: float = 5.0
+    max_upload_bytes: int = 2_000_000
+    max_bpmn_bytes: int = 5_000_000
+    max_attachment_bytes: int = 10_000_000
+    identity_key: str = ""
+    # Public portal (/portal): per-client-address limits (fixed windows counted in the database, so they hold
+    # across several web processes) and the spam guard's form-token ages.
+    portal_filing_limit: int = 5
+    portal_filing_window_seconds: int = 3600
+    portal_lookup_limit: int = 20
+    portal_lookup_window_seconds: int = 600
+    portal_form_min_seconds: float = 3.0
+    portal_form_max_seconds: int = 4 * 3600
+    portal_base_url: str = "http://127.0.0.1:8000"
+    # E-mail to subscribed citizens; sending is disabled while smtp_host is empty (messages wait in the outbox).
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_from: str = "phananh@localhost"
+    smtp_max_attempts: int = 5
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

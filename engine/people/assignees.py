@@ -1,0 +1,45 @@
+"""Who may take a task: the person named for it must be active, hold the task's role and belong to its unit."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.core.errors import FieldError, InvalidFormData
+from engine.core.models import Unit, User
+
+
+def find_user(session: Session, username: str) -> User | None:
+    """An active user by username."""
+    user = session.scalars(select(User).where(User.username == username)).first()
+    return user if user is not None and user.is_active else None
+
+
+def user_sees_unit(session: Session, user: User, unit_id: int) -> bool:
+    """True when ``unit_id`` is one of the user's units or below them."""
+    unit = session.get(Unit, unit_id)
+    return unit is not None and any(unit.path.startswith(u.path) for u in user.units)
+
+
+def check_candidate(session: Session, *, field: str, username: str, role: str | None, unit_id: int) -> User:
+    """The user named in ``field``, or a 422 naming that field and why they cannot take the task."""
+    user = find_user(session, username)
+    if user is None:
+        raise InvalidFormData("assign", [FieldError(field, f"Không tìm thấy người dùng '{username}'")])
+    if role and role not in user.roles:
+        raise InvalidFormData("assign", [FieldError(field, f"'{username}' không có vai trò '{role}'")])
+    if not user_sees_unit(session, user, unit_id):
+        raise InvalidFormData("assign", [FieldError(field, f"'{username}' không thuộc đơn vị của hồ sơ")])
+    return user
+
+
+def check_assignee_fields(session: Session, catalog: dict, data: dict, unit_id: int) -> None:
+    """A form field that names the person for a later task (``assigneeVariable``) must name a valid candidate."""
+    for element_id, variable in catalog.get("assignees", {}).items():
+        if variable in data:
+            role = catalog.get("lanes", {}).get(element_id)
+            check_candidate(session, field=variable, username=data[variable], role=role, unit_id=unit_id)
+
+
+def candidates_for(session: Session, *, role: str | None, unit_id: int) -> list[User]:
+    """Active users who may take a task of ``role`` in ``unit_id``, by username."""
+    users = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.username))
+    return [u for u in users if (role is None or role in u.roles) and user_sees_unit(session, u, unit_id)]

@@ -1,0 +1,104 @@
+"""Users, passwords (argon2), bearer tokens (signed JWT) and the acting person of every request."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.core.errors import BadRequest, Forbidden
+from engine.core.models import Unit, User, UserUnit
+from engine.people.units import subtree_unit_ids
+
+ROLES = ("citizen", "officer", "team_lead", "supervisor", "custodian", "designer", "admin")
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: their roles, their own units and every unit they can see."""
+
+    username: str
+    roles: frozenset[str]
+    unit_ids: frozenset[int]
+    visible_unit_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def has_role(self, *roles: str) -> bool:
+        """True when the actor holds any of ``roles``."""
+        return bool(self.roles.intersection(roles))
+
+    def require_role(self, *roles: str) -> None:
+        """Raise ``Forbidden`` unless the actor holds one of ``roles``."""
+        if not self.has_role(*roles):
+            raise Forbidden(f"User '{self.username}' needs one of the roles {', '.join(roles)}")
+
+    def sees_unit(self, unit_id: int) -> bool:
+        """True when ``unit_id`` is one of the actor's units or below them."""
+        return unit_id in self.visible_unit_ids
+
+
+def hash_password(password: str) -> str:
+    """An argon2 hash of a password."""
+    return _hasher.hash(password)
+
+
+def create_user(
+    session: Session, *, username: str, password: str, roles: list[str], units: list[Unit], full_name: str = ""
+) -> User:
+    """Add a user with hashed password, roles and units."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise BadRequest(f"Unknown role(s): {', '.join(sorted(unknown))}; known roles: {', '.join(ROLES)}")
+    if len(password) < 8:
+        raise BadRequest("Password must have at least 8 characters")
+    if session.scalars(select(User).where(User.username == username)).first():
+        raise BadRequest(f"User '{username}' already exists")
+    user = User(username=username, full_name=full_name, password_hash=hash_password(password), roles=list(roles))
+    session.add(user)
+    session.flush()
+    for unit in units:
+        session.add(UserUnit(user_id=user.id, unit_id=unit.id))
+    session.flush()
+    session.refresh(user)
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The user when the password matches, else None."""
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None or not user.is_active:
+        _hasher.hash(password)  # same cost either way, so timing does not reveal which usernames exist
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, InvalidHashError):
+        return None
+    return user
+
+
+def actor_for(session: Session, user: User) -> Actor:
+    """The Actor of a stored user, with unit visibility resolved."""
+    return Actor(
+        username=user.username,
+        roles=frozenset(user.roles),
+        unit_ids=frozenset(u.id for u in user.units),
+        visible_unit_ids=frozenset(subtree_unit_ids(session, list(user.units))),
+    )
+
+
+def issue_token(user: User, *, secret: str, minutes: int, now: datetime | None = None) -> str:
+    """A signed bearer token for a user."""
+    issued = now or datetime.now(UTC)
+    claims = {"sub": user.username, "iat": issued, "exp": issued + timedelta(minutes=minutes)}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def username_from_token(token: str, *, secret: str) -> str | None:
+    """The username inside a valid token, or None when the token is bad or expired."""
+    try:
+        return jwt.decode(token, secret, algorithms=["HS256"]).get("sub")
+    except jwt.PyJWTError:
+        return None

@@ -1,0 +1,1 @@
+"""Petitions: reception, triage, matters, duplicates, second instance and protected identities."""

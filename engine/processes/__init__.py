@@ -1,0 +1,1 @@
+"""Processes: BPMN deployment, the parsed-spec cache, forms, lint, version diff, case migration, drafts."""
