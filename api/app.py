@@ -4,13 +4,22 @@ import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from sqlalchemy.orm import Session, sessionmaker
 
 from api.errors import install_error_handlers
-from api.routes import auth, cases, health, matters, process_versions, processes, reports, tasks
+from api.routes import (
+    attachments,
+    auth,
+    cases,
+    health,
+    matters,
+    process_versions,
+    processes,
+    reports,
+    tasks,
+)
 from api.web import install_web
 from engine.cases.scheduler import SchedulerThread
-from engine.core.db import engine_from_settings, make_session_factory
+from engine.core.db import SessionFactory, engine_from_settings, make_session_factory
 from engine.core.settings import Settings, get_settings
 from engine.processes.migration_batches import resume_unfinished_batches
 from engine.services import EngineServices, build_services
@@ -20,7 +29,7 @@ def create_app(
     settings: Settings | None = None,
     *,
     services: EngineServices | None = None,
-    session_factory: sessionmaker[Session] | None = None,
+    session_factory: SessionFactory | None = None,
     run_scheduler: bool | None = None,
 ) -> FastAPI:
     """Build the app; tests pass their own services (with a manual clock) and session factory."""
@@ -54,4 +63,5 @@ def create_app(
     install_web(app, services.calendar.zone, services.forms)
     for module in (auth, processes, process_versions, cases, matters, tasks, reports, health):
         app.include_router(module.router)
+    app.include_router(attachments.router)
     return app

@@ -6,9 +6,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from engine.core.db import engine_from_settings, ensure_ready, make_engine, make_session_factory, transaction
+from engine.core.db import (
+    DatabaseError,
+    DatabaseUnavailable,
+    database_error_reason,
+    engine_from_settings,
+    ensure_ready,
+    make_engine,
+    make_session_factory,
+    transaction,
+)
 from engine.core.errors import DomainError
 from engine.core.settings import get_settings
 
@@ -39,9 +47,9 @@ def _guard(action):
         return action()
     except DomainError as exc:
         _fail(exc.message)
-    except OperationalError as exc:
-        _fail(f"database error: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}")
-    except SQLAlchemyError as exc:
+    except DatabaseUnavailable as exc:
+        _fail(f"database error: {database_error_reason(exc)}")
+    except DatabaseError as exc:
         _fail(f"database error: {type(exc).__name__}: {str(exc).splitlines()[0]}")
 
 
@@ -241,14 +249,12 @@ def create_user_command(
     full_name: Annotated[str, typer.Option(help="display name")] = "",
 ) -> None:
     """Add a user with roles in one unit."""
-    from sqlalchemy import select
-
-    from engine.core.models import Unit
     from engine.people.auth import create_user
+    from engine.people.units import unit_by_code
 
     def run() -> None:
         with transaction(_ready_factory()) as session:
-            found = session.scalars(select(Unit).where(Unit.code == unit)).first()
+            found = unit_by_code(session, unit)
             if found is None:
                 raise DomainError(f"unit '{unit}' does not exist")
             role_list = [r.strip() for r in roles.split(",") if r.strip()]

@@ -5,14 +5,13 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from engine.core.errors import Conflict
 from engine.core.models import User
 from engine.core.settings import Settings
-from engine.people.auth import Actor, actor_for, username_from_token
+from engine.people.auth import Actor, active_user, actor_for, username_from_token
 from engine.services import EngineServices
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
@@ -66,9 +65,8 @@ def current_user(
     """The signed-in user of the bearer token, or 401."""
     if not token:
         raise _UNAUTHORIZED
-    username = username_from_token(token, secret=settings.secret_key)
-    user = session.scalars(select(User).where(User.username == username)).first() if username else None
-    if user is None or not user.is_active:
+    user = active_user(session, username_from_token(token, secret=settings.secret_key))
+    if user is None:
         raise _UNAUTHORIZED
     return user
 

@@ -5,9 +5,8 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 
+from engine.core.db import DatabaseUnavailable, StaleWrite, database_error_reason, is_write_lock_timeout
 from engine.core.errors import DeploymentRejected, DomainError, InvalidFormData
 
 log = logging.getLogger("phananh.api")
@@ -40,14 +39,14 @@ async def _deployment_rejected(_request: Request, exc: DeploymentRejected) -> JS
     return JSONResponse({"detail": exc.message, "problems": problems}, status_code=422)
 
 
-async def _stale_write(_request: Request, _exc: StaleDataError) -> JSONResponse:
+async def _stale_write(_request: Request, _exc: StaleWrite) -> JSONResponse:
     detail = "The case was changed by someone else while you worked on it; reload and retry"
     return JSONResponse({"detail": detail}, status_code=409)
 
 
-async def _database_unavailable(_request: Request, exc: OperationalError) -> JSONResponse:
-    log.warning("database error: %s", exc.orig)
-    if "locked" in str(exc.orig):
+async def _database_unavailable(_request: Request, exc: DatabaseUnavailable) -> JSONResponse:
+    log.warning("database error: %s", database_error_reason(exc))
+    if is_write_lock_timeout(exc):
         return JSONResponse({"detail": "The database is busy with other changes; retry in a moment"}, status_code=503)
     return JSONResponse({"detail": "The database is unavailable; retry in a moment"}, status_code=503)
 
@@ -67,5 +66,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InvalidFormData, _invalid_form)
     app.add_exception_handler(DeploymentRejected, _deployment_rejected)
     app.add_exception_handler(DomainError, _domain_error)
-    app.add_exception_handler(StaleDataError, _stale_write)
-    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(StaleWrite, _stale_write)
+    app.add_exception_handler(DatabaseUnavailable, _database_unavailable)

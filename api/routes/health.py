@@ -1,10 +1,10 @@
 """Liveness."""
 
 from fastapi import APIRouter
-from sqlalchemy import text
 
 from api.deps import DbSession
 from api.schemas import HealthOut
+from engine.core.db import ping
 
 router = APIRouter(tags=["health"])
 
@@ -13,7 +13,7 @@ router = APIRouter(tags=["health"])
 def health(session: DbSession) -> HealthOut:
     """Answers ok when the app runs and the database answers."""
     try:
-        session.execute(text("SELECT 1"))
+        dialect = ping(session)
     except Exception as exc:  # any database failure means degraded, never a 500
         return HealthOut(status="degraded", database=type(exc).__name__)
-    return HealthOut(status="ok", database=session.bind.dialect.name)
+    return HealthOut(status="ok", database=dialect)

@@ -1,7 +1,6 @@
 """Process versions for designers: the list with running cases, the XML, the diff, and migrating cases."""
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
-from sqlalchemy.orm import Session
 
 from api.deps import DbSession, DesignerActor, Services, commit
 from api.schemas import (
@@ -17,7 +16,7 @@ from api.schemas import (
     ProcessVersionListOut,
     VersionDiffOut,
 )
-from engine.core.errors import NotFound
+from engine.core.db import Session
 from engine.core.models import MigrationBatch
 from engine.people.auth import Actor
 from engine.processes.diff import diff_versions
@@ -130,7 +129,4 @@ def migrate_cases(
 @router.get("/api/migrations/{batch_id}", response_model=MigrationBatchOut, responses=NOT_FOUND)
 def migration_batch(batch_id: int, session: DbSession, _actor: DesignerActor) -> MigrationBatchOut:
     """A migration batch: its progress, and each case with its outcome (failures with their reason)."""
-    batch = session.get(MigrationBatch, batch_id)
-    if batch is None:
-        raise NotFound(f"Migration batch {batch_id} does not exist")
-    return batch_out(session, batch_id)
+    return batch_out(session, batch_id)  # NotFound when the batch does not exist

@@ -4,7 +4,6 @@ import json
 
 from fastapi import APIRouter, Request, UploadFile
 from pydantic import ValidationError
-from sqlalchemy import select
 from starlette.datastructures import UploadFile as FormFile
 
 from api.deps import CurrentActor, DbSession, DesignerActor, Services, commit
@@ -22,7 +21,7 @@ from api.schemas import (
 )
 from engine.core.errors import BadRequest, NotFound, PayloadTooLarge
 from engine.core.models import ProcessDefinition
-from engine.processes.deployment import deploy_bpmn, latest_definition
+from engine.processes.deployment import all_definitions, deploy_bpmn, latest_definition
 from engine.processes.lint import LintProblem, lint_bpmn
 
 router = APIRouter(prefix="/api/processes", tags=["processes"], responses=COMMON_RESPONSES)
@@ -32,9 +31,7 @@ router = APIRouter(prefix="/api/processes", tags=["processes"], responses=COMMON
 def list_processes(session: DbSession, _actor: CurrentActor) -> list[ProcessOut]:
     """Every deployed process with its versions, newest version first."""
     by_key: dict[str, list[ProcessDefinition]] = {}
-    for definition in session.scalars(
-        select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version.desc())
-    ):
+    for definition in all_definitions(session):
         by_key.setdefault(definition.key, []).append(definition)
     return [
         ProcessOut(

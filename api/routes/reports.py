@@ -8,11 +8,9 @@ from pydantic import BaseModel
 
 from api.deps import DbSession, Services, StaffActor
 from api.schemas import COMMON_RESPONSES, ErrorOut
-from engine.core.errors import NotFound
-from engine.core.models import PeriodicReport
 from engine.reports.export import summary_to_pdf, summary_to_xlsx
 from engine.reports.model import Summary
-from engine.reports.periodic import periodic_reports_of, thaw
+from engine.reports.periodic import periodic_reports_of, thaw, visible_periodic_report
 from engine.reports.periods import parse_period
 from engine.reports.service import REPORT_ROLES, sla_for, summary_for
 
@@ -180,10 +178,7 @@ class PeriodicReportOut(BaseModel):
 
 
 def _frozen(session, actor, report_id: int) -> Summary:
-    report = session.get(PeriodicReport, report_id)
-    if report is None or not actor.sees_unit(report.unit_id):
-        raise NotFound(f"Periodic report {report_id} does not exist or is not of your units")
-    return thaw(report.summary)
+    return thaw(visible_periodic_report(session, actor, report_id).summary)
 
 
 @router.get("/periodic", response_model=list[PeriodicReportOut], responses=ERRORS)

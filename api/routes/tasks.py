@@ -1,10 +1,11 @@
 """The inbox and the task actions: claim, assign, complete."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from pydantic import Json
 
-from api.deps import DbSession, Services, StaffActor, commit
+from api.deps import AppSettings, DbSession, Services, StaffActor, commit
 from api.routes.cases import ERRORS, case_detail, task_out
 from api.schemas import (
     COMMON_RESPONSES,
@@ -17,10 +18,10 @@ from api.schemas import (
     TaskPage,
     ValidationErrorOut,
 )
-from engine.cases.queries import inbox, visible_task
+from engine.cases.evidence import EvidenceFile, complete_task_with_evidence
+from engine.cases.queries import inbox, tracking_code_of, tracking_codes, visible_task
 from engine.cases.runtime import CaseRuntime
 from engine.core.errors import NotFound
-from engine.core.models import Case
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"], responses=COMMON_RESPONSES)
 ACTION_ERRORS = {**ERRORS, 409: {"model": ErrorOut}, 422: {"model": ValidationErrorOut}}
@@ -50,7 +51,7 @@ def my_inbox(
         page=page,
         page_size=page_size,
     )
-    codes = {c.id: c.tracking_code for c in session.query(Case).filter(Case.id.in_({t.case_id for t in found.items}))}
+    codes = tracking_codes(session, {t.case_id for t in found.items})
     return TaskPage(
         items=[task_out(t, codes.get(t.case_id)) for t in found.items],
         total=found.total,
@@ -63,7 +64,7 @@ def my_inbox(
 def read_task(task_id: str, session: DbSession, actor: StaffActor) -> TaskOut:
     """One task."""
     task = visible_task(session, actor, task_id)
-    return task_out(task, session.get(Case, task.case_id).tracking_code)
+    return task_out(task, tracking_code_of(session, task.case_id))
 
 
 @router.get("/{task_id}/form", response_model=JsonSchemaDocument, responses=ERRORS)
@@ -80,7 +81,7 @@ def claim_task(task_id: str, session: DbSession, services: Services, actor: Staf
     """Take a group task into one's own inbox."""
     task = CaseRuntime(session, services).claim_task(actor, task_id)
     commit(session)
-    return task_out(task, session.get(Case, task.case_id).tracking_code)
+    return task_out(task, tracking_code_of(session, task.case_id))
 
 
 @router.post("/{task_id}/assign", response_model=TaskOut, responses=ACTION_ERRORS)
@@ -88,7 +89,7 @@ def assign_task(task_id: str, body: AssignIn, session: DbSession, services: Serv
     """Team leads and supervisors give a task to a named person."""
     task = CaseRuntime(session, services).assign_task(actor, task_id, body.username)
     commit(session)
-    return task_out(task, session.get(Case, task.case_id).tracking_code)
+    return task_out(task, tracking_code_of(session, task.case_id))
 
 
 @router.post("/{task_id}/complete", response_model=CaseDetail, responses=ACTION_ERRORS)
@@ -97,5 +98,42 @@ def complete_task(
 ) -> CaseDetail:
     """Submit the task's form; the case moves on to its next step."""
     case = CaseRuntime(session, services).complete_task(actor, task_id, body.data)
+    commit(session)
+    return case_detail(session, services, case)
+
+
+async def _evidence(uploads: list[UploadFile] | None, *, protected: bool, limit: int) -> list[EvidenceFile]:
+    return [
+        EvidenceFile(upload.filename or "file", upload.content_type or "", await upload.read(limit + 1), protected)
+        for upload in uploads or []
+    ]
+
+
+@router.post(
+    "/{task_id}/complete-with-evidence",
+    response_model=CaseDetail,
+    responses={
+        **ACTION_ERRORS,
+        400: {"model": ErrorOut, "description": "An empty file"},
+        413: {"model": ErrorOut, "description": "A file is larger than the limit"},
+    },
+)
+async def complete_task_with_files(
+    task_id: str,
+    session: DbSession,
+    services: Services,
+    settings: AppSettings,
+    actor: StaffActor,
+    data: Annotated[Json[dict[str, Any]], Form(description="the task's form data, a JSON object")],
+    evidence: Annotated[list[UploadFile] | None, File(description="evidence files")] = None,
+    protected_evidence: Annotated[
+        list[UploadFile] | None, File(description="files that show a protected identity (stored encrypted)")
+    ] = None,
+) -> CaseDetail:
+    """Submit the task's form with evidence files, as the task page does: all of it is kept, or none."""
+    limit = settings.max_attachment_bytes
+    files = await _evidence(evidence, protected=False, limit=limit)
+    files += await _evidence(protected_evidence, protected=True, limit=limit)
+    case = complete_task_with_evidence(session, services, actor, task_id, data, files=files, max_bytes=limit)
     commit(session)
     return case_detail(session, services, case)

@@ -6,15 +6,14 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from api.deps import get_services, get_session, get_settings
+from api.deps import DbSession, get_services, get_settings
 from api.web.i18n import translate
 from api.web.session import CSRF_FIELD, CSRF_HEADER, WebSession, csrf_valid, language_of, read_session
+from engine.core.db import Session
 from engine.core.models import User
 from engine.core.settings import Settings
-from engine.people.auth import Actor, actor_for
+from engine.people.auth import Actor, active_user, actor_for
 from engine.services import EngineServices
 
 
@@ -71,16 +70,14 @@ class Page:
 
 def current_page(
     request: Request,
-    session: Annotated[Session, Depends(get_session)],
+    session: DbSession,
     services: Annotated[EngineServices, Depends(get_services)],
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> Page:
     """The page context of a signed-in user, or a redirect to the login page."""
     web_session = read_session(request, settings.secret_key)
-    user = None
-    if web_session is not None:
-        user = session.scalars(select(User).where(User.username == web_session.username)).first()
-    if web_session is None or user is None or not user.is_active:
+    user = active_user(session, web_session.username) if web_session is not None else None
+    if web_session is None or user is None:
         raise LoginRequired(quote(str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")))
     return Page(
         request=request, session=session, services=services, settings=settings, user=user,

@@ -6,20 +6,20 @@ from math import ceil
 
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
 
 from api.web.context import Page, WebPage
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission
 from engine.cases.attachments import attachments_of_case
 from engine.cases.audit import verify_chain
+from engine.cases.evidence import download_attachment as attachment_download
 from engine.cases.queries import CASE_STATUSES, CaseFilters, case_events, list_cases, open_tasks_of_case, visible_case
 from engine.cases.runtime import CaseRuntime
 from engine.core.errors import InvalidFormData, NotFound
-from engine.core.models import Attachment, ProcessDefinition, Unit
 from engine.people.assignees import candidates_for
-from engine.petitions.identity_access import attachment_content, can_read_identity, read_identity
-from engine.processes.deployment import latest_definition
+from engine.people.units import units_by_ids
+from engine.petitions.identity_access import can_read_identity, read_identity
+from engine.processes.deployment import definition_by_id, latest_definition, process_keys
 
 router = APIRouter(include_in_schema=False)
 INTAKE_PROCESS = "report_1374"
@@ -52,12 +52,12 @@ def case_list(page: WebPage) -> HTMLResponse:
     )  # fmt: skip
     number = max(_int(params.get("p")) or 1, 1)
     found = list_cases(page.session, page.actor, filters, now=page.services.clock.now(), page=number, page_size=25)
-    units = page.session.scalars(select(Unit).where(Unit.id.in_(page.actor.visible_unit_ids)).order_by(Unit.path))
-    processes = sorted(set(page.session.scalars(select(ProcessDefinition.key))))
+    units = units_by_ids(page.session, page.actor.visible_unit_ids)
+    processes = process_keys(page.session)
     schema = page.services.forms.schema("receive_report.schema.json")
     query = {k: v for k, v in params.items() if k != "p"}
     return page.render(
-        "cases.html", found=found, filters=filters, params=params, units=list(units), processes=processes,
+        "cases.html", found=found, filters=filters, params=params, units=units, processes=processes,
         statuses=CASE_STATUSES, pages=max(ceil(found.total / found.page_size), 1), query=query,
         fields_enum=_enum(schema, "field"), sources_enum=_enum(schema, "source"),
     )  # fmt: skip
@@ -140,7 +140,7 @@ def _case_page(page: Page, case, *, identity_shown: bool = False, identity: dict
 def case_diagram(case_id: int, page: WebPage) -> Response:
     """The BPMN XML of the case's process version, for the diagram viewer."""
     case = visible_case(page.session, page.actor, case_id)
-    definition = page.session.get(ProcessDefinition, case.definition_id)
+    definition = definition_by_id(page.session, case.definition_id)
     return Response(definition.content, media_type="application/xml")
 
 
@@ -158,10 +158,7 @@ async def reassign_task(task_id: str, page: WebPage) -> RedirectResponse:
 def download_attachment(case_id: int, attachment_id: int, page: WebPage) -> Response:
     """An attachment of a case the user may see."""
     case = visible_case(page.session, page.actor, case_id)
-    attachment = page.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.case_id != case.id:
-        raise NotFound(f"Attachment {attachment_id} does not exist on case {case.tracking_code}")
-    content = attachment_content(page.session, page.services, page.actor, case, attachment)
+    attachment, content = attachment_download(page.session, page.services, page.actor, attachment_id, case_id=case.id)
     page.session.commit()  # an identity-bearing file's download is audited
     headers = {"Content-Disposition": f'attachment; filename="{attachment.sha256[:12]}-{attachment.id}"'}
     return Response(content, media_type=attachment.content_type, headers=headers)

@@ -4,13 +4,11 @@ import json
 
 from fastapi import APIRouter, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy import func, select
 
 from api.web.context import Page, WebPage
 from api.web.form_render import form_fields
 from engine.core.errors import BadRequest, DeploymentRejected
-from engine.core.models import ProcessDefinition
-from engine.processes.deployment import deploy_bpmn
+from engine.processes.deployment import deploy_bpmn, latest_definitions, newest_version_number
 from engine.processes.drafts import delete_draft, get_draft, list_drafts, save_draft
 from engine.processes.form_store import save_form, schema_problem
 from engine.processes.lint import LintProblem, lint_bpmn
@@ -42,25 +40,6 @@ def _designer(page: Page) -> None:
     page.actor.require_role("designer", "admin")
 
 
-def _latest_processes(page: Page) -> list[ProcessDefinition]:
-    """The newest version of every deployed process, by key."""
-    newest = (
-        select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
-        .group_by(ProcessDefinition.key)
-        .subquery()
-    )
-    return list(
-        page.session.scalars(
-            select(ProcessDefinition)
-            .join(
-                newest,
-                (newest.c.key == ProcessDefinition.key) & (newest.c.version == ProcessDefinition.version),
-            )
-            .order_by(ProcessDefinition.key)
-        )
-    )
-
-
 def _utf8(content: bytes, filename: str) -> bytes:
     """Refuse (400) a file that is not UTF-8: deployed versions are stored as UTF-8 text."""
     try:
@@ -71,9 +50,8 @@ def _utf8(content: bytes, filename: str) -> bytes:
 
 
 def _home(page: Page, status_code: int = 200, **context: object) -> HTMLResponse:
-    return page.render(
-        "designer.html", status_code, processes=_latest_processes(page), drafts=list_drafts(page.session), **context
-    )
+    processes, drafts = latest_definitions(page.session), list_drafts(page.session)
+    return page.render("designer.html", status_code, processes=processes, drafts=drafts, **context)
 
 
 @router.get("/designer", response_class=HTMLResponse)
@@ -121,8 +99,7 @@ def edit_process(key: str, page: WebPage, version: int | None = None) -> HTMLRes
     """The modeler with a deployed version (the newest when none is given)."""
     _designer(page)
     if version is None:
-        newest = page.session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key))
-        version = newest or 0
+        version = newest_version_number(page.session, key) or 0
     definition = definition_of_version(page.session, key, version)
     url = f"/designer/processes/{key}/versions/{definition.version}/diagram.bpmn"
     return _modeler(page, xml_url=url, key=key, version=definition.version)

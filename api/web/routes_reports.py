@@ -4,13 +4,12 @@ import json
 
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
 from api.web.context import WebPage
 from engine.core.errors import NotFound
-from engine.core.models import PeriodicReport, Unit
+from engine.people.units import units_by_ids
 from engine.reports.export import summary_to_pdf, summary_to_xlsx
-from engine.reports.periodic import periodic_reports_of, thaw
+from engine.reports.periodic import periodic_reports_of, thaw, visible_periodic_report
 from engine.reports.periods import current_and_recent
 from engine.reports.service import REPORT_ROLES, report_unit, sla_for, summary_for
 
@@ -24,8 +23,8 @@ EXPORTS = {
 
 def _pickers(page: WebPage) -> dict:
     today = page.services.clock.now().astimezone(page.services.calendar.zone).date()
-    units = page.session.scalars(select(Unit).where(Unit.id.in_(page.actor.visible_unit_ids)).order_by(Unit.path))
-    return {"periods": current_and_recent(today), "units": list(units), "default_period": f"{today:%Y-%m}"}
+    units = units_by_ids(page.session, page.actor.visible_unit_ids)
+    return {"periods": current_and_recent(today), "units": units, "default_period": f"{today:%Y-%m}"}
 
 
 def _chosen(page: WebPage) -> tuple[dict, str, int]:
@@ -91,8 +90,6 @@ def export_frozen_report(report_id: int, fmt: str, page: WebPage) -> Response:
     page.actor.require_role(*REPORT_ROLES)
     if fmt not in EXPORTS:
         raise NotFound(f"Unknown export format '{fmt}'; use xlsx or pdf")
-    report = page.session.get(PeriodicReport, report_id)
-    if report is None or not page.actor.sees_unit(report.unit_id):
-        raise NotFound(f"Periodic report {report_id} does not exist or is not of your units")
+    report = visible_periodic_report(page.session, page.actor, report_id)
     render, media_type = EXPORTS[fmt]
     return _download(render(thaw(report.summary)), media_type, f"bao-cao-{report.period_code}-{report.unit_id}.{fmt}")

@@ -7,8 +7,9 @@ from starlette.datastructures import UploadFile
 from api.web.context import Page, WebPage
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission
-from engine.cases.attachments import attach_file, attachments_of_case
-from engine.cases.queries import visible_task
+from engine.cases.attachments import attachments_of_case
+from engine.cases.evidence import EvidenceFile, complete_task_with_evidence
+from engine.cases.queries import case_of_task, visible_task
 from engine.cases.runtime import CaseRuntime
 from engine.core.errors import BadRequest, FieldError, InvalidFormData
 from engine.core.models import Case, HumanTask
@@ -26,7 +27,7 @@ def _earlier_data(page: Page, case: Case) -> dict:
 
 
 def _task_page(page: Page, task: HumanTask, *, values=None, errors=None, status: int = 200, message=None):
-    case = page.session.get(Case, task.case_id)
+    case = case_of_task(page.session, task)
     schema = page.services.forms.schema(task.form) if task.form else {"type": "object", "properties": {}}
     now = page.services.clock.now()
     attachments = attachments_of_case(page.session, case.id)
@@ -58,17 +59,17 @@ async def submit_task(task_id: str, page: WebPage):
     schema = page.services.forms.schema(task.form) if task.form else {"type": "object", "properties": {}}
     form = await page.request.form()
     data = parse_submission(schema, form)
-    files = [(f, None) for f in form.getlist("evidence") if isinstance(f, UploadFile) and f.filename]
-    vault = page.services.identities  # files that show an identity are encrypted and protected
-    files += [(f, vault) for f in form.getlist("protected_evidence") if isinstance(f, UploadFile) and f.filename]
+    limit = page.settings.max_attachment_bytes
+    files = [
+        EvidenceFile(upload.filename, upload.content_type, await upload.read(limit + 1), protected=protected)
+        for field, protected in (("evidence", False), ("protected_evidence", True))  # protected: shows an identity
+        for upload in form.getlist(field)
+        if isinstance(upload, UploadFile) and upload.filename
+    ]
     try:
-        case = CaseRuntime(page.session, page.services).complete_task(page.actor, task_id, data)
-        for upload, sealed_with in files:
-            attach_file(
-                page.session, case, task_id=task_id, filename=upload.filename, content_type=upload.content_type,
-                content=await upload.read(page.settings.max_attachment_bytes + 1), uploaded_by=page.actor.username,
-                at=page.services.clock.now(), max_bytes=page.settings.max_attachment_bytes, vault=sealed_with,
-            )  # fmt: skip
+        complete_task_with_evidence(
+            page.session, page.services, page.actor, task_id, data, files=files, max_bytes=limit
+        )
     except InvalidFormData as exc:
         page.session.rollback()
         return _task_page(page, task, values=data, errors=errors_by_field(exc.errors), status=422,

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.core.errors import BadRequest
+from engine.core.errors import BadRequest, PayloadTooLarge
 from engine.core.models import Attachment, Case
 from engine.petitions.identity import IdentityVault
 
@@ -31,7 +31,7 @@ def attach_file(
     vault: IdentityVault | None = None,
     redacted_copy_of: int | None = None,
 ) -> Attachment:
-    """Store one file of a case; refuse empty or oversized files with a message naming the file.
+    """Store one file of a case; refuse empty (``BadRequest``) or oversized (``PayloadTooLarge``) files by name.
 
     Pass ``vault`` to store an identity-bearing file encrypted; ``redacted_copy_of`` marks this file as the
     redacted working copy of such a file of the same case.
@@ -39,7 +39,7 @@ def attach_file(
     if not content:
         raise BadRequest(f"File '{filename}' is empty")
     if len(content) > max_bytes:
-        raise BadRequest(f"File '{filename}' is {len(content)} bytes; the limit is {max_bytes} bytes")
+        raise PayloadTooLarge(f"File '{filename}' is {len(content)} bytes; the limit is {max_bytes} bytes")
     if redacted_copy_of is not None:
         original = session.get(Attachment, redacted_copy_of)
         if original is None or original.case_id != case.id or not original.identity_bearing:

@@ -170,3 +170,20 @@ def cases_by_id(session: Session, case_ids: set[int]) -> dict[int, Case]:
     if not case_ids:
         return {}
     return {case.id: case for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+
+
+def tracking_codes(session: Session, case_ids: set[int]) -> dict[int, str]:
+    """The tracking code of each case, by case id, in one query."""
+    if not case_ids:
+        return {}
+    return dict(session.execute(select(Case.id, Case.tracking_code).where(Case.id.in_(case_ids))).tuples().all())
+
+
+def tracking_code_of(session: Session, case_id: int) -> str:
+    """The tracking code of one case."""
+    return session.get(Case, case_id).tracking_code
+
+
+def case_of_task(session: Session, task: HumanTask) -> Case:
+    """The case a task belongs to."""
+    return session.get(Case, task.case_id)

@@ -3,12 +3,25 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from engine.core.errors import DatabaseNotReady
+
+SessionFactory = sessionmaker[Session]
+"""The type of a factory of sessions (what ``make_session_factory`` returns)."""
+
+DatabaseUnavailable = OperationalError
+"""Raised when the database cannot answer (unreachable, or on SQLite a write lock held too long)."""
+
+StaleWrite = StaleDataError
+"""Raised when a row was changed by another session between read and write (optimistic version check)."""
+
+DatabaseError = SQLAlchemyError
+"""The base of every error the database layer raises."""
 
 READ_ONLY = "phananh_read_only"
 """Execution option of connections that only read: on SQLite they begin a plain (deferred) transaction, which reads
@@ -109,7 +122,25 @@ def ensure_ready(engine: Engine) -> None:
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
     except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        reason = database_error_reason(exc)
         raise DatabaseNotReady(f"Database {engine.url.render_as_string()} is unreachable: {reason}") from exc
     if "alembic_version" not in tables or "cases" not in tables:
         raise DatabaseNotReady(f"Database {engine.url.render_as_string()} is not migrated; run `phananh migrate` first")
+
+
+def database_error_reason(exc: BaseException) -> str:
+    """The first line of what the database driver said about an error, for logs and one-line messages."""
+    origin = getattr(exc, "orig", None)
+    lines = str(origin).strip().splitlines() if origin else []
+    return lines[0] if lines else str(exc)
+
+
+def is_write_lock_timeout(exc: BaseException) -> bool:
+    """True when a database error means SQLite's write lock was busy (a retry may succeed)."""
+    return "locked" in str(getattr(exc, "orig", None) or "")
+
+
+def ping(session: Session) -> str:
+    """Ask the database a trivial question; the name of its dialect (``sqlite``, ``postgresql``) when it answers."""
+    session.execute(text("SELECT 1"))
+    return session.bind.dialect.name

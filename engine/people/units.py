@@ -1,5 +1,7 @@
 """The unit tree (city → district → ward): creation and subtree visibility."""
 
+from collections.abc import Iterable
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -22,3 +24,16 @@ def subtree_unit_ids(session: Session, units: list[Unit]) -> set[int]:
         return set()
     conditions = [Unit.path.startswith(unit.path) for unit in units]
     return set(session.scalars(select(Unit.id).where(or_(*conditions))))
+
+
+def unit_by_code(session: Session, code: str) -> Unit | None:
+    """The unit with this code (e.g. ``q1``), or None."""
+    return session.scalars(select(Unit).where(Unit.code == code)).first()
+
+
+def units_by_ids(session: Session, unit_ids: Iterable[int]) -> list[Unit]:
+    """The units with these ids, in tree order (each parent before its children)."""
+    ids = set(unit_ids)
+    if not ids:
+        return []
+    return list(session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.path)))

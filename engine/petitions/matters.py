@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from engine.core.errors import Conflict, NotFound
 from engine.core.models import Case, Matter, Unit
+from engine.people.auth import Actor
 
 TRIAGE_PROCESS = "petition_triage"
 """Each triage case is one petition; the complaint or denunciation it leads to shares its matter but is no petition."""
@@ -45,6 +46,19 @@ def join_matter(session: Session, case: Case, matter_id: int) -> Matter:
         session.delete(session.get(Matter, current_id))
     session.flush()
     return target
+
+
+def visible_matter(session: Session, actor: Actor, matter_id: int) -> Matter:
+    """A matter of the actor's units, or NotFound."""
+    matter = session.get(Matter, matter_id)
+    if matter is None or not actor.sees_unit(matter.unit_id):
+        raise NotFound(f"Matter {matter_id} does not exist or is not in your units")
+    return matter
+
+
+def tracking_codes_in(session: Session, matter_id: int) -> list[str]:
+    """The tracking codes of the petitions of a matter (and of the cases they led to), oldest first."""
+    return list(session.scalars(select(Case.tracking_code).where(Case.matter_id == matter_id).order_by(Case.id)))
 
 
 def petitions_in(session: Session, matter_id: int) -> int:

@@ -10,7 +10,7 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.core.errors import BadRequest, DeploymentRejected, PayloadTooLarge
+from engine.core.errors import BadRequest, DeploymentRejected, NotFound, PayloadTooLarge
 from engine.core.models import ProcessDefinition
 from engine.processes.bpmn_xml import NAMESPACES, element_properties, parse_bpmn_xml
 from engine.processes.forms import FormCatalog
@@ -98,6 +98,47 @@ def latest_definition(session: Session, process_key: str) -> ProcessDefinition |
         .order_by(ProcessDefinition.version.desc())
         .limit(1)
     ).first()
+
+
+def all_definitions(session: Session) -> list[ProcessDefinition]:
+    """Every deployed version of every process, by key, newest version first."""
+    return list(
+        session.scalars(select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version.desc()))
+    )
+
+
+def latest_definitions(session: Session) -> list[ProcessDefinition]:
+    """The newest version of every deployed process, by key."""
+    newest = (
+        select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
+        .group_by(ProcessDefinition.key)
+        .subquery()
+    )
+    return list(
+        session.scalars(
+            select(ProcessDefinition)
+            .join(newest, (newest.c.key == ProcessDefinition.key) & (newest.c.version == ProcessDefinition.version))
+            .order_by(ProcessDefinition.key)
+        )
+    )
+
+
+def newest_version_number(session: Session, process_key: str) -> int | None:
+    """The number of the newest deployed version of a process, or None when it was never deployed."""
+    return session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == process_key))
+
+
+def process_keys(session: Session) -> list[str]:
+    """The keys of every deployed process, sorted."""
+    return sorted(set(session.scalars(select(ProcessDefinition.key))))
+
+
+def definition_by_id(session: Session, definition_id: int) -> ProcessDefinition:
+    """A deployed process version by its id, or NotFound."""
+    definition = session.get(ProcessDefinition, definition_id)
+    if definition is None:
+        raise NotFound(f"Process version {definition_id} does not exist")
+    return definition
 
 
 def deploy_bpmn(
