@@ -10,8 +10,11 @@ from api.routes import (
     attachments,
     auth,
     cases,
+    drafts,
+    forms,
     health,
     matters,
+    people,
     process_versions,
     processes,
     reports,
@@ -64,4 +67,7 @@ def create_app(
     for module in (auth, processes, process_versions, cases, matters, tasks, reports, health):
         app.include_router(module.router)
     app.include_router(attachments.router)
+    app.include_router(drafts.router)
+    app.include_router(forms.router)
+    app.include_router(people.router)
     return app

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from jsonschema import Draft202012Validator
@@ -39,6 +40,26 @@ class StoredForms:
     def names(self) -> list[str]:
         """The names of every stored form."""
         return self._scalars(select(FormSchema.name).order_by(FormSchema.name))
+
+
+@dataclass(frozen=True)
+class FormEntry:
+    """One form of the catalog: a file of forms/, or a form saved from the editor (with who saved it and when)."""
+
+    name: str
+    saved: bool
+    created_by: str | None = None
+    created_at: datetime | None = None
+
+
+def form_catalog(session: Session, forms: FormCatalog) -> list[FormEntry]:
+    """Every form a user task can use, by name: the files of forms/ and the forms saved from the editor."""
+    saved = {form.name: form for form in session.scalars(select(FormSchema).order_by(FormSchema.name))}
+    entries = []
+    for name in sorted({*forms.names(), *saved}):
+        form = saved.get(name)
+        entries.append(FormEntry(name, True, form.created_by, form.created_at) if form else FormEntry(name, False))
+    return entries
 
 
 def schema_problem(schema: object) -> str | None:

@@ -1,0 +1,68 @@
+"""Users and units over REST (read only): the staff of my units and the unit tree."""
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from api.deps import CurrentActor, DbSession
+from api.schemas import COMMON_RESPONSES, ErrorOut
+from engine.people.directory import DIRECTORY_ROLES, UNIT_TREE_ROLES, UnitNode, staff_of_units, unit_tree
+
+router = APIRouter(prefix="/api", tags=["people"], responses={**COMMON_RESPONSES, 403: {"model": ErrorOut}})
+
+
+class UserUnitOut(BaseModel):
+    """A unit a user belongs to."""
+
+    id: int
+    code: str
+    name: str
+
+
+class UserOut(BaseModel):
+    """A member of staff."""
+
+    username: str
+    full_name: str
+    roles: list[str]
+    units: list[UserUnitOut]
+    active: bool
+
+
+class UnitOut(BaseModel):
+    """A unit with the units below it."""
+
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+    children: list["UnitOut"]
+
+
+def _unit_out(node: UnitNode) -> UnitOut:
+    return UnitOut(
+        id=node.id, code=node.code, name=node.name, parent_id=node.parent_id,
+        children=[_unit_out(child) for child in node.children],
+    )  # fmt: skip
+
+
+@router.get("/users", response_model=list[UserOut])
+def read_users(session: DbSession, actor: CurrentActor) -> list[UserOut]:
+    """The staff of my units and the units below them (team leads, supervisors and admins), by username."""
+    actor.require_role(*DIRECTORY_ROLES)
+    return [
+        UserOut(
+            username=user.username,
+            full_name=user.full_name,
+            roles=list(user.roles),
+            active=user.is_active,
+            units=[UserUnitOut(id=u.id, code=u.code, name=u.name) for u in user.units],
+        )  # fmt: skip
+        for user in staff_of_units(session, actor.visible_unit_ids)
+    ]
+
+
+@router.get("/units", response_model=list[UnitOut])
+def read_units(session: DbSession, actor: CurrentActor) -> list[UnitOut]:
+    """My units and every unit below them, as a tree."""
+    actor.require_role(*UNIT_TREE_ROLES)
+    return [_unit_out(root) for root in unit_tree(session, actor.visible_unit_ids)]
