@@ -71,6 +71,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "event.case_completed": {"vi": "Kết thúc hồ sơ", "en": "Case closed"},
     "event.case_error": {"vi": "Lỗi quy trình", "en": "Process error"},
     "event.identity_read": {"vi": "Xem danh tính được bảo vệ", "en": "Protected identity read"},
+    "event.attachment_added": {"vi": "Bổ sung tài liệu", "en": "File attached"},
     "case.attachments": {"vi": "Tài liệu kèm theo", "en": "Attachments"},
     "case.error": {"vi": "Hồ sơ đang dừng do lỗi quy trình", "en": "The case is stopped by a process error"},
     "cases.title": {"vi": "Hồ sơ", "en": "Cases"},

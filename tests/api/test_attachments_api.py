@@ -39,6 +39,14 @@ def test_an_officer_uploads_a_file_that_is_listed_with_its_sha256_downloaded_and
         assert verify_chain(session, case_id).valid
 
 
+def test_the_case_page_names_the_upload_in_its_timeline(api, web, world):
+    case_id = start_report(world)
+    assert upload(api, case_id).status_code == 201
+    page = web().login("officer1").get(f"/cases/{case_id}")
+    assert page.status_code == 200 and "Bổ sung tài liệu" in page.text
+    assert hashlib.sha256(CONTENT).hexdigest()[:16] in page.text
+
+
 def test_anonymous_callers_wrong_roles_and_other_units_are_refused(api, world):
     case_id = start_report(world)
     attachment_id = upload(api, case_id).json()["id"]
