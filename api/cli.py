@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from engine.core.db import (
-    DatabaseError,
+    AnyDatabaseError,
     DatabaseUnavailable,
     database_error_reason,
     engine_from_settings,
@@ -49,7 +49,7 @@ def _guard(action):
         _fail(exc.message)
     except DatabaseUnavailable as exc:
         _fail(f"database error: {database_error_reason(exc)}")
-    except DatabaseError as exc:
+    except AnyDatabaseError as exc:
         _fail(f"database error: {type(exc).__name__}: {str(exc).splitlines()[0]}")
 
 

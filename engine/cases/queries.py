@@ -176,7 +176,8 @@ def tracking_codes(session: Session, case_ids: set[int]) -> dict[int, str]:
     """The tracking code of each case, by case id, in one query."""
     if not case_ids:
         return {}
-    return dict(session.execute(select(Case.id, Case.tracking_code).where(Case.id.in_(case_ids))).tuples().all())
+    rows = session.execute(select(Case.id, Case.tracking_code).where(Case.id.in_(case_ids)))
+    return {case_id: code for case_id, code in rows}
 
 
 def tracking_code_of(session: Session, case_id: int) -> str:

@@ -21,7 +21,7 @@ DatabaseUnavailable = OperationalError
 StaleWrite = StaleDataError
 """Raised when a row was changed by another session between read and write (optimistic version check)."""
 
-DatabaseError = SQLAlchemyError
+AnyDatabaseError = SQLAlchemyError
 """The base of every error the database layer raises."""
 
 READ_ONLY = "phananh_read_only"
