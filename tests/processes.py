@@ -11,11 +11,15 @@ from contextlib import contextmanager
 import httpx
 
 from engine.core.settings import PROJECT_ROOT
+from tests.factories import TEST_SECRET_KEY
 
 
 def service_env(database_url: str, **extra: str) -> dict[str, str]:
     """The environment of a phananh process on the test database (no in-process scheduler)."""
-    return {**os.environ, "PHANANH_DATABASE_URL": database_url, "PHANANH_SCHEDULER_ENABLED": "false", **extra}
+    return {
+        **os.environ, "PHANANH_DATABASE_URL": database_url, "PHANANH_SCHEDULER_ENABLED": "false",
+        "PHANANH_SECRET_KEY": TEST_SECRET_KEY, **extra,
+    }  # fmt: skip
 
 
 def start_worker(database_url: str, *args: str) -> subprocess.Popen:

@@ -3,10 +3,12 @@
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from engine.core.instance_secret import resolve_secret_key
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEVELOPMENT_SECRET = "phananh-dev-secret-change-me-in-production-0123456789"
 
 
 class Settings(BaseSettings):
@@ -19,7 +21,8 @@ class Settings(BaseSettings):
     db_max_overflow: int = 10
     db_pool_timeout_seconds: float = 30.0
     db_pool_recycle_seconds: int = 1800
-    secret_key: str = DEVELOPMENT_SECRET
+    # Empty means: the SQLite database's own secret file (see engine.core.instance_secret); required otherwise.
+    secret_key: str = ""
     cookie_secure: bool = False
     token_minutes: int = 8 * 60
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -50,6 +53,11 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_from: str = "phananh@localhost"
     smtp_max_attempts: int = 5
+
+    @model_validator(mode="after")
+    def _resolve_secret_key(self) -> "Settings":
+        self.secret_key = resolve_secret_key(self.secret_key, self.database_url)
+        return self
 
 
 @lru_cache

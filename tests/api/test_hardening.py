@@ -1,0 +1,37 @@
+"""Findings of the outside security probe stay closed: each test fails on the code the probe found."""
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from engine.core.instance_secret import PUBLISHED_DEFAULT_SECRET
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_h1_a_token_signed_with_the_published_default_secret_is_refused(api):
+    claims = {"sub": "supervisor1", "exp": datetime.now(UTC) + timedelta(hours=1), "aud": "phananh-api"}
+    forged = jwt.encode(claims, PUBLISHED_DEFAULT_SECRET, algorithm="HS256")
+    assert api.client.get("/api/auth/me", headers=_bearer(forged)).status_code == 401
+
+
+def test_l6_a_token_without_expiry_is_refused(api, world):
+    forever = jwt.encode({"sub": "supervisor1", "aud": "phananh-api"}, world.settings.secret_key, algorithm="HS256")
+    assert api.client.get("/api/auth/me", headers=_bearer(forever)).status_code == 401
+
+
+def test_l6_the_web_session_cookie_is_not_a_bearer_token(web):
+    browser = web().login("supervisor1")
+    cookie = browser.client.cookies.get("phananh_session")
+    assert cookie
+    assert browser.client.get("/api/auth/me", headers=_bearer(cookie)).status_code == 401
+
+
+def test_l6_an_api_token_is_not_a_session_cookie(api, web):
+    token = api.auth("supervisor1")["Authorization"].removeprefix("Bearer ")
+    browser = web()
+    browser.client.cookies.set("phananh_session", token)
+    page = browser.client.get("/cases", follow_redirects=False)
+    assert page.status_code in (302, 303) and "/login" in page.headers["location"]
