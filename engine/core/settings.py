@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 2_000_000
     max_bpmn_bytes: int = 5_000_000
     max_attachment_bytes: int = 10_000_000
+    # A JSON body holds at most a BPMN file (lint, drafts) and its envelope; larger bodies are refused unread.
+    max_json_bytes: int = 6_000_000
     identity_key: str = ""
     # Public portal (/portal): per-client-address limits (fixed windows counted in the database, so they hold
     # across several web processes) and the spam guard's form-token ages.
@@ -53,6 +55,11 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_from: str = "phananh@localhost"
     smtp_max_attempts: int = 5
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest non-JSON body read: the largest upload allowed, plus room for the multipart envelope."""
+        return max(self.max_attachment_bytes, self.max_bpmn_bytes, self.max_upload_bytes) + 1_000_000
 
     @model_validator(mode="after")
     def _resolve_secret_key(self) -> "Settings":

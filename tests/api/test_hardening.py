@@ -35,3 +35,33 @@ def test_l6_an_api_token_is_not_a_session_cookie(api, web):
     browser.client.cookies.set("phananh_session", token)
     page = browser.client.get("/cases", follow_redirects=False)
     assert page.status_code in (302, 303) and "/login" in page.headers["location"]
+
+
+def test_m1_a_body_over_the_limit_is_refused_with_413_before_the_login_check(api, world):
+    body = b"[" + b"1," * (world.settings.max_json_bytes // 2) + b"1]"
+    answer = api.client.post("/api/cases", content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413 and "limit" in answer.json()["detail"]
+
+
+def test_m1_a_streamed_body_without_length_is_cut_off_at_the_limit(api, world):
+    def chunks():
+        for _ in range(world.settings.max_json_bytes // 100_000 + 2):
+            yield b" " * 100_000
+
+    answer = api.client.post("/api/cases", content=chunks(), headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413
+
+
+def test_l3_json_nested_ten_thousand_deep_gets_422_naming_the_depth(api):
+    body = "[" * 10_000 + "]" * 10_000
+    headers = {**api.auth("designer1"), "Content-Type": "application/json"}
+    answer = api.client.post("/api/processes/lint", content=body, headers=headers)
+    assert answer.status_code == 422 and "deeper than 64" in answer.json()["detail"]
+
+
+def test_json_depth_counts_brackets_outside_strings_only():
+    from api.limits import json_depth_exceeds
+
+    assert not json_depth_exceeds(b'{"a": "[[[[[[[[", "b": [[1]]}', 3)
+    assert json_depth_exceeds(b'{"a": [[[1]]]}', 3)
+    assert not json_depth_exceeds(b'{"a": "\\"[[[[", "b": 1}', 1)
