@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     secret_key: str = ""
     cookie_secure: bool = False
     token_minutes: int = 8 * 60
+    # Failed sign-ins allowed per username and per client address in one window (then 429 with Retry-After).
+    sign_in_failures_per_username: int = 5
+    sign_in_failures_per_address: int = 20
+    sign_in_window_seconds: int = 900
     timezone: str = "Asia/Ho_Chi_Minh"
     extra_days_off: str = ""
     makeup_working_days: str = ""

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from engine.core.instance_secret import PUBLISHED_DEFAULT_SECRET
+from tests.factories import PASSWORD
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -65,3 +66,42 @@ def test_json_depth_counts_brackets_outside_strings_only():
     assert not json_depth_exceeds(b'{"a": "[[[[[[[[", "b": [[1]]}', 3)
     assert json_depth_exceeds(b'{"a": [[[1]]]}', 3)
     assert not json_depth_exceeds(b'{"a": "\\"[[[[", "b": 1}', 1)
+
+
+def _wrong_login(api, username: str):
+    return api.client.post("/api/auth/token", data={"username": username, "password": "wrong-password"})
+
+
+def test_m2_failed_sign_ins_per_username_are_throttled_with_429_and_retry_after(api, world):
+    limit = world.settings.sign_in_failures_per_username
+    assert all(_wrong_login(api, "officer1").status_code == 401 for _ in range(limit))
+    refused = _wrong_login(api, "officer1")
+    assert (
+        refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= world.settings.sign_in_window_seconds
+    )
+    assert "retry after" in refused.json()["detail"]
+    right = api.client.post("/api/auth/token", data={"username": "officer1", "password": PASSWORD})
+    assert right.status_code == 429, "the right password does not lift the lock before the window ends"
+    assert api.client.post("/api/auth/token", data={"username": "officer2", "password": PASSWORD}).status_code == 200
+
+
+def test_m2_the_throttle_lifts_when_its_window_ends(api, world):
+    for _ in range(world.settings.sign_in_failures_per_username):
+        _wrong_login(api, "lead1")
+    assert _wrong_login(api, "lead1").status_code == 429
+    world.clock.advance(timedelta(seconds=world.settings.sign_in_window_seconds))
+    assert api.client.post("/api/auth/token", data={"username": "lead1", "password": PASSWORD}).status_code == 200
+
+
+def test_m2_many_usernames_from_one_address_are_throttled_by_address(api, world):
+    limit = world.settings.sign_in_failures_per_address
+    answers = [_wrong_login(api, f"nobody{i}").status_code for i in range(limit + 1)]
+    assert answers[:limit] == [401] * limit and answers[limit] == 429
+
+
+def test_m2_the_sign_in_page_is_throttled_too(web, world):
+    browser = web()
+    for _ in range(world.settings.sign_in_failures_per_username):
+        browser.client.post("/login", data={"username": "officer2", "password": "nope"})
+    page = browser.client.post("/login", data={"username": "officer2", "password": "nope"})
+    assert page.status_code == 429 and "thử lại sau" in page.text and page.headers["Retry-After"]
