@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     # Empty means: the SQLite database's own secret file (see engine.core.instance_secret); required otherwise.
     secret_key: str = ""
     cookie_secure: bool = False
+    # Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated); none by default.
+    trusted_proxies: str = ""
     token_minutes: int = 8 * 60
     # Failed sign-ins allowed per username and per client address in one window (then 429 with Retry-After).
     sign_in_failures_per_username: int = 5
