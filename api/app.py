@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
+from api.limits import RequestLimits
 from api.routes import (
     attachments,
     auth,
@@ -63,6 +64,7 @@ def create_app(
     app.state.services = services
     app.state.session_factory = session_factory
     install_error_handlers(app)
+    app.add_middleware(RequestLimits, max_json_bytes=settings.max_json_bytes, max_body_bytes=settings.max_body_bytes)
     install_web(app, services.calendar.zone, services.forms)
     for module in (auth, processes, process_versions, cases, matters, tasks, reports, health):
         app.include_router(module.router)

@@ -145,7 +145,21 @@ def serve(
     if workers > 1 and get_settings().database_url.startswith("sqlite"):
         _fail("several web processes need PostgreSQL (PHANANH_DATABASE_URL=postgresql+psycopg://…)")
     typer.echo(f"Phản Ánh on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run(
+        "api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info",
+        **proxy_options(get_settings().trusted_proxies),
+    )  # fmt: skip
+
+
+def proxy_options(trusted_proxies: str) -> dict[str, object]:
+    """uvicorn's forwarded-header options: X-Forwarded-For is read only from the listed proxies, never by default.
+
+    uvicorn itself trusts 127.0.0.1 unless told otherwise, so a client on the same machine could pick any address
+    (and so any rate-limit counter) by sending the header.
+    """
+    if not trusted_proxies.strip():
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": trusted_proxies}
 
 
 @app.command()

@@ -12,9 +12,24 @@ from engine.core.errors import Conflict
 from engine.core.models import User
 from engine.core.settings import Settings
 from engine.people.auth import Actor, active_user, actor_for, username_from_token
+from engine.people.sign_in import SignInLimits
 from engine.services import EngineServices
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it; forwarded headers count only from the trusted proxies setting."""
+    return request.client.host if request.client else "unknown"
+
+
+def sign_in_limits(settings: Settings) -> SignInLimits:
+    """The sign-in throttle of the settings."""
+    return SignInLimits(
+        per_username=settings.sign_in_failures_per_username,
+        per_address=settings.sign_in_failures_per_address,
+        window_seconds=settings.sign_in_window_seconds,
+    )
 
 
 def get_settings(request: Request) -> Settings:

@@ -94,7 +94,9 @@ class World:
         self.engine: Engine = make_engine(database_url)
         upgrade_to_head(self.engine)
         self.factory: sessionmaker[Session] = make_session_factory(self.engine)
-        self.services: EngineServices = build_services(Settings(database_url=database_url, scheduler_enabled=False))
+        self.services: EngineServices = build_services(
+            Settings(database_url=database_url, scheduler_enabled=False, secret_key=SECRET_KEY)
+        )
         with transaction(self.factory) as session:
             city = create_unit(session, code="city", name="Thành phố")
             d1 = create_unit(session, code="d1", name="Đơn vị d1", parent=city)

@@ -211,7 +211,7 @@ def set_up(database_url: str, count: int) -> World:
     try:
         upgrade_to_head(engine)
         factory = make_session_factory(engine)
-        services = build_services(Settings(database_url=database_url, scheduler_enabled=False))
+        services = build_services(Settings(database_url=database_url, scheduler_enabled=False, secret_key=SECRET_KEY))
         with transaction(factory) as session:
             deploy_path(session, PROJECT_ROOT / "processes", forms=services.forms)
         load_demo(factory, services)

@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from engine.core.instance_secret import secret_weakness
 from engine.core.migrate import alembic_config
 from engine.core.models import Case, CaseTimer
-from engine.core.settings import DEVELOPMENT_SECRET
 from engine.processes.deployment import latest_definition
 
 
@@ -108,12 +108,11 @@ def check_cases(session: Session) -> list[Finding]:
     return [Finding(True, "cases", "no case is stopped by an error")]
 
 
-def check_secrets(secret_key: str, database_url: str) -> list[Finding]:
-    """A production database with the development secret means anyone can forge sessions."""
-    if secret_key == DEVELOPMENT_SECRET and not database_url.startswith("sqlite"):
-        return [Finding(False, "secrets", "PHANANH_SECRET_KEY is the development default: set a random secret")]
-    if len(secret_key) < 32:
-        return [Finding(False, "secrets", "PHANANH_SECRET_KEY is shorter than 32 characters")]
+def check_secrets(secret_key: str) -> list[Finding]:
+    """A published or short signing secret means anyone can forge sessions, on any database."""
+    weakness = secret_weakness(secret_key)
+    if weakness:
+        return [Finding(False, "secrets", weakness)]
     return [Finding(True, "secrets", "the signing secret is set")]
 
 
@@ -123,7 +122,7 @@ def diagnose(
     """All checks, in order; later checks are skipped when the database cannot be used."""
     findings = check_database(engine)
     if secret_key is not None:
-        findings += check_secrets(secret_key, engine.url.render_as_string())
+        findings += check_secrets(secret_key)
     if not all(f.ok for f in findings):
         return findings
     with session_factory() as session:

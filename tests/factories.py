@@ -19,6 +19,8 @@ from engine.processes.deployment import deploy_path
 from engine.services import EngineServices, build_services
 
 PASSWORD = "phananh-test-pw"
+# One signing secret for every test world and the processes started on it (never a published default).
+TEST_SECRET_KEY = "test-only-signing-secret-" + "0123456789abcdef" * 3
 FIXTURES = Path(__file__).parent / "fixtures"
 PROCESSES = PROJECT_ROOT / "processes"
 
@@ -94,7 +96,7 @@ class World:
 
 def seed_world(database_url: str, *, deploy: tuple[Path, ...] = (PROCESSES,)) -> None:
     """Create the unit tree and the people, and deploy processes (done once into the template database)."""
-    settings = Settings(database_url=database_url, scheduler_enabled=False)
+    settings = Settings(database_url=database_url, scheduler_enabled=False, secret_key=TEST_SECRET_KEY)
     services = build_services(settings)
     engine = make_engine(database_url)
     with transaction(make_session_factory(engine)) as session:
@@ -110,7 +112,7 @@ def seed_world(database_url: str, *, deploy: tuple[Path, ...] = (PROCESSES,)) ->
 
 def open_world(database_url: str, *, start: datetime | None = None) -> World:
     """Services with a manual clock over an already seeded database."""
-    settings = Settings(database_url=database_url, scheduler_enabled=False)
+    settings = Settings(database_url=database_url, scheduler_enabled=False, secret_key=TEST_SECRET_KEY)
     clock = ManualClock(start or monday_morning_after(datetime.now(UTC)))
     factory = make_session_factory(make_engine(database_url))
     services = build_services(settings, clock, session_factory=factory)

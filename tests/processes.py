@@ -11,11 +11,15 @@ from contextlib import contextmanager
 import httpx
 
 from engine.core.settings import PROJECT_ROOT
+from tests.factories import TEST_SECRET_KEY
 
 
 def service_env(database_url: str, **extra: str) -> dict[str, str]:
     """The environment of a phananh process on the test database (no in-process scheduler)."""
-    return {**os.environ, "PHANANH_DATABASE_URL": database_url, "PHANANH_SCHEDULER_ENABLED": "false", **extra}
+    return {
+        **os.environ, "PHANANH_DATABASE_URL": database_url, "PHANANH_SCHEDULER_ENABLED": "false",
+        "PHANANH_SECRET_KEY": TEST_SECRET_KEY, **extra,
+    }  # fmt: skip
 
 
 def start_worker(database_url: str, *args: str) -> subprocess.Popen:
@@ -34,14 +38,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def api_server(database_url: str, secret_key: str, **extra_env: str):
-    """A real uvicorn process serving the app on loopback (``extra_env``: more PHANANH_* settings); yields its URL."""
+def api_server(database_url: str, secret_key: str, *, via_cli: bool = False, **extra_env: str):
+    """A real uvicorn process serving the app on loopback (``extra_env``: more PHANANH_* settings); yields its URL.
+
+    ``via_cli`` starts it the way production does, with ``phananh serve`` (its output is discarded).
+    """
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--port", str(port)]
+    if via_cli:
+        command = [sys.executable, "-m", "api", "serve", "--port", str(port)]
+    else:
+        command = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--port", str(port)]
+        command += ["--log-level", "warning"]
     process = subprocess.Popen(
-        [*command, "--log-level", "warning"],
+        command,
         cwd=PROJECT_ROOT, env=service_env(database_url, PHANANH_SECRET_KEY=secret_key, **extra_env),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.DEVNULL if via_cli else subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -53,7 +64,8 @@ def api_server(database_url: str, secret_key: str, **extra_env: str):
             except httpx.TransportError:
                 time.sleep(0.1)
         else:
-            raise RuntimeError(f"uvicorn on {base} did not start: {process.stdout.read() if process.poll() else ''}")
+            output = process.stdout.read() if process.stdout and process.poll() is not None else ""
+            raise RuntimeError(f"uvicorn on {base} did not start: {output}")
         yield base
     finally:
         process.send_signal(signal.SIGTERM)

@@ -2,22 +2,36 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.deps import AppSettings, CurrentUser, DbSession
+from api.deps import AppSettings, CurrentUser, DbSession, Services, client_address, commit, sign_in_limits
 from api.schemas import COMMON_RESPONSES, ErrorOut, MeOut, TokenOut, UnitOut
-from engine.people.auth import authenticate, issue_token
+from engine.people.auth import issue_token
+from engine.people.sign_in import TooManySignIns, retry_after_seconds, sign_in
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], responses=COMMON_RESPONSES)
 
 
-@router.post("/token", response_model=TokenOut, responses={401: {"model": ErrorOut}})
-def sign_in(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], session: DbSession, settings: AppSettings
+@router.post("/token", response_model=TokenOut, responses={401: {"model": ErrorOut}, 429: {"model": ErrorOut}})
+def issue_bearer_token(
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: DbSession,
+    settings: AppSettings,
+    services: Services,
 ) -> TokenOut:
-    """Exchange a username and password for a bearer token."""
-    user = authenticate(session, form.username, form.password)
+    """Exchange a username and password for a bearer token (failed attempts are throttled: 429 with Retry-After)."""
+    now = services.clock.now()
+    try:
+        user = sign_in(
+            session, username=form.username, password=form.password, address=client_address(request), now=now,
+            limits=sign_in_limits(settings),
+        )  # fmt: skip
+    except TooManySignIns as refused:
+        retry_after = {"Retry-After": str(retry_after_seconds(refused, now))}
+        raise HTTPException(429, refused.message, headers=retry_after) from refused
+    commit(session)
     if user is None:
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,

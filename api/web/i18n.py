@@ -14,6 +14,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "login.password": {"vi": "Mật khẩu", "en": "Password"},
     "login.submit": {"vi": "Đăng nhập", "en": "Sign in"},
     "login.failed": {"vi": "Sai tên đăng nhập hoặc mật khẩu.", "en": "Wrong username or password."},
+    "login.throttled": {
+        "vi": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
+        "en": "Too many failed sign-ins. Please try again in {minutes} minutes.",
+    },
     "inbox.title": {"vi": "Việc của tôi", "en": "My tasks"},
     "inbox.tab.all": {"vi": "Tất cả", "en": "All"},
     "inbox.tab.mine": {"vi": "Giao cho tôi", "en": "Assigned to me"},

@@ -6,11 +6,11 @@ from urllib.parse import unquote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.deps import AppSettings, DbSession
+from api.deps import AppSettings, DbSession, Services, client_address, commit, sign_in_limits
 from api.web.context import WebPage
 from api.web.i18n import translate
 from api.web.session import end_session, language_of, start_session
-from engine.people.auth import authenticate
+from engine.people.sign_in import TooManySignIns, retry_after_seconds, sign_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,12 +40,25 @@ def login(
     request: Request,
     session: DbSession,
     settings: AppSettings,
+    services: Services,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=256)],
     next_url: Annotated[str, Form(alias="next")] = "",
 ):
-    """Check the password and start a cookie session."""
-    user = authenticate(session, username, password)
+    """Check the password and start a cookie session (failed attempts are throttled like the API's)."""
+    now = services.clock.now()
+    try:
+        user = sign_in(
+            session, username=username, password=password, address=client_address(request), now=now,
+            limits=sign_in_limits(settings),
+        )  # fmt: skip
+    except TooManySignIns as refused:
+        wait = retry_after_seconds(refused, now)
+        message = translate("login.throttled", language_of(request), minutes=(wait + 59) // 60)
+        page = _login_page(request, error=message, username=username, status=429)
+        page.headers["Retry-After"] = str(wait)
+        return page
+    commit(session)
     if user is None:
         message = translate("login.failed", language_of(request))
         return _login_page(request, error=message, username=username, status=401)

@@ -23,13 +23,23 @@ class WebSession:
     csrf_token: str
 
 
+# A session cookie is signed for the pages only: it is refused as a bearer token, as a bearer token is as a cookie.
+WEB_AUDIENCE = "phananh-web"
+
+
 def read_session(request: Request, secret: str) -> WebSession | None:
     """The session of the request's cookie, or None when absent, forged or expired."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub", "csrf"]})
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=["HS256"],
+            audience=WEB_AUDIENCE,
+            options={"require": ["exp", "sub", "csrf", "aud"]},
+        )
     except jwt.PyJWTError:
         return None
     return WebSession(username=claims["sub"], csrf_token=claims["csrf"])
@@ -41,7 +51,7 @@ def start_session(response: Response, username: str, *, secret: str, minutes: in
         "sub": username,
         "csrf": secrets.token_urlsafe(24),
         "exp": datetime.now(UTC) + timedelta(minutes=minutes),
-        "kind": "web",
+        "aud": WEB_AUDIENCE,
     }
     response.set_cookie(
         SESSION_COOKIE,

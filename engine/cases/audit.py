@@ -81,7 +81,11 @@ class ChainVerdict:
 
 
 def verify_chain(session: Session, case_id: int) -> ChainVerdict:
-    """Recompute every hash of a case's events in order."""
+    """Recompute every hash of a case's events in order, then check the chain ends at the head the case row keeps.
+
+    The case row stores the last event's sequence number and hash with every write, so deleting the newest events
+    (which leaves a shorter chain that is valid in itself) is caught: the recomputed end no longer meets the head.
+    """
     events = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq))
     prev_hash, count = GENESIS_HASH, 0
     for expected_seq, event in enumerate(events, start=1):
@@ -89,4 +93,7 @@ def verify_chain(session: Session, case_id: int) -> ChainVerdict:
         if event.seq != expected_seq or event.prev_hash != prev_hash or chain_hash(prev_hash, event) != event.hash:
             return ChainVerdict(valid=False, count=count, broken_at_seq=event.seq)
         prev_hash = event.hash
+    head = session.execute(select(Case.audit_seq, Case.audit_head).where(Case.id == case_id)).first()
+    if head is not None and (head.audit_seq != count or head.audit_head != prev_hash):
+        return ChainVerdict(valid=False, count=count, broken_at_seq=count + 1)
     return ChainVerdict(valid=True, count=count)

@@ -3,10 +3,12 @@
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from engine.core.instance_secret import resolve_secret_key
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEVELOPMENT_SECRET = "phananh-dev-secret-change-me-in-production-0123456789"
 
 
 class Settings(BaseSettings):
@@ -19,9 +21,16 @@ class Settings(BaseSettings):
     db_max_overflow: int = 10
     db_pool_timeout_seconds: float = 30.0
     db_pool_recycle_seconds: int = 1800
-    secret_key: str = DEVELOPMENT_SECRET
+    # Empty means: the SQLite database's own secret file (see engine.core.instance_secret); required otherwise.
+    secret_key: str = ""
     cookie_secure: bool = False
+    # Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated); none by default.
+    trusted_proxies: str = ""
     token_minutes: int = 8 * 60
+    # Failed sign-ins allowed per username and per client address in one window (then 429 with Retry-After).
+    sign_in_failures_per_username: int = 5
+    sign_in_failures_per_address: int = 20
+    sign_in_window_seconds: int = 900
     timezone: str = "Asia/Ho_Chi_Minh"
     extra_days_off: str = ""
     makeup_working_days: str = ""
@@ -32,6 +41,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 2_000_000
     max_bpmn_bytes: int = 5_000_000
     max_attachment_bytes: int = 10_000_000
+    # A JSON body holds at most a BPMN file (lint, drafts) and its envelope; larger bodies are refused unread.
+    max_json_bytes: int = 6_000_000
     identity_key: str = ""
     # Public portal (/portal): per-client-address limits (fixed windows counted in the database, so they hold
     # across several web processes) and the spam guard's form-token ages.
@@ -50,6 +61,16 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_from: str = "phananh@localhost"
     smtp_max_attempts: int = 5
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest non-JSON body read: the largest upload allowed, plus room for the multipart envelope."""
+        return max(self.max_attachment_bytes, self.max_bpmn_bytes, self.max_upload_bytes) + 1_000_000
+
+    @model_validator(mode="after")
+    def _resolve_secret_key(self) -> "Settings":
+        self.secret_key = resolve_secret_key(self.secret_key, self.database_url)
+        return self
 
 
 @lru_cache

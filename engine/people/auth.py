@@ -97,16 +97,23 @@ def actor_for(session: Session, user: User) -> Actor:
     )
 
 
+# Bearer tokens are signed for the REST API only; the pages' session cookie carries another audience.
+API_AUDIENCE = "phananh-api"
+
+
 def issue_token(user: User, *, secret: str, minutes: int, now: datetime | None = None) -> str:
     """A signed bearer token for a user."""
     issued = now or datetime.now(UTC)
-    claims = {"sub": user.username, "iat": issued, "exp": issued + timedelta(minutes=minutes)}
+    claims = {"sub": user.username, "iat": issued, "exp": issued + timedelta(minutes=minutes), "aud": API_AUDIENCE}
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
 def username_from_token(token: str, *, secret: str) -> str | None:
-    """The username inside a valid token, or None when the token is bad or expired."""
+    """The username inside a valid API token, or None when the token is bad, expired, without expiry or not ours."""
     try:
-        return jwt.decode(token, secret, algorithms=["HS256"]).get("sub")
+        claims = jwt.decode(
+            token, secret, algorithms=["HS256"], audience=API_AUDIENCE, options={"require": ["exp", "sub", "aud"]}
+        )
+        return claims["sub"]
     except jwt.PyJWTError:
         return None

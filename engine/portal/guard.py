@@ -13,23 +13,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.core.errors import DomainError
 from engine.core.models import RateLimitHit, UsedFormToken
 
-
-class RateLimited(DomainError):
-    """Too many requests from one address in the current window."""
-
-    status_code = 429
-
-    def __init__(self, action: str, retry_at: datetime) -> None:
-        super().__init__(f"Too many '{action}' requests from this address; retry after {retry_at.isoformat()}")
-        self.action = action
-        self.retry_at = retry_at
+# The portal's per-address limits are the shared database counters; re-exported for the portal's pages.
+from engine.core.rate_limits import RateLimit as RateLimit
+from engine.core.rate_limits import RateLimited as RateLimited
+from engine.core.rate_limits import hit_rate_limit as hit_rate_limit
 
 
 class FormRefused(DomainError):
@@ -40,42 +34,6 @@ class FormRefused(DomainError):
     def __init__(self, reason: str) -> None:
         super().__init__(f"Form refused: {reason}")
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """At most ``limit`` hits per ``window_seconds`` for one action and address."""
-
-    action: str
-    limit: int
-    window_seconds: int
-
-
-def hit_rate_limit(session: Session, rule: RateLimit, address: str, now: datetime) -> None:
-    """Count one hit of ``address`` for ``rule``; raise ``RateLimited`` when the window is full.
-
-    The counter row is updated atomically (``count = count + 1``); the first hit of a window inserts it, and a
-    concurrent first hit that loses the insert race falls back to the update inside a savepoint.
-    """
-    window = max(rule.window_seconds, 1)
-    start = datetime.fromtimestamp(int(now.timestamp()) // window * window, tz=now.tzinfo)
-    key = f"{rule.action}:{address}"[:128]
-    bump = (
-        update(RateLimitHit)
-        .where(RateLimitHit.key == key, RateLimitHit.window_start == start)
-        .values(count=RateLimitHit.count + 1)
-    )
-    if session.execute(bump).rowcount == 0:
-        try:
-            with session.begin_nested():
-                session.execute(insert(RateLimitHit).values(key=key, window_start=start, count=1))
-        except IntegrityError:
-            session.execute(bump)
-    count = session.scalar(
-        select(RateLimitHit.count).where(RateLimitHit.key == key, RateLimitHit.window_start == start)
-    )
-    if count > rule.limit:
-        raise RateLimited(rule.action, start + timedelta(seconds=window))
 
 
 def prune_portal_guards(session: Session, now: datetime, form_max_seconds: float) -> None:

@@ -22,6 +22,30 @@ def _safe_parser() -> etree.XMLParser:
 # What may come before the root element: an XML declaration, processing instructions, comments, white space.
 _PROLOGUE_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF32_STARTS = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\x00<", b"<\x00\x00\x00")
+_DECLARED_ENCODING = re.compile(r"""<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+# The encodings the DOCTYPE pre-check can read for certain; libxml2 knows more (UTF-32, UTF-7, EBCDIC...), and a
+# DOCTYPE hidden in one of those would be seen by the parser only, so such files are refused outright.
+ACCEPTED_ENCODINGS = frozenset({"utf-8", "utf8", "utf-16", "utf16", "utf-16le", "utf-16be"})
+
+
+def unaccepted_encoding(content: bytes) -> str | None:
+    """The name of the document's encoding when it is not UTF-8 or UTF-16, else None."""
+    if content.startswith(_UTF32_STARTS):
+        return "UTF-32"
+    declared = _DECLARED_ENCODING.match(_prologue_text(content))
+    if declared and declared.group(1).strip().lower() not in ACCEPTED_ENCODINGS:
+        return declared.group(1)
+    return None
+
+
+def _prologue_text(content: bytes) -> str:
+    """The document as text, good enough to read its prologue: UTF-16 when it looks so, else byte for byte."""
+    if content.startswith(_UTF16_BOMS) or (len(content) > 1 and (content[0] == 0 or content[1] == 0)):
+        text = content.decode("utf-16", errors="replace")
+    else:
+        text = content.decode("latin-1")
+    return text.lstrip("\ufeff\u00ef\u00bb\u00bf")
 
 
 def declares_doctype(content: bytes) -> bool:
@@ -30,11 +54,7 @@ def declares_doctype(content: bytes) -> bool:
     Checked on the raw bytes before any parser sees them, so neither an external entity (XXE) nor an entity
     expansion bomb ("billion laughs") ever reaches libxml2.
     """
-    if content.startswith(_UTF16_BOMS) or (len(content) > 1 and (content[0] == 0 or content[1] == 0)):
-        text = content.decode("utf-16", errors="replace")
-    else:
-        text = content.decode("latin-1")
-    text = text.lstrip("\ufeff\u00ef\u00bb\u00bf")
+    text = _prologue_text(content)
     position = 0
     while True:
         match = _PROLOGUE_ITEM.match(text, position)
@@ -45,7 +65,11 @@ def declares_doctype(content: bytes) -> bool:
 
 
 def parse_bpmn_xml(content: bytes) -> tuple[etree._ElementTree | None, list[DeploymentProblem]]:
-    """Parse BPMN bytes safely. Documents with a DOCTYPE (and so any entity) are refused before parsing."""
+    """Parse BPMN bytes safely. Documents with a DOCTYPE (and so any entity), or in an encoding the DOCTYPE check
+    cannot read, are refused before parsing."""
+    encoding = unaccepted_encoding(content)
+    if encoding:
+        return None, [DeploymentProblem(None, f"the encoding {encoding} is not accepted: save the file as UTF-8", 1)]
     if declares_doctype(content):
         return None, [DeploymentProblem(None, "DOCTYPE declarations and XML entities are not allowed", 1)]
     try:

@@ -18,6 +18,10 @@ ACCEPTED_FORMS = (
     "YYYY (2026), YYYY-MM-DD..YYYY-MM-DD (2026-01-01..2026-03-31)"
 )
 
+# Reports compare with the previous period and the same period a year earlier, and their bounds run to the next
+# midnight, so a period must leave a year of room on both sides of the calendar's range.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _DATE = r"\d{4}-\d{2}-\d{2}"
 _PATTERNS = (
@@ -44,6 +48,8 @@ class Period:
             raise ValueError(f"unknown period kind {self.kind!r}; expected one of {', '.join(KINDS)}")
         if self.end < self.start:
             raise ValueError(f"period {self.code!r} ends ({self.end}) before it starts ({self.start})")
+        if not (FIRST_YEAR <= self.start.year and self.end.year <= LAST_YEAR):
+            raise ValueError(f"period {self.code!r} lies outside the years {FIRST_YEAR}–{LAST_YEAR}")
 
     @property
     def label(self) -> str:

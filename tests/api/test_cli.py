@@ -45,11 +45,32 @@ def test_commands_on_an_unmigrated_database_fail_with_one_line(run):
 
 def test_commands_on_an_unreachable_database_fail_with_one_line(run, monkeypatch):
     monkeypatch.setenv("PHANANH_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    monkeypatch.setenv("PHANANH_SECRET_KEY", "a-long-enough-secret-for-this-test-0123456789")
     get_settings.cache_clear()
     for command in (("migrate",), ("demo",), ("worker", "--once")):
         result = run(*command)
         assert result.exit_code == 1, command
         assert result.output.strip().count("\n") == 0 and "127.0.0.1" in result.output, result.output
+
+
+def test_a_postgresql_database_without_a_secret_fails_with_one_line_naming_the_setting(run, monkeypatch):
+    monkeypatch.setenv("PHANANH_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    monkeypatch.delenv("PHANANH_SECRET_KEY", raising=False)
+    get_settings.cache_clear()
+    for command in (("migrate",), ("demo",), ("worker", "--once")):
+        result = run(*command)
+        assert result.exit_code == 1, command
+        assert result.output.strip().count("\n") == 0 and "PHANANH_SECRET_KEY" in result.output, result.output
+
+
+def test_an_sqlite_instance_generates_its_secret_once_in_a_file_only_its_owner_reads(run, tmp_path):
+    assert run("migrate").exit_code == 0
+    secret_file = tmp_path / "cli.db.secret"
+    first = secret_file.read_text()
+    assert len(first.strip()) >= 48 and secret_file.stat().st_mode & 0o777 == 0o600
+    get_settings.cache_clear()
+    assert run("migrate").exit_code == 0 and secret_file.read_text() == first
+    assert get_settings().secret_key == first.strip()
 
 
 def test_migrate_deploy_demo_loads_users_and_cases_once(run):

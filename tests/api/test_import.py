@@ -159,6 +159,23 @@ def test_a_doctype_hidden_behind_comments_or_utf16_is_still_found():
     assert not bpmn_xml.declares_doctype((IMPORTS / "bpmnio_plain.bpmn").read_bytes())
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        '<?xml version="1.0" encoding="UTF-32"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'.encode("utf-32"),
+        '<?xml version="1.0" encoding="UTF-32LE"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'.encode("utf-32-le"),
+        b'<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE x +AFs-+ADw-!ENTITY a +ACI-b+ACI-+AD4-+AF0-+AD4-<x/>',
+        b'<?xml version="1.0" encoding="ISO-8859-1"?><x/>',
+    ],
+    ids=["utf32-bom", "utf32le-no-bom", "utf7", "latin1"],
+)
+def test_files_in_encodings_the_doctype_check_cannot_read_are_refused_before_parsing(api, content):
+    answer = upload(api, "odd.bpmn", content)
+    assert answer.status_code in (400, 422) and "UTF-8" in answer.text, answer.text
+    tree, problems = bpmn_xml.parse_bpmn_xml(content)
+    assert tree is None and "is not accepted" in problems[0].message
+
+
 def test_even_the_underlying_parser_does_not_expand_entities():
     """A second line of defence: libxml2 with our settings refuses the bomb or leaves its references unexpanded."""
     try:

@@ -46,3 +46,15 @@ def test_a_removed_event_breaks_the_chain(world, api):
 
 def test_canonical_json_is_independent_of_key_order():
     assert canonical_json({"b": 1, "a": "ư"}) == canonical_json({"a": "ư", "b": 1}) == '{"a":"ư","b":1}'
+
+
+def test_deleting_the_newest_events_is_caught_by_the_stored_head(world, api):
+    case_id = case_with_history(world)
+    with world.factory() as session:
+        last = session.scalar(
+            select(AuditEvent.seq).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq.desc())
+        )
+        session.execute(delete(AuditEvent).where(AuditEvent.case_id == case_id, AuditEvent.seq >= last - 1))
+        session.commit()
+    verdict = api.get(f"/api/cases/{case_id}/events/verify", "supervisor1").json()
+    assert verdict["valid"] is False and verdict["broken_at_seq"] == last - 1

@@ -49,10 +49,11 @@ def test_doctor_command_exits_1_on_an_unmigrated_database(tmp_path, monkeypatch)
     assert result.exit_code == 1 and "not migrated: run `phananh migrate`" in result.output
 
 
-def test_the_development_secret_on_postgresql_is_flagged():
-    from engine.core.settings import DEVELOPMENT_SECRET
+def test_the_published_default_secret_and_short_secrets_are_flagged_on_every_database():
+    from engine.core.instance_secret import PUBLISHED_DEFAULT_SECRET
     from engine.doctor import check_secrets
 
-    assert not check_secrets(DEVELOPMENT_SECRET, "postgresql+psycopg://db/x")[0].ok
-    assert not check_secrets("short", "sqlite:///x.db")[0].ok
-    assert check_secrets("x" * 40, "postgresql+psycopg://db/x")[0].ok
+    assert not check_secrets(PUBLISHED_DEFAULT_SECRET)[0].ok
+    assert "published" in check_secrets(PUBLISHED_DEFAULT_SECRET)[0].message
+    assert not check_secrets("short")[0].ok
+    assert check_secrets("x" * 40)[0].ok

@@ -264,3 +264,9 @@ def test_current_and_recent_has_twelve_months_by_default_and_no_duplicates() -> 
 def test_current_and_recent_rejects_a_negative_count() -> None:
     with pytest.raises(ValueError, match="count"):
         current_and_recent(date(2026, 5, 20), count=-1)
+
+
+@pytest.mark.parametrize("code", ["0001", "0001-01", "9999", "9999-12", "9999-Q4", "0001-H1", "1899-12-01..1900-01-31"])
+def test_periods_at_the_edges_of_the_calendar_are_refused_with_the_accepted_years(code: str) -> None:
+    with pytest.raises(ValueError, match="1900–2999"):
+        parse_period(code)

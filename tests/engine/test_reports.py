@@ -161,3 +161,9 @@ def test_reports_are_for_supervisors_and_name_a_bad_period(api):
     assert response.status_code == 400 and "2026-13" in response.json()["detail"]
     other_unit = api.get("/api/reports/summary", "supervisor_d2", params={"period": "2026", "unit": 2})
     assert other_unit.status_code == 404
+
+
+@pytest.mark.parametrize("period", ["0001", "9999-12", "9999"])
+def test_report_periods_at_the_calendar_edges_get_a_400_naming_the_years(api, period):
+    answer = api.get("/api/reports/summary", "supervisor1", params={"period": period})
+    assert answer.status_code == 400 and "1900" in answer.json()["detail"]

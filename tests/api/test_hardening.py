@@ -1,0 +1,107 @@
+"""Findings of the outside security probe stay closed: each test fails on the code the probe found."""
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from engine.core.instance_secret import PUBLISHED_DEFAULT_SECRET
+from tests.factories import PASSWORD
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_h1_a_token_signed_with_the_published_default_secret_is_refused(api):
+    claims = {"sub": "supervisor1", "exp": datetime.now(UTC) + timedelta(hours=1), "aud": "phananh-api"}
+    forged = jwt.encode(claims, PUBLISHED_DEFAULT_SECRET, algorithm="HS256")
+    assert api.client.get("/api/auth/me", headers=_bearer(forged)).status_code == 401
+
+
+def test_l6_a_token_without_expiry_is_refused(api, world):
+    forever = jwt.encode({"sub": "supervisor1", "aud": "phananh-api"}, world.settings.secret_key, algorithm="HS256")
+    assert api.client.get("/api/auth/me", headers=_bearer(forever)).status_code == 401
+
+
+def test_l6_the_web_session_cookie_is_not_a_bearer_token(web):
+    browser = web().login("supervisor1")
+    cookie = browser.client.cookies.get("phananh_session")
+    assert cookie
+    assert browser.client.get("/api/auth/me", headers=_bearer(cookie)).status_code == 401
+
+
+def test_l6_an_api_token_is_not_a_session_cookie(api, web):
+    token = api.auth("supervisor1")["Authorization"].removeprefix("Bearer ")
+    browser = web()
+    browser.client.cookies.set("phananh_session", token)
+    page = browser.client.get("/cases", follow_redirects=False)
+    assert page.status_code in (302, 303) and "/login" in page.headers["location"]
+
+
+def test_m1_a_body_over_the_limit_is_refused_with_413_before_the_login_check(api, world):
+    body = b"[" + b"1," * (world.settings.max_json_bytes // 2) + b"1]"
+    answer = api.client.post("/api/cases", content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413 and "limit" in answer.json()["detail"]
+
+
+def test_m1_a_streamed_body_without_length_is_cut_off_at_the_limit(api, world):
+    def chunks():
+        for _ in range(world.settings.max_json_bytes // 100_000 + 2):
+            yield b" " * 100_000
+
+    answer = api.client.post("/api/cases", content=chunks(), headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413
+
+
+def test_l3_json_nested_ten_thousand_deep_gets_422_naming_the_depth(api):
+    body = "[" * 10_000 + "]" * 10_000
+    headers = {**api.auth("designer1"), "Content-Type": "application/json"}
+    answer = api.client.post("/api/processes/lint", content=body, headers=headers)
+    assert answer.status_code == 422 and "deeper than 64" in answer.json()["detail"]
+
+
+def test_json_depth_counts_brackets_outside_strings_only():
+    from api.limits import json_depth_exceeds
+
+    assert not json_depth_exceeds(b'{"a": "[[[[[[[[", "b": [[1]]}', 3)
+    assert json_depth_exceeds(b'{"a": [[[1]]]}', 3)
+    assert not json_depth_exceeds(b'{"a": "\\"[[[[", "b": 1}', 1)
+
+
+def _wrong_login(api, username: str):
+    return api.client.post("/api/auth/token", data={"username": username, "password": "wrong-password"})
+
+
+def test_m2_failed_sign_ins_per_username_are_throttled_with_429_and_retry_after(api, world):
+    limit = world.settings.sign_in_failures_per_username
+    assert all(_wrong_login(api, "officer1").status_code == 401 for _ in range(limit))
+    refused = _wrong_login(api, "officer1")
+    assert (
+        refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= world.settings.sign_in_window_seconds
+    )
+    assert "retry after" in refused.json()["detail"]
+    right = api.client.post("/api/auth/token", data={"username": "officer1", "password": PASSWORD})
+    assert right.status_code == 429, "the right password does not lift the lock before the window ends"
+    assert api.client.post("/api/auth/token", data={"username": "officer2", "password": PASSWORD}).status_code == 200
+
+
+def test_m2_the_throttle_lifts_when_its_window_ends(api, world):
+    for _ in range(world.settings.sign_in_failures_per_username):
+        _wrong_login(api, "lead1")
+    assert _wrong_login(api, "lead1").status_code == 429
+    world.clock.advance(timedelta(seconds=world.settings.sign_in_window_seconds))
+    assert api.client.post("/api/auth/token", data={"username": "lead1", "password": PASSWORD}).status_code == 200
+
+
+def test_m2_many_usernames_from_one_address_are_throttled_by_address(api, world):
+    limit = world.settings.sign_in_failures_per_address
+    answers = [_wrong_login(api, f"nobody{i}").status_code for i in range(limit + 1)]
+    assert answers[:limit] == [401] * limit and answers[limit] == 429
+
+
+def test_m2_the_sign_in_page_is_throttled_too(web, world):
+    browser = web()
+    for _ in range(world.settings.sign_in_failures_per_username):
+        browser.client.post("/login", data={"username": "officer2", "password": "nope"})
+    page = browser.client.post("/login", data={"username": "officer2", "password": "nope"})
+    assert page.status_code == 429 and "thử lại sau" in page.text and page.headers["Retry-After"]
