@@ -32,3 +32,15 @@ def petition_intake(register: dict, *, channel: str) -> dict:
     if relatives:
         data["relatives"] = relatives
     return data
+
+
+RECEPTION_ROLES = ("officer", "team_lead", "supervisor")
+"""Who works at the reception desk: registers visits and petitions."""
+REGISTER_READERS = (*RECEPTION_ROLES, "custodian")
+"""Who reads the visits register (identities redacted)."""
+REGISTER_REVEALERS = ("supervisor", "custodian")
+"""Who may read the visits register with identities (each case read is audited)."""
+REGISTER_FORMS = {"visit": VISIT_FORM, "written": WRITTEN_FORM}
+"""The reception desk's register forms: a citizen's visit, a petition by post or forwarded by another body."""
+REGISTER_ROWS = 100
+"""How many visits the register shows, newest first."""
