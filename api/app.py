@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.errors import install_error_handlers
 from api.routes import auth, cases, health, matters, process_versions, processes, reports, tasks
+from api.routes import portal as portal_api
+from api.routes import reception as reception_api
 from api.web import install_web
 from engine.cases.scheduler import SchedulerThread
 from engine.core.db import engine_from_settings, make_session_factory
@@ -54,4 +56,6 @@ def create_app(
     install_web(app, services.calendar.zone, services.forms)
     for module in (auth, processes, process_versions, cases, matters, tasks, reports, health):
         app.include_router(module.router)
+    app.include_router(portal_api.router)
+    app.include_router(reception_api.router)
     return app

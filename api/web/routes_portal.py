@@ -7,10 +7,11 @@ client address's rate limit. Nothing here shows a person's name or the case data
 from math import ceil
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from api.deps import commit
+from api.web import is_page_request
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission, unplaced_errors
 from api.web.portal_context import Portal, PortalPage, client_address, render_portal
@@ -224,21 +225,30 @@ def published(page: Portal) -> HTMLResponse:
     )  # fmt: skip
 
 
-async def rate_limited_page(request: Request, exc: RateLimited) -> HTMLResponse:
-    """429 in Vietnamese, saying when to retry."""
+def _retry_after(request: Request, exc: RateLimited) -> str:
+    return str(max(int((exc.retry_at - request.app.state.services.clock.now()).total_seconds()), 1))
+
+
+async def rate_limited_page(request: Request, exc: RateLimited) -> Response:
+    """429 saying when to retry: a Vietnamese page, or JSON for the REST API (both with Retry-After)."""
+    if not is_page_request(request):
+        return JSONResponse(
+            {"detail": exc.message}, status_code=429, headers={"Retry-After": _retry_after(request, exc)}
+        )
     zone = request.app.state.services.calendar.zone
     retry = exc.retry_at.astimezone(zone)
-    seconds = max(int((exc.retry_at - request.app.state.services.clock.now()).total_seconds()), 1)
     response = render_portal(
         request, "portal_message.html", 429, title_key="portal.too_many.title",
         message_key=("portal.too_many", {"time": f"{retry:%H:%M}", "day": f"{retry:%d/%m/%Y}"}),
     )  # fmt: skip
-    response.headers["Retry-After"] = str(seconds)
+    response.headers["Retry-After"] = _retry_after(request, exc)
     return response
 
 
-async def form_refused_page(request: Request, exc: FormRefused) -> HTMLResponse:
-    """400 naming why the spam guard refused the form."""
+async def form_refused_page(request: Request, exc: FormRefused) -> Response:
+    """400 naming why the spam guard refused the form: a portal page, or JSON for the REST API."""
+    if not is_page_request(request):
+        return JSONResponse({"detail": exc.message, "reason": exc.reason}, status_code=400)
     return render_portal(
         request, "portal_message.html", 400, title_key="portal.refused.title",
         message_key=(f"portal.refused.{exc.reason}", {}),
