@@ -108,6 +108,14 @@ def test_bad_form_data_is_refused_per_field_and_the_token_stays_usable(world):
     _assert_no_identity(missing.text + internal.text)
 
 
+def test_a_refused_petition_does_not_echo_the_petitioner(world):
+    petitioner = {"name": PETITIONER["name"], "email": "nguoito-at-example.org"}
+    with portal_client(world) as client:
+        answer = _file(client, world, "petitions", {**PETITION, "petitioner": petitioner})
+    assert answer.status_code == 422 and [e["field"] for e in answer.json()["errors"]] == ["petitioner.email"]
+    assert petitioner["email"] not in answer.text and petitioner["name"] not in answer.text
+
+
 def test_the_form_token_is_required_signed_for_its_form_not_too_fast_and_spent_once(world):
     with portal_client(world) as client:
         petition_token = _token(client, world, "petition")
