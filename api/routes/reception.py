@@ -1,17 +1,22 @@
 """The reception desk over JSON: register a written petition or a citizen's visit, read the visits register.
 
 Who is asking: a signed-in officer, team lead or supervisor registers (the custodian also reads the register);
-the role check is the use case's own (``engine.petitions.registration``), the same as on the reception pages.
+the role check (``engine.petitions.reception``) runs before the body is read, and again in the use case, the same
+function as on the reception pages.
 The register over the API is always redacted: revealing identities is an audited page action only.
 Scanned petitions are uploaded on the reception page (or as attachments of the case afterwards).
 """
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 
 from api.deps import AppSettings, CurrentActor, DbSession, Services, commit
 from api.intake_schemas import RegisteredOut, RegistrationIn, VisitOut
 from api.schemas import COMMON_RESPONSES, ErrorOut, ValidationErrorOut
 from engine.core.models import Case
+from engine.people.auth import Actor
+from engine.petitions.reception import require_reception_desk, require_register_reader
 from engine.petitions.registration import register_petition, register_visit, visits_register
 
 router = APIRouter(tags=["reception"], responses=COMMON_RESPONSES)
@@ -21,13 +26,29 @@ ERRORS: dict[int | str, dict] = {
 }
 
 
+def reception_desk_actor(actor: CurrentActor) -> Actor:
+    """The signed-in person, when they work at the reception desk (checked before the body is read)."""
+    require_reception_desk(actor)
+    return actor
+
+
+def register_reader_actor(actor: CurrentActor) -> Actor:
+    """The signed-in person, when they may read the (redacted) visits register."""
+    require_register_reader(actor)
+    return actor
+
+
+ReceptionDesk = Annotated[Actor, Depends(reception_desk_actor)]
+RegisterReader = Annotated[Actor, Depends(register_reader_actor)]
+
+
 def _registered(case: Case) -> RegisteredOut:
     return RegisteredOut(id=case.id, tracking_code=case.tracking_code, status=case.status)
 
 
 @router.post("/api/petitions", response_model=RegisteredOut, status_code=201, responses=ERRORS)
 def register_written_petition(
-    body: RegistrationIn, session: DbSession, services: Services, settings: AppSettings, actor: CurrentActor
+    body: RegistrationIn, session: DbSession, services: Services, settings: AppSettings, actor: ReceptionDesk
 ) -> RegisteredOut:
     """Register a petition received by post or forwarded by another body (the written register form)."""
     case = register_petition(
@@ -40,7 +61,7 @@ def register_written_petition(
 
 @router.post("/api/reception/visits", response_model=RegisteredOut, status_code=201, responses=ERRORS)
 def register_citizen_visit(
-    body: RegistrationIn, session: DbSession, services: Services, settings: AppSettings, actor: CurrentActor
+    body: RegistrationIn, session: DbSession, services: Services, settings: AppSettings, actor: ReceptionDesk
 ) -> RegisteredOut:
     """Register a citizen's visit to the reception desk (the visit register form); it starts a triage case."""
     case = register_visit(
@@ -51,7 +72,7 @@ def register_citizen_visit(
 
 
 @router.get("/api/reception/visits", response_model=list[VisitOut], responses={403: ERRORS[403]})
-def read_visits_register(session: DbSession, services: Services, actor: CurrentActor) -> list[VisitOut]:
+def read_visits_register(session: DbSession, services: Services, actor: RegisterReader) -> list[VisitOut]:
     """The visits register (sổ tiếp công dân) of your units, newest first, with identities redacted."""
     return [
         VisitOut(

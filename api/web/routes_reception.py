@@ -11,7 +11,7 @@ from api.web.context import Page, WebPage
 from api.web.form_render import errors_by_field, form_fields, parse_submission
 from engine.cases.uploads import Upload
 from engine.core.errors import BadRequest, FieldError, InvalidFormData
-from engine.petitions.reception import RECEPTION_ROLES, REGISTER_FORMS
+from engine.petitions.reception import REGISTER_FORMS, require_reception_desk
 from engine.petitions.registration import (
     may_reveal_register,
     reception_form,
@@ -40,7 +40,7 @@ def _reception_page(page: Page, tab: str, *, values=None, errors=None, status: i
 @router.get("/reception", response_class=HTMLResponse)
 def reception(page: WebPage, tab: str = "visit"):
     """The reception desk: a citizen's visit, or a petition received by post or forwarded by another body."""
-    page.actor.require_role(*RECEPTION_ROLES)
+    require_reception_desk(page.actor)
     return _reception_page(page, tab if tab in REGISTER_FORMS else "visit")
 
 

@@ -1,5 +1,7 @@
 """Reception desk (tiếp công dân): the register forms of TT 04/2021/TT-TTCP mapped onto the petition intake."""
 
+from engine.people.auth import Actor
+
 VISIT_FORM = "register_visit.schema.json"
 WRITTEN_FORM = "register_written_petition.schema.json"
 PETITIONER_FIELDS = ("name", "address", "id_number", "phone")
@@ -44,3 +46,13 @@ REGISTER_FORMS = {"visit": VISIT_FORM, "written": WRITTEN_FORM}
 """The reception desk's register forms: a citizen's visit, a petition by post or forwarded by another body."""
 REGISTER_ROWS = 100
 """How many visits the register shows, newest first."""
+
+
+def require_reception_desk(actor: Actor) -> None:
+    """Raise Forbidden unless the actor works at the reception desk (registers visits and petitions)."""
+    actor.require_role(*RECEPTION_ROLES)
+
+
+def require_register_reader(actor: Actor, *, reveal: bool = False) -> None:
+    """Raise Forbidden unless the actor may read the visits register (``reveal``: with identities)."""
+    actor.require_role(*(REGISTER_REVEALERS if reveal else REGISTER_READERS))

@@ -20,12 +20,12 @@ from engine.petitions.identity import PROTECTED_MARK
 from engine.petitions.identity_access import audit_identity_access, can_read_identity
 from engine.petitions.matters import TRIAGE_PROCESS
 from engine.petitions.reception import (
-    RECEPTION_ROLES,
     REGISTER_FORMS,
-    REGISTER_READERS,
     REGISTER_REVEALERS,
     REGISTER_ROWS,
     petition_intake,
+    require_reception_desk,
+    require_register_reader,
 )
 from engine.services import EngineServices
 
@@ -49,7 +49,7 @@ def register_petition(
     Raises ``InvalidFormData`` for a bad register entry, ``BadRequest`` for an unknown form or a redacted copy
     without its original, ``Forbidden`` for someone who does not work at the reception desk.
     """
-    actor.require_role(*RECEPTION_ROLES)
+    require_reception_desk(actor)
     services.forms.validate(reception_form(form), register)
     channel = "visit" if form == "visit" else register["channel"]
     case = CaseRuntime(session, services).start_case(
@@ -152,7 +152,7 @@ def visits_register(
     Protected fields show the marker; with ``reveal`` (resolver and custodian only) they show the identity, and
     each case read is audited (the caller commits).
     """
-    actor.require_role(*(REGISTER_REVEALERS if reveal else REGISTER_READERS))
+    require_register_reader(actor, reveal=reveal)
     cases = session.scalars(
         select(Case)
         .where(Case.process_key == TRIAGE_PROCESS, Case.source == "visit", Case.unit_id.in_(actor.visible_unit_ids))

@@ -74,6 +74,8 @@ def test_registering_needs_a_sign_in_a_reception_role_and_a_unit_of_mine(api, wo
     other_unit = api.post("/api/petitions", "officer1", json={"data": WRITTEN, "unit_id": world.units["d2"]})
     assert other_unit.status_code == 403
     assert api.get("/api/reception/visits", "designer1").status_code == 403
+    assert api.post("/api/petitions", "designer1", json={}).status_code == 403, "who asks is checked before the body"
+    assert api.client.post("/api/reception/visits", json={}).status_code == 401
     with world.factory() as session:
         assert session.scalars(select(Case)).all() == []
 
