@@ -147,6 +147,13 @@ def test_filing_is_rate_limited_per_address_counted_together_with_the_page(world
         assert len(session.scalars(select(Case)).all()) == 2
 
 
+def test_refused_filings_count_against_the_rate_limit_too(world):
+    with portal_client(world, portal_filing_limit=2) as client:
+        refused = [_file(client, world, data={**REPORT, "title": ""}).status_code for _ in range(2)]
+        valid_but_over = _file(client, world)
+    assert refused == [422, 422] and valid_but_over.status_code == 429
+
+
 def test_a_process_that_is_not_deployed_gives_503_naming_it(world):
     with world.factory() as session:
         session.query(ProcessDefinition).filter(ProcessDefinition.key == "petition_triage").delete()
