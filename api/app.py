@@ -21,6 +21,8 @@ from api.routes import (
     reports,
     tasks,
 )
+from api.routes import portal as portal_api
+from api.routes import reception as reception_api
 from api.web import install_web
 from engine.cases.scheduler import SchedulerThread
 from engine.core.db import SessionFactory, engine_from_settings, make_session_factory
@@ -72,4 +74,6 @@ def create_app(
     app.include_router(drafts.router)
     app.include_router(forms.router)
     app.include_router(people.router)
+    app.include_router(portal_api.router)
+    app.include_router(reception_api.router)
     return app

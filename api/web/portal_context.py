@@ -5,22 +5,20 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 import api.web.portal_texts  # noqa: F401  (adds the portal's texts to the table)
-from api.deps import commit, get_services, get_session, get_settings
+from api.deps import AppSettings, DbSession, Services
 from api.web.i18n import translate
 from api.web.session import LANGUAGE_COOKIE, language_of
-from engine.core.settings import Settings
 from engine.portal.guard import (
     RateLimit,
+    SpamGuard,
     TokenRules,
-    check_form_token,
-    check_honeypot,
-    hit_rate_limit,
+    check_portal_form,
+    count_portal_request,
     issue_form_token,
 )
-from engine.services import EngineServices
 
 TOKEN_FIELD = "form_token"
 HONEYPOT_FIELD = "website"
@@ -49,9 +47,9 @@ class PortalPage:
     """The request's portal context."""
 
     request: Request
-    session: Session
-    services: EngineServices
-    settings: Settings
+    session: DbSession
+    services: Services
+    settings: AppSettings
 
     @property
     def lang(self) -> str:
@@ -70,31 +68,28 @@ class PortalPage:
         """A fresh signed token for a form rendered now."""
         return issue_form_token(self.settings.secret_key, purpose, self.services.clock.now())
 
-    def count_hit(self, action: str, limit: int, window_seconds: int) -> None:
-        """Count this request against the address's limit for ``action`` (committed at once); 429 when over."""
-        rule = RateLimit(action=action, limit=limit, window_seconds=window_seconds)
-        hit_rate_limit(self.session, rule, client_address(self.request), self.services.clock.now())
-        commit(self.session)
+    def count_hit(self, rule: RateLimit) -> None:
+        """Count this request against the address's limit of ``rule`` (committed at once); 429 when over."""
+        count_portal_request(self.session, rule, address=client_address(self.request), now=self.services.clock.now())
 
-    async def check_form(self, purpose: str, *, single_use: bool, min_seconds: float = 0.0):
-        """The posted form after the honeypot and token checks (the spent token is saved with the action)."""
+    async def spam_guard(self) -> tuple[FormData, SpamGuard]:
+        """The posted form and its spam-guard fields (form token and honeypot), for an engine use case to check."""
         form = await self.request.form()
-        check_honeypot(form.get(HONEYPOT_FIELD))
         token = form.get(TOKEN_FIELD)
+        return form, SpamGuard(form_token=token if isinstance(token, str) else None, honeypot=form.get(HONEYPOT_FIELD))
+
+    async def check_form(self, purpose: str, *, single_use: bool, min_seconds: float = 0.0) -> FormData:
+        """The posted form after the honeypot and token checks (the spent token is saved with the action)."""
+        form, guard = await self.spam_guard()
         rules = TokenRules(min_seconds=min_seconds, max_seconds=self.settings.portal_form_max_seconds)
-        check_form_token(
-            self.session, self.settings.secret_key, token if isinstance(token, str) else None, purpose=purpose,
-            now=self.services.clock.now(), rules=rules, single_use=single_use,
+        check_portal_form(
+            self.session, self.settings.secret_key, guard, purpose=purpose, now=self.services.clock.now(),
+            rules=rules, single_use=single_use,
         )  # fmt: skip
         return form
 
 
-def portal_page(
-    request: Request,
-    session: Annotated[Session, Depends(get_session)],
-    services: Annotated[EngineServices, Depends(get_services)],
-    settings: Annotated[Settings, Depends(get_settings)],
-) -> PortalPage:
+def portal_page(request: Request, session: DbSession, services: Services, settings: AppSettings) -> PortalPage:
     """The portal context of any visitor (no sign-in)."""
     return PortalPage(request=request, session=session, services=services, settings=settings)
 

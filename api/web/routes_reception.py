@@ -1,39 +1,38 @@
-"""Reception desk (tiếp công dân): register a visit or a written petition, and the visits register (sổ)."""
+"""Reception desk (tiếp công dân): register a visit or a written petition, and the visits register (sổ).
+
+The handlers parse the posted form and render; the use cases live in ``engine.petitions.registration``.
+"""
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from api.web.context import Page, WebPage
 from api.web.form_render import errors_by_field, form_fields, parse_submission
-from engine.cases.attachments import attach_file
-from engine.cases.runtime import CaseRuntime
+from engine.cases.uploads import Upload
 from engine.core.errors import BadRequest, FieldError, InvalidFormData
-from engine.core.models import Case
-from engine.petitions.identity import PROTECTED_MARK
-from engine.petitions.identity_access import audit_identity_access, can_read_identity
-from engine.petitions.matters import TRIAGE_PROCESS
-from engine.petitions.reception import VISIT_FORM, WRITTEN_FORM, petition_intake
+from engine.petitions.reception import REGISTER_FORMS, require_reception_desk
+from engine.petitions.registration import (
+    may_reveal_register,
+    reception_form,
+    register_petition,
+    registered_case,
+    visits_register,
+)
 
 router = APIRouter(include_in_schema=False)
-TABS = {"visit": VISIT_FORM, "written": WRITTEN_FORM}
-RECEPTION_ROLES = ("officer", "team_lead", "supervisor")
-REGISTER_ROWS = 100
+TABS = list(REGISTER_FORMS)
 
 
 def _reception_page(page: Page, tab: str, *, values=None, errors=None, status: int = 200, message=None):
-    schema = page.services.forms.schema(TABS[tab])
-    registered = None
+    schema = page.services.forms.schema(REGISTER_FORMS[tab])
     case_id = page.request.query_params.get("registered", "")
-    if case_id.isdigit():
-        case = page.session.get(Case, int(case_id))
-        registered = case if case is not None and page.actor.sees_unit(case.unit_id) else None
+    registered = registered_case(page.session, page.actor, int(case_id)) if case_id.isdigit() else None
     if values is None:  # first showing: the schema's defaults and today's date
         values = {name: sub["default"] for name, sub in schema["properties"].items() if "default" in sub}
         values["received_on"] = page.services.clock.now().astimezone(page.services.calendar.zone).date().isoformat()
     return page.render(
-        "reception.html", status_code=status, tab=tab, tabs=list(TABS), registered=registered, message=message,
+        "reception.html", status_code=status, tab=tab, tabs=TABS, registered=registered, message=message,
         fields=form_fields(schema, values, errors or {}),
     )  # fmt: skip
 
@@ -41,26 +40,30 @@ def _reception_page(page: Page, tab: str, *, values=None, errors=None, status: i
 @router.get("/reception", response_class=HTMLResponse)
 def reception(page: WebPage, tab: str = "visit"):
     """The reception desk: a citizen's visit, or a petition received by post or forwarded by another body."""
-    page.actor.require_role(*RECEPTION_ROLES)
-    return _reception_page(page, tab if tab in TABS else "visit")
+    require_reception_desk(page.actor)
+    return _reception_page(page, tab if tab in REGISTER_FORMS else "visit")
+
+
+async def _upload(page: Page, posted: object) -> Upload | None:
+    """A posted file, read up to one byte past the limit (the use case refuses it when too big)."""
+    if not isinstance(posted, UploadFile) or not posted.filename:
+        return None
+    content = await posted.read(page.settings.max_attachment_bytes + 1)
+    return Upload(posted.filename, posted.content_type or "application/octet-stream", content)
 
 
 @router.post("/reception/new/{tab}", response_class=HTMLResponse)
-async def register_petition(tab: str, page: WebPage):
+async def register_from_desk(tab: str, page: WebPage):
     """Register the petition: it starts a triage case; the page then shows its tracking code."""
     await page.check_csrf()
-    page.actor.require_role(*RECEPTION_ROLES)
-    if tab not in TABS:
-        raise BadRequest(f"Unknown reception form '{tab}'; use one of {', '.join(TABS)}")
-    form = await page.request.form()
-    register = parse_submission(page.services.forms.schema(TABS[tab]), form)
+    form: FormData = await page.request.form()
+    register = parse_submission(page.services.forms.schema(reception_form(tab)), form)
     try:
-        page.services.forms.validate(TABS[tab], register)
-        channel = "visit" if tab == "visit" else register["channel"]
-        case = CaseRuntime(page.session, page.services).start_case(
-            page.actor, process_key=TRIAGE_PROCESS, data=petition_intake(register, channel=channel)
-        )
-        await _attach_petition_files(page, case, form)
+        case = register_petition(
+            page.session, page.services, page.actor, form=tab, register=register,
+            max_bytes=page.settings.max_attachment_bytes, scan=await _upload(page, form.get("petition_scan")),
+            redacted_scan=await _upload(page, form.get("petition_redacted")),
+        )  # fmt: skip
     except InvalidFormData as exc:
         page.session.rollback()
         return _reception_page(page, tab, values=register, errors=errors_by_field(exc.errors), status=422,
@@ -73,61 +76,11 @@ async def register_petition(tab: str, page: WebPage):
     return RedirectResponse(f"/reception?tab={tab}&registered={case.id}", status_code=303)
 
 
-async def _attach_petition_files(page: Page, case: Case, form) -> None:
-    """The scanned petition (identity-bearing: encrypted, resolver and custodian only) and its redacted copy."""
-    scan, redacted = form.get("petition_scan"), form.get("petition_redacted")
-    limit = page.settings.max_attachment_bytes
-    common = {"task_id": None, "uploaded_by": page.actor.username, "at": page.services.clock.now(), "max_bytes": limit}
-    original = None
-    if isinstance(scan, UploadFile) and scan.filename:
-        original = attach_file(
-            page.session, case, filename=scan.filename, content_type=scan.content_type,
-            content=await scan.read(limit + 1), vault=page.services.identities, **common,
-        )  # fmt: skip
-    if isinstance(redacted, UploadFile) and redacted.filename:
-        if original is None:
-            raise BadRequest("Bản che danh tính chỉ được tải lên kèm bản gốc của đơn")
-        attach_file(
-            page.session, case, filename=redacted.filename, content_type=redacted.content_type,
-            content=await redacted.read(limit + 1), redacted_copy_of=original.id, **common,
-        )  # fmt: skip
-
-
-def _register_rows(page: Page, *, reveal: bool) -> list[dict]:
-    """The visits of my units, newest first; protected fields show the marker unless revealed (and audited)."""
-    cases = page.session.scalars(
-        select(Case)
-        .where(
-            Case.process_key == TRIAGE_PROCESS, Case.source == "visit", Case.unit_id.in_(page.actor.visible_unit_ids)
-        )
-        .order_by(Case.created_at.desc(), Case.id.desc())
-        .limit(REGISTER_ROWS)
-    ).all()
-    runtime = CaseRuntime(page.session, page.services)
-    rows = []
-    for case in cases:
-        data = runtime.current_data(case)
-        petitioner: dict = {}
-        if reveal and can_read_identity(page.actor, case):
-            identity = page.services.identities.open(page.session, case) or {}
-            audit_identity_access(page.session, page.services, page.actor, case, "visits_register")
-            petitioner = identity.get("petitioner") or {}
-        shown = data.get("petitioner") == PROTECTED_MARK
-        rows.append({
-            "case": case, "data": data,
-            "name": petitioner.get("name") or (PROTECTED_MARK if shown else "—"),
-            "address": petitioner.get("address") or (PROTECTED_MARK if shown else "—"),
-            "id_number": petitioner.get("id_number") or (PROTECTED_MARK if shown else "—"),
-        })  # fmt: skip
-    return rows
-
-
 @router.get("/reception/register", response_class=HTMLResponse)
-def visits_register(page: WebPage):
+def visits_register_page(page: WebPage):
     """Sổ tiếp công dân: the visits, with the protected fields redacted."""
-    page.actor.require_role(*RECEPTION_ROLES, "custodian")
-    can_reveal = page.actor.has_role("supervisor", "custodian")
-    return page.render("visits_register.html", rows=_register_rows(page, reveal=False), can_reveal=can_reveal,
+    rows = visits_register(page.session, page.services, page.actor, reveal=False)
+    return page.render("visits_register.html", rows=rows, can_reveal=may_reveal_register(page.actor),
                        revealed=False)  # fmt: skip
 
 
@@ -135,7 +88,6 @@ def visits_register(page: WebPage):
 async def visits_register_revealed(page: WebPage):
     """The register with identities, for the resolver and custodians only; each case read is audited."""
     await page.check_csrf()
-    page.actor.require_role("supervisor", "custodian")
-    rows = _register_rows(page, reveal=True)
+    rows = visits_register(page.session, page.services, page.actor, reveal=True)
     page.session.commit()
     return page.render("visits_register.html", rows=rows, can_reveal=True, revealed=True)

@@ -97,3 +97,36 @@ def check_honeypot(value: object) -> None:
     """The hidden field people never see must stay empty; bots that fill every field are refused."""
     if isinstance(value, str) and value.strip():
         raise FormRefused("honeypot")
+
+
+@dataclass(frozen=True)
+class SpamGuard:
+    """What a portal form posts for the spam guard: its signed form token and the honeypot field."""
+
+    form_token: str | None
+    honeypot: object = None
+
+
+def count_portal_request(session: Session, rule: RateLimit, *, address: str, now: datetime) -> None:
+    """Count one request of ``address`` against ``rule`` and commit the count at once.
+
+    The count is committed before the request's own work so that a request refused later (bad form, bad
+    token, wrong secret) still counts; raises ``RateLimited`` when the window is full.
+    """
+    hit_rate_limit(session, rule, address, now)
+    session.commit()
+
+
+def check_portal_form(
+    session: Session,
+    secret: str,
+    guard: SpamGuard,
+    *,
+    purpose: str,
+    now: datetime,
+    rules: TokenRules,
+    single_use: bool,
+) -> None:
+    """The honeypot and form-token checks of one portal post (the spent token is saved with the action)."""
+    check_honeypot(guard.honeypot)
+    check_form_token(session, secret, guard.form_token, purpose=purpose, now=now, rules=rules, single_use=single_use)

@@ -20,6 +20,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.core.models import Case, CaseAccessSecret, CasePublication, HumanTask, Unit
+from engine.services import EngineServices
 
 _DUMMY_HASH = hashlib.sha256(b"phananh-no-such-case").hexdigest()
 
@@ -73,6 +74,8 @@ class PublicStatus:
     completed_at: datetime | None
     steps: list[PublicStep]
     published: bool
+    published_on: date | None = None
+    summary: str | None = None
 
 
 def public_status(session: Session, case: Case) -> PublicStatus:
@@ -81,10 +84,12 @@ def public_status(session: Session, case: Case) -> PublicStatus:
         select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "ready").order_by(HumanTask.created_at)
     )
     steps = [PublicStep(name=t.name or t.spec_name, due_at=t.due_at, reminded_at=t.reminded_at) for t in tasks]
-    published = session.get(CasePublication, case.id) is not None
+    publication = session.get(CasePublication, case.id)
     return PublicStatus(
         case_id=case.id, tracking_code=case.tracking_code, status="completed" if case.status == "completed" else
-        "in_progress", received_at=case.created_at, completed_at=case.completed_at, steps=steps, published=published,
+        "in_progress", received_at=case.created_at, completed_at=case.completed_at, steps=steps,
+        published=publication is not None, published_on=_day(publication.published_on) if publication else None,
+        summary=publication.summary if publication else None,
     )  # fmt: skip
 
 
@@ -111,6 +116,22 @@ def _day(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+PUBLISHED_FIELDS_FORM = "receive_report.schema.json"
+"""The form whose ``field`` labels name the fields of published results."""
+SANCTIONS_FORM = "conclude_verification.schema.json"
+"""The form whose labels name the sanctions of published results."""
+
+
+def publication_fields(services: EngineServices) -> dict[str, str]:
+    """The fields (lĩnh vực) published results can be filtered by, with their Vietnamese labels."""
+    return services.forms.enum_labels(PUBLISHED_FIELDS_FORM).get("field", {})
+
+
+def sanction_labels(services: EngineServices) -> dict[str, dict[str, str]]:
+    """The Vietnamese labels of the party and state sanctions."""
+    return services.forms.enum_labels(SANCTIONS_FORM)
 
 
 @dataclass(frozen=True)
