@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import AppSettings, DbSession, Services, commit
+from api.deps import AppSettings, DbSession, Services, client_address, commit
 from api.intake_schemas import (
     FiledOut,
     FilingIn,
@@ -28,7 +28,6 @@ from api.intake_schemas import (
 )
 from api.schemas import ErrorOut, ValidationErrorOut
 from api.web.deadlines import deadline_view
-from api.web.portal_context import client_address
 from engine.core.errors import FieldError, InvalidFormData, NotFound
 from engine.portal.filing import PETITION, PORTAL_FORMS, REPORT, FiledCase, PortalForm, file_on_portal
 from engine.portal.guard import SpamGuard, issue_form_token

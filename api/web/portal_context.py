@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
 import api.web.portal_texts  # noqa: F401  (adds the portal's texts to the table)
-from api.deps import AppSettings, DbSession, Services
+from api.deps import AppSettings, DbSession, Services, client_address
 from api.web.i18n import translate
 from api.web.session import LANGUAGE_COOKIE, language_of
 from engine.portal.guard import (
@@ -35,11 +35,6 @@ def render_portal(request: Request, template: str, status_code: int = 200, **con
     if request.query_params.get("lang") in ("vi", "en"):
         response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
     return response
-
-
-def client_address(request: Request) -> str:
-    """The client's address as the server sees it (behind a proxy, configure uvicorn --forwarded-allow-ips)."""
-    return request.client.host if request.client else "unknown"
 
 
 @dataclass

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import UploadFile
 
-from api.deps import commit
+from api.deps import client_address, commit
 from api.web import is_page_request
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission, unplaced_errors
-from api.web.portal_context import Portal, PortalPage, client_address, render_portal
+from api.web.portal_context import Portal, PortalPage, render_portal
 from engine.cases.uploads import Upload
 from engine.core.errors import InvalidFormData, PayloadTooLarge
 from engine.portal.filing import (
