@@ -23,6 +23,7 @@ from api.routes import (
 )
 from api.routes import portal as portal_api
 from api.routes import reception as reception_api
+from api.security_headers import SecurityHeaders
 from api.web import install_web
 from engine.cases.scheduler import SchedulerThread
 from engine.core.db import SessionFactory, engine_from_settings, make_session_factory
@@ -67,6 +68,7 @@ def create_app(
     app.state.session_factory = session_factory
     install_error_handlers(app)
     app.add_middleware(RequestLimits, max_json_bytes=settings.max_json_bytes, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost, so refusals carry the headers too
     install_web(app, services.calendar.zone, services.forms)
     for module in (auth, processes, process_versions, cases, matters, tasks, reports, health):
         app.include_router(module.router)

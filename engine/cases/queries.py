@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from engine.core.db import LIKE_ESCAPE, contains_pattern
 from engine.core.errors import BadRequest, NotFound
 from engine.core.models import AuditEvent, Case, HumanTask, Unit
 from engine.people.auth import Actor
@@ -77,9 +78,14 @@ def list_cases(
     if filters.channel in CHANNEL_COLUMNS:
         query = query.where(CHANNEL_COLUMNS[filters.channel].is_(True))
     if filters.q:
-        pattern = f"%{filters.q.strip()}%"
+        pattern = contains_pattern(filters.q.strip())
         query = query.where(
-            or_(Case.title.ilike(pattern), Case.tracking_code.ilike(pattern), Case.subject_name.ilike(pattern))
+            or_(
+                *(
+                    column.ilike(pattern, escape=LIKE_ESCAPE)
+                    for column in (Case.title, Case.tracking_code, Case.subject_name)
+                )
+            )
         )
     if filters.overdue:
         late = select(HumanTask.case_id).where(HumanTask.state == "ready", HumanTask.due_at < now)

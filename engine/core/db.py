@@ -145,3 +145,12 @@ def ping(session: Session) -> str:
     """Ask the database a trivial question; the name of its dialect (``sqlite``, ``postgresql``) when it answers."""
     session.execute(text("SELECT 1"))
     return session.bind.dialect.name
+
+
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, with ``%`` and ``_`` in it taken literally (escape LIKE_ESCAPE)."""
+    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+    return f"%{escaped}%"

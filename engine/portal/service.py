@@ -19,6 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from engine.core.db import LIKE_ESCAPE, contains_pattern
 from engine.core.models import Case, CaseAccessSecret, CasePublication, HumanTask, Unit
 from engine.services import EngineServices
 
@@ -180,9 +181,12 @@ def published_results(
     if field:
         query = query.where(Case.field == field)
     if q:
-        pattern = f"%{q.lower()}%"
+        pattern = contains_pattern(q.lower())
         query = query.where(
-            or_(func.lower(CasePublication.summary).like(pattern), func.lower(Case.tracking_code).like(pattern))
+            or_(
+                func.lower(CasePublication.summary).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(Case.tracking_code).like(pattern, escape=LIKE_ESCAPE),
+            )
         )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(

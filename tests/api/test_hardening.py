@@ -105,3 +105,23 @@ def test_m2_the_sign_in_page_is_throttled_too(web, world):
         browser.client.post("/login", data={"username": "officer2", "password": "nope"})
     page = browser.client.post("/login", data={"username": "officer2", "password": "nope"})
     assert page.status_code == 429 and "thử lại sau" in page.text and page.headers["Retry-After"]
+
+
+def test_l8_like_wildcards_in_a_search_are_taken_literally(api, world):
+    from tests.cases import start_report
+
+    start_report(world)
+    everything = api.get("/api/cases", "supervisor1").json()["total"]
+    assert everything >= 1
+    for wildcard in ("%", "_", "\\"):
+        assert api.get("/api/cases", "supervisor1", params={"q": wildcard}).json()["total"] == 0, wildcard
+
+
+def test_l8_every_answer_forbids_framing_and_sniffing_and_pages_carry_a_content_policy(api, web):
+    health = api.client.get("/healthz")
+    assert health.headers["x-frame-options"] == "DENY" and health.headers["x-content-type-options"] == "nosniff"
+    page = web().login("officer1").get("/inbox")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+    refused = api.client.post("/api/cases", content=b"x" * 10, headers={"Content-Length": "99999999999"})
+    assert refused.status_code == 413 and refused.headers["x-frame-options"] == "DENY"
