@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import DbSession, Services, StaffActor, commit
+from api.deps import DbSession, Services, TaskAssigner, TaskClaimer, TaskCompleter, TaskReader, commit
 from api.routes.cases import ERRORS, case_detail, task_out
 from api.schemas import (
     COMMON_RESPONSES,
@@ -30,7 +30,7 @@ ACTION_ERRORS = {**ERRORS, 409: {"model": ErrorOut}, 422: {"model": ValidationEr
 def my_inbox(
     session: DbSession,
     services: Services,
-    actor: StaffActor,
+    actor: TaskReader,
     assigned: Annotated[str | None, Query(pattern="^(me|group)$")] = None,
     overdue: bool = False,
     process: str | None = None,
@@ -60,14 +60,14 @@ def my_inbox(
 
 
 @router.get("/{task_id}", response_model=TaskOut, responses=ERRORS)
-def read_task(task_id: str, session: DbSession, actor: StaffActor) -> TaskOut:
+def read_task(task_id: str, session: DbSession, actor: TaskReader) -> TaskOut:
     """One task."""
     task = visible_task(session, actor, task_id)
     return task_out(task, session.get(Case, task.case_id).tracking_code)
 
 
 @router.get("/{task_id}/form", response_model=JsonSchemaDocument, responses=ERRORS)
-def read_task_form(task_id: str, session: DbSession, services: Services, actor: StaffActor) -> JsonSchemaDocument:
+def read_task_form(task_id: str, session: DbSession, services: Services, actor: TaskReader) -> JsonSchemaDocument:
     """The JSON Schema of the task's form."""
     task = visible_task(session, actor, task_id)
     if not task.form:
@@ -76,7 +76,7 @@ def read_task_form(task_id: str, session: DbSession, services: Services, actor: 
 
 
 @router.post("/{task_id}/claim", response_model=TaskOut, responses=ACTION_ERRORS)
-def claim_task(task_id: str, session: DbSession, services: Services, actor: StaffActor) -> TaskOut:
+def claim_task(task_id: str, session: DbSession, services: Services, actor: TaskClaimer) -> TaskOut:
     """Take a group task into one's own inbox."""
     task = CaseRuntime(session, services).claim_task(actor, task_id)
     commit(session)
@@ -84,7 +84,7 @@ def claim_task(task_id: str, session: DbSession, services: Services, actor: Staf
 
 
 @router.post("/{task_id}/assign", response_model=TaskOut, responses=ACTION_ERRORS)
-def assign_task(task_id: str, body: AssignIn, session: DbSession, services: Services, actor: StaffActor) -> TaskOut:
+def assign_task(task_id: str, body: AssignIn, session: DbSession, services: Services, actor: TaskAssigner) -> TaskOut:
     """Team leads and supervisors give a task to a named person."""
     task = CaseRuntime(session, services).assign_task(actor, task_id, body.username)
     commit(session)
@@ -93,7 +93,7 @@ def assign_task(task_id: str, body: AssignIn, session: DbSession, services: Serv
 
 @router.post("/{task_id}/complete", response_model=CaseDetail, responses=ACTION_ERRORS)
 def complete_task(
-    task_id: str, body: CompleteIn, session: DbSession, services: Services, actor: StaffActor
+    task_id: str, body: CompleteIn, session: DbSession, services: Services, actor: TaskCompleter
 ) -> CaseDetail:
     """Submit the task's form; the case moves on to its next step."""
     case = CaseRuntime(session, services).complete_task(actor, task_id, body.data)

@@ -11,14 +11,14 @@ from engine.cases.attachments import attach_file
 from engine.cases.runtime import CaseRuntime
 from engine.core.errors import BadRequest, FieldError, InvalidFormData
 from engine.core.models import Case
+from engine.people.permissions import can_read_identity, can_read_visits_register, can_receive_petitions, require
 from engine.petitions.identity import PROTECTED_MARK
-from engine.petitions.identity_access import audit_identity_access, can_read_identity
+from engine.petitions.identity_access import audit_identity_access
 from engine.petitions.matters import TRIAGE_PROCESS
 from engine.petitions.reception import VISIT_FORM, WRITTEN_FORM, petition_intake
 
 router = APIRouter(include_in_schema=False)
 TABS = {"visit": VISIT_FORM, "written": WRITTEN_FORM}
-RECEPTION_ROLES = ("officer", "team_lead", "supervisor")
 REGISTER_ROWS = 100
 
 
@@ -41,15 +41,15 @@ def _reception_page(page: Page, tab: str, *, values=None, errors=None, status: i
 @router.get("/reception", response_class=HTMLResponse)
 def reception(page: WebPage, tab: str = "visit"):
     """The reception desk: a citizen's visit, or a petition received by post or forwarded by another body."""
-    page.actor.require_role(*RECEPTION_ROLES)
+    require(can_receive_petitions, page.actor)
     return _reception_page(page, tab if tab in TABS else "visit")
 
 
 @router.post("/reception/new/{tab}", response_class=HTMLResponse)
 async def register_petition(tab: str, page: WebPage):
     """Register the petition: it starts a triage case; the page then shows its tracking code."""
+    require(can_receive_petitions, page.actor)
     await page.check_csrf()
-    page.actor.require_role(*RECEPTION_ROLES)
     if tab not in TABS:
         raise BadRequest(f"Unknown reception form '{tab}'; use one of {', '.join(TABS)}")
     form = await page.request.form()
@@ -125,8 +125,8 @@ def _register_rows(page: Page, *, reveal: bool) -> list[dict]:
 @router.get("/reception/register", response_class=HTMLResponse)
 def visits_register(page: WebPage):
     """Sổ tiếp công dân: the visits, with the protected fields redacted."""
-    page.actor.require_role(*RECEPTION_ROLES, "custodian")
-    can_reveal = page.actor.has_role("supervisor", "custodian")
+    require(can_read_visits_register, page.actor)
+    can_reveal = can_read_identity(page.actor)
     return page.render("visits_register.html", rows=_register_rows(page, reveal=False), can_reveal=can_reveal,
                        revealed=False)  # fmt: skip
 
@@ -134,8 +134,9 @@ def visits_register(page: WebPage):
 @router.post("/reception/register", response_class=HTMLResponse)
 async def visits_register_revealed(page: WebPage):
     """The register with identities, for the resolver and custodians only; each case read is audited."""
+    require(can_read_visits_register, page.actor)
+    require(can_read_identity, page.actor)
     await page.check_csrf()
-    page.actor.require_role("supervisor", "custodian")
     rows = _register_rows(page, reveal=True)
     page.session.commit()
     return page.render("visits_register.html", rows=rows, can_reveal=True, revealed=True)

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from api.web.context import WebPage
 from engine.core.errors import NotFound
 from engine.core.models import PeriodicReport, Unit
+from engine.people.permissions import can_read_reports, require
 from engine.reports.export import summary_to_pdf, summary_to_xlsx
 from engine.reports.periodic import periodic_reports_of, thaw
 from engine.reports.periods import current_and_recent
-from engine.reports.service import REPORT_ROLES, report_unit, sla_for, summary_for
+from engine.reports.service import report_unit, sla_for, summary_for
 
 router = APIRouter(include_in_schema=False)
 CHARTED = ("by_field", "by_source", "party_sanctions", "publicity")
@@ -30,7 +31,7 @@ def _pickers(page: WebPage) -> dict:
 
 def _chosen(page: WebPage) -> tuple[dict, str, int]:
     """The pickers' choices, and the period and unit asked for (a supervisor's own unit by default)."""
-    page.actor.require_role(*REPORT_ROLES)
+    require(can_read_reports, page.actor)
     pickers = _pickers(page)
     period = page.request.query_params.get("period") or pickers["default_period"]
     unit = page.request.query_params.get("unit")
@@ -74,6 +75,7 @@ def _download(content: bytes, media_type: str, name: str) -> Response:
 @router.get("/reports/export.{fmt}")
 def export_report(fmt: str, page: WebPage) -> Response:
     """The report of the page's period and unit as XLSX or PDF (for the signed-in supervisor)."""
+    require(can_read_reports, page.actor)
     if fmt not in EXPORTS:
         raise NotFound(f"Unknown export format '{fmt}'; use xlsx or pdf")
     unit = page.request.query_params.get("unit")
@@ -88,11 +90,11 @@ def export_report(fmt: str, page: WebPage) -> Response:
 @router.get("/reports/periodic/{report_id}.{fmt}")
 def export_frozen_report(report_id: int, fmt: str, page: WebPage) -> Response:
     """A report produced on schedule, as XLSX or PDF."""
-    page.actor.require_role(*REPORT_ROLES)
+    require(can_read_reports, page.actor)
     if fmt not in EXPORTS:
         raise NotFound(f"Unknown export format '{fmt}'; use xlsx or pdf")
     report = page.session.get(PeriodicReport, report_id)
-    if report is None or not page.actor.sees_unit(report.unit_id):
+    if report is None or not can_read_reports(page.actor, report):
         raise NotFound(f"Periodic report {report_id} does not exist or is not of your units")
     render, media_type = EXPORTS[fmt]
     return _download(render(thaw(report.summary)), media_type, f"bao-cao-{report.period_code}-{report.unit_id}.{fmt}")
