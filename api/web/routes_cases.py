@@ -18,7 +18,14 @@ from engine.cases.runtime import CaseRuntime
 from engine.core.errors import InvalidFormData, NotFound
 from engine.core.models import Attachment, ProcessDefinition, Unit
 from engine.people.assignees import candidates_for
-from engine.people.permissions import can_assign_task, can_read_case, can_read_identity, can_register_case, require
+from engine.people.permissions import (
+    can_assign_task,
+    can_read_attachment,
+    can_read_case,
+    can_read_identity,
+    can_register_case,
+    require,
+)
 from engine.petitions.identity_access import attachment_content, read_identity
 from engine.processes.deployment import latest_definition
 
@@ -176,6 +183,7 @@ async def reassign_task(task_id: str, page: WebPage) -> RedirectResponse:
 @router.get("/cases/{case_id}/attachments/{attachment_id}")
 def download_attachment(case_id: int, attachment_id: int, page: WebPage) -> Response:
     """An attachment of a case the user may see."""
+    require(can_read_attachment, page.actor)
     case = visible_case(page.session, page.actor, case_id)
     attachment = page.session.get(Attachment, attachment_id)
     if attachment is None or attachment.case_id != case.id:

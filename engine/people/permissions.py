@@ -152,14 +152,24 @@ can_read_identity = Rule("can_read_identity", "read protected identities", IDENT
 The custodian reads identities only: no case or task pages."""
 
 
-def can_read_attachment(actor: Actor, case: Any, attachment: Any) -> bool:
-    """An identity-bearing file for identity readers only; any other file for those who may read the case."""
-    return (can_read_identity if attachment.identity_bearing else can_read_case)(actor, case)
+def _attachment_scope(actor: Actor, case: Any, attachment: Any) -> str | None:
+    """An identity-bearing file follows ``can_read_identity``, any other file ``can_read_case``."""
+    rule = can_read_identity if attachment.identity_bearing else can_read_case
+    if rule(actor, case):
+        return None
+    kind = "an identity-bearing file" if attachment.identity_bearing else "a file of the case"
+    return f"{kind} needs one of the roles {', '.join(sorted(rule.roles))} in the case's units ({rule.name})"
+
+
+can_read_attachment = Rule("can_read_attachment", "download attachments", CASE_HANDLERS | IDENTITY_READERS,
+                           _attachment_scope)  # fmt: skip
+"""A case's file (target: case and attachment): identity-bearing ones for identity readers (audited), others for
+those who may read the case. The custodian may therefore download only identity-bearing files."""
 
 
 def require_attachment_reader(actor: Actor, case: Any, attachment: Any) -> None:
     """Raise ``Forbidden`` unless the actor may download the attachment of the case."""
-    require(can_read_identity if attachment.identity_bearing else can_read_case, actor, case)
+    require(can_read_attachment, actor, case, attachment)
 
 
 can_receive_petitions = Rule("can_receive_petitions", "register petitions at the reception desk", CASE_HANDLERS)
