@@ -12,6 +12,29 @@ from engine.core.errors import Conflict
 from engine.core.models import User
 from engine.core.settings import Settings
 from engine.people.auth import Actor, active_user, actor_for, username_from_token
+from engine.people.permissions import (
+    Rule,
+    can_assign_task,
+    can_claim_task,
+    can_complete_task,
+    can_deploy,
+    can_design,
+    can_migrate_cases,
+    can_read_attachment,
+    can_read_case,
+    can_read_identity,
+    can_read_matter,
+    can_read_migration_batch,
+    can_read_processes,
+    can_read_reports,
+    can_read_staff_directory,
+    can_read_task,
+    can_read_unit_tree,
+    can_read_visits_register,
+    can_receive_petitions,
+    can_register_case,
+    require,
+)
 from engine.people.sign_in import SignInLimits
 from engine.services import EngineServices
 
@@ -95,17 +118,36 @@ CurrentUser = Annotated[User, Depends(current_user)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def staff_actor(actor: CurrentActor) -> Actor:
-    """An officer, team lead or supervisor: the people who handle cases."""
-    actor.require_role("officer", "team_lead", "supervisor")
-    return actor
+def allowed(rule: Rule):
+    """A dependency: the signed-in actor when the policy's ``rule`` lets their roles do it, else 403.
+
+    It runs before the body is validated, so a refused caller gets 403 and never a 422 about the body.
+    """
+
+    def actor_allowed(actor: CurrentActor) -> Actor:
+        require(rule, actor)
+        return actor
+
+    actor_allowed.__name__ = f"actor_{rule.name}"
+    return Depends(actor_allowed)
 
 
-def designer_actor(actor: CurrentActor) -> Actor:
-    """A process designer or admin."""
-    actor.require_role("designer", "admin")
-    return actor
-
-
-StaffActor = Annotated[Actor, Depends(staff_actor)]
-DesignerActor = Annotated[Actor, Depends(designer_actor)]
+CaseReader = Annotated[Actor, allowed(can_read_case)]
+CaseRegistrar = Annotated[Actor, allowed(can_register_case)]
+TaskReader = Annotated[Actor, allowed(can_read_task)]
+TaskClaimer = Annotated[Actor, allowed(can_claim_task)]
+TaskCompleter = Annotated[Actor, allowed(can_complete_task)]
+TaskAssigner = Annotated[Actor, allowed(can_assign_task)]
+MatterReader = Annotated[Actor, allowed(can_read_matter)]
+IdentityReader = Annotated[Actor, allowed(can_read_identity)]
+ReportReader = Annotated[Actor, allowed(can_read_reports)]
+ProcessReader = Annotated[Actor, allowed(can_read_processes)]
+Designer = Annotated[Actor, allowed(can_design)]
+Deployer = Annotated[Actor, allowed(can_deploy)]
+Migrator = Annotated[Actor, allowed(can_migrate_cases)]
+MigrationBatchReader = Annotated[Actor, allowed(can_read_migration_batch)]
+AttachmentReader = Annotated[Actor, allowed(can_read_attachment)]
+ReceptionDesk = Annotated[Actor, allowed(can_receive_petitions)]
+RegisterReader = Annotated[Actor, allowed(can_read_visits_register)]
+DirectoryReader = Annotated[Actor, allowed(can_read_staff_directory)]
+UnitTreeReader = Annotated[Actor, allowed(can_read_unit_tree)]

@@ -10,20 +10,21 @@ from engine.cases.runtime import CaseRuntime
 from engine.core.db import transaction
 from engine.core.models import HumanTask, User
 from engine.people.auth import Actor, actor_for, create_user
+from engine.people.roles import Role
 from engine.people.units import create_unit
 from engine.processes.deployment import latest_definition
 from engine.services import EngineServices
 
 DEMO_PASSWORD = "phananh-demo"
 DEMO_USERS = (
-    ("officer1", "Nguyễn Văn An", ["officer"]),
-    ("officer2", "Trần Thị Bình", ["officer"]),
-    ("lead1", "Lê Văn Cường", ["team_lead"]),
-    ("supervisor1", "Phạm Thị Dung", ["supervisor"]),
-    ("designer1", "Hoàng Văn Em", ["designer"]),
-    ("admin", "Quản trị hệ thống", ["admin"]),
+    ("officer1", "Nguyễn Văn An", [Role.OFFICER]),
+    ("officer2", "Trần Thị Bình", [Role.OFFICER]),
+    ("lead1", "Lê Văn Cường", [Role.TEAM_LEAD]),
+    ("supervisor1", "Phạm Thị Dung", [Role.SUPERVISOR]),
+    ("designer1", "Hoàng Văn Em", [Role.DESIGNER]),
+    ("admin", "Quản trị hệ thống", [Role.ADMIN]),
 )
-CUSTODIAN = ("custodian1", "Võ Thị Giang", ["custodian"], "hcm")  # keeps protected identities, city-wide
+CUSTODIAN = ("custodian1", "Võ Thị Giang", [Role.CUSTODIAN], "hcm")  # keeps protected identities, city-wide
 UNIT_TREE = (
     ("hcm", "Thành ủy TP. Hồ Chí Minh", None),
     ("q1", "Quận ủy Quận 1", "hcm"),

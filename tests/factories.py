@@ -40,6 +40,7 @@ PEOPLE = (
     ("lead1", ["team_lead"], "d1"),
     ("supervisor1", ["supervisor"], "d1"),
     ("designer1", ["designer"], "d1"),
+    ("admin1", ["admin"], "d1"),
     ("officer_d2", ["officer"], "d2"),
     ("supervisor_d2", ["supervisor"], "d2"),
     ("custodian1", ["custodian"], "city"),

@@ -6,10 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Response, UploadFile
 from pydantic import BaseModel
 
-from api.deps import AppSettings, CurrentActor, DbSession, Services, StaffActor, commit
+from api.deps import AppSettings, AttachmentReader, CaseReader, DbSession, Services, commit
 from api.schemas import COMMON_RESPONSES, ErrorOut
 from engine.cases.evidence import (
-    ATTACHMENT_READER_ROLES,
     EvidenceFile,
     add_case_attachment,
     case_attachments,
@@ -64,7 +63,7 @@ async def upload_attachment(
     session: DbSession,
     services: Services,
     settings: AppSettings,
-    actor: StaffActor,
+    actor: CaseReader,
     protected: Annotated[bool, Form(description="the file shows a protected identity: store it encrypted")] = False,
     redacted_copy_of: Annotated[int | None, Form(description="id of the identity-bearing file this redacts")] = None,
 ) -> AttachmentOut:
@@ -82,9 +81,8 @@ async def upload_attachment(
 
 
 @router.get("/api/cases/{case_id}/attachments", response_model=list[AttachmentOut], responses=NOT_FOUND)
-def list_attachments(case_id: int, session: DbSession, actor: CurrentActor) -> list[AttachmentOut]:
+def list_attachments(case_id: int, session: DbSession, actor: CaseReader) -> list[AttachmentOut]:
     """The files of a case of my units, oldest first."""
-    actor.require_role(*ATTACHMENT_READER_ROLES)
     return [attachment_out(a) for a in case_attachments(session, actor, case_id)]
 
 
@@ -93,9 +91,8 @@ def list_attachments(case_id: int, session: DbSession, actor: CurrentActor) -> l
     response_class=Response,
     responses={**NOT_FOUND, 200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
 )
-def read_attachment(attachment_id: int, session: DbSession, services: Services, actor: CurrentActor) -> Response:
+def read_attachment(attachment_id: int, session: DbSession, services: Services, actor: AttachmentReader) -> Response:
     """Download a file; an identity-bearing one only by the case's resolver or a custodian (and audited)."""
-    actor.require_role(*ATTACHMENT_READER_ROLES)
     attachment, content = download_attachment(session, services, actor, attachment_id)
     commit(session)  # an identity-bearing file's download is audited
     headers = {"Content-Disposition": f'attachment; filename="{attachment.sha256[:12]}-{attachment.id}"'}

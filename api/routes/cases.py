@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentActor, DbSession, Services, StaffActor, commit
+from api.deps import CaseReader, CaseRegistrar, DbSession, IdentityReader, Services, commit
 from api.schemas import (
     COMMON_RESPONSES,
     CaseCreate,
@@ -93,7 +93,7 @@ def case_detail(session, services, case: Case) -> CaseDetail:
 
 
 @router.post("", response_model=CaseCreated, status_code=201, responses={**ERRORS, 422: {"model": ValidationErrorOut}})
-def register_case(body: CaseCreate, session: DbSession, services: Services, actor: StaffActor) -> CaseCreated:
+def register_case(body: CaseCreate, session: DbSession, services: Services, actor: CaseRegistrar) -> CaseCreated:
     """Register a case (a report, petition…) with its intake data; the procedure starts at once."""
     case = CaseRuntime(session, services).start_case(
         actor, process_key=body.process, data=body.data, unit_id=body.unit_id
@@ -106,7 +106,7 @@ def register_case(body: CaseCreate, session: DbSession, services: Services, acto
 def search_cases(
     session: DbSession,
     services: Services,
-    actor: StaffActor,
+    actor: CaseReader,
     status: str | None = None,
     process: str | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
@@ -135,13 +135,13 @@ def search_cases(
 
 
 @router.get("/{case_id}", response_model=CaseDetail, responses=ERRORS)
-def read_case(case_id: int, session: DbSession, services: Services, actor: StaffActor) -> CaseDetail:
+def read_case(case_id: int, session: DbSession, services: Services, actor: CaseReader) -> CaseDetail:
     """One case with its open tasks, current step and data."""
     return case_detail(session, services, visible_case(session, actor, case_id))
 
 
 @router.get("/{case_id}/events", response_model=list[EventOut], responses=ERRORS)
-def read_case_events(case_id: int, session: DbSession, actor: StaffActor) -> list[EventOut]:
+def read_case_events(case_id: int, session: DbSession, actor: CaseReader) -> list[EventOut]:
     """The audit trail of a case, oldest first."""
     visible_case(session, actor, case_id)
     return [
@@ -160,7 +160,7 @@ def read_case_events(case_id: int, session: DbSession, actor: StaffActor) -> lis
 
 
 @router.get("/{case_id}/events/verify", response_model=ChainVerdictOut, responses=ERRORS)
-def verify_case_events(case_id: int, session: DbSession, actor: StaffActor) -> ChainVerdictOut:
+def verify_case_events(case_id: int, session: DbSession, actor: CaseReader) -> ChainVerdictOut:
     """Recompute the hash chain of a case's history."""
     visible_case(session, actor, case_id)
     verdict = verify_chain(session, case_id)
@@ -168,7 +168,7 @@ def verify_case_events(case_id: int, session: DbSession, actor: StaffActor) -> C
 
 
 @router.get("/{case_id}/identity", response_model=IdentityOut, responses=ERRORS)
-def read_protected_identity(case_id: int, session: DbSession, services: Services, actor: CurrentActor) -> IdentityOut:
+def read_protected_identity(case_id: int, session: DbSession, services: Services, actor: IdentityReader) -> IdentityOut:
     """The protected identity (reporter, petitioner, relatives): the case's resolver (a supervisor of its unit or
     of a unit above) and custodians only; every read is audited."""
     case = visible_case(session, actor, case_id)
@@ -178,7 +178,7 @@ def read_protected_identity(case_id: int, session: DbSession, services: Services
 
 
 @router.get("/{case_id}/duplicate-candidates", response_model=list[DuplicateCandidateOut], responses=ERRORS)
-def read_duplicate_candidates(case_id: int, session: DbSession, actor: StaffActor) -> list[DuplicateCandidateOut]:
+def read_duplicate_candidates(case_id: int, session: DbSession, actor: CaseReader) -> list[DuplicateCandidateOut]:
     """Petitions of the same unit subtree that look like this one (title similarity, same subject), best first."""
     case = visible_case(session, actor, case_id)
     return [DuplicateCandidateOut(**vars(c)) for c in duplicate_candidates(session, case)]

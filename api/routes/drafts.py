@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from api.deps import DbSession, DesignerActor, commit
+from api.deps import DbSession, Designer, commit
 from api.schemas import COMMON_RESPONSES, ErrorOut
 from engine.core.models import ProcessDraft
 from engine.processes.drafts import delete_draft, get_draft, list_drafts, save_draft
@@ -62,13 +62,13 @@ def _detail(draft: ProcessDraft) -> DraftDetail:
 
 
 @router.get("", response_model=list[DraftOut])
-def read_drafts(session: DbSession, _actor: DesignerActor) -> list[DraftOut]:
+def read_drafts(session: DbSession, _actor: Designer) -> list[DraftOut]:
     """Every draft, most recently saved first."""
     return [_summary(d) for d in list_drafts(session)]
 
 
 @router.post("", status_code=201, response_model=DraftDetail, responses=BAD_DRAFT)
-def create_draft(body: DraftIn, session: DbSession, actor: DesignerActor) -> DraftDetail:
+def create_draft(body: DraftIn, session: DbSession, actor: Designer) -> DraftDetail:
     """Save a diagram as a new draft; nothing is deployed."""
     draft = save_draft(
         session, xml=body.xml, name=body.name, saved_by=actor.username, process_key=body.process_key,
@@ -79,13 +79,13 @@ def create_draft(body: DraftIn, session: DbSession, actor: DesignerActor) -> Dra
 
 
 @router.get("/{draft_id}", response_model=DraftDetail, responses=NOT_FOUND)
-def read_draft(draft_id: int, session: DbSession, _actor: DesignerActor) -> DraftDetail:
+def read_draft(draft_id: int, session: DbSession, _actor: Designer) -> DraftDetail:
     """One draft with its XML."""
     return _detail(get_draft(session, draft_id))
 
 
 @router.put("/{draft_id}", response_model=DraftDetail, responses={**NOT_FOUND, **BAD_DRAFT})
-def update_draft(draft_id: int, body: DraftUpdate, session: DbSession, actor: DesignerActor) -> DraftDetail:
+def update_draft(draft_id: int, body: DraftUpdate, session: DbSession, actor: Designer) -> DraftDetail:
     """Replace a draft's XML and name."""
     draft = save_draft(session, xml=body.xml, name=body.name, saved_by=actor.username, draft_id=draft_id)
     commit(session)
@@ -93,7 +93,7 @@ def update_draft(draft_id: int, body: DraftUpdate, session: DbSession, actor: De
 
 
 @router.delete("/{draft_id}", status_code=204, response_class=Response, responses=NOT_FOUND)
-def remove_draft(draft_id: int, session: DbSession, _actor: DesignerActor) -> Response:
+def remove_draft(draft_id: int, session: DbSession, _actor: Designer) -> Response:
     """Delete a draft."""
     delete_draft(session, draft_id)
     commit(session)

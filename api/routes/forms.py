@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import DbSession, DesignerActor, Services, commit
+from api.deps import DbSession, Designer, Services, commit
 from api.schemas import COMMON_RESPONSES, ErrorOut, JsonSchemaDocument
 from engine.processes.form_store import form_catalog, save_form
 
@@ -38,13 +38,13 @@ class SavedFormOut(BaseModel):
 
 
 @router.get("", response_model=list[FormOut])
-def read_form_catalog(session: DbSession, services: Services, _actor: DesignerActor) -> list[FormOut]:
+def read_form_catalog(session: DbSession, services: Services, _actor: Designer) -> list[FormOut]:
     """Every form by name: the files of forms/ and the forms saved from the editor."""
     return [FormOut(**vars(entry)) for entry in form_catalog(session, services.forms)]
 
 
 @router.get("/{name}", response_model=JsonSchemaDocument, responses={404: {"model": ErrorOut}})
-def read_form(name: str, services: Services, _actor: DesignerActor) -> JsonSchemaDocument:
+def read_form(name: str, services: Services, _actor: Designer) -> JsonSchemaDocument:
     """The JSON Schema of one form."""
     return JsonSchemaDocument(services.forms.schema(name))
 
@@ -55,7 +55,7 @@ def read_form(name: str, services: Services, _actor: DesignerActor) -> JsonSchem
     response_model=SavedFormOut,
     responses={400: {"model": ErrorOut, "description": "Not a form name, or not a valid JSON Schema"}},
 )
-def create_form(body: FormIn, session: DbSession, services: Services, actor: DesignerActor) -> SavedFormOut:
+def create_form(body: FormIn, session: DbSession, services: Services, actor: Designer) -> SavedFormOut:
     """Save an edited form under a new immutable name (e.g. verify_report.v2.schema.json)."""
     form = save_form(session, services.forms, based_on=body.based_on, schema=body.schema_, created_by=actor.username)
     commit(session)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from api.deps import DbSession, StaffActor
+from api.deps import DbSession, MatterReader
 from api.schemas import COMMON_RESPONSES, ErrorOut, MatterOut
 from engine.petitions.matters import petitions_in, tracking_codes_in, visible_matter
 
@@ -10,7 +10,7 @@ router = APIRouter(prefix="/api/matters", tags=["matters"], responses=COMMON_RES
 
 
 @router.get("/{matter_id}", response_model=MatterOut, responses={404: {"model": ErrorOut}})
-def read_matter(matter_id: int, session: DbSession, actor: StaffActor) -> MatterOut:
+def read_matter(matter_id: int, session: DbSession, actor: MatterReader) -> MatterOut:
     """A matter of my units with the tracking codes of its petitions (and of the cases they led to)."""
     matter = visible_matter(session, actor, matter_id)
     return MatterOut(

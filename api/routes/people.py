@@ -3,9 +3,9 @@
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.deps import CurrentActor, DbSession
+from api.deps import DbSession, DirectoryReader, UnitTreeReader
 from api.schemas import COMMON_RESPONSES, ErrorOut
-from engine.people.directory import DIRECTORY_ROLES, UNIT_TREE_ROLES, UnitNode, staff_of_units, unit_tree
+from engine.people.directory import UnitNode, staff_of_units, unit_tree
 
 router = APIRouter(prefix="/api", tags=["people"], responses={**COMMON_RESPONSES, 403: {"model": ErrorOut}})
 
@@ -46,9 +46,8 @@ def _unit_out(node: UnitNode) -> UnitOut:
 
 
 @router.get("/users", response_model=list[UserOut])
-def read_users(session: DbSession, actor: CurrentActor) -> list[UserOut]:
+def read_users(session: DbSession, actor: DirectoryReader) -> list[UserOut]:
     """The staff of my units and the units below them (team leads, supervisors and admins), by username."""
-    actor.require_role(*DIRECTORY_ROLES)
     return [
         UserOut(
             username=user.username,
@@ -62,7 +61,6 @@ def read_users(session: DbSession, actor: CurrentActor) -> list[UserOut]:
 
 
 @router.get("/units", response_model=list[UnitOut])
-def read_units(session: DbSession, actor: CurrentActor) -> list[UnitOut]:
+def read_units(session: DbSession, actor: UnitTreeReader) -> list[UnitOut]:
     """My units and every unit below them, as a tree."""
-    actor.require_role(*UNIT_TREE_ROLES)
     return [_unit_out(root) for root in unit_tree(session, actor.visible_unit_ids)]

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 
-from api.deps import DbSession, DesignerActor, Services, commit
+from api.deps import DbSession, Designer, MigrationBatchReader, Migrator, Services, commit
 from api.schemas import (
     COMMON_RESPONSES,
     ChangedElementOut,
@@ -28,7 +28,7 @@ NOT_FOUND = {404: {"model": ErrorOut}}
 
 
 @router.get("/api/processes/{key}/versions", response_model=list[ProcessVersionListOut], responses=NOT_FOUND)
-def process_versions(key: str, session: DbSession, actor: DesignerActor) -> list[ProcessVersionListOut]:
+def process_versions(key: str, session: DbSession, actor: Designer) -> list[ProcessVersionListOut]:
     """Every version of a process, newest first: who deployed which file when, and its running cases."""
     return [
         ProcessVersionListOut(
@@ -44,7 +44,7 @@ def process_versions(key: str, session: DbSession, actor: DesignerActor) -> list
     response_class=Response,
     responses={**NOT_FOUND, 200: {"content": {"application/xml": {}}, "description": "The BPMN XML"}},
 )
-def process_version_xml(key: str, version: int, session: DbSession, _actor: DesignerActor) -> Response:
+def process_version_xml(key: str, version: int, session: DbSession, _actor: Designer) -> Response:
     """The BPMN XML of one deployed version."""
     return Response(definition_of_version(session, key, version).content, media_type="application/xml")
 
@@ -53,7 +53,7 @@ def process_version_xml(key: str, version: int, session: DbSession, _actor: Desi
 def process_diff(
     key: str,
     session: DbSession,
-    _actor: DesignerActor,
+    _actor: Designer,
     from_version: int = Query(ge=1),
     to_version: int = Query(ge=1),
 ) -> VersionDiffOut:
@@ -69,7 +69,7 @@ def process_diff(
 
 @router.post("/api/processes/{key}/migrations/dry-run", response_model=DryRunOut, responses=NOT_FOUND)
 def migration_dry_run(
-    key: str, body: MigrationIn, session: DbSession, services: Services, actor: DesignerActor
+    key: str, body: MigrationIn, session: DbSession, services: Services, actor: Migrator
 ) -> DryRunOut:
     """Per case, whether it can move to ``to_version`` and why not; nothing is changed."""
     checks = dry_run(
@@ -117,7 +117,7 @@ def migrate_cases(
     background: BackgroundTasks,
     session: DbSession,
     services: Services,
-    actor: DesignerActor,
+    actor: Migrator,
 ) -> MigrationBatchOut:
     """Start moving the given cases (or all that can move) to ``to_version``; poll the batch for progress."""
     batch = start_migration(request, session, services, background, actor, key, body)
@@ -127,6 +127,6 @@ def migrate_cases(
 
 
 @router.get("/api/migrations/{batch_id}", response_model=MigrationBatchOut, responses=NOT_FOUND)
-def migration_batch(batch_id: int, session: DbSession, _actor: DesignerActor) -> MigrationBatchOut:
+def migration_batch(batch_id: int, session: DbSession, _actor: MigrationBatchReader) -> MigrationBatchOut:
     """A migration batch: its progress, and each case with its outcome (failures with their reason)."""
     return batch_out(session, batch_id)  # NotFound when the batch does not exist

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, UploadFile
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as FormFile
 
-from api.deps import CurrentActor, DbSession, DesignerActor, Services, commit
+from api.deps import DbSession, Deployer, Designer, ProcessReader, Services, commit
 from api.schemas import (
     COMMON_RESPONSES,
     DeploymentOut,
@@ -28,7 +28,7 @@ router = APIRouter(prefix="/api/processes", tags=["processes"], responses=COMMON
 
 
 @router.get("", response_model=list[ProcessOut], responses={401: {"model": ErrorOut}})
-def list_processes(session: DbSession, _actor: CurrentActor) -> list[ProcessOut]:
+def list_processes(session: DbSession, _actor: ProcessReader) -> list[ProcessOut]:
     """Every deployed process with its versions, newest version first."""
     by_key: dict[str, list[ProcessDefinition]] = {}
     for definition in all_definitions(session):
@@ -59,7 +59,7 @@ def list_processes(session: DbSession, _actor: CurrentActor) -> list[ProcessOut]
     response_model=JsonSchemaDocument,
     responses={404: {"model": ErrorOut}, 401: {"model": ErrorOut}},
 )
-def start_form(key: str, session: DbSession, services: Services, _actor: CurrentActor) -> JsonSchemaDocument:
+def start_form(key: str, session: DbSession, services: Services, _actor: ProcessReader) -> JsonSchemaDocument:
     """The JSON Schema of the intake form of the newest version of a process."""
     definition = latest_definition(session, key)
     if definition is None:
@@ -108,7 +108,7 @@ LINT_BODY = {
     openapi_extra=LINT_BODY,
     responses={400: {"model": ErrorOut}, 403: {"model": ErrorOut}, 413: {"model": ErrorOut}},
 )
-async def lint_process(request: Request, services: Services, _actor: DesignerActor) -> LintOut:
+async def lint_process(request: Request, services: Services, _actor: Designer) -> LintOut:
     """Lint a BPMN file (multipart field ``file``, or JSON ``{"xml", "filename"}``) without deploying it."""
     limit = services.max_bpmn_bytes
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
@@ -139,9 +139,7 @@ async def lint_process(request: Request, services: Services, _actor: DesignerAct
     status_code=201,
     responses={422: {"model": DeploymentRejectedOut}, 403: {"model": ErrorOut}, 413: {"model": ErrorOut}},
 )
-async def deploy_process(
-    file: UploadFile, session: DbSession, services: Services, actor: DesignerActor
-) -> DeploymentOut:
+async def deploy_process(file: UploadFile, session: DbSession, services: Services, actor: Deployer) -> DeploymentOut:
     """Deploy an uploaded BPMN file (from any modeler) as the next version of its process.
 
     Unchanged content makes no new version. Lint errors refuse the file with 422 naming each element; warnings

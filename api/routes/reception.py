@@ -7,16 +7,12 @@ The register over the API is always redacted: revealing identities is an audited
 Scanned petitions are uploaded on the reception page (or as attachments of the case afterwards).
 """
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-
-from api.deps import AppSettings, CurrentActor, DbSession, Services, commit
+from api.deps import AppSettings, DbSession, ReceptionDesk, RegisterReader, Services, commit
 from api.intake_schemas import RegisteredOut, RegistrationIn, VisitOut
 from api.schemas import COMMON_RESPONSES, ErrorOut, ValidationErrorOut
 from engine.core.models import Case
-from engine.people.auth import Actor
-from engine.petitions.reception import require_reception_desk, require_register_reader
 from engine.petitions.registration import register_petition, register_visit, visits_register
 
 router = APIRouter(tags=["reception"], responses=COMMON_RESPONSES)
@@ -24,22 +20,6 @@ ERRORS: dict[int | str, dict] = {
     403: {"model": ErrorOut, "description": "Not a reception desk role, or not your unit"},
     422: {"model": ValidationErrorOut, "description": "The register form's fields that are wrong"},
 }
-
-
-def reception_desk_actor(actor: CurrentActor) -> Actor:
-    """The signed-in person, when they work at the reception desk (checked before the body is read)."""
-    require_reception_desk(actor)
-    return actor
-
-
-def register_reader_actor(actor: CurrentActor) -> Actor:
-    """The signed-in person, when they may read the (redacted) visits register."""
-    require_register_reader(actor)
-    return actor
-
-
-ReceptionDesk = Annotated[Actor, Depends(reception_desk_actor)]
-RegisterReader = Annotated[Actor, Depends(register_reader_actor)]
 
 
 def _registered(case: Case) -> RegisteredOut:

@@ -6,13 +6,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from api.deps import DbSession, Services, StaffActor
+from api.deps import DbSession, ReportReader, Services
 from api.schemas import COMMON_RESPONSES, ErrorOut
 from engine.reports.export import summary_to_pdf, summary_to_xlsx
 from engine.reports.model import Summary
 from engine.reports.periodic import periodic_reports_of, thaw, visible_periodic_report
 from engine.reports.periods import parse_period
-from engine.reports.service import REPORT_ROLES, sla_for, summary_for
+from engine.reports.service import sla_for, summary_for
 
 router = APIRouter(prefix="/api/reports", tags=["reports"], responses=COMMON_RESPONSES)
 ERRORS = {400: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}}
@@ -86,7 +86,7 @@ def _filename(summary: Summary, extension: str) -> dict[str, str]:
 
 
 @router.get("/summary", response_model=SummaryOut, responses=ERRORS)
-def report_summary(session: DbSession, services: Services, actor: StaffActor, period: PeriodCode,
+def report_summary(session: DbSession, services: Services, actor: ReportReader, period: PeriodCode,
                    unit: int | None = None) -> SummaryOut:  # fmt: skip
     """Received, screening, progress, on-time rate, sanctions and publicity, with the previous period's figures."""
     return summary_out(summary_for(session, services, actor, unit_id=unit, period=period))
@@ -97,7 +97,7 @@ def report_summary(session: DbSession, services: Services, actor: StaffActor, pe
     response_class=Response,
     responses={**ERRORS, 200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
 )
-def report_summary_xlsx(session: DbSession, services: Services, actor: StaffActor, period: PeriodCode,
+def report_summary_xlsx(session: DbSession, services: Services, actor: ReportReader, period: PeriodCode,
                         unit: int | None = None) -> Response:  # fmt: skip
     """The summary as an Excel workbook, one sheet per breakdown."""
     summary = summary_for(session, services, actor, unit_id=unit, period=period)
@@ -105,7 +105,7 @@ def report_summary_xlsx(session: DbSession, services: Services, actor: StaffActo
 
 
 @router.get("/summary.pdf", response_class=Response, responses={**ERRORS, 200: {"content": {"application/pdf": {}}}})
-def report_summary_pdf(session: DbSession, services: Services, actor: StaffActor, period: PeriodCode,
+def report_summary_pdf(session: DbSession, services: Services, actor: ReportReader, period: PeriodCode,
                        unit: int | None = None) -> Response:  # fmt: skip
     """The summary as a printable A4 PDF in Vietnamese, with tables and charts."""
     summary = summary_for(session, services, actor, unit_id=unit, period=period)
@@ -155,7 +155,7 @@ class SlaOut(BaseModel):
 
 
 @router.get("/sla", response_model=SlaOut, responses=ERRORS)
-def report_sla(session: DbSession, services: Services, actor: StaffActor, period: PeriodCode,
+def report_sla(session: DbSession, services: Services, actor: ReportReader, period: PeriodCode,
                unit: int | None = None) -> SlaOut:  # fmt: skip
     """Average and p90 working days per step, breaches per step and per officer, open cases overdue now."""
     sla = sla_for(session, services, actor, unit_id=unit, period=period)
@@ -182,9 +182,8 @@ def _frozen(session, actor, report_id: int) -> Summary:
 
 
 @router.get("/periodic", response_model=list[PeriodicReportOut], responses=ERRORS)
-def list_periodic_reports(session: DbSession, actor: StaffActor) -> list[PeriodicReportOut]:
+def list_periodic_reports(session: DbSession, actor: ReportReader) -> list[PeriodicReportOut]:
     """Reports produced on schedule for the caller's units, newest first."""
-    actor.require_role(*REPORT_ROLES)
     return [
         PeriodicReportOut(
             id=r.id,
@@ -202,24 +201,21 @@ def list_periodic_reports(session: DbSession, actor: StaffActor) -> list[Periodi
     response_class=Response,
     responses={**ERRORS, 200: {"content": {"application/pdf": {}}}},
 )
-def read_periodic_report_pdf(report_id: int, session: DbSession, actor: StaffActor) -> Response:
+def read_periodic_report_pdf(report_id: int, session: DbSession, actor: ReportReader) -> Response:
     """A produced report as PDF."""
-    actor.require_role(*REPORT_ROLES)
     summary = _frozen(session, actor, report_id)
     return Response(summary_to_pdf(summary), media_type="application/pdf", headers=_filename(summary, "pdf"))
 
 
 @router.get("/periodic/{report_id}.xlsx", response_class=Response, responses={**ERRORS, 200: {"content": {XLSX: {}}}})
-def read_periodic_report_xlsx(report_id: int, session: DbSession, actor: StaffActor) -> Response:
+def read_periodic_report_xlsx(report_id: int, session: DbSession, actor: ReportReader) -> Response:
     """A produced report as an Excel workbook."""
-    actor.require_role(*REPORT_ROLES)
     summary = _frozen(session, actor, report_id)
     return Response(summary_to_xlsx(summary), media_type=XLSX, headers=_filename(summary, "xlsx"))
 
 
 # Declared after the .pdf/.xlsx routes, so that "7.pdf" is not taken for an id.
 @router.get("/periodic/{report_id}", response_model=SummaryOut, responses=ERRORS)
-def read_periodic_report(report_id: int, session: DbSession, actor: StaffActor) -> SummaryOut:
+def read_periodic_report(report_id: int, session: DbSession, actor: ReportReader) -> SummaryOut:
     """A produced report, with the figures as they were when it was made."""
-    actor.require_role(*REPORT_ROLES)
     return summary_out(_frozen(session, actor, report_id))

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from pydantic import Json
 
-from api.deps import AppSettings, DbSession, Services, StaffActor, commit
+from api.deps import AppSettings, DbSession, Services, TaskAssigner, TaskClaimer, TaskCompleter, TaskReader, commit
 from api.routes.cases import ERRORS, case_detail, task_out
 from api.schemas import (
     COMMON_RESPONSES,
@@ -31,7 +31,7 @@ ACTION_ERRORS = {**ERRORS, 409: {"model": ErrorOut}, 422: {"model": ValidationEr
 def my_inbox(
     session: DbSession,
     services: Services,
-    actor: StaffActor,
+    actor: TaskReader,
     assigned: Annotated[str | None, Query(pattern="^(me|group)$")] = None,
     overdue: bool = False,
     process: str | None = None,
@@ -61,14 +61,14 @@ def my_inbox(
 
 
 @router.get("/{task_id}", response_model=TaskOut, responses=ERRORS)
-def read_task(task_id: str, session: DbSession, actor: StaffActor) -> TaskOut:
+def read_task(task_id: str, session: DbSession, actor: TaskReader) -> TaskOut:
     """One task."""
     task = visible_task(session, actor, task_id)
     return task_out(task, tracking_code_of(session, task.case_id))
 
 
 @router.get("/{task_id}/form", response_model=JsonSchemaDocument, responses=ERRORS)
-def read_task_form(task_id: str, session: DbSession, services: Services, actor: StaffActor) -> JsonSchemaDocument:
+def read_task_form(task_id: str, session: DbSession, services: Services, actor: TaskReader) -> JsonSchemaDocument:
     """The JSON Schema of the task's form."""
     task = visible_task(session, actor, task_id)
     if not task.form:
@@ -77,7 +77,7 @@ def read_task_form(task_id: str, session: DbSession, services: Services, actor: 
 
 
 @router.post("/{task_id}/claim", response_model=TaskOut, responses=ACTION_ERRORS)
-def claim_task(task_id: str, session: DbSession, services: Services, actor: StaffActor) -> TaskOut:
+def claim_task(task_id: str, session: DbSession, services: Services, actor: TaskClaimer) -> TaskOut:
     """Take a group task into one's own inbox."""
     task = CaseRuntime(session, services).claim_task(actor, task_id)
     commit(session)
@@ -85,7 +85,7 @@ def claim_task(task_id: str, session: DbSession, services: Services, actor: Staf
 
 
 @router.post("/{task_id}/assign", response_model=TaskOut, responses=ACTION_ERRORS)
-def assign_task(task_id: str, body: AssignIn, session: DbSession, services: Services, actor: StaffActor) -> TaskOut:
+def assign_task(task_id: str, body: AssignIn, session: DbSession, services: Services, actor: TaskAssigner) -> TaskOut:
     """Team leads and supervisors give a task to a named person."""
     task = CaseRuntime(session, services).assign_task(actor, task_id, body.username)
     commit(session)
@@ -94,7 +94,7 @@ def assign_task(task_id: str, body: AssignIn, session: DbSession, services: Serv
 
 @router.post("/{task_id}/complete", response_model=CaseDetail, responses=ACTION_ERRORS)
 def complete_task(
-    task_id: str, body: CompleteIn, session: DbSession, services: Services, actor: StaffActor
+    task_id: str, body: CompleteIn, session: DbSession, services: Services, actor: TaskCompleter
 ) -> CaseDetail:
     """Submit the task's form; the case moves on to its next step."""
     case = CaseRuntime(session, services).complete_task(actor, task_id, body.data)
@@ -123,7 +123,7 @@ async def complete_task_with_files(
     session: DbSession,
     services: Services,
     settings: AppSettings,
-    actor: StaffActor,
+    actor: TaskCompleter,
     data: Annotated[Json[dict[str, Any]], Form(description="the task's form data, a JSON object")],
     evidence: Annotated[list[UploadFile] | None, File(description="evidence files")] = None,
     protected_evidence: Annotated[

@@ -78,9 +78,11 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_tasks,
         routes_versions,
     )
+    from engine.people import permissions
     from engine.portal.guard import FormRefused, RateLimited
 
     app.state.templates = build_environment(zone)
+    app.state.templates.globals["policy"] = permissions  # pages show what the one policy allows
     labels = code_labels(forms)
     app.state.templates.globals["label"] = lambda kind, code: labels.get(kind, {}).get(code, code or "—")
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")

@@ -10,14 +10,16 @@ from api.deps import AppSettings, DbSession, Services, client_address, commit, s
 from api.web.context import WebPage
 from api.web.i18n import translate
 from api.web.session import end_session, language_of, start_session
+from engine.people.auth import Actor
+from engine.people.permissions import can_design, can_read_task, can_read_visits_register
 from engine.people.sign_in import TooManySignIns, retry_after_seconds, sign_in
 
 router = APIRouter(include_in_schema=False)
 
 
 def _safe_next(next_url: str | None) -> str:
-    target = unquote(next_url or "/inbox")
-    return target if target.startswith("/") and not target.startswith("//") else "/inbox"
+    target = unquote(next_url or "/")
+    return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
 def _login_page(request: Request, *, error: str | None = None, username: str = "", status: int = 200) -> HTMLResponse:
@@ -77,7 +79,18 @@ async def logout(page: WebPage) -> RedirectResponse:
     return response
 
 
+def home_path(actor: Actor) -> str:
+    """The first page the policy lets the actor open: the inbox, the designer, or the visits register."""
+    if can_read_task(actor):
+        return "/inbox"
+    if can_design(actor):
+        return "/designer"
+    if can_read_visits_register(actor):
+        return "/reception/register"
+    return "/portal"
+
+
 @router.get("/")
-def home() -> RedirectResponse:
-    """The inbox is the home page."""
-    return RedirectResponse("/inbox", status_code=303)
+def home(page: WebPage) -> RedirectResponse:
+    """The home page of the signed-in person's role (the inbox for those who handle cases)."""
+    return RedirectResponse(home_path(page.actor), status_code=303)

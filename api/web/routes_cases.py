@@ -17,8 +17,16 @@ from engine.cases.queries import CASE_STATUSES, CaseFilters, case_events, list_c
 from engine.cases.runtime import CaseRuntime
 from engine.core.errors import InvalidFormData, NotFound
 from engine.people.assignees import candidates_for
+from engine.people.permissions import (
+    can_assign_task,
+    can_read_attachment,
+    can_read_case,
+    can_read_identity,
+    can_register_case,
+    require,
+)
 from engine.people.units import units_by_ids
-from engine.petitions.identity_access import can_read_identity, read_identity
+from engine.petitions.identity_access import read_identity
 from engine.processes.deployment import definition_by_id, latest_definition, process_keys
 
 router = APIRouter(include_in_schema=False)
@@ -39,6 +47,7 @@ def _int(value: str | None) -> int | None:
 @router.get("/cases", response_class=HTMLResponse)
 def case_list(page: WebPage) -> HTMLResponse:
     """Cases of my units: search and filters, newest first, paginated."""
+    require(can_read_case, page.actor)
     params = page.request.query_params
     filters = CaseFilters(
         status=params.get("status") if params.get("status") in CASE_STATUSES else None,
@@ -79,6 +88,7 @@ def _intake_schema(page: Page) -> tuple[dict, str]:
 @router.get("/cases/new", response_class=HTMLResponse)
 def new_case_form(page: WebPage) -> HTMLResponse:
     """The intake form of a 1374 report."""
+    require(can_register_case, page.actor)
     schema, _ = _intake_schema(page)
     return page.render("case_new.html", fields=form_fields(schema, {}, {}), message=None)
 
@@ -86,6 +96,7 @@ def new_case_form(page: WebPage) -> HTMLResponse:
 @router.post("/cases/new", response_class=HTMLResponse)
 async def register_case(page: WebPage):
     """Register the report; on errors keep what was typed and show them per field."""
+    require(can_register_case, page.actor)
     await page.check_csrf()
     schema, _ = _intake_schema(page)
     data = parse_submission(schema, await page.request.form())
@@ -102,17 +113,30 @@ async def register_case(page: WebPage):
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(case_id: int, page: WebPage) -> HTMLResponse:
     """The case: diagram with steps highlighted, timeline, chain verification, open tasks, attachments."""
+    require(can_read_case, page.actor)
     return _case_page(page, visible_case(page.session, page.actor, case_id))
+
+
+@router.get("/cases/{case_id}/identity", response_class=HTMLResponse)
+def identity_page(case_id: int, page: WebPage) -> HTMLResponse:
+    """The protected identity of a case, behind a button, for the resolver and custodians (no case data)."""
+    require(can_read_identity, page.actor)
+    case = visible_case(page.session, page.actor, case_id)
+    require(can_read_identity, page.actor, case)
+    return page.render("identity.html", case=case, identity_shown=False, identity=None)
 
 
 @router.post("/cases/{case_id}/identity", response_class=HTMLResponse)
 async def reveal_identity(case_id: int, page: WebPage) -> HTMLResponse:
-    """The case page with its protected identity, for the resolver and custodians; the read is audited."""
+    """The protected identity, for the resolver (on the case page) and custodians (alone); the read is audited."""
+    require(can_read_identity, page.actor)
     await page.check_csrf()
     case = visible_case(page.session, page.actor, case_id)
     identity = read_identity(page.session, page.services, page.actor, case)
     page.session.commit()
-    return _case_page(page, case, identity_shown=True, identity=identity)
+    if can_read_case(page.actor, case):
+        return _case_page(page, case, identity_shown=True, identity=identity)
+    return page.render("identity.html", case=case, identity_shown=True, identity=identity)
 
 
 def _case_page(page: Page, case, *, identity_shown: bool = False, identity: dict | None = None) -> HTMLResponse:
@@ -120,7 +144,7 @@ def _case_page(page: Page, case, *, identity_shown: bool = False, identity: dict
     completed, current = CaseRuntime(page.session, page.services).steps_taken(case)
     tasks = open_tasks_of_case(page.session, case.id)
     overdue = {t.spec_name for t in tasks if t.due_at is not None and t.due_at < now}
-    can_reassign = page.actor.has_role("team_lead", "supervisor")
+    can_reassign = can_assign_task(page.actor, case)
     candidates = {t.id: candidates_for(page.session, role=t.lane, unit_id=case.unit_id) for t in tasks if can_reassign}
     markers = {"completed": sorted(completed), "current": sorted(current - overdue), "overdue": sorted(overdue)}
     attachments = attachments_of_case(page.session, case.id)
@@ -139,6 +163,7 @@ def _case_page(page: Page, case, *, identity_shown: bool = False, identity: dict
 @router.get("/cases/{case_id}/diagram.bpmn")
 def case_diagram(case_id: int, page: WebPage) -> Response:
     """The BPMN XML of the case's process version, for the diagram viewer."""
+    require(can_read_case, page.actor)
     case = visible_case(page.session, page.actor, case_id)
     definition = definition_by_id(page.session, case.definition_id)
     return Response(definition.content, media_type="application/xml")
@@ -147,6 +172,7 @@ def case_diagram(case_id: int, page: WebPage) -> Response:
 @router.post("/tasks/{task_id}/reassign")
 async def reassign_task(task_id: str, page: WebPage) -> RedirectResponse:
     """A team lead or supervisor gives an open task to someone else."""
+    require(can_assign_task, page.actor)
     await page.check_csrf()
     form = await page.request.form()
     task = CaseRuntime(page.session, page.services).assign_task(page.actor, task_id, str(form.get("username", "")))
@@ -157,6 +183,7 @@ async def reassign_task(task_id: str, page: WebPage) -> RedirectResponse:
 @router.get("/cases/{case_id}/attachments/{attachment_id}")
 def download_attachment(case_id: int, attachment_id: int, page: WebPage) -> Response:
     """An attachment of a case the user may see."""
+    require(can_read_attachment, page.actor)
     case = visible_case(page.session, page.actor, case_id)
     attachment, content = attachment_download(page.session, page.services, page.actor, attachment_id, case_id=case.id)
     page.session.commit()  # an identity-bearing file's download is audited

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from api.web.context import Page, WebPage
 from api.web.form_render import form_fields
 from engine.core.errors import BadRequest, DeploymentRejected
+from engine.people.permissions import can_deploy, can_design, require
 from engine.processes.deployment import deploy_bpmn, latest_definitions, newest_version_number
 from engine.processes.drafts import delete_draft, get_draft, list_drafts, save_draft
 from engine.processes.form_store import save_form, schema_problem
@@ -36,10 +37,6 @@ BLANK_DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def _designer(page: Page) -> None:
-    page.actor.require_role("designer", "admin")
-
-
 def _utf8(content: bytes, filename: str) -> bytes:
     """Refuse (400) a file that is not UTF-8: deployed versions are stored as UTF-8 text."""
     try:
@@ -57,14 +54,14 @@ def _home(page: Page, status_code: int = 200, **context: object) -> HTMLResponse
 @router.get("/designer", response_class=HTMLResponse)
 def designer_home(page: WebPage) -> HTMLResponse:
     """Deployed processes with their latest version, and the form to import a BPMN file from any modeler."""
-    _designer(page)
+    require(can_design, page.actor)
     return _home(page)
 
 
 @router.post("/designer/upload", response_class=HTMLResponse)
 async def upload_bpmn(page: WebPage, file: UploadFile | None = None) -> HTMLResponse:
     """Lint and deploy an uploaded BPMN 2.0 file; errors come back with the elements that have them (422)."""
-    _designer(page)
+    require(can_deploy, page.actor)
     await page.check_csrf()
     if file is None or not file.filename:
         raise BadRequest("Choose a .bpmn file to upload")
@@ -90,14 +87,14 @@ def _modeler(page: Page, *, xml_url: str | None, key: str | None, version: int |
 @router.get("/designer/new", response_class=HTMLResponse)
 def new_diagram(page: WebPage) -> HTMLResponse:
     """The modeler with a blank diagram."""
-    _designer(page)
+    require(can_design, page.actor)
     return _modeler(page, xml_url=None, key=None, version=None)
 
 
 @router.get("/designer/edit/{key}", response_class=HTMLResponse)
 def edit_process(key: str, page: WebPage, version: int | None = None) -> HTMLResponse:
     """The modeler with a deployed version (the newest when none is given)."""
-    _designer(page)
+    require(can_design, page.actor)
     if version is None:
         version = newest_version_number(page.session, key) or 0
     definition = definition_of_version(page.session, key, version)
@@ -108,7 +105,7 @@ def edit_process(key: str, page: WebPage, version: int | None = None) -> HTMLRes
 @router.get("/designer/forms.json")
 def form_names(page: WebPage) -> JSONResponse:
     """The names of the forms a user task can use."""
-    _designer(page)
+    require(can_design, page.actor)
     return JSONResponse({"forms": page.services.forms.names()})
 
 
@@ -130,7 +127,7 @@ def _problems(problems: list[LintProblem]) -> list[dict]:
 @router.post("/designer/lint")
 async def lint_diagram(page: WebPage) -> JSONResponse:
     """Lint the modeler's XML; every problem with its severity, check, element and message."""
-    _designer(page)
+    require(can_design, page.actor)
     content, filename = await _posted_xml(page)
     report = lint_bpmn(content, filename, page.services.forms)
     return JSONResponse({"ok": report.ok, "process_key": report.process_key, "problems": _problems(report.problems)})
@@ -139,7 +136,7 @@ async def lint_diagram(page: WebPage) -> JSONResponse:
 @router.post("/designer/deploy")
 async def deploy_diagram(page: WebPage) -> JSONResponse:
     """Deploy the modeler's XML as the next version; refused (422) with the errors when lint finds any."""
-    _designer(page)
+    require(can_deploy, page.actor)
     content, filename = await _posted_xml(page)
     try:
         result = deploy_bpmn(
@@ -170,7 +167,7 @@ def _int_param(page: Page, name: str) -> int | None:
 @router.post("/designer/drafts")
 async def save_draft_route(page: WebPage) -> JSONResponse:
     """Save the modeler's XML as a draft (a new one, or ``?draft_id=`` updated); nothing is deployed."""
-    _designer(page)
+    require(can_design, page.actor)
     content, _filename = await _posted_xml(page)
     params = page.request.query_params
     draft = save_draft(
@@ -185,7 +182,7 @@ async def save_draft_route(page: WebPage) -> JSONResponse:
 @router.get("/designer/drafts/{draft_id}", response_class=HTMLResponse)
 def open_draft(draft_id: int, page: WebPage) -> HTMLResponse:
     """The modeler with a saved draft."""
-    _designer(page)
+    require(can_design, page.actor)
     draft = get_draft(page.session, draft_id)
     url = f"/designer/drafts/{draft.id}/diagram.bpmn"
     return _modeler(page, xml_url=url, key=draft.process_key, version=draft.based_on_version, draft=draft)
@@ -194,14 +191,14 @@ def open_draft(draft_id: int, page: WebPage) -> HTMLResponse:
 @router.get("/designer/drafts/{draft_id}/diagram.bpmn")
 def draft_diagram(draft_id: int, page: WebPage) -> Response:
     """The BPMN XML of a draft."""
-    _designer(page)
+    require(can_design, page.actor)
     return Response(get_draft(page.session, draft_id).xml, media_type="application/xml")
 
 
 @router.post("/designer/drafts/{draft_id}/delete")
 async def delete_draft_route(draft_id: int, page: WebPage) -> RedirectResponse:
     """Delete a draft; back to the designer's page."""
-    _designer(page)
+    require(can_design, page.actor)
     await page.check_csrf()
     delete_draft(page.session, draft_id)
     page.session.commit()
@@ -211,7 +208,7 @@ async def delete_draft_route(draft_id: int, page: WebPage) -> RedirectResponse:
 @router.get("/designer/forms/schema")
 def form_schema(page: WebPage, name: str) -> JSONResponse:
     """The JSON Schema of one form (from forms/ or saved from the editor)."""
-    _designer(page)
+    require(can_design, page.actor)
     return JSONResponse(page.services.forms.schema(name))
 
 
@@ -227,7 +224,7 @@ def _parse_schema(text: str) -> tuple[dict | None, str | None]:
 @router.post("/designer/forms/preview", response_class=HTMLResponse)
 async def preview_form(page: WebPage) -> HTMLResponse:
     """The form as officers will see it, rendered from the posted schema text; or why the schema is not valid."""
-    _designer(page)
+    require(can_design, page.actor)
     await page.check_csrf()
     posted = await page.request.form()
     text = posted.get("schema")
@@ -244,7 +241,7 @@ async def preview_form(page: WebPage) -> HTMLResponse:
 @router.post("/designer/forms")
 async def save_form_route(page: WebPage) -> JSONResponse:
     """Save an edited form under a new immutable name (e.g. verify_report.v2.schema.json)."""
-    _designer(page)
+    require(can_design, page.actor)
     await page.check_csrf()
     posted = await page.request.form()
     text, based_on = posted.get("schema"), posted.get("based_on")

@@ -9,6 +9,7 @@ from api.web.context import WebPage
 from api.web.deadlines import deadline_view
 from engine.cases.queries import cases_by_id, inbox
 from engine.cases.runtime import CaseRuntime
+from engine.people.permissions import can_claim_task, can_read_task, require
 
 router = APIRouter(include_in_schema=False)
 TABS = ("all", "mine", "group", "overdue", "week")
@@ -17,6 +18,7 @@ TABS = ("all", "mine", "group", "overdue", "week")
 @router.get("/inbox", response_class=HTMLResponse)
 def inbox_page(page: WebPage, tab: str = "all", p: int = 1) -> HTMLResponse:
     """Open tasks assigned to me or open to my role in my units."""
+    require(can_read_task, page.actor)
     tab = tab if tab in TABS else "all"
     now = page.services.clock.now()
     found = inbox(
@@ -41,6 +43,7 @@ def inbox_page(page: WebPage, tab: str = "all", p: int = 1) -> HTMLResponse:
 @router.post("/tasks/{task_id}/claim")
 async def claim_from_inbox(task_id: str, page: WebPage) -> RedirectResponse:
     """Claim a group task, then back to the inbox."""
+    require(can_claim_task, page.actor)
     await page.check_csrf()
     CaseRuntime(page.session, page.services).claim_task(page.actor, task_id)
     page.session.commit()

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api.web.context import WebPage
+from engine.people.permissions import can_view_overview, require
 from engine.reports.overview import build_overview
 
 router = APIRouter(include_in_schema=False)
@@ -14,7 +15,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/overview", response_class=HTMLResponse)
 def overview_page(page: WebPage) -> HTMLResponse:
     """Supervisors and team leads see how their units are doing."""
-    page.actor.require_role("supervisor", "team_lead")
+    require(can_view_overview, page.actor)
     overview = build_overview(page.session, page.actor, now=page.services.clock.now(), zone=page.services.calendar.zone)
     field_titles = dict(_field_titles(page))
     chart = {

@@ -11,7 +11,7 @@ from api.web.context import Page, WebPage
 from api.web.form_render import errors_by_field, form_fields, parse_submission
 from engine.cases.uploads import Upload
 from engine.core.errors import BadRequest, FieldError, InvalidFormData
-from engine.petitions.reception import REGISTER_FORMS, require_reception_desk
+from engine.petitions.reception import REGISTER_FORMS, require_reception_desk, require_register_reader
 from engine.petitions.registration import (
     may_reveal_register,
     reception_form,
@@ -55,6 +55,7 @@ async def _upload(page: Page, posted: object) -> Upload | None:
 @router.post("/reception/new/{tab}", response_class=HTMLResponse)
 async def register_from_desk(tab: str, page: WebPage):
     """Register the petition: it starts a triage case; the page then shows its tracking code."""
+    require_reception_desk(page.actor)
     await page.check_csrf()
     form: FormData = await page.request.form()
     register = parse_submission(page.services.forms.schema(reception_form(tab)), form)
@@ -87,6 +88,7 @@ def visits_register_page(page: WebPage):
 @router.post("/reception/register", response_class=HTMLResponse)
 async def visits_register_revealed(page: WebPage):
     """The register with identities, for the resolver and custodians only; each case read is audited."""
+    require_register_reader(page.actor, reveal=True)
     await page.check_csrf()
     rows = visits_register(page.session, page.services, page.actor, reveal=True)
     page.session.commit()

@@ -7,11 +7,12 @@ from fastapi.responses import HTMLResponse
 
 from api.web.context import WebPage
 from engine.core.errors import NotFound
+from engine.people.permissions import can_read_reports, require
 from engine.people.units import units_by_ids
 from engine.reports.export import summary_to_pdf, summary_to_xlsx
 from engine.reports.periodic import periodic_reports_of, thaw, visible_periodic_report
 from engine.reports.periods import current_and_recent
-from engine.reports.service import REPORT_ROLES, report_unit, sla_for, summary_for
+from engine.reports.service import report_unit, sla_for, summary_for
 
 router = APIRouter(include_in_schema=False)
 CHARTED = ("by_field", "by_source", "party_sanctions", "publicity")
@@ -29,7 +30,7 @@ def _pickers(page: WebPage) -> dict:
 
 def _chosen(page: WebPage) -> tuple[dict, str, int]:
     """The pickers' choices, and the period and unit asked for (a supervisor's own unit by default)."""
-    page.actor.require_role(*REPORT_ROLES)
+    require(can_read_reports, page.actor)
     pickers = _pickers(page)
     period = page.request.query_params.get("period") or pickers["default_period"]
     unit = page.request.query_params.get("unit")
@@ -73,6 +74,7 @@ def _download(content: bytes, media_type: str, name: str) -> Response:
 @router.get("/reports/export.{fmt}")
 def export_report(fmt: str, page: WebPage) -> Response:
     """The report of the page's period and unit as XLSX or PDF (for the signed-in supervisor)."""
+    require(can_read_reports, page.actor)
     if fmt not in EXPORTS:
         raise NotFound(f"Unknown export format '{fmt}'; use xlsx or pdf")
     unit = page.request.query_params.get("unit")
@@ -87,7 +89,7 @@ def export_report(fmt: str, page: WebPage) -> Response:
 @router.get("/reports/periodic/{report_id}.{fmt}")
 def export_frozen_report(report_id: int, fmt: str, page: WebPage) -> Response:
     """A report produced on schedule, as XLSX or PDF."""
-    page.actor.require_role(*REPORT_ROLES)
+    require(can_read_reports, page.actor)
     if fmt not in EXPORTS:
         raise NotFound(f"Unknown export format '{fmt}'; use xlsx or pdf")
     report = visible_periodic_report(page.session, page.actor, report_id)

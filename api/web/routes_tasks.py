@@ -13,8 +13,8 @@ from engine.cases.queries import case_of_task, visible_task
 from engine.cases.runtime import CaseRuntime
 from engine.core.errors import BadRequest, FieldError, InvalidFormData
 from engine.core.models import Case, HumanTask
+from engine.people.permissions import can_complete_task, can_read_identity, can_read_task, require
 from engine.petitions.duplicates import duplicate_candidates
-from engine.petitions.identity_access import can_read_identity
 
 router = APIRouter(include_in_schema=False)
 HIDDEN_DATA = {"statistics_record", "anonymous"}
@@ -45,6 +45,7 @@ def _task_page(page: Page, task: HumanTask, *, values=None, errors=None, status:
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
 def task_page(task_id: str, page: WebPage):
     """The form of an open task; a finished task sends you to its case."""
+    require(can_read_task, page.actor)
     task = visible_task(page.session, page.actor, task_id)
     if task.state != "ready":
         return RedirectResponse(f"/cases/{task.case_id}", status_code=303)
@@ -54,6 +55,7 @@ def task_page(task_id: str, page: WebPage):
 @router.post("/tasks/{task_id}", response_class=HTMLResponse)
 async def submit_task(task_id: str, page: WebPage):
     """Validate and complete the task; on errors show them next to each field and keep what was typed."""
+    require(can_complete_task, page.actor)
     await page.check_csrf()
     task = visible_task(page.session, page.actor, task_id)
     schema = page.services.forms.schema(task.form) if task.form else {"type": "object", "properties": {}}

@@ -5,17 +5,14 @@ import json
 from fastapi import APIRouter, BackgroundTasks, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.web.context import Page, WebPage
+from api.web.context import WebPage
 from engine.core.errors import BadRequest
+from engine.people.permissions import can_design, can_migrate_cases, can_read_migration_batch, require
 from engine.processes.diff import diff_versions
 from engine.processes.migration_batches import batch_with_items, create_batch, dry_run, run_batch
 from engine.processes.versions import definition_of_version, list_versions
 
 router = APIRouter(include_in_schema=False)
-
-
-def _designer(page: Page) -> None:
-    page.actor.require_role("designer", "admin")
 
 
 def _int_or_none(value: object) -> int | None:
@@ -25,7 +22,7 @@ def _int_or_none(value: object) -> int | None:
 @router.get("/designer/processes/{key}/versions", response_class=HTMLResponse)
 def versions_page(key: str, page: WebPage) -> HTMLResponse:
     """Every version: who deployed which file when, its running cases, and links to its diagram, diff and migration."""
-    _designer(page)
+    require(can_design, page.actor)
     versions = list_versions(page.session, key, page.actor.visible_unit_ids)
     return page.render("versions.html", key=key, name=versions[0].name, versions=versions)
 
@@ -33,14 +30,14 @@ def versions_page(key: str, page: WebPage) -> HTMLResponse:
 @router.get("/designer/processes/{key}/versions/{version}/diagram.bpmn")
 def version_diagram(key: str, version: int, page: WebPage) -> Response:
     """The BPMN XML of one version, for the diagram viewer."""
-    _designer(page)
+    require(can_design, page.actor)
     return Response(definition_of_version(page.session, key, version).content, media_type="application/xml")
 
 
 @router.get("/designer/processes/{key}/versions/{version}", response_class=HTMLResponse)
 def version_page(key: str, version: int, page: WebPage) -> HTMLResponse:
     """The diagram of one version."""
-    _designer(page)
+    require(can_design, page.actor)
     definition = definition_of_version(page.session, key, version)
     return page.render("version.html", key=key, definition=definition)
 
@@ -48,7 +45,7 @@ def version_page(key: str, version: int, page: WebPage) -> HTMLResponse:
 @router.get("/designer/processes/{key}/diff", response_class=HTMLResponse)
 def diff_page(key: str, page: WebPage) -> HTMLResponse:
     """Two versions side by side: added elements green, removed red, changed orange, and the table of changes."""
-    _designer(page)
+    require(can_design, page.actor)
     params = page.request.query_params
     to_version = _int_or_none(params.get("to_version"))
     from_version = _int_or_none(params.get("from_version"))
@@ -69,7 +66,7 @@ def diff_page(key: str, page: WebPage) -> HTMLResponse:
 @router.get("/designer/processes/{key}/migrations", response_class=HTMLResponse)
 def migrations_page(key: str, page: WebPage) -> HTMLResponse:
     """Choose the target version and see the dry run: per case, whether it can move and why not."""
-    _designer(page)
+    require(can_migrate_cases, page.actor)
     versions = list_versions(page.session, key, page.actor.visible_unit_ids)
     to_version = _int_or_none(page.request.query_params.get("to_version")) or versions[0].version
     checks = dry_run(
@@ -84,7 +81,7 @@ def migrations_page(key: str, page: WebPage) -> HTMLResponse:
 @router.post("/designer/processes/{key}/migrations")
 async def start_migration_page(key: str, page: WebPage, background: BackgroundTasks) -> RedirectResponse:
     """Migrate the selected cases (or all that can move) in one batch; then show its progress."""
-    _designer(page)
+    require(can_migrate_cases, page.actor)
     await page.check_csrf()
     form = await page.request.form()
     to_version = _int_or_none(form.get("to_version"))
@@ -107,7 +104,7 @@ async def start_migration_page(key: str, page: WebPage, background: BackgroundTa
 @router.get("/designer/migrations/{batch_id}", response_class=HTMLResponse)
 def migration_batch_page(batch_id: int, page: WebPage) -> HTMLResponse:
     """The progress bar of a batch (refreshed every second while it runs) and its failures with their reasons."""
-    _designer(page)
+    require(can_read_migration_batch, page.actor)
     batch, items = batch_with_items(page.session, batch_id)
     return page.render("migration_batch.html", batch=batch, items=items)
 
@@ -115,6 +112,6 @@ def migration_batch_page(batch_id: int, page: WebPage) -> HTMLResponse:
 @router.get("/designer/migrations/{batch_id}/progress", response_class=HTMLResponse)
 def migration_progress(batch_id: int, page: WebPage) -> HTMLResponse:
     """The progress fragment htmx polls."""
-    _designer(page)
+    require(can_read_migration_batch, page.actor)
     batch, items = batch_with_items(page.session, batch_id)
     return page.render("_migration_progress.html", batch=batch, items=items)

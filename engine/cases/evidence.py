@@ -19,9 +19,6 @@ from engine.people.auth import Actor
 from engine.petitions.identity_access import attachment_content
 from engine.services import EngineServices
 
-ATTACHMENT_READER_ROLES = ("officer", "team_lead", "supervisor", "custodian")
-"""Who may list and download a case's files (identity-bearing ones only the resolver and custodians)."""
-
 
 @dataclass(frozen=True)
 class EvidenceFile:

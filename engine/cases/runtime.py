@@ -25,6 +25,8 @@ from engine.core.errors import Conflict, Forbidden, NotFound
 from engine.core.models import Case, CaseStatistic, CaseTimer, HumanTask, ProcessDefinition, Unit
 from engine.people.assignees import check_assignee_fields, check_candidate, find_user
 from engine.people.auth import Actor
+from engine.people.permissions import can_assign_task, can_claim_task, can_complete_task, can_register_case, require
+from engine.people.roles import Role
 from engine.petitions.identity import copy_identity, split_identity
 from engine.petitions.second_instance import start_second_instance_operator
 from engine.petitions.triage import check_triage_submission, petition_operators
@@ -35,9 +37,6 @@ from engine.processes.spec_cache import DeployedProcess
 from engine.reports.periodic import produce_periodic_reports
 from engine.reports.statistics import STATISTICS_VARIABLE
 from engine.services import EngineServices
-
-CASE_ROLES = ("officer", "team_lead", "supervisor")
-ASSIGNING_ROLES = ("team_lead", "supervisor")
 
 
 def _data_diff(before: dict, after: dict) -> dict:
@@ -105,10 +104,13 @@ class CaseRuntime:
 
     def start_case(self, actor: Actor, *, process_key: str, data: dict, unit_id: int | None = None) -> Case:
         """Register a new case of ``process_key`` with its intake data."""
-        actor.require_role(*CASE_ROLES)
+        require(can_register_case, actor)
         definition = self._definition_for_intake(process_key, data)
         unit_id = unit_id if unit_id is not None else min(actor.unit_ids, default=None)
-        if unit_id is None or not actor.sees_unit(unit_id) or self.session.get(Unit, unit_id) is None:
+        if unit_id is None:
+            raise Forbidden(f"User '{actor.username}' belongs to no unit and cannot register cases")
+        require(can_register_case, actor, unit_id)
+        if self.session.get(Unit, unit_id) is None:
             raise Forbidden(f"User '{actor.username}' cannot register cases for unit {unit_id}")
         return self._start(definition, unit_id=unit_id, started_by=actor.username, data=data)
 
@@ -205,10 +207,10 @@ class CaseRuntime:
 
     def claim_task(self, actor: Actor, task_id: str) -> HumanTask:
         """Take a group task into one's own inbox."""
+        require(can_claim_task, actor)
         task, case = self._visible_task(actor, task_id)
         self._require_ready(task, case)
-        if task.lane and not actor.has_role(task.lane):
-            raise Forbidden(f"Task '{task.name}' is for the role '{task.lane}'; {actor.username} does not have it")
+        require(can_claim_task, actor, task)
         if task.assignee and task.assignee != actor.username:
             raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is already assigned to {task.assignee}")
         now = self.services.clock.now()
@@ -223,9 +225,10 @@ class CaseRuntime:
 
     def assign_task(self, actor: Actor, task_id: str, username: str) -> HumanTask:
         """A team lead or supervisor gives a task to a named person of the right role and unit."""
-        actor.require_role(*ASSIGNING_ROLES)
+        require(can_assign_task, actor)
         task, case = self._visible_task(actor, task_id)
         self._require_ready(task, case)
+        require(can_assign_task, actor, task)
         if find_user(self.session, username) is None:
             raise NotFound(f"User '{username}' does not exist")
         check_candidate(self.session, field="username", username=username, role=task.lane, unit_id=case.unit_id)
@@ -240,9 +243,10 @@ class CaseRuntime:
 
     def complete_task(self, actor: Actor, task_id: str, data: dict) -> Case:
         """Submit a task's form: validate, complete in the workflow, advance, and save."""
+        require(can_complete_task, actor)
         task, case = self._visible_task(actor, task_id)
         self._require_ready(task, case)
-        self._require_owner(actor, task)
+        require(can_complete_task, actor, task)
         if task.form:
             self.services.forms.validate(task.form, data)
         check_triage_submission(self.session, case, task.spec_name, task.form, data)
@@ -424,7 +428,7 @@ class CaseRuntime:
             trail.append(kind="reminder_sent", actor="system", at=now, task_id=attached.id, payload=payload)
         elif timer.role == "escalation":
             changes.update_task(attached.id, escalated=True)
-            payload = {"task": attached.spec_name, "to": "supervisor"}
+            payload = {"task": attached.spec_name, "to": Role.SUPERVISOR}
             trail.append(kind="escalated", actor="system", at=now, task_id=attached.id, payload=payload)
 
     # ---- checks ------------------------------------------------------------------------------------------
@@ -446,9 +450,3 @@ class CaseRuntime:
             raise Conflict(
                 f"Case {case.tracking_code} is stopped by an error in '{case.error_task}': {case.error_message}"
             )
-
-    def _require_owner(self, actor: Actor, task: HumanTask) -> None:
-        if task.assignee and task.assignee != actor.username:
-            raise Forbidden(f"Task '{task.name}' is assigned to {task.assignee}, not to {actor.username}")
-        if not task.assignee and task.lane and not actor.has_role(task.lane):
-            raise Forbidden(f"Task '{task.name}' is for the role '{task.lane}'; {actor.username} does not have it")

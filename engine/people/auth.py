@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from engine.core.errors import BadRequest, Forbidden
 from engine.core.models import Unit, User, UserUnit
+from engine.people.roles import ROLES
 from engine.people.units import subtree_unit_ids
 
-ROLES = ("citizen", "officer", "team_lead", "supervisor", "custodian", "designer", "admin")
 _hasher = PasswordHasher()
 
 

@@ -9,12 +9,6 @@ from sqlalchemy.orm import Session
 from engine.core.models import User, UserUnit
 from engine.people.units import units_by_ids
 
-DIRECTORY_ROLES = ("team_lead", "supervisor", "admin")
-"""Who may list the staff of their units (to assign work, to manage accounts)."""
-
-UNIT_TREE_ROLES = ("officer", "team_lead", "supervisor", "custodian", "designer", "admin")
-"""Who may read the unit tree: every staff role (citizens have no units)."""
-
 
 @dataclass
 class UnitNode:

@@ -1,7 +1,8 @@
 """Who may read a protected identity, and the audited read itself (Luật Tố cáo Điều 9, 47, 56).
 
-Readers are the case's **resolver** — a supervisor of the case's unit or of a unit above it (the people who
-approve its conclusion) — and a **custodian** (role ``custodian``) of the case's unit or of a unit above it.
+Who may read is the policy's ``can_read_identity`` (engine/people/permissions.py): the case's **resolver** —
+a supervisor of the case's unit or of a unit above it (the people who approve its conclusion) — and a
+**custodian** (role ``custodian``) of the case's unit or of a unit above it.
 Everyone else gets 403, and every page shows "(được bảo vệ)" in place of the protected fields. Each read,
 allowed or not found, is written to the case's audit chain as ``identity_read`` (without the identity).
 """
@@ -9,27 +10,16 @@ allowed or not found, is written to the case's audit chain as ``identity_read`` 
 from sqlalchemy.orm import Session
 
 from engine.cases.audit import AuditTrail
-from engine.core.errors import Forbidden
 from engine.core.models import Attachment, Case
 from engine.people.auth import Actor
+from engine.people.permissions import can_read_identity, require, require_attachment_reader
 from engine.petitions.identity import PROTECTED_FIELDS, PROTECTED_MARK
 from engine.services import EngineServices
 
-IDENTITY_READER_ROLES = ("supervisor", "custodian")
-
-
-def can_read_identity(actor: Actor, case: Case) -> bool:
-    """True for a supervisor (the resolver) or custodian of the case's unit or of a unit above it."""
-    return actor.has_role(*IDENTITY_READER_ROLES) and actor.sees_unit(case.unit_id)
-
 
 def require_identity_reader(actor: Actor, case: Case) -> None:
-    """Raise Forbidden unless the actor may read the case's protected identity."""
-    if not can_read_identity(actor, case):
-        raise Forbidden(
-            f"Danh tính được bảo vệ của hồ sơ {case.tracking_code} chỉ người giải quyết (lãnh đạo đơn vị) "
-            f"và người lưu giữ danh tính được xem; {actor.username} không có quyền này"
-        )
+    """Raise Forbidden unless the policy's ``can_read_identity`` lets the actor read the case's identity."""
+    require(can_read_identity, actor, case)
 
 
 def audit_identity_access(session: Session, services: EngineServices, actor: Actor, case: Case, what: str) -> None:
@@ -60,8 +50,8 @@ def attachment_content(
     session: Session, services: EngineServices, actor: Actor, case: Case, attachment: Attachment
 ) -> bytes:
     """The bytes of an attachment; an identity-bearing one only for identity readers, decrypted and audited."""
+    require_attachment_reader(actor, case, attachment)
     if not attachment.identity_bearing:
         return attachment.content
-    require_identity_reader(actor, case)
     audit_identity_access(session, services, actor, case, f"attachment:{attachment.id}")
     return services.identities.open_bytes(attachment.content)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from engine.core.errors import Conflict, NotFound
 from engine.core.models import Case, Matter, Unit
 from engine.people.auth import Actor
+from engine.people.permissions import can_read_matter
 
 TRIAGE_PROCESS = "petition_triage"
 """Each triage case is one petition; the complaint or denunciation it leads to shares its matter but is no petition."""
@@ -51,7 +52,7 @@ def join_matter(session: Session, case: Case, matter_id: int) -> Matter:
 def visible_matter(session: Session, actor: Actor, matter_id: int) -> Matter:
     """A matter of the actor's units, or NotFound."""
     matter = session.get(Matter, matter_id)
-    if matter is None or not actor.sees_unit(matter.unit_id):
+    if matter is None or not can_read_matter(actor, matter):
         raise NotFound(f"Matter {matter_id} does not exist or is not in your units")
     return matter
 

@@ -1,6 +1,7 @@
 """Reception desk (tiếp công dân): the register forms of TT 04/2021/TT-TTCP mapped onto the petition intake."""
 
 from engine.people.auth import Actor
+from engine.people.permissions import can_read_identity, can_read_visits_register, can_receive_petitions, require
 
 VISIT_FORM = "register_visit.schema.json"
 WRITTEN_FORM = "register_written_petition.schema.json"
@@ -36,12 +37,6 @@ def petition_intake(register: dict, *, channel: str) -> dict:
     return data
 
 
-RECEPTION_ROLES = ("officer", "team_lead", "supervisor")
-"""Who works at the reception desk: registers visits and petitions."""
-REGISTER_READERS = (*RECEPTION_ROLES, "custodian")
-"""Who reads the visits register (identities redacted)."""
-REGISTER_REVEALERS = ("supervisor", "custodian")
-"""Who may read the visits register with identities (each case read is audited)."""
 REGISTER_FORMS = {"visit": VISIT_FORM, "written": WRITTEN_FORM}
 """The reception desk's register forms: a citizen's visit, a petition by post or forwarded by another body."""
 REGISTER_ROWS = 100
@@ -50,9 +45,11 @@ REGISTER_ROWS = 100
 
 def require_reception_desk(actor: Actor) -> None:
     """Raise Forbidden unless the actor works at the reception desk (registers visits and petitions)."""
-    actor.require_role(*RECEPTION_ROLES)
+    require(can_receive_petitions, actor)
 
 
 def require_register_reader(actor: Actor, *, reveal: bool = False) -> None:
     """Raise Forbidden unless the actor may read the visits register (``reveal``: with identities)."""
-    actor.require_role(*(REGISTER_REVEALERS if reveal else REGISTER_READERS))
+    require(can_read_visits_register, actor)
+    if reveal:
+        require(can_read_identity, actor)

@@ -16,12 +16,12 @@ from engine.cases.uploads import Upload
 from engine.core.errors import BadRequest
 from engine.core.models import Case
 from engine.people.auth import Actor
+from engine.people.permissions import can_read_identity, can_read_visits_register
 from engine.petitions.identity import PROTECTED_MARK
-from engine.petitions.identity_access import audit_identity_access, can_read_identity
+from engine.petitions.identity_access import audit_identity_access
 from engine.petitions.matters import TRIAGE_PROCESS
 from engine.petitions.reception import (
     REGISTER_FORMS,
-    REGISTER_REVEALERS,
     REGISTER_ROWS,
     petition_intake,
     require_reception_desk,
@@ -141,7 +141,7 @@ class VisitEntry:
 
 def may_reveal_register(actor: Actor) -> bool:
     """Whether the actor may read the visits register with identities."""
-    return actor.has_role(*REGISTER_REVEALERS)
+    return can_read_visits_register(actor) and can_read_identity(actor)
 
 
 def visits_register(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from engine.core.errors import NotFound
 from engine.core.models import PeriodicReport, Unit
 from engine.people.auth import Actor
+from engine.people.permissions import can_read_reports
 from engine.processes.forms import FormCatalog
 from engine.reports.model import Figure, Section, Summary
 from engine.reports.periods import parse_period, periods_closing_on
@@ -72,6 +73,6 @@ def periodic_reports_of(
 def visible_periodic_report(session: Session, actor: Actor, report_id: int) -> PeriodicReport:
     """A report produced on schedule for one of the actor's units, or NotFound."""
     report = session.get(PeriodicReport, report_id)
-    if report is None or not actor.sees_unit(report.unit_id):
+    if report is None or not can_read_reports(actor, report):
         raise NotFound(f"Periodic report {report_id} does not exist or is not of your units")
     return report

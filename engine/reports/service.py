@@ -6,13 +6,12 @@ from sqlalchemy.orm import Session
 
 from engine.core.errors import BadRequest, NotFound
 from engine.people.auth import Actor
+from engine.people.permissions import can_read_reports, require
 from engine.reports.model import Summary
 from engine.reports.periods import Period, parse_period
 from engine.reports.sla import SlaReport, build_sla
 from engine.reports.summary import build_summary
 from engine.services import EngineServices
-
-REPORT_ROLES = ("supervisor",)
 
 
 def report_period(code: str) -> Period:
@@ -25,9 +24,9 @@ def report_period(code: str) -> Period:
 
 def report_unit(actor: Actor, unit_id: int | None) -> int:
     """The unit to report on: the one asked for if the actor sees it, else the actor's own."""
-    actor.require_role(*REPORT_ROLES)
+    require(can_read_reports, actor)
     chosen = unit_id if unit_id is not None else min(actor.unit_ids, default=None)
-    if chosen is None or not actor.sees_unit(chosen):
+    if chosen is None or not can_read_reports(actor, chosen):
         raise NotFound(f"Unit {unit_id} does not exist or is not one of your units")
     return chosen
 

@@ -88,12 +88,13 @@ def test_no_page_shows_a_protected_name_to_officers_or_team_leads(api, world, si
     assert refused.status_code == 403 and PETITIONER["name"] not in refused.text
 
 
-def test_the_case_page_reveals_the_identity_to_the_custodian_on_request_and_audits_it(api, world, site):
+def test_the_identity_page_reveals_the_identity_to_the_custodian_on_request_and_audits_it(api, world, site):
     _, follow_up_id = _accepted_denunciation(api, world)
     custodian = site("custodian1")
-    page = custodian.get(f"/cases/{follow_up_id}")
+    assert custodian.get(f"/cases/{follow_up_id}").status_code == 403, "the custodian has no case pages"
+    page = custodian.get(f"/cases/{follow_up_id}/identity")
     assert "reveal-identity" in page.text and PETITIONER["name"] not in page.text
     assert _identity_reads(world) == []
-    shown = custodian.post_form(f"/cases/{follow_up_id}/identity", {}, csrf_from=f"/cases/{follow_up_id}")
+    shown = custodian.post_form(f"/cases/{follow_up_id}/identity", {}, csrf_from=f"/cases/{follow_up_id}/identity")
     assert shown.status_code == 200 and PETITIONER["name"] in shown.text and RELATIVES[0]["name"] in shown.text
     assert _identity_reads(world) == [(follow_up_id, "custodian1")]

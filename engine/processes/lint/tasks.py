@@ -6,7 +6,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from engine.people.auth import ROLES
+from engine.people.roles import ROLES
 from engine.processes.bpmn_xml import element_properties
 from engine.processes.forms import FormCatalog
 from engine.processes.lint.model import lane_of, lanes_by_node, local_name, xpath
