@@ -163,6 +163,27 @@ def proxy_options(trusted_proxies: str) -> dict[str, object]:
 
 
 @app.command()
+def backup(path: Annotated[Path, typer.Argument(help="the backup file to write")]) -> None:
+    """Copy the database to PATH while the app keeps serving (SQLite online backup, PostgreSQL pg_dump)."""
+    from engine.core.backup import backup_database
+
+    result = _guard(lambda: backup_database(get_settings().database_url, path))
+    secret = " (with the instance secret beside it)" if result.secret_copied else ""
+    typer.echo(f"backup written to {result.path}: {result.size_bytes:,} bytes{secret}".replace(",", "."))
+
+
+@app.command()
+def restore(path: Annotated[Path, typer.Argument(help="a backup file written by `phananh backup`")]) -> None:
+    """Replace the database's contents with the backup at PATH (stop the web and worker processes first)."""
+    from engine.core.backup import restore_database
+
+    result = _guard(lambda: restore_database(get_settings().database_url, path))
+    typer.echo(f"database restored from {path}")
+    if result.secret_copied:
+        typer.echo("the instance secret was restored too")
+
+
+@app.command()
 def worker(
     interval: Annotated[float, typer.Option(help="seconds between passes when nothing is due")] = 5.0,
     batch_size: Annotated[int, typer.Option(help="timers claimed per batch")] = 100,
