@@ -6,7 +6,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from engine.core.db import DatabaseUnavailable, StaleWrite, database_error_reason, is_write_lock_timeout
+from engine.core.db import (
+    DatabaseUnavailable,
+    StaleWrite,
+    ValueOutOfRange,
+    database_error_reason,
+    is_write_lock_timeout,
+)
 from engine.core.errors import DeploymentRejected, DomainError, InvalidFormData
 
 log = logging.getLogger("phananh.api")
@@ -51,6 +57,18 @@ async def _database_unavailable(_request: Request, exc: DatabaseUnavailable) -> 
     return JSONResponse({"detail": "The database is unavailable; retry in a moment"}, status_code=503)
 
 
+OUT_OF_RANGE = "A number in the request is out of range: no id or count is that large"
+
+
+async def _out_of_range(request: Request, _exc: Exception):
+    """An integer too large for the database (SQLite: OverflowError, PostgreSQL: DataError), or a date past 9999."""
+    from api.web import error_page, is_page_request
+
+    if is_page_request(request):
+        return error_page(request, 422, OUT_OF_RANGE)
+    return JSONResponse({"detail": OUT_OF_RANGE}, status_code=422)
+
+
 async def _invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = [
         {"field": ".".join(str(part) for part in error.get("loc", ())[1:]) or "(body)", "message": error.get("msg", "")}
@@ -68,3 +86,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(StaleWrite, _stale_write)
     app.add_exception_handler(DatabaseUnavailable, _database_unavailable)
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(ValueOutOfRange, _out_of_range)

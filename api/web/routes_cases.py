@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api.web.context import Page, WebPage
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission
+from api.web.query_values import parse_id
 from engine.cases.attachments import attachments_of_case
 from engine.cases.audit import verify_chain
 from engine.cases.evidence import download_attachment as attachment_download
@@ -40,10 +41,6 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @router.get("/cases", response_class=HTMLResponse)
 def case_list(page: WebPage) -> HTMLResponse:
     """Cases of my units: search and filters, newest first, paginated."""
@@ -52,14 +49,14 @@ def case_list(page: WebPage) -> HTMLResponse:
     filters = CaseFilters(
         status=params.get("status") if params.get("status") in CASE_STATUSES else None,
         process=params.get("process") or None, q=(params.get("q") or "").strip()[:200] or None,
-        unit=_int(params.get("unit")) if _int(params.get("unit")) in page.actor.visible_unit_ids else None,
+        unit=parse_id(params.get("unit")) if parse_id(params.get("unit")) in page.actor.visible_unit_ids else None,
         field=params.get("field") or None, source=params.get("source") or None,
         overdue=params.get("overdue") == "1",
         received_from=_day(params.get("from")), received_to=_day(params.get("to")),
         screening=params.get("screening") or None, party_sanction=params.get("party_sanction") or None,
         state_sanction=params.get("state_sanction") or None, channel=params.get("channel") or None,
     )  # fmt: skip
-    number = max(_int(params.get("p")) or 1, 1)
+    number = max(parse_id(params.get("p")) or 1, 1)
     found = list_cases(page.session, page.actor, filters, now=page.services.clock.now(), page=number, page_size=25)
     units = units_by_ids(page.session, page.actor.visible_unit_ids)
     processes = process_keys(page.session)

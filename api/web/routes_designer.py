@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from api.web.context import Page, WebPage
 from api.web.form_render import form_fields
+from api.web.query_values import parse_id
 from engine.core.errors import BadRequest, DeploymentRejected
 from engine.people.permissions import can_deploy, can_design, require
 from engine.processes.deployment import deploy_bpmn, latest_definitions, newest_version_number
@@ -159,9 +160,9 @@ async def deploy_diagram(page: WebPage) -> JSONResponse:
 
 def _int_param(page: Page, name: str) -> int | None:
     value = page.request.query_params.get(name) or ""
-    if value and not value.isdigit():
+    if value and parse_id(value) is None:
         raise BadRequest(f"{name} must be a number")
-    return int(value) if value else None
+    return parse_id(value)
 
 
 @router.post("/designer/drafts")

@@ -15,6 +15,7 @@ from api.web import is_page_request
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission, unplaced_errors
 from api.web.portal_context import Portal, PortalPage, render_portal
+from api.web.query_values import parse_id
 from engine.cases.uploads import Upload
 from engine.core.errors import InvalidFormData, PayloadTooLarge
 from engine.portal.filing import (
@@ -100,11 +101,6 @@ async def _read_upload(page: PortalPage, upload: object) -> Upload | None:
     return Upload(upload.filename, upload.content_type or "application/octet-stream", content)
 
 
-def _posted_unit(raw: object) -> int | None:
-    text = str(raw or "")
-    return int(text) if text.isdigit() else None
-
-
 async def _file_case(page: PortalPage, form: PortalForm) -> HTMLResponse:
     """Parse the posted form, file the case, and show the tracking code and secret once (or why not)."""
     posted, guard = await page.spam_guard()
@@ -115,7 +111,7 @@ async def _file_case(page: PortalPage, form: PortalForm) -> HTMLResponse:
         filed = file_on_portal(
             page.session, page.services, page.settings, form=form, data=data,
             client_address=client_address(page.request), spam_guard=guard,
-            unit_id=_posted_unit(posted.get("unit_id")), relatives=relatives,
+            unit_id=parse_id(posted.get("unit_id")), relatives=relatives,
             upload=await _read_upload(page, posted.get("attachment")),
         )  # fmt: skip
     except PortalFormUnavailable:
@@ -130,7 +126,7 @@ async def _file_case(page: PortalPage, form: PortalForm) -> HTMLResponse:
         fields = form_fields(schema or {}, data, errors)
         return _render_form(
             page, form, schema, fields=fields, token=guard.form_token or "", message=page.t("portal.invalid"),
-            unit_id=receiving_unit_id(page.session, _posted_unit(posted.get("unit_id"))),
+            unit_id=receiving_unit_id(page.session, parse_id(posted.get("unit_id"))),
             unplaced=unplaced_errors(fields, errors), status_code=422,
         )  # fmt: skip
     commit(page.session)
@@ -177,8 +173,7 @@ async def subscribe_to_case(page: Portal) -> HTMLResponse:
     """Subscribe an e-mail address to the case whose status page was just shown (the token grants it)."""
     page.count_hit(lookup_rule(page.settings))
     form = await page.request.form()
-    raw_case = str(form.get("case_id") or "")
-    case_id = int(raw_case) if raw_case.isdigit() else 0
+    case_id = parse_id(form.get("case_id")) or 0
     await page.check_form(f"subscribe:{case_id}", single_use=True)
     case = case_to_follow(page.session, case_id)
     if case is None:
@@ -202,20 +197,16 @@ def unsubscribe_now(token: str, page: Portal) -> HTMLResponse:
     return page.render("portal_unsubscribe.html", token=token, done=True)
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @router.get("/cong-khai", response_class=HTMLResponse)
 def published(page: Portal) -> HTMLResponse:
     """Published results of concluded cases by unit and field, with text search and pages."""
     params = page.request.query_params
     fields = publication_fields(page.services)
     field = params.get("field") if params.get("field") in fields else None
-    number = max(_int(params.get("p")) or 1, 1)
+    number = max(parse_id(params.get("p")) or 1, 1)
     found = published_results(
-        page.session, unit_id=_int(params.get("unit")), field=field, q=(params.get("q") or "").strip()[:200] or None,
-        page=number,
+        page.session, unit_id=parse_id(params.get("unit")), field=field,
+        q=(params.get("q") or "").strip()[:200] or None, page=number,
     )  # fmt: skip
     query = {k: v for k, v in params.items() if k != "p"}
     return page.render(

@@ -9,6 +9,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from api.web.context import Page, WebPage
 from api.web.form_render import errors_by_field, form_fields, parse_submission
+from api.web.query_values import parse_id
 from engine.cases.uploads import Upload
 from engine.core.errors import BadRequest, FieldError, InvalidFormData
 from engine.petitions.reception import REGISTER_FORMS, require_reception_desk, require_register_reader
@@ -27,7 +28,7 @@ TABS = list(REGISTER_FORMS)
 def _reception_page(page: Page, tab: str, *, values=None, errors=None, status: int = 200, message=None):
     schema = page.services.forms.schema(REGISTER_FORMS[tab])
     case_id = page.request.query_params.get("registered", "")
-    registered = registered_case(page.session, page.actor, int(case_id)) if case_id.isdigit() else None
+    registered = registered_case(page.session, page.actor, parse_id(case_id)) if parse_id(case_id) else None
     if values is None:  # first showing: the schema's defaults and today's date
         values = {name: sub["default"] for name, sub in schema["properties"].items() if "default" in sub}
         values["received_on"] = page.services.clock.now().astimezone(page.services.calendar.zone).date().isoformat()

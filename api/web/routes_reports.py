@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
 
 from api.web.context import WebPage
+from api.web.query_values import parse_id
 from engine.core.errors import NotFound
 from engine.people.permissions import can_read_reports, require
 from engine.people.units import units_by_ids
@@ -34,7 +35,7 @@ def _chosen(page: WebPage) -> tuple[dict, str, int]:
     pickers = _pickers(page)
     period = page.request.query_params.get("period") or pickers["default_period"]
     unit = page.request.query_params.get("unit")
-    return pickers, period, report_unit(page.actor, int(unit) if unit and unit.isdigit() else None)
+    return pickers, period, report_unit(page.actor, parse_id(unit))
 
 
 @router.get("/reports", response_class=HTMLResponse)
@@ -79,7 +80,7 @@ def export_report(fmt: str, page: WebPage) -> Response:
         raise NotFound(f"Unknown export format '{fmt}'; use xlsx or pdf")
     unit = page.request.query_params.get("unit")
     summary = summary_for(
-        page.session, page.services, page.actor, unit_id=int(unit) if unit and unit.isdigit() else None,
+        page.session, page.services, page.actor, unit_id=parse_id(unit),
         period=page.request.query_params.get("period") or f"{page.services.clock.now():%Y-%m}",
     )  # fmt: skip
     render, media_type = EXPORTS[fmt]

@@ -6,6 +6,7 @@ from fastapi import APIRouter, BackgroundTasks, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.web.context import WebPage
+from api.web.query_values import parse_id
 from engine.core.errors import BadRequest
 from engine.people.permissions import can_design, can_migrate_cases, can_read_migration_batch, require
 from engine.processes.diff import diff_versions
@@ -13,10 +14,6 @@ from engine.processes.migration_batches import batch_with_items, create_batch, d
 from engine.processes.versions import definition_of_version, list_versions
 
 router = APIRouter(include_in_schema=False)
-
-
-def _int_or_none(value: object) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 @router.get("/designer/processes/{key}/versions", response_class=HTMLResponse)
@@ -47,8 +44,8 @@ def diff_page(key: str, page: WebPage) -> HTMLResponse:
     """Two versions side by side: added elements green, removed red, changed orange, and the table of changes."""
     require(can_design, page.actor)
     params = page.request.query_params
-    to_version = _int_or_none(params.get("to_version"))
-    from_version = _int_or_none(params.get("from_version"))
+    to_version = parse_id(params.get("to_version"))
+    from_version = parse_id(params.get("from_version"))
     if to_version is None or from_version is None:
         raise BadRequest("Choose two versions: ?from_version=1&to_version=2")
     old = definition_of_version(page.session, key, from_version)
@@ -68,7 +65,7 @@ def migrations_page(key: str, page: WebPage) -> HTMLResponse:
     """Choose the target version and see the dry run: per case, whether it can move and why not."""
     require(can_migrate_cases, page.actor)
     versions = list_versions(page.session, key, page.actor.visible_unit_ids)
-    to_version = _int_or_none(page.request.query_params.get("to_version")) or versions[0].version
+    to_version = parse_id(page.request.query_params.get("to_version")) or versions[0].version
     checks = dry_run(
         page.session, page.services, process_key=key, to_version=to_version, unit_ids=page.actor.visible_unit_ids
     )
@@ -84,12 +81,12 @@ async def start_migration_page(key: str, page: WebPage, background: BackgroundTa
     require(can_migrate_cases, page.actor)
     await page.check_csrf()
     form = await page.request.form()
-    to_version = _int_or_none(form.get("to_version"))
+    to_version = parse_id(form.get("to_version"))
     if to_version is None:
         raise BadRequest("Choose the version to migrate to")
     case_ids = None
     if form.get("scope") != "all":
-        case_ids = [int(value) for value in form.getlist("case_ids") if isinstance(value, str) and value.isdigit()]
+        case_ids = [case_id for value in form.getlist("case_ids") if (case_id := parse_id(value))]
         if not case_ids:
             raise BadRequest("Select at least one case to migrate, or migrate all that can move")
     batch = create_batch(

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session as Session  # re-exported: the type of a session, for api/
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,6 +23,9 @@ StaleWrite = StaleDataError
 
 AnyDatabaseError = SQLAlchemyError
 """The base of every error the database layer raises."""
+
+ValueOutOfRange = DataError
+"""A value the database cannot store, e.g. an id past PostgreSQL's bigint (SQLite raises OverflowError)."""
 
 READ_ONLY = "phananh_read_only"
 """Execution option of connections that only read: on SQLite they begin a plain (deferred) transaction, which reads

@@ -125,3 +125,19 @@ def test_l8_every_answer_forbids_framing_and_sniffing_and_pages_carry_a_content_
     assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
     refused = api.client.post("/api/cases", content=b"x" * 10, headers={"Content-Length": "99999999999"})
     assert refused.status_code == 413 and refused.headers["x-frame-options"] == "DENY"
+
+
+def test_l1_out_of_range_ids_get_a_clear_4xx_on_the_api_and_the_portal(api, web):
+    too_big = "99999999999999999999"
+    for url in (f"/api/cases/{too_big}", f"/api/matters/{too_big}", f"/api/cases/{2**63}"):
+        answer = api.get(url, "supervisor1")
+        assert answer.status_code == 422 and "out of range" in answer.json()["detail"], url
+    assert api.get(f"/api/tasks/{too_big}", "supervisor1").status_code == 404  # task ids are not numbers
+    browser = web()
+    for url in ("/portal/cong-khai?p=%C2%B2", f"/portal/cong-khai?unit={too_big}", "/portal/cong-khai?unit=%C2%B2"):
+        assert browser.client.get(url).status_code == 200, url
+    officer = web().login("officer1")
+    for url in (f"/cases?unit={too_big}", "/cases?unit=%C2%B2"):
+        assert officer.client.get(url).status_code == 200, url
+    page = officer.client.get(f"/cases/{too_big}")
+    assert page.status_code == 422 and "out of range" in page.text
