@@ -38,6 +38,7 @@ from sqlalchemy import select
 from text_table import aligned_table
 
 from engine import demo
+from engine.cases.enums import TaskStatus
 from engine.cases.runtime import CaseRuntime
 from engine.core.clock import ManualClock
 from engine.core.db import make_engine, make_session_factory, transaction
@@ -127,7 +128,7 @@ class Bench:
         with transaction(self.factory) as session:
             task = session.scalars(
                 select(HumanTask).where(
-                    HumanTask.case_id == case_id, HumanTask.state == "ready", HumanTask.spec_name == spec_name
+                    HumanTask.case_id == case_id, HumanTask.state == TaskStatus.READY, HumanTask.spec_name == spec_name
                 )
             ).first()
             if task is None:

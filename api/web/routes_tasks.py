@@ -8,6 +8,7 @@ from api.web.context import Page, WebPage
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission
 from engine.cases.attachments import attach_file, attachments_of_case
+from engine.cases.enums import TaskStatus
 from engine.cases.queries import visible_task
 from engine.cases.runtime import CaseRuntime
 from engine.core.errors import BadRequest, FieldError, InvalidFormData
@@ -45,7 +46,7 @@ def _task_page(page: Page, task: HumanTask, *, values=None, errors=None, status:
 def task_page(task_id: str, page: WebPage):
     """The form of an open task; a finished task sends you to its case."""
     task = visible_task(page.session, page.actor, task_id)
-    if task.state != "ready":
+    if task.state != TaskStatus.READY:
         return RedirectResponse(f"/cases/{task.case_id}", status_code=303)
     return _task_page(page, task)
 

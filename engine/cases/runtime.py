@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.cases.audit import AuditTrail, canonical_json
+from engine.cases.enums import CaseStatus, TaskStatus, TimerStatus
 from engine.cases.store import CaseStore, IndexChanges
 from engine.cases.task_index import IndexSnapshot, IndexSync, snapshot
 from engine.cases.tracking import next_tracking_code
@@ -172,7 +173,7 @@ class CaseRuntime:
             definition_id=definition.id,
             process_version=definition.version,
             unit_id=unit_id,
-            status="in_progress",
+            status=CaseStatus.IN_PROGRESS,
             title=str(case_data.get("title", "") or definition.name)[:512],
             source=_short_text(case_data.get("source") or case_data.get("channel"), 32),
             field=_short_text(case_data.get("field"), 32),
@@ -259,7 +260,7 @@ class CaseRuntime:
             spiff_task.run()
         except SpiffWorkflowException as exc:
             raise Conflict(f"Task '{task.name}' could not be completed: {str(exc).splitlines()[0]}") from exc
-        task.state, task.completed_at, task.completed_by = "completed", now, actor.username
+        task.state, task.completed_at, task.completed_by = TaskStatus.COMPLETED, now, actor.username
         task.assignee = task.assignee or actor.username
         self.store.close_task(task)
         trail = AuditTrail(self.session, case)
@@ -271,21 +272,21 @@ class CaseRuntime:
     def fire_timer(self, timer: CaseTimer) -> Case | None:
         """Fire one due timer of a case. Returns None when the timer is no longer waiting."""
         case = self.store.case(timer.case_id)
-        if timer.status != "waiting" or case is None:
+        if timer.status != TimerStatus.WAITING or case is None:
             return None
         now = self.services.clock.now()
         workflow = self._load_workflow(case)
         before = snapshot(workflow)
         spiff_task = workflow.get_task_from_id(UUID(timer.id))
         if spiff_task is None or spiff_task.state != TaskState.WAITING:
-            self.session.execute(update(CaseTimer).where(CaseTimer.id == timer.id).values(status="cancelled"))
+            self.session.execute(update(CaseTimer).where(CaseTimer.id == timer.id).values(status=TimerStatus.CANCELLED))
             return None
         spiff_task._set_internal_data(event_fired=True)
         trail = AuditTrail(self.session, case)
         payload = {"timer": timer.spec_name, "role": timer.role, "due": timer.fire_at.isoformat()}
         trail.append(kind="timer_fired", actor="system", at=now, task_id=timer.id, payload=payload)
         changes = IndexChanges()
-        changes.update_timer(timer.id, status="fired", fired_at=now)
+        changes.update_timer(timer.id, status=TimerStatus.FIRED, fired_at=now)
         self._mark_attached_task(timer, changes, trail, now)
         workflow.refresh_timers()
         self._advance_and_save(
@@ -350,14 +351,15 @@ class CaseRuntime:
         except SpiffWorkflowException as exc:
             self._write_pending_events(case, trail, now)
             message, line, task_name = _error_details(exc)
-            case.status, case.error_message, case.error_line, case.error_task = "error", message, line, task_name
+            case.status = CaseStatus.ERROR
+            case.error_message, case.error_line, case.error_task = message, line, task_name
             payload = {"task": task_name, "message": message, "line": line}
             trail.append(kind="case_error", actor="system", at=now, payload=payload)
         else:
             self._write_pending_events(case, trail, now)
-            if case.status == "error":
+            if case.status == CaseStatus.ERROR:
                 case.error_message = case.error_line = case.error_task = None
-            case.status = "completed" if workflow.is_completed() else "in_progress"
+            case.status = CaseStatus.COMPLETED if workflow.is_completed() else CaseStatus.IN_PROGRESS
         sync = IndexSync(
             case=case,
             catalog=self._process(case).catalog,
@@ -374,7 +376,7 @@ class CaseRuntime:
                 index_changes.update_timer(timer_id, **values)
         data = _latest_data(workflow)
         _record_outcome_facets(case, data)
-        if case.status == "completed" and case.completed_at is None:
+        if case.status == CaseStatus.COMPLETED and case.completed_at is None:
             case.completed_at = now
             self._record_statistics(case, workflow, now)
             trail.append(kind="case_completed", actor="system", at=now, payload={})
@@ -416,7 +418,7 @@ class CaseRuntime:
 
     def _mark_attached_task(self, timer: CaseTimer, changes: IndexChanges, trail: AuditTrail, now: datetime) -> None:
         attached = self.store.task(timer.attached_task_id) if timer.attached_task_id else None
-        if attached is None or attached.state != "ready":
+        if attached is None or attached.state != TaskStatus.READY:
             return
         if timer.role == "reminder":
             changes.update_task(attached.id, reminded_at=now)
@@ -436,13 +438,13 @@ class CaseRuntime:
         return found
 
     def _require_ready(self, task: HumanTask, case: Case) -> None:
-        if task.state == "completed":
+        if task.state == TaskStatus.COMPLETED:
             when = task.completed_at.isoformat(timespec="minutes") if task.completed_at else "?"
             who = f"by {task.completed_by} at {when}"
             raise Conflict(f"Task '{task.name}' of case {case.tracking_code} was already completed {who}")
-        if task.state != "ready":
+        if task.state != TaskStatus.READY:
             raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is no longer open ({task.state})")
-        if case.status == "error":
+        if case.status == CaseStatus.ERROR:
             raise Conflict(
                 f"Case {case.tracking_code} is stopped by an error in '{case.error_task}': {case.error_message}"
             )

@@ -7,10 +7,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.cases.enums import CaseStatus
 from engine.core.errors import NotFound
 from engine.core.models import Case, ProcessDefinition
 
-RUNNING_STATUSES = ("in_progress", "error")
+RUNNING_STATUSES = (CaseStatus.IN_PROGRESS, CaseStatus.ERROR)
 
 
 @dataclass(frozen=True)
