@@ -13,6 +13,7 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from api.deps import commit
+from api.errors import http_status
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission, unplaced_errors
 from api.web.portal_context import Portal, PortalPage, render_portal
@@ -276,7 +277,7 @@ async def rate_limited_page(request: Request, exc: RateLimited) -> HTMLResponse:
     retry = exc.retry_at.astimezone(zone)
     seconds = max(int((exc.retry_at - request.app.state.services.clock.now()).total_seconds()), 1)
     response = render_portal(
-        request, "portal_message.html", 429, title_key="portal.too_many.title",
+        request, "portal_message.html", http_status(exc), title_key="portal.too_many.title",
         message_key=("portal.too_many", {"time": f"{retry:%H:%M}", "day": f"{retry:%d/%m/%Y}"}),
     )  # fmt: skip
     response.headers["Retry-After"] = str(seconds)
@@ -286,6 +287,6 @@ async def rate_limited_page(request: Request, exc: RateLimited) -> HTMLResponse:
 async def form_refused_page(request: Request, exc: FormRefused) -> HTMLResponse:
     """400 naming why the spam guard refused the form."""
     return render_portal(
-        request, "portal_message.html", 400, title_key="portal.refused.title",
+        request, "portal_message.html", http_status(exc), title_key="portal.refused.title",
         message_key=(f"portal.refused.{exc.reason}", {}),
     )  # fmt: skip

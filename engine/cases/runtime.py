@@ -86,7 +86,7 @@ def _record_outcome_facets(case: Case, data: dict) -> None:
 
 @contextmanager
 def refuse_stale_writes(what: str) -> Iterator[None]:
-    """Turn a lost race on the audit chain's (case, seq) key into a clear 409."""
+    """Turn a lost race on the audit chain's (case, seq) key into a clear Conflict."""
     try:
         yield
     except IntegrityError as exc:

@@ -2,7 +2,7 @@
 
 Actions work on detached copies of the rows and write back with explicit statements. The case row is written
 with ``UPDATE … WHERE version = <loaded>`` and a task is closed with ``UPDATE … WHERE state = 'ready'``, so a
-lost race is seen as a changed row count and answered with a clear 409, whatever the database.
+lost race is seen as a changed row count and answered with a clear Conflict, whatever the database.
 """
 
 from dataclasses import dataclass, field

@@ -2,7 +2,7 @@
 
 Readers are the case's **resolver** — a supervisor of the case's unit or of a unit above it (the people who
 approve its conclusion) — and a **custodian** (role ``custodian``) of the case's unit or of a unit above it.
-Everyone else gets 403, and every page shows "(được bảo vệ)" in place of the protected fields. Each read,
+Everyone else is refused (Forbidden), and every page shows "(được bảo vệ)" in place of the protected fields. Each read,
 allowed or not found, is written to the case's audit chain as ``identity_read`` (without the identity).
 """
 

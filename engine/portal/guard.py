@@ -24,8 +24,6 @@ from engine.core.models import RateLimitHit, UsedFormToken
 class RateLimited(DomainError):
     """Too many requests from one address in the current window."""
 
-    status_code = 429
-
     def __init__(self, action: str, retry_at: datetime) -> None:
         super().__init__(f"Too many '{action}' requests from this address; retry after {retry_at.isoformat()}")
         self.action = action
@@ -34,8 +32,6 @@ class RateLimited(DomainError):
 
 class FormRefused(DomainError):
     """A portal form post refused by the spam guard; ``reason`` says why (a key of the portal's texts)."""
-
-    status_code = 400
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"Form refused: {reason}")

@@ -52,7 +52,7 @@ def list_versions(session: Session, process_key: str, unit_ids: Iterable[int] | 
 
 
 def definition_of_version(session: Session, process_key: str, version: int) -> ProcessDefinition:
-    """The deployed definition of one version of a process, or a 404 naming what is missing."""
+    """The deployed definition of one version of a process, or NotFound naming what is missing."""
     definition = session.scalars(
         select(ProcessDefinition).where(ProcessDefinition.key == process_key, ProcessDefinition.version == version)
     ).first()

@@ -30,7 +30,7 @@ log = logging.getLogger("phananh.lint")
 
 
 def _guarded(check: str, run: Callable[[], list[LintProblem]]) -> list[LintProblem]:
-    """Run one check; a bug in a check becomes a warning, never a crash of the request."""
+    """Run one check; a bug in a check becomes a warning, never a crash of the caller."""
     try:
         return run()
     except Exception as exc:
