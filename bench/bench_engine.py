@@ -39,6 +39,7 @@ from text_table import aligned_table
 
 from engine import demo
 from engine.cases.enums import TaskStatus
+from engine.cases.identity import split_identity
 from engine.cases.runtime import CaseRuntime
 from engine.core.clock import ManualClock
 from engine.core.db import make_engine, make_session_factory, transaction
@@ -47,7 +48,6 @@ from engine.core.models import Case, HumanTask, User
 from engine.core.settings import Settings
 from engine.people.auth import Actor, actor_for, create_user
 from engine.people.units import create_unit
-from engine.petitions.identity import split_identity
 from engine.processes.deployment import deploy_path
 from engine.services import EngineServices, build_services
 

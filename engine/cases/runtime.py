@@ -7,34 +7,31 @@ the task index, timers and audit events, serializes, and updates the case row gu
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.cases.audit import AuditTrail, canonical_json
 from engine.cases.enums import CaseStatus, TaskStatus, TimerStatus
+from engine.cases.filers import PUBLIC_FILER
+from engine.cases.hooks import HOOKS, CaseSaved, TaskSubmission
+from engine.cases.identity import copy_identity, split_identity
 from engine.cases.store import CaseStore, IndexChanges
 from engine.cases.task_index import IndexSnapshot, IndexSync, snapshot
 from engine.cases.tracking import next_tracking_code
 from engine.core.errors import Conflict, Forbidden, NotFound
-from engine.core.models import Case, CaseStatistic, CaseTimer, HumanTask, ProcessDefinition, Unit
+from engine.core.models import Case, CaseTimer, HumanTask, ProcessDefinition, Unit
 from engine.people.assignees import check_assignee_fields, check_candidate, find_user
 from engine.people.auth import Actor
-from engine.petitions.identity import copy_identity, split_identity
-from engine.petitions.second_instance import start_second_instance_operator
-from engine.petitions.triage import check_triage_submission, petition_operators
-from engine.portal.notifications import PUBLIC_FILER, may_have_subscribers, queue_case_update
-from engine.portal.service import record_publication
 from engine.processes.deployment import latest_definition
+from engine.processes.operators import OperatorContext
 from engine.processes.spec_cache import DeployedProcess
-from engine.reports.periodic import produce_periodic_reports
-from engine.reports.statistics import STATISTICS_VARIABLE
 from engine.services import EngineServices
 
 CASE_ROLES = ("officer", "team_lead", "supervisor")
@@ -246,7 +243,7 @@ class CaseRuntime:
         self._require_owner(actor, task)
         if task.form:
             self.services.forms.validate(task.form, data)
-        check_triage_submission(self.session, case, task.spec_name, task.form, data)
+        HOOKS.task_submitted(TaskSubmission(session=self.session, case=case, task=task, data=data))
         check_assignee_fields(self.session, self._process(case).catalog, data, case.unit_id)
         now = self.services.clock.now()
         workflow = self._load_workflow(case)
@@ -312,22 +309,7 @@ class CaseRuntime:
 
     def _script_engine(self, case: Case):
         """The script engine of one case; operators that write to the database act in this transaction."""
-
-        def produce_reports(data: dict, _params: dict) -> dict:
-            closing_day = date.fromisoformat(str(data.get("closing_day")))
-            produced = produce_periodic_reports(
-                self.session, self.services.forms, closing_day=closing_day, zone=self.services.calendar.zone,
-                now=self.services.clock.now(), case_id=case.id,
-            )  # fmt: skip
-            return {"closing_day": closing_day.isoformat(), "reports": len(produced)}
-
-        return self.services.script_engine(
-            {
-                "produce_periodic_reports": produce_reports,
-                "start_second_instance": start_second_instance_operator(self, case),
-                **petition_operators(self, case),
-            }
-        )
+        return self.services.script_engine(OperatorContext(runtime=self, case=case))
 
     def _load_workflow(self, case: Case) -> BpmnWorkflow:
         process = self._process(case)
@@ -376,19 +358,19 @@ class CaseRuntime:
                 index_changes.update_timer(timer_id, **values)
         data = _latest_data(workflow)
         _record_outcome_facets(case, data)
-        if case.status == CaseStatus.COMPLETED and case.completed_at is None:
+        completed_now = case.status == CaseStatus.COMPLETED and case.completed_at is None
+        if completed_now:
             case.completed_at = now
-            self._record_statistics(case, workflow, now)
             trail.append(kind="case_completed", actor="system", at=now, payload={})
         case.state = self.services.states.dumps(workflow)
         case.updated_at = now
         self.store.apply(index_changes)
-        record_publication(self.session, case, data, now)
-        changed = index_changes.new_tasks or case.status != status_before
-        if changed and may_have_subscribers(case):  # subscribers hear of it in this transaction
-            zone, base_url = self.services.calendar.zone, self.services.portal_base_url
-            queue_case_update(self.session, case, now=now, zone=zone, base_url=base_url)
         self._write(case, trail)
+        saved = CaseSaved(
+            session=self.session, services=self.services, case=case, workflow=workflow, data=data, now=now,
+            status_before=status_before, opened_tasks=bool(index_changes.new_tasks), completed_now=completed_now,
+        )  # fmt: skip
+        HOOKS.case_saved(saved)  # publication, subscribers, statistics: in this transaction
 
     def _write_pending_events(self, case: Case, trail: AuditTrail, now: datetime) -> None:
         for event in self._pending_events.pop(case.id, []):
@@ -402,15 +384,6 @@ class CaseRuntime:
     def _touch(self, case: Case, trail: AuditTrail, now: datetime) -> None:
         case.updated_at = now
         self._write(case, trail)
-
-    def _record_statistics(self, case: Case, workflow: BpmnWorkflow, now: datetime) -> None:
-        record = None
-        for task in workflow.get_tasks(state=TaskState.COMPLETED):
-            if STATISTICS_VARIABLE in task.data:
-                record = task.data[STATISTICS_VARIABLE]
-        if record is not None and self.session.get(CaseStatistic, case.id) is None:
-            values = {"case_id": case.id, "unit_id": case.unit_id, "process_key": case.process_key}
-            self.session.execute(insert(CaseStatistic.__table__).values(**values, record=record, recorded_at=now))
 
     def _assignee_username(self, username: str) -> str | None:
         user = find_user(self.session, username)

@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.cases.enums import CaseStatus, TaskStatus
+from engine.cases.filers import PUBLIC_FILER
 from engine.core.db import transaction
 from engine.core.errors import BadRequest
 from engine.core.models import Case, CaseSubscription, EmailOutbox, HumanTask
@@ -49,11 +50,6 @@ def subscribe(session: Session, case: Case, email: str, now: datetime) -> CaseSu
 def unsubscribe(session: Session, token: str) -> bool:
     """Remove the subscription of an unsubscribe token; False when there was none."""
     return session.execute(delete(CaseSubscription).where(CaseSubscription.unsubscribe_token == token)).rowcount > 0
-
-
-PUBLIC_FILER = "portal"
-"""The ``created_by`` of cases filed on the public portal: the only cases that get a tracking secret, so the only ones
-a citizen can subscribe to."""
 
 
 def may_have_subscribers(case: Case) -> bool:

@@ -20,12 +20,12 @@ from sqlalchemy import select, update
 
 from engine.cases.audit import AuditTrail
 from engine.cases.enums import CaseStatus, TaskStatus
+from engine.cases.identity import PROTECTED_FIELDS
 from engine.cases.runtime import CaseRuntime, _latest_data
 from engine.cases.store import IndexChanges
 from engine.cases.task_index import ready_user_tasks, snapshot, waiting_timers
 from engine.core.errors import Conflict, NotFound
 from engine.core.models import Case, HumanTask, ProcessDefinition
-from engine.petitions.identity import PROTECTED_FIELDS
 from engine.processes.spec_cache import DeployedProcess
 
 OPEN_STATES = TaskState.READY | TaskState.WAITING | TaskState.STARTED
