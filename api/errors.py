@@ -1,4 +1,8 @@
-"""Map domain errors to clear 4xx answers; nothing unexpected leaks out as a stack trace."""
+"""Map domain errors to clear 4xx answers; nothing unexpected leaks out as a stack trace.
+
+``HTTP_STATUS`` is the one table from domain error classes to HTTP statuses, read by the JSON handlers and by the
+HTML error page alike; a class not in the table answers with the status of its nearest listed base class.
+"""
 
 import logging
 
@@ -6,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from engine.cases.state import CaseStateCorrupt
 from engine.core.db import (
     DatabaseUnavailable,
     StaleWrite,
@@ -13,22 +18,63 @@ from engine.core.db import (
     database_error_reason,
     is_write_lock_timeout,
 )
-from engine.core.errors import DeploymentRejected, DomainError, InvalidFormData
+from engine.core.errors import (
+    BadRequest,
+    Conflict,
+    DatabaseNotReady,
+    DeploymentRejected,
+    DomainError,
+    Forbidden,
+    InvalidFormData,
+    NotFound,
+    PayloadTooLarge,
+)
+from engine.core.instance_secret import SecretMissing
+from engine.portal.filing import PortalFormUnavailable
+from engine.portal.guard import FormRefused, RateLimited
 
 log = logging.getLogger("phananh.api")
+
+HTTP_STATUS: dict[type[DomainError], int] = {
+    BadRequest: 400,
+    FormRefused: 400,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    CaseStateCorrupt: 409,
+    PayloadTooLarge: 413,
+    InvalidFormData: 422,
+    DeploymentRejected: 422,
+    RateLimited: 429,
+    DatabaseNotReady: 503,
+    PortalFormUnavailable: 503,
+    SecretMissing: 503,
+}
+FALLBACK_STATUS = 400
+"""The answer to a domain error whose class has no entry (tests keep every class of the engine in the table)."""
+
+
+def http_status(error: DomainError | type[DomainError]) -> int:
+    """The HTTP status of a domain error: its class's entry, else its nearest base class's entry."""
+    error_class = error if isinstance(error, type) else type(error)
+    for cls in error_class.__mro__:
+        if cls in HTTP_STATUS:
+            return HTTP_STATUS[cls]
+    return FALLBACK_STATUS
 
 
 async def _domain_error(request: Request, exc: DomainError):
     from api.web import error_page, is_page_request
 
+    status = http_status(exc)
     if is_page_request(request):
-        return error_page(request, exc.status_code, exc.message)
-    return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+        return error_page(request, status, exc.message)
+    return JSONResponse({"detail": exc.message}, status_code=status)
 
 
 async def _invalid_form(_request: Request, exc: InvalidFormData) -> JSONResponse:
     errors = [{"field": e.field, "message": e.message} for e in exc.errors]
-    return JSONResponse({"detail": exc.message, "errors": errors}, status_code=422)
+    return JSONResponse({"detail": exc.message, "errors": errors}, status_code=http_status(exc))
 
 
 async def _deployment_rejected(_request: Request, exc: DeploymentRejected) -> JSONResponse:
@@ -42,7 +88,7 @@ async def _deployment_rejected(_request: Request, exc: DeploymentRejected) -> JS
         }
         for p in exc.problems
     ]
-    return JSONResponse({"detail": exc.message, "problems": problems}, status_code=422)
+    return JSONResponse({"detail": exc.message, "problems": problems}, status_code=http_status(exc))
 
 
 async def _stale_write(_request: Request, _exc: StaleWrite) -> JSONResponse:

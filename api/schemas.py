@@ -5,6 +5,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from engine.cases.enums import CaseStatus, TaskStatus
+from engine.processes.enums import BatchItemStatus, BatchStatus
+
 
 class ErrorOut(BaseModel):
     """A refused request, with a message a person can act on."""
@@ -130,7 +133,7 @@ class CaseCreated(BaseModel):
 
     id: int
     tracking_code: str
-    status: str
+    status: CaseStatus
 
 
 class TaskOut(BaseModel):
@@ -143,7 +146,7 @@ class TaskOut(BaseModel):
     spec_name: str
     lane: str | None
     assignee: str | None
-    state: str
+    state: TaskStatus
     form: str | None
     due_at: datetime | None
     reminded_at: datetime | None
@@ -178,7 +181,7 @@ class CaseSummary(BaseModel):
     process: str
     process_version: int
     unit_id: int
-    status: str
+    status: CaseStatus
     current_step: str | None
     title: str
     source: str | None
@@ -341,7 +344,7 @@ class MigrationItemOut(BaseModel):
 
     case_id: int
     tracking_code: str
-    status: Literal["pending", "moved", "failed"]
+    status: BatchItemStatus
     reason: str | None
 
 
@@ -355,7 +358,7 @@ class MigrationBatchOut(BaseModel):
     requested_by: str
     created_at: datetime
     finished_at: datetime | None
-    status: Literal["running", "done"]
+    status: BatchStatus
     total: int
     done: int
     moved: int

@@ -41,6 +41,7 @@ from subprocesses import free_port, stop
 from text_table import aligned_table
 from throwaway_databases import postgres_database, postgres_version, sqlite_database
 
+from engine.cases.enums import TaskStatus
 from engine.cases.runtime import CaseRuntime
 from engine.core.db import make_engine, make_session_factory, transaction
 from engine.core.migrate import upgrade_to_head
@@ -128,7 +129,9 @@ class World:
         case_ids = self.start_cases("report_1374", INTAKE, count)
         with self.factory() as session:
             query = select(HumanTask.case_id, HumanTask.id).where(
-                HumanTask.case_id.in_(case_ids), HumanTask.state == "ready", HumanTask.spec_name == "screen_report"
+                HumanTask.case_id.in_(case_ids),
+                HumanTask.state == TaskStatus.READY,
+                HumanTask.spec_name == "screen_report",
             )
             by_case = dict(session.execute(query).all())
         if len(by_case) != count:
@@ -138,7 +141,7 @@ class World:
     def ready_count(self, task_ids: list[str]) -> int:
         """How many of these tasks are still READY."""
         with self.factory() as session:
-            query = select(func.count()).where(HumanTask.id.in_(task_ids), HumanTask.state == "ready")
+            query = select(func.count()).where(HumanTask.id.in_(task_ids), HumanTask.state == TaskStatus.READY)
             return session.scalar(query)
 
     def timer_cases(self, count: int) -> set[str]:

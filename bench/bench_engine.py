@@ -38,6 +38,8 @@ from sqlalchemy import select
 from text_table import aligned_table
 
 from engine import demo
+from engine.cases.enums import TaskStatus
+from engine.cases.identity import split_identity
 from engine.cases.runtime import CaseRuntime
 from engine.core.clock import ManualClock
 from engine.core.db import make_engine, make_session_factory, transaction
@@ -46,7 +48,6 @@ from engine.core.models import Case, HumanTask, User
 from engine.core.settings import Settings
 from engine.people.auth import Actor, actor_for, create_user
 from engine.people.units import create_unit
-from engine.petitions.identity import split_identity
 from engine.processes.deployment import deploy_path
 from engine.services import EngineServices, build_services
 
@@ -127,7 +128,7 @@ class Bench:
         with transaction(self.factory) as session:
             task = session.scalars(
                 select(HumanTask).where(
-                    HumanTask.case_id == case_id, HumanTask.state == "ready", HumanTask.spec_name == spec_name
+                    HumanTask.case_id == case_id, HumanTask.state == TaskStatus.READY, HumanTask.spec_name == spec_name
                 )
             ).first()
             if task is None:

@@ -42,6 +42,7 @@ from subprocesses import free_port, stop
 from text_table import aligned_table
 from throwaway_databases import admin_connection, postgres_database, sqlite_database
 
+from engine.cases.enums import TaskStatus
 from engine.cases.runtime import CaseRuntime
 from engine.core.db import make_engine, make_session_factory, transaction
 from engine.core.migrate import upgrade_to_head
@@ -145,7 +146,7 @@ def intake(index: int) -> dict:
 def ready_task(session: Session, case_id: int, spec_name: str) -> str:
     """The id of the case's READY task ``spec_name``."""
     query = select(HumanTask.id).where(
-        HumanTask.case_id == case_id, HumanTask.state == "ready", HumanTask.spec_name == spec_name
+        HumanTask.case_id == case_id, HumanTask.state == TaskStatus.READY, HumanTask.spec_name == spec_name
     )
     task_id = session.scalars(query).first()
     if task_id is None:
@@ -229,7 +230,7 @@ def set_up(database_url: str, count: int) -> World:
 
 def find_world(session: Session, now: datetime) -> World:
     """A case in verification (the most recent one) with its task, a screening task, and task counts."""
-    ready = select(HumanTask).where(HumanTask.state == "ready")
+    ready = select(HumanTask).where(HumanTask.state == TaskStatus.READY)
     verification = session.scalars(
         ready.where(HumanTask.assignee == "officer1").order_by(HumanTask.created_at.desc())
     ).first()

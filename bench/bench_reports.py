@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from text_table import aligned_table
 from throwaway_databases import admin_connection, postgres_database, sqlite_database
 
+from engine.cases.enums import CaseStatus, TaskStatus
 from engine.core.db import make_engine, make_session_factory, transaction
 from engine.core.migrate import upgrade_to_head
 from engine.core.models import Case, HumanTask
@@ -155,7 +156,7 @@ def fixture_rows(count: int, wards: list[int], definition: tuple[int, int], form
             tasks.append({
                 "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "case_id": case_id, "unit_id": unit_id,
                 "spec_name": spec_name, "name": name, "lane": lane, "form": f"{spec_name}.schema.json",
-                "state": "ready" if still_ready else "completed", "assignee": None,
+                "state": TaskStatus.READY if still_ready else TaskStatus.COMPLETED, "assignee": None,
                 "due_at": at + timedelta(days=due_days) if due_days else None,
                 "escalated": (late or still_ready) and rng.random() < 0.2,
                 "created_at": at, "completed_at": None if still_ready else done,
@@ -177,7 +178,8 @@ def fixture_rows(count: int, wards: list[int], definition: tuple[int, int], form
         cases.append({
             "id": case_id, "tracking_code": f"PA-{created.year}-{case_id:07d}", "process_key": "report_1374",
             "definition_id": definition_id, "process_version": process_version, "unit_id": unit_id,
-            "status": "completed" if closed else "in_progress", "current_step": None if closed else steps[-1][1],
+            "status": CaseStatus.COMPLETED if closed else CaseStatus.IN_PROGRESS,
+            "current_step": None if closed else steps[-1][1],
             "title": f"Phản ánh số {case_id}", "source": rng.choice(sources), "field": rng.choice(fields),
             "subject_name": None, "screening": screening, "violation": sanctioned if concluded else None,
             "party_sanction": party, "state_sanction": state,
@@ -217,7 +219,7 @@ def set_up(database_url: str, count: int, forms: FormCatalog, state_bytes: int =
             connection.execute(text("ANALYZE"))
         with factory() as session:
             written = session.scalar(select(func.count()).select_from(Case)) or 0
-            ready = session.scalar(select(func.count()).where(HumanTask.state == "ready")) or 0
+            ready = session.scalar(select(func.count()).where(HumanTask.state == TaskStatus.READY)) or 0
         return Tree(city=city, district=district, cases=written, tasks=len(tasks), ready_tasks=ready)
     finally:
         engine.dispose()

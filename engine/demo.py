@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.cases.enums import TaskStatus
 from engine.cases.runtime import CaseRuntime
 from engine.core.db import transaction
 from engine.core.models import HumanTask, User
@@ -195,7 +196,7 @@ def _walk_demo_petition(factory: sessionmaker[Session], services: EngineServices
     for form_data in steps:
         with transaction(factory) as session:
             task = session.scalars(
-                select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.state == "ready")
+                select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.state == TaskStatus.READY)
             ).first()
             CaseRuntime(session, services).complete_task(_actors(session)["officer1"], task.id, form_data)
 
@@ -213,7 +214,7 @@ def _walk_demo_case(factory: sessionmaker[Session], services: EngineServices, de
     for username, form_data in demo.steps:
         with transaction(factory) as session:
             task = session.scalars(
-                select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.state == "ready")
+                select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.state == TaskStatus.READY)
             ).first()
             CaseRuntime(session, services).complete_task(_actors(session)[username], task.id, form_data)
 
@@ -234,7 +235,7 @@ def _walk_demo_follow_up_case(
         with transaction(factory) as session:
             task = session.scalars(
                 select(HumanTask).where(
-                    HumanTask.case_id == case_id, HumanTask.state == "ready", HumanTask.spec_name == spec_name
+                    HumanTask.case_id == case_id, HumanTask.state == TaskStatus.READY, HumanTask.spec_name == spec_name
                 )
             ).one()
             CaseRuntime(session, services).complete_task(_actors(session)[username], task.id, form_data)

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from engine.cases.enums import CaseStatus, TimerStatus
 from engine.core.instance_secret import secret_weakness
 from engine.core.migrate import alembic_config
 from engine.core.models import Case, CaseTimer
@@ -77,16 +78,16 @@ def check_processes(session: Session, processes_dir: Path) -> list[Finding]:
 
 def check_timers(session: Session, now: datetime, *, late_after_minutes: int = 5) -> list[Finding]:
     """The timer backlog: due timers that nobody fires mean no worker is running."""
-    waiting = session.scalar(select(func.count()).where(CaseTimer.status == "waiting")) or 0
-    due = select(CaseTimer).where(CaseTimer.status == "waiting", CaseTimer.fire_at <= now)
+    waiting = session.scalar(select(func.count()).where(CaseTimer.status == TimerStatus.WAITING)) or 0
+    due = select(CaseTimer).where(CaseTimer.status == TimerStatus.WAITING, CaseTimer.fire_at <= now)
     due_count = session.scalar(select(func.count()).select_from(due.subquery())) or 0
     oldest = session.scalar(
-        select(func.min(CaseTimer.fire_at)).where(CaseTimer.status == "waiting", CaseTimer.fire_at <= now)
+        select(func.min(CaseTimer.fire_at)).where(CaseTimer.status == TimerStatus.WAITING, CaseTimer.fire_at <= now)
     )
     expired = (
         session.scalar(
             select(func.count()).where(
-                CaseTimer.status == "waiting", CaseTimer.lease_until < now, CaseTimer.fire_at <= now
+                CaseTimer.status == TimerStatus.WAITING, CaseTimer.lease_until < now, CaseTimer.fire_at <= now
             )
         )
         or 0
@@ -102,7 +103,7 @@ def check_timers(session: Session, now: datetime, *, late_after_minutes: int = 5
 
 def check_cases(session: Session) -> list[Finding]:
     """Cases stopped by an error in their process."""
-    broken = list(session.scalars(select(Case.tracking_code).where(Case.status == "error").limit(5)))
+    broken = list(session.scalars(select(Case.tracking_code).where(Case.status == CaseStatus.ERROR).limit(5)))
     if broken:
         return [Finding(False, "cases", f"cases stopped by a process error: {', '.join(broken)}")]
     return [Finding(True, "cases", "no case is stopped by an error")]

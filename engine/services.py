@@ -2,15 +2,15 @@
 
 from dataclasses import dataclass, field
 
+from engine.cases.identity import IdentityVault
 from engine.cases.state import CaseStateSerializer
 from engine.core.calendar import WorkingCalendar, parse_day_list
 from engine.core.clock import Clock, SystemClock
 from engine.core.settings import Settings
-from engine.petitions.identity import IdentityVault
 from engine.processes.forms import FormCatalog
+from engine.processes.operators import OPERATORS, OperatorContext
 from engine.processes.script_engine import build_script_engine
 from engine.processes.spec_cache import SpecCache
-from engine.reports.statistics import SERVICE_OPERATORS
 
 
 @dataclass
@@ -27,9 +27,12 @@ class EngineServices:
     max_bpmn_bytes: int = 5_000_000
     portal_base_url: str = "http://127.0.0.1:8000"
 
-    def script_engine(self, extra_operators: dict | None = None):
-        """A script engine bound to this clock and calendar (plus operators that need the caller's session)."""
-        return build_script_engine(self.clock, self.calendar, {**SERVICE_OPERATORS, **(extra_operators or {})})
+    def script_engine(self, context: OperatorContext | None = None):
+        """A script engine bound to this clock and calendar whose service tasks act on one case (``context``).
+
+        Without a context only the operators that are pure functions of the task data can run.
+        """
+        return build_script_engine(self.clock, self.calendar, OPERATORS.bind(context))
 
 
 def build_services(settings: Settings, clock: Clock | None = None, session_factory=None) -> EngineServices:
@@ -53,3 +56,13 @@ def build_services(settings: Settings, clock: Clock | None = None, session_facto
         max_bpmn_bytes=settings.max_bpmn_bytes,
         portal_base_url=settings.portal_base_url,
     )
+
+
+# Each domain registers its service operators and case observers when these modules are imported. Importing them
+# here, once, after EngineServices exists, gives the runtime, the scheduler, the CLI, the lint and the tests the
+# same operators and observers.
+import engine.petitions.hooks  # noqa: E402, F401
+import engine.petitions.operators  # noqa: E402, F401
+import engine.portal.hooks  # noqa: E402, F401
+import engine.reports.hooks  # noqa: E402, F401
+import engine.reports.operators  # noqa: E402, F401

@@ -23,6 +23,7 @@ from api.schemas import (
     ValidationErrorOut,
 )
 from engine.cases.audit import verify_chain
+from engine.cases.enums import CaseStatus
 from engine.cases.queries import CaseFilters, case_events, list_cases, open_tasks_of_case, visible_case
 from engine.cases.runtime import CaseRuntime
 from engine.core.models import Case, HumanTask
@@ -81,7 +82,7 @@ def case_detail(session, services, case: Case) -> CaseDetail:
     """The API view of one case, with open tasks and data."""
     error = (
         CaseErrorOut(message=case.error_message, line=case.error_line, task=case.error_task)
-        if case.status == "error"
+        if case.status == CaseStatus.ERROR
         else None
     )
     return CaseDetail(

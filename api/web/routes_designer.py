@@ -5,6 +5,7 @@ import json
 from fastapi import APIRouter, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from api.errors import http_status
 from api.web.context import Page, WebPage
 from api.web.form_render import form_fields
 from api.web.query_values import parse_id
@@ -145,7 +146,7 @@ async def deploy_diagram(page: WebPage) -> JSONResponse:
             deployed_by=page.user.username, max_bytes=MAX_UPLOAD_BYTES,
         )  # fmt: skip
     except DeploymentRejected as rejected:
-        return JSONResponse({"ok": False, "problems": _problems(rejected.problems)}, status_code=422)
+        return JSONResponse({"ok": False, "problems": _problems(rejected.problems)}, status_code=http_status(rejected))
     page.session.commit()
     definition = result.definition
     return JSONResponse(

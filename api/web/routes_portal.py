@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from api.deps import client_address, commit
+from api.errors import http_status
 from api.web import is_page_request
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission, unplaced_errors
@@ -229,7 +230,7 @@ async def rate_limited_page(request: Request, exc: RateLimited) -> Response:
     zone = request.app.state.services.calendar.zone
     retry = exc.retry_at.astimezone(zone)
     response = render_portal(
-        request, "portal_message.html", 429, title_key="portal.too_many.title",
+        request, "portal_message.html", http_status(exc), title_key="portal.too_many.title",
         message_key=("portal.too_many", {"time": f"{retry:%H:%M}", "day": f"{retry:%d/%m/%Y}"}),
     )  # fmt: skip
     response.headers["Retry-After"] = _retry_after(request, exc)
@@ -241,6 +242,6 @@ async def form_refused_page(request: Request, exc: FormRefused) -> Response:
     if not is_page_request(request):
         return JSONResponse({"detail": exc.message, "reason": exc.reason}, status_code=400)
     return render_portal(
-        request, "portal_message.html", 400, title_key="portal.refused.title",
+        request, "portal_message.html", http_status(exc), title_key="portal.refused.title",
         message_key=(f"portal.refused.{exc.reason}", {}),
     )  # fmt: skip

@@ -8,6 +8,7 @@ from api.web.context import Page, WebPage
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission
 from engine.cases.attachments import attachments_of_case
+from engine.cases.enums import TaskStatus
 from engine.cases.evidence import EvidenceFile, complete_task_with_evidence
 from engine.cases.queries import case_of_task, visible_task
 from engine.cases.runtime import CaseRuntime
@@ -47,7 +48,7 @@ def task_page(task_id: str, page: WebPage):
     """The form of an open task; a finished task sends you to its case."""
     require(can_read_task, page.actor)
     task = visible_task(page.session, page.actor, task_id)
-    if task.state != "ready":
+    if task.state != TaskStatus.READY:
         return RedirectResponse(f"/cases/{task.case_id}", status_code=303)
     return _task_page(page, task)
 

@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.cases.identity import IdentityVault
 from engine.core.errors import BadRequest, PayloadTooLarge
 from engine.core.models import Attachment, Case
-from engine.petitions.identity import IdentityVault
 
 
 def attach_file(

@@ -6,12 +6,13 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from engine.cases.enums import CaseStatus, TaskStatus
 from engine.core.db import LIKE_ESCAPE, contains_pattern
 from engine.core.errors import BadRequest, NotFound
 from engine.core.models import AuditEvent, Case, HumanTask, Unit
 from engine.people.auth import Actor
 
-CASE_STATUSES = ("in_progress", "completed", "error")
+CASE_STATUSES = tuple(CaseStatus)
 
 
 @dataclass
@@ -88,7 +89,7 @@ def list_cases(
             )
         )
     if filters.overdue:
-        late = select(HumanTask.case_id).where(HumanTask.state == "ready", HumanTask.due_at < now)
+        late = select(HumanTask.case_id).where(HumanTask.state == TaskStatus.READY, HumanTask.due_at < now)
         query = query.where(Case.id.in_(late))
     if filters.received_from:
         query = query.where(Case.created_at >= _start_of_day(filters.received_from))
@@ -126,7 +127,7 @@ def open_tasks_of_case(session: Session, case_id: int) -> list[HumanTask]:
     return list(
         session.scalars(
             select(HumanTask)
-            .where(HumanTask.case_id == case_id, HumanTask.state == "ready")
+            .where(HumanTask.case_id == case_id, HumanTask.state == TaskStatus.READY)
             .order_by(HumanTask.created_at)
         )
     )
@@ -153,7 +154,7 @@ def inbox(
         HumanTask.assignee.is_(None) & HumanTask.lane.in_(actor.roles) & HumanTask.unit_id.in_(actor.visible_unit_ids)
     )
     condition = mine if assigned == "me" else group if assigned == "group" else (mine | group)
-    query = select(HumanTask).where(HumanTask.state == "ready", condition)
+    query = select(HumanTask).where(HumanTask.state == TaskStatus.READY, condition)
     if overdue:
         query = query.where(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
     if due_before is not None:

@@ -7,35 +7,33 @@ the task index, timers and audit events, serializes, and updates the case row gu
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.cases.audit import AuditTrail, canonical_json
+from engine.cases.enums import CaseStatus, TaskStatus, TimerStatus
+from engine.cases.filers import PUBLIC_FILER
+from engine.cases.hooks import HOOKS, CaseSaved, TaskSubmission
+from engine.cases.identity import copy_identity, split_identity
 from engine.cases.store import CaseStore, IndexChanges
 from engine.cases.task_index import IndexSnapshot, IndexSync, snapshot
 from engine.cases.tracking import next_tracking_code
 from engine.core.errors import Conflict, Forbidden, NotFound
-from engine.core.models import Case, CaseStatistic, CaseTimer, HumanTask, ProcessDefinition, Unit
+from engine.core.models import Case, CaseTimer, HumanTask, ProcessDefinition, Unit
 from engine.people.assignees import check_assignee_fields, check_candidate, find_user
 from engine.people.auth import Actor
 from engine.people.permissions import can_assign_task, can_claim_task, can_complete_task, can_register_case, require
 from engine.people.roles import Role
-from engine.petitions.identity import copy_identity, split_identity
-from engine.petitions.second_instance import start_second_instance_operator
-from engine.petitions.triage import check_triage_submission, petition_operators
-from engine.portal.notifications import PUBLIC_FILER, may_have_subscribers, queue_case_update
-from engine.portal.service import record_publication
 from engine.processes.deployment import latest_definition
+from engine.processes.operators import OperatorContext
 from engine.processes.spec_cache import DeployedProcess
-from engine.reports.periodic import produce_periodic_reports
-from engine.reports.statistics import STATISTICS_VARIABLE
 from engine.services import EngineServices
 
 
@@ -84,7 +82,7 @@ def _record_outcome_facets(case: Case, data: dict) -> None:
 
 @contextmanager
 def refuse_stale_writes(what: str) -> Iterator[None]:
-    """Turn a lost race on the audit chain's (case, seq) key into a clear 409."""
+    """Turn a lost race on the audit chain's (case, seq) key into a clear Conflict."""
     try:
         yield
     except IntegrityError as exc:
@@ -174,7 +172,7 @@ class CaseRuntime:
             definition_id=definition.id,
             process_version=definition.version,
             unit_id=unit_id,
-            status="in_progress",
+            status=CaseStatus.IN_PROGRESS,
             title=str(case_data.get("title", "") or definition.name)[:512],
             source=_short_text(case_data.get("source") or case_data.get("channel"), 32),
             field=_short_text(case_data.get("field"), 32),
@@ -249,7 +247,7 @@ class CaseRuntime:
         require(can_complete_task, actor, task)
         if task.form:
             self.services.forms.validate(task.form, data)
-        check_triage_submission(self.session, case, task.spec_name, task.form, data)
+        HOOKS.task_submitted(TaskSubmission(session=self.session, case=case, task=task, data=data))
         check_assignee_fields(self.session, self._process(case).catalog, data, case.unit_id)
         now = self.services.clock.now()
         workflow = self._load_workflow(case)
@@ -263,7 +261,7 @@ class CaseRuntime:
             spiff_task.run()
         except SpiffWorkflowException as exc:
             raise Conflict(f"Task '{task.name}' could not be completed: {str(exc).splitlines()[0]}") from exc
-        task.state, task.completed_at, task.completed_by = "completed", now, actor.username
+        task.state, task.completed_at, task.completed_by = TaskStatus.COMPLETED, now, actor.username
         task.assignee = task.assignee or actor.username
         self.store.close_task(task)
         trail = AuditTrail(self.session, case)
@@ -275,21 +273,21 @@ class CaseRuntime:
     def fire_timer(self, timer: CaseTimer) -> Case | None:
         """Fire one due timer of a case. Returns None when the timer is no longer waiting."""
         case = self.store.case(timer.case_id)
-        if timer.status != "waiting" or case is None:
+        if timer.status != TimerStatus.WAITING or case is None:
             return None
         now = self.services.clock.now()
         workflow = self._load_workflow(case)
         before = snapshot(workflow)
         spiff_task = workflow.get_task_from_id(UUID(timer.id))
         if spiff_task is None or spiff_task.state != TaskState.WAITING:
-            self.session.execute(update(CaseTimer).where(CaseTimer.id == timer.id).values(status="cancelled"))
+            self.session.execute(update(CaseTimer).where(CaseTimer.id == timer.id).values(status=TimerStatus.CANCELLED))
             return None
         spiff_task._set_internal_data(event_fired=True)
         trail = AuditTrail(self.session, case)
         payload = {"timer": timer.spec_name, "role": timer.role, "due": timer.fire_at.isoformat()}
         trail.append(kind="timer_fired", actor="system", at=now, task_id=timer.id, payload=payload)
         changes = IndexChanges()
-        changes.update_timer(timer.id, status="fired", fired_at=now)
+        changes.update_timer(timer.id, status=TimerStatus.FIRED, fired_at=now)
         self._mark_attached_task(timer, changes, trail, now)
         workflow.refresh_timers()
         self._advance_and_save(
@@ -315,22 +313,7 @@ class CaseRuntime:
 
     def _script_engine(self, case: Case):
         """The script engine of one case; operators that write to the database act in this transaction."""
-
-        def produce_reports(data: dict, _params: dict) -> dict:
-            closing_day = date.fromisoformat(str(data.get("closing_day")))
-            produced = produce_periodic_reports(
-                self.session, self.services.forms, closing_day=closing_day, zone=self.services.calendar.zone,
-                now=self.services.clock.now(), case_id=case.id,
-            )  # fmt: skip
-            return {"closing_day": closing_day.isoformat(), "reports": len(produced)}
-
-        return self.services.script_engine(
-            {
-                "produce_periodic_reports": produce_reports,
-                "start_second_instance": start_second_instance_operator(self, case),
-                **petition_operators(self, case),
-            }
-        )
+        return self.services.script_engine(OperatorContext(runtime=self, case=case))
 
     def _load_workflow(self, case: Case) -> BpmnWorkflow:
         process = self._process(case)
@@ -354,14 +337,15 @@ class CaseRuntime:
         except SpiffWorkflowException as exc:
             self._write_pending_events(case, trail, now)
             message, line, task_name = _error_details(exc)
-            case.status, case.error_message, case.error_line, case.error_task = "error", message, line, task_name
+            case.status = CaseStatus.ERROR
+            case.error_message, case.error_line, case.error_task = message, line, task_name
             payload = {"task": task_name, "message": message, "line": line}
             trail.append(kind="case_error", actor="system", at=now, payload=payload)
         else:
             self._write_pending_events(case, trail, now)
-            if case.status == "error":
+            if case.status == CaseStatus.ERROR:
                 case.error_message = case.error_line = case.error_task = None
-            case.status = "completed" if workflow.is_completed() else "in_progress"
+            case.status = CaseStatus.COMPLETED if workflow.is_completed() else CaseStatus.IN_PROGRESS
         sync = IndexSync(
             case=case,
             catalog=self._process(case).catalog,
@@ -378,19 +362,19 @@ class CaseRuntime:
                 index_changes.update_timer(timer_id, **values)
         data = _latest_data(workflow)
         _record_outcome_facets(case, data)
-        if case.status == "completed" and case.completed_at is None:
+        completed_now = case.status == CaseStatus.COMPLETED and case.completed_at is None
+        if completed_now:
             case.completed_at = now
-            self._record_statistics(case, workflow, now)
             trail.append(kind="case_completed", actor="system", at=now, payload={})
         case.state = self.services.states.dumps(workflow)
         case.updated_at = now
         self.store.apply(index_changes)
-        record_publication(self.session, case, data, now)
-        changed = index_changes.new_tasks or case.status != status_before
-        if changed and may_have_subscribers(case):  # subscribers hear of it in this transaction
-            zone, base_url = self.services.calendar.zone, self.services.portal_base_url
-            queue_case_update(self.session, case, now=now, zone=zone, base_url=base_url)
         self._write(case, trail)
+        saved = CaseSaved(
+            session=self.session, services=self.services, case=case, workflow=workflow, data=data, now=now,
+            status_before=status_before, opened_tasks=bool(index_changes.new_tasks), completed_now=completed_now,
+        )  # fmt: skip
+        HOOKS.case_saved(saved)  # publication, subscribers, statistics: in this transaction
 
     def _write_pending_events(self, case: Case, trail: AuditTrail, now: datetime) -> None:
         for event in self._pending_events.pop(case.id, []):
@@ -405,22 +389,13 @@ class CaseRuntime:
         case.updated_at = now
         self._write(case, trail)
 
-    def _record_statistics(self, case: Case, workflow: BpmnWorkflow, now: datetime) -> None:
-        record = None
-        for task in workflow.get_tasks(state=TaskState.COMPLETED):
-            if STATISTICS_VARIABLE in task.data:
-                record = task.data[STATISTICS_VARIABLE]
-        if record is not None and self.session.get(CaseStatistic, case.id) is None:
-            values = {"case_id": case.id, "unit_id": case.unit_id, "process_key": case.process_key}
-            self.session.execute(insert(CaseStatistic.__table__).values(**values, record=record, recorded_at=now))
-
     def _assignee_username(self, username: str) -> str | None:
         user = find_user(self.session, username)
         return user.username if user is not None else None
 
     def _mark_attached_task(self, timer: CaseTimer, changes: IndexChanges, trail: AuditTrail, now: datetime) -> None:
         attached = self.store.task(timer.attached_task_id) if timer.attached_task_id else None
-        if attached is None or attached.state != "ready":
+        if attached is None or attached.state != TaskStatus.READY:
             return
         if timer.role == "reminder":
             changes.update_task(attached.id, reminded_at=now)
@@ -440,13 +415,13 @@ class CaseRuntime:
         return found
 
     def _require_ready(self, task: HumanTask, case: Case) -> None:
-        if task.state == "completed":
+        if task.state == TaskStatus.COMPLETED:
             when = task.completed_at.isoformat(timespec="minutes") if task.completed_at else "?"
             who = f"by {task.completed_by} at {when}"
             raise Conflict(f"Task '{task.name}' of case {case.tracking_code} was already completed {who}")
-        if task.state != "ready":
+        if task.state != TaskStatus.READY:
             raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is no longer open ({task.state})")
-        if case.status == "error":
+        if case.status == CaseStatus.ERROR:
             raise Conflict(
                 f"Case {case.tracking_code} is stopped by an error in '{case.error_task}': {case.error_message}"
             )

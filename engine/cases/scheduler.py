@@ -16,6 +16,7 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.cases.enums import TimerStatus
 from engine.cases.runtime import CaseRuntime
 from engine.core.db import transaction
 from engine.core.errors import DomainError
@@ -49,7 +50,7 @@ def claim_due_timers(factory: sessionmaker[Session], services: EngineServices, w
         due = (
             select(CaseTimer.id)
             .where(
-                CaseTimer.status == "waiting",
+                CaseTimer.status == TimerStatus.WAITING,
                 CaseTimer.fire_at <= now,
                 or_(CaseTimer.lease_until.is_(None), CaseTimer.lease_until < now),
             )
@@ -71,7 +72,7 @@ def claim_due_timers(factory: sessionmaker[Session], services: EngineServices, w
 def fire_claimed_timer(factory: sessionmaker[Session], services: EngineServices, timer_id: str) -> bool:
     """Fire one timer if it is still waiting; the row lock makes a second firer wait, then skip."""
     with transaction(factory) as session:
-        query = select(CaseTimer).where(CaseTimer.id == timer_id, CaseTimer.status == "waiting")
+        query = select(CaseTimer).where(CaseTimer.id == timer_id, CaseTimer.status == TimerStatus.WAITING)
         if session.bind.dialect.name == "postgresql":
             query = query.with_for_update()
         timer = session.scalars(query).first()
@@ -83,7 +84,7 @@ def release_claim(factory: sessionmaker[Session], timer_id: str) -> None:
     with transaction(factory) as session:
         session.execute(
             update(CaseTimer)
-            .where(CaseTimer.id == timer_id, CaseTimer.status == "waiting")
+            .where(CaseTimer.id == timer_id, CaseTimer.status == TimerStatus.WAITING)
             .values(claimed_by=None, lease_until=None)
         )
 

@@ -36,8 +36,6 @@ class CaseStateConverter(BpmnWorkflowConverter):
 class CaseStateCorrupt(DomainError):
     """The stored state of a case cannot be read."""
 
-    status_code = 409
-
 
 class CaseStateSerializer:
     """Dumps and loads the instance part of a workflow as JSON text."""

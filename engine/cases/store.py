@@ -2,7 +2,7 @@
 
 Actions work on detached copies of the rows and write back with explicit statements. The case row is written
 with ``UPDATE … WHERE version = <loaded>`` and a task is closed with ``UPDATE … WHERE state = 'ready'``, so a
-lost race is seen as a changed row count and answered with a clear 409, whatever the database.
+lost race is seen as a changed row count and answered with a clear Conflict, whatever the database.
 """
 
 from dataclasses import dataclass, field
@@ -11,6 +11,7 @@ from functools import lru_cache
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from engine.cases.enums import TaskStatus
 from engine.core.errors import Conflict
 from engine.core.models import Case, CaseTimer, HumanTask
 
@@ -62,7 +63,7 @@ def _save_case_statement(columns: tuple[str, ...]):
 
 CLOSE_TASK = (
     update(TASKS)
-    .where(TASKS.c.id == bindparam("b_id"), TASKS.c.state == "ready")
+    .where(TASKS.c.id == bindparam("b_id"), TASKS.c.state == TaskStatus.READY)
     .values(
         state=bindparam("v_state"),
         completed_at=bindparam("v_completed_at"),
@@ -72,7 +73,7 @@ CLOSE_TASK = (
 )
 SET_ASSIGNEE = (
     update(TASKS)
-    .where(TASKS.c.id == bindparam("b_id"), TASKS.c.state == "ready")
+    .where(TASKS.c.id == bindparam("b_id"), TASKS.c.state == TaskStatus.READY)
     .values(assignee=bindparam("v_assignee"))
 )
 INSERT_TASKS = insert(TASKS)
@@ -154,7 +155,7 @@ class CaseStore:
         if self.session.execute(CLOSE_TASK, params).rowcount == 1:
             return
         winner = self.task(task.id)
-        if winner is not None and winner.state == "completed":
+        if winner is not None and winner.state == TaskStatus.COMPLETED:
             when = winner.completed_at.isoformat(timespec="seconds") if winner.completed_at else "?"
             raise Conflict(f"Task '{task.name}' was already completed by {winner.completed_by} at {when}")
         raise Conflict(f"Task '{task.name}' is no longer open; reload the case")

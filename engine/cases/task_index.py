@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from engine.cases.audit import AuditTrail
+from engine.cases.enums import TaskStatus, TimerStatus
 from engine.cases.store import IndexChanges
 from engine.core.models import Case
 
@@ -103,7 +104,7 @@ class IndexSync:
                 "name": task_display_name(task, self.catalog),
                 "lane": spec.lane,
                 "form": self.catalog.get("forms", {}).get(spec.bpmn_id),
-                "state": "ready",
+                "state": TaskStatus.READY,
                 "assignee": self.find_assignee(task.data[variable]) if task.data.get(variable) else None,
                 "due_at": None,
                 "reminded_at": None,
@@ -116,7 +117,7 @@ class IndexSync:
             payload = {"task": row["spec_name"], "lane": row["lane"], "assignee": row["assignee"]}
             self.trail.append(kind="task_ready", actor="system", at=self.now, task_id=task_id, payload=payload)
         for task_id in sorted(before.ready_task_ids - set(ready) - self.closed_by_action):
-            changes.update_task(task_id, state="cancelled")
+            changes.update_task(task_id, state=TaskStatus.CANCELLED)
             self.trail.append(kind="task_cancelled", actor="system", at=self.now, task_id=task_id, payload={})
 
     def _sync_timers(self, changes: IndexChanges, workflow: BpmnWorkflow, ready: dict, before: IndexSnapshot) -> None:
@@ -139,7 +140,7 @@ class IndexSync:
                     "role": info.get("role"),
                     "attached_task_id": attached_id,
                     "fire_at": fire_at,
-                    "status": "waiting",
+                    "status": TimerStatus.WAITING,
                     "fired_at": None,
                 }
             )
@@ -151,4 +152,4 @@ class IndexSync:
                 else:
                     changes.update_task(attached_id, due_at=fire_at)
         for timer_id in before.waiting_timer_ids - set(waiting) - self.closed_by_action:
-            changes.update_timer(timer_id, status="cancelled")
+            changes.update_timer(timer_id, status=TimerStatus.CANCELLED)

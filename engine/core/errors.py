@@ -1,12 +1,11 @@
-"""Domain errors. Each carries a message a person can act on; the API maps them to 4xx answers."""
+"""Domain errors. Each carries a message a person can act on; each caller (web pages, REST API, CLI) decides how
+to answer a class of error."""
 
 from dataclasses import dataclass, field
 
 
 class DomainError(Exception):
     """Base of all errors the domain raises on purpose."""
-
-    status_code = 400
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -16,31 +15,21 @@ class DomainError(Exception):
 class NotFound(DomainError):
     """An id that names nothing the caller may see."""
 
-    status_code = 404
-
 
 class Forbidden(DomainError):
     """The caller is known but may not do this."""
-
-    status_code = 403
 
 
 class Conflict(DomainError):
     """The state changed under the caller (already completed, concurrent update)."""
 
-    status_code = 409
-
 
 class BadRequest(DomainError):
-    """The request itself is malformed."""
-
-    status_code = 400
+    """The input itself is malformed."""
 
 
 class PayloadTooLarge(BadRequest):
     """An upload larger than its limit."""
-
-    status_code = 413
 
 
 @dataclass
@@ -53,8 +42,6 @@ class FieldError:
 
 class InvalidFormData(DomainError):
     """Submitted data fails the task's JSON Schema."""
-
-    status_code = 422
 
     def __init__(self, form: str, errors: list[FieldError]) -> None:
         fields = ", ".join(sorted({e.field for e in errors}))
@@ -83,7 +70,6 @@ class DeploymentRejected(DomainError):
 
     filename: str
     problems: list = field(default_factory=list)
-    status_code = 422
 
     def __post_init__(self) -> None:
         details = "; ".join(str(p) for p in self.problems)
@@ -92,5 +78,3 @@ class DeploymentRejected(DomainError):
 
 class DatabaseNotReady(DomainError):
     """The database is unreachable or has not been migrated."""
-
-    status_code = 503

@@ -17,6 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from engine.cases.enums import TimerStatus
+from engine.processes.enums import BatchItemStatus, BatchStatus
+
 
 class UTCDateTime(TypeDecorator):
     """Stores UTC (naive on SQLite) and always hands back aware UTC datetimes."""
@@ -194,7 +197,7 @@ class CaseTimer(Base):
     role: Mapped[str | None] = mapped_column(String(32))
     attached_task_id: Mapped[str | None] = mapped_column(String(36))
     fire_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    status: Mapped[str] = mapped_column(String(16), index=True, default="waiting")
+    status: Mapped[str] = mapped_column(String(16), index=True, default=TimerStatus.WAITING)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(128))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -312,7 +315,7 @@ class MigrationBatch(Base):
     requested_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[str] = mapped_column(String(16), default=BatchStatus.RUNNING)
     total: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
     moved: Mapped[int] = mapped_column(Integer, default=0)
@@ -328,7 +331,7 @@ class MigrationBatchItem(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("migration_batches.id", ondelete="CASCADE"), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=BatchItemStatus.PENDING)
     reason: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -18,8 +18,6 @@ from engine.core.models import RateLimitHit
 class RateLimited(DomainError):
     """Too many requests from one address in the current window."""
 
-    status_code = 429
-
     def __init__(self, action: str, retry_at: datetime) -> None:
         super().__init__(f"Too many '{action}' requests from this address; retry after {retry_at.isoformat()}")
         self.action = action

@@ -6,7 +6,6 @@ data, the first decision and the request, and the encrypted identity row of the 
 never decrypted). Both cases name each other in their data and in their audit trails.
 """
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from engine.cases.audit import AuditTrail
@@ -32,18 +31,14 @@ def second_instance_data(first: "Case", data: dict, intake_fields: set[str]) -> 
     }
 
 
-def start_second_instance_operator(runtime: "CaseRuntime", first: "Case") -> Callable[[dict, dict], dict]:
-    """The service operator ``start_second_instance`` of one first-instance case."""
-
-    def start_second_instance(data: dict, params: dict) -> dict:
-        process_key = str(params.get("process_key") or SECOND_INSTANCE_PROCESS)
-        intake_fields = set(runtime.services.forms.schema(INTAKE_FORM).get("properties", {}))
-        start_data = second_instance_data(first, data, intake_fields)
-        second = runtime.start_follow_up_case(first, process_key=process_key, data=start_data)
-        trail = AuditTrail(runtime.session, first)
-        payload = {"case": second.tracking_code, "process": process_key}
-        trail.append(kind="second_instance_started", actor="system", at=runtime.services.clock.now(), payload=payload)
-        trail.write()
-        return {"case_id": second.id, "tracking_code": second.tracking_code}
-
-    return start_second_instance
+def start_second_instance(runtime: "CaseRuntime", first: "Case", data: dict, params: dict) -> dict:
+    """Open the second-instance case of ``first`` (process ``params['process_key']`` or the default one)."""
+    process_key = str(params.get("process_key") or SECOND_INSTANCE_PROCESS)
+    intake_fields = set(runtime.services.forms.schema(INTAKE_FORM).get("properties", {}))
+    start_data = second_instance_data(first, data, intake_fields)
+    second = runtime.start_follow_up_case(first, process_key=process_key, data=start_data)
+    trail = AuditTrail(runtime.session, first)
+    payload = {"case": second.tracking_code, "process": process_key}
+    trail.append(kind="second_instance_started", actor="system", at=runtime.services.clock.now(), payload=payload)
+    trail.write()
+    return {"case_id": second.id, "tracking_code": second.tracking_code}

@@ -1,4 +1,5 @@
-"""Petition triage (xử lý đơn, TT 05/2021/TT-TTCP): the service operators of petition_triage.bpmn and its checks.
+"""Petition triage (xử lý đơn, TT 05/2021/TT-TTCP): what the service operators of petition_triage.bpmn do, and
+the checks of its forms (the operators are registered in ``engine/petitions/operators.py``).
 
 * ``open_matter`` — every new petition opens its own matter (vụ việc);
 * ``join_matter`` — a petition classified as a duplicate joins the matter named in ``duplicate_of``;
@@ -9,23 +10,18 @@
   the encrypted identity row is copied as it is (never decrypted), and both cases get an audit event.
 """
 
-from collections.abc import Callable
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core.errors import Conflict, FieldError, InvalidFormData
 from engine.core.models import Case
-from engine.petitions.matters import (
-    TRIAGE_PROCESS,
-    check_guidance_allowed,
-    join_matter,
-    joinable_matter,
-    open_matter,
-    record_guidance,
-)
+from engine.petitions.matters import TRIAGE_PROCESS, check_guidance_allowed, joinable_matter
 from engine.processes.deployment import latest_definition
+
+if TYPE_CHECKING:
+    from engine.cases.runtime import CaseRuntime
 
 INTAKE_FORM = "receive_petition.schema.json"
 FOLLOW_UP_PROCESSES = {"complaint": "complaint", "denunciation": "denunciation"}
@@ -61,49 +57,23 @@ def follow_up_data(intake_fields: set[str], data: dict, case: Case, matter_id: i
     return handed
 
 
-def petition_operators(runtime, case: Case) -> dict[str, Callable[[dict, dict], object]]:
-    """The operators of one triage case; they act in the runtime's transaction."""
+def open_follow_up_case(runtime: "CaseRuntime", case: Case, data: dict) -> str:
+    """Start the complaint or denunciation case of an accepted petition; returns its tracking code."""
+    process_key = FOLLOW_UP_PROCESSES.get(str(data.get("classification")))
+    if process_key is None:
+        raise ValueError(f"classification '{data.get('classification')}' has no follow-up process")
     session: Session = runtime.session
-    services = runtime.services
-
-    def now() -> datetime:
-        return services.clock.now()
-
-    def open_matter_operator(data: dict, _params: dict) -> int:
-        subject = data.get("subject") if isinstance(data.get("subject"), dict) else {}
-        title = str(data.get("title") or case.title)
-        return open_matter(session, case, title=title, subject_name=subject.get("name"), at=now()).id
-
-    def join_matter_operator(data: dict, _params: dict) -> int:
-        return join_matter(session, case, int(data["duplicate_of"])).id
-
-    def record_guidance_operator(_data: dict, _params: dict) -> bool:
-        record_guidance(session, case, now())
-        return True
-
-    def open_follow_up_case(data: dict, _params: dict) -> str:
-        process_key = FOLLOW_UP_PROCESSES.get(str(data.get("classification")))
-        if process_key is None:
-            raise ValueError(f"classification '{data.get('classification')}' has no follow-up process")
-        definition = latest_definition(session, process_key)
-        if definition is None:
-            raise FollowUpNotDeployed(
-                f"Quy trình '{process_key}' chưa được triển khai: không mở được hồ sơ tiếp theo của đơn "
-                f"{case.tracking_code}; triển khai quy trình rồi xử lý lại (dữ liệu đơn được giữ nguyên)"
-            )
-        fields = set(services.forms.schema(INTAKE_FORM).get("properties", {}))
-        matter_id = session.scalar(select(Case.matter_id).where(Case.id == case.id))
-        follow_up = runtime.start_follow_up_case(
-            case, process_key=process_key, data=follow_up_data(fields, data, case, matter_id)
+    if latest_definition(session, process_key) is None:
+        raise FollowUpNotDeployed(
+            f"Quy trình '{process_key}' chưa được triển khai: không mở được hồ sơ tiếp theo của đơn "
+            f"{case.tracking_code}; triển khai quy trình rồi xử lý lại (dữ liệu đơn được giữ nguyên)"
         )
-        runtime.pending_events(case.id).append(
-            {"kind": "follow_up_opened", "payload": {"process": process_key, "case": follow_up.tracking_code}}
-        )
-        return follow_up.tracking_code
-
-    return {
-        "open_matter": open_matter_operator,
-        "join_matter": join_matter_operator,
-        "record_guidance": record_guidance_operator,
-        "open_follow_up_case": open_follow_up_case,
-    }
+    fields = set(runtime.services.forms.schema(INTAKE_FORM).get("properties", {}))
+    matter_id = session.scalar(select(Case.matter_id).where(Case.id == case.id))
+    follow_up = runtime.start_follow_up_case(
+        case, process_key=process_key, data=follow_up_data(fields, data, case, matter_id)
+    )
+    runtime.pending_events(case.id).append(
+        {"kind": "follow_up_opened", "payload": {"process": process_key, "case": follow_up.tracking_code}}
+    )
+    return follow_up.tracking_code

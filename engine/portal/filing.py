@@ -54,8 +54,6 @@ PORTAL_FORMS = {"report": REPORT, "petition": PETITION}
 class PortalFormUnavailable(DomainError):
     """The process behind a portal form is not deployed (or has no start form)."""
 
-    status_code = 503
-
     def __init__(self, form: PortalForm) -> None:
         super().__init__(
             f"The portal form '{form.slug}' is not available: process '{form.process_key}' is not deployed"

@@ -29,8 +29,6 @@ from engine.core.rate_limits import hit_rate_limit as hit_rate_limit
 class FormRefused(DomainError):
     """A portal form post refused by the spam guard; ``reason`` says why (a key of the portal's texts)."""
 
-    status_code = 400
-
     def __init__(self, reason: str) -> None:
         super().__init__(f"Form refused: {reason}")
         self.reason = reason

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.cases.enums import CaseStatus, TaskStatus
+from engine.cases.filers import PUBLIC_FILER
 from engine.core.db import transaction
 from engine.core.errors import BadRequest
 from engine.core.models import Case, CaseSubscription, EmailOutbox, HumanTask
@@ -24,7 +26,7 @@ from engine.core.settings import Settings
 from engine.portal.guard import prune_portal_guards
 
 log = logging.getLogger("phananh.notifications")
-STATUS_TEXT = {"completed": "Đã kết thúc xử lý", "in_progress": "Đang xử lý"}
+STATUS_TEXT = {CaseStatus.COMPLETED: "Đã kết thúc xử lý", CaseStatus.IN_PROGRESS: "Đang xử lý"}
 
 
 def subscribe(session: Session, case: Case, email: str, now: datetime) -> CaseSubscription:
@@ -50,11 +52,6 @@ def unsubscribe(session: Session, token: str) -> bool:
     return session.execute(delete(CaseSubscription).where(CaseSubscription.unsubscribe_token == token)).rowcount > 0
 
 
-PUBLIC_FILER = "portal"
-"""The ``created_by`` of cases filed on the public portal: the only cases that get a tracking secret, so the only ones
-a citizen can subscribe to."""
-
-
 def may_have_subscribers(case: Case) -> bool:
     """Whether a case can have e-mail subscribers at all (saves a query on every staff-registered case's save)."""
     return case.created_by == PUBLIC_FILER
@@ -66,13 +63,15 @@ def queue_case_update(session: Session, case: Case, *, now: datetime, zone: Zone
     if not subscriptions:
         return 0
     tasks = session.scalars(
-        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "ready").order_by(HumanTask.created_at)
+        select(HumanTask)
+        .where(HumanTask.case_id == case.id, HumanTask.state == TaskStatus.READY)
+        .order_by(HumanTask.created_at)
     )
     lines = [
         f"- {t.name or t.spec_name}" + (f" (hạn xử lý: {t.due_at.astimezone(zone):%d/%m/%Y})" if t.due_at else "")
         for t in tasks
     ]
-    status = STATUS_TEXT.get(case.status, STATUS_TEXT["in_progress"])
+    status = STATUS_TEXT.get(case.status, STATUS_TEXT[CaseStatus.IN_PROGRESS])
     for subscription in subscriptions:
         body = "\n".join(
             [

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from engine.cases.enums import CaseStatus, TaskStatus
 from engine.core.db import LIKE_ESCAPE, contains_pattern
 from engine.core.models import Case, CaseAccessSecret, CasePublication, HumanTask, Unit
 from engine.services import EngineServices
@@ -82,13 +83,16 @@ class PublicStatus:
 def public_status(session: Session, case: Case) -> PublicStatus:
     """Status, open steps with deadlines, completion and publication of a case."""
     tasks = session.scalars(
-        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "ready").order_by(HumanTask.created_at)
+        select(HumanTask)
+        .where(HumanTask.case_id == case.id, HumanTask.state == TaskStatus.READY)
+        .order_by(HumanTask.created_at)
     )
     steps = [PublicStep(name=t.name or t.spec_name, due_at=t.due_at, reminded_at=t.reminded_at) for t in tasks]
     publication = session.get(CasePublication, case.id)
+    status = CaseStatus.COMPLETED if case.status == CaseStatus.COMPLETED else CaseStatus.IN_PROGRESS
     return PublicStatus(
-        case_id=case.id, tracking_code=case.tracking_code, status="completed" if case.status == "completed" else
-        "in_progress", received_at=case.created_at, completed_at=case.completed_at, steps=steps,
+        case_id=case.id, tracking_code=case.tracking_code, status=status, received_at=case.created_at,
+        completed_at=case.completed_at, steps=steps,
         published=publication is not None, published_on=_day(publication.published_on) if publication else None,
         summary=publication.summary if publication else None,
     )  # fmt: skip

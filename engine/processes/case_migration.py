@@ -19,12 +19,13 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 
 from engine.cases.audit import AuditTrail
+from engine.cases.enums import CaseStatus, TaskStatus
+from engine.cases.identity import PROTECTED_FIELDS
 from engine.cases.runtime import CaseRuntime, _latest_data
 from engine.cases.store import IndexChanges
 from engine.cases.task_index import ready_user_tasks, snapshot, waiting_timers
 from engine.core.errors import Conflict, NotFound
 from engine.core.models import Case, HumanTask, ProcessDefinition
-from engine.petitions.identity import PROTECTED_FIELDS
 from engine.processes.spec_cache import DeployedProcess
 
 OPEN_STATES = TaskState.READY | TaskState.WAITING | TaskState.STARTED
@@ -144,7 +145,7 @@ class CaseMigrator(CaseRuntime):
         trail.append(kind="case_migrated", actor=actor, at=now, payload=payload)
         changes = self._recomputed_index(case, workflow, new, old_fire_at, trail, now)
         self._advance_and_save(case, workflow, before, trail, now, changes=changes)
-        if case.status == "error":  # the caller rolls back: the case stays as it was, on its version
+        if case.status == CaseStatus.ERROR:  # the caller rolls back: the case stays as it was, on its version
             reason = f"Version {target.version} stops at '{case.error_task}': {case.error_message}"
             raise MigrationRefused(case.tracking_code, target.version, [reason])
         cases = Case.__table__
@@ -171,11 +172,11 @@ class CaseMigrator(CaseRuntime):
             return [f"Case {case.tracking_code} belongs to process '{case.process_key}', not '{target.key}'"]
         if case.definition_id == target.id:
             return [f"Case {case.tracking_code} is already on version {target.version}"]
-        if case.status == "completed":
+        if case.status == CaseStatus.COMPLETED:
             return [f"Case {case.tracking_code} is completed; only running cases can move"]
-        if case.status == "error":
+        if case.status == CaseStatus.ERROR:
             return [f"Case {case.tracking_code} is stopped by an error in '{case.error_task}': {case.error_message}"]
-        if case.status != "in_progress":
+        if case.status != CaseStatus.IN_PROGRESS:
             return [f"Case {case.tracking_code} is {case.status}; only running cases can move"]
         return []
 
@@ -302,7 +303,9 @@ class CaseMigrator(CaseRuntime):
                 payload["previous"] = previous.isoformat()
                 trail.append(kind="timer_set", actor="system", at=now, task_id=timer_id, payload=payload)
         ready = {str(task.id): task for task in ready_user_tasks(workflow)}
-        rows = self.session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "ready"))
+        rows = self.session.scalars(
+            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskStatus.READY)
+        )
         for row in rows:
             task = ready.get(row.id)
             if task is None:

@@ -17,7 +17,7 @@ def list_drafts(session: Session) -> list[ProcessDraft]:
 
 
 def get_draft(session: Session, draft_id: int) -> ProcessDraft:
-    """One draft, or a 404 naming it."""
+    """One draft, or NotFound naming it."""
     draft = session.get(ProcessDraft, draft_id)
     if draft is None:
         raise NotFound(f"Draft {draft_id} does not exist")

@@ -16,6 +16,7 @@ from engine.core.db import transaction
 from engine.core.errors import BadRequest, DomainError, NotFound
 from engine.core.models import Case, MigrationBatch, MigrationBatchItem, ProcessDefinition
 from engine.processes.case_migration import CaseMigrator, MigrationCheck
+from engine.processes.enums import BatchItemStatus, BatchStatus
 from engine.processes.versions import RUNNING_STATUSES, definition_of_version
 from engine.services import EngineServices
 
@@ -77,12 +78,13 @@ def create_batch(
         raise BadRequest(f"No running case of process '{process_key}' can move to version {to_version}")
     batch = MigrationBatch(
         process_key=process_key, to_version=to_version, requested_by=requested_by, created_at=services.clock.now(),
-        status="running", total=len(cases), done=0, moved=0, failed=0,
+        status=BatchStatus.RUNNING, total=len(cases), done=0, moved=0, failed=0,
     )  # fmt: skip
     session.add(batch)
     session.flush()
     rows = [
-        {"batch_id": batch.id, "case_id": c.id, "tracking_code": c.tracking_code, "status": "pending"} for c in cases
+        {"batch_id": batch.id, "case_id": c.id, "tracking_code": c.tracking_code, "status": BatchItemStatus.PENDING}
+        for c in cases
     ]
     session.execute(ITEMS.insert(), rows)
     return batch
@@ -97,7 +99,7 @@ def batch_with_items(session: Session, batch_id: int) -> tuple[MigrationBatch, l
     items = session.scalars(
         select(MigrationBatchItem)
         .where(MigrationBatchItem.batch_id == batch_id)
-        .order_by((MigrationBatchItem.status != "failed"), MigrationBatchItem.case_id)
+        .order_by((MigrationBatchItem.status != BatchItemStatus.FAILED), MigrationBatchItem.case_id)
     )
     return batch, list(items)
 
@@ -105,7 +107,7 @@ def batch_with_items(session: Session, batch_id: int) -> tuple[MigrationBatch, l
 def _claim_pending(session: Session, batch_id: int) -> MigrationBatchItem | None:
     query = (
         select(MigrationBatchItem)
-        .where(MigrationBatchItem.batch_id == batch_id, MigrationBatchItem.status == "pending")
+        .where(MigrationBatchItem.batch_id == batch_id, MigrationBatchItem.status == BatchItemStatus.PENDING)
         .order_by(MigrationBatchItem.case_id)
         .limit(1)
     )
@@ -114,16 +116,26 @@ def _claim_pending(session: Session, batch_id: int) -> MigrationBatchItem | None
     return session.scalars(query).first()
 
 
-def _finish_item(session: Session, services: EngineServices, item: MigrationBatchItem, outcome: str, reason=None):
+def _finish_item(
+    session: Session,
+    services: EngineServices,
+    item: MigrationBatchItem,
+    outcome: BatchItemStatus,
+    reason: str | None = None,
+) -> bool:
     now = services.clock.now()
     claimed = session.execute(
         update(ITEMS)
-        .where(ITEMS.c.batch_id == item.batch_id, ITEMS.c.case_id == item.case_id, ITEMS.c.status == "pending")
+        .where(
+            ITEMS.c.batch_id == item.batch_id,
+            ITEMS.c.case_id == item.case_id,
+            ITEMS.c.status == BatchItemStatus.PENDING,
+        )
         .values(status=outcome, reason=reason, finished_at=now)
     ).rowcount
     if claimed != 1:
         return False
-    counter = BATCHES.c.moved if outcome == "moved" else BATCHES.c.failed
+    counter = BATCHES.c.moved if outcome == BatchItemStatus.MOVED else BATCHES.c.failed
     session.execute(
         update(BATCHES)
         .where(BATCHES.c.id == item.batch_id)
@@ -145,12 +157,12 @@ def _record_failed(factory, services, batch: MigrationBatch, target, item_key: t
     item = MigrationBatchItem(batch_id=batch_id, case_id=case_id)
     try:
         with transaction(factory) as session:
-            if _finish_item(session, services, item, "failed", reason):
+            if _finish_item(session, services, item, BatchItemStatus.FAILED, reason):
                 CaseMigrator(session, services).record_failure(case_id, target, actor=batch.requested_by, reason=reason)
     except DomainError as exc:  # the case changed meanwhile: keep the reason on the item without the audit event
         log.info("case %s: migration failure not audited: %s", case_id, exc.message)
         with transaction(factory) as session:
-            _finish_item(session, services, item, "failed", reason)
+            _finish_item(session, services, item, BatchItemStatus.FAILED, reason)
 
 
 def _batch_and_target(factory: sessionmaker[Session], batch_id: int) -> tuple[MigrationBatch, ProcessDefinition]:
@@ -177,7 +189,7 @@ def _migrate_next(factory, services: EngineServices, batch: MigrationBatch, targ
                 return False
             claimed = (item.batch_id, item.case_id)
             CaseMigrator(session, services).migrate_case(item.case_id, target, actor=batch.requested_by)
-            _finish_item(session, services, item, "moved")
+            _finish_item(session, services, item, BatchItemStatus.MOVED)
     except Exception as exc:  # noqa: BLE001 - whatever went wrong, this case alone rolls back and is reported
         if claimed is None:
             raise
@@ -197,13 +209,13 @@ def run_batch(factory: sessionmaker[Session], services: EngineServices, batch_id
         pending = session.scalar(
             select(func.count())
             .select_from(MigrationBatchItem)
-            .where(MigrationBatchItem.batch_id == batch_id, MigrationBatchItem.status == "pending")
+            .where(MigrationBatchItem.batch_id == batch_id, MigrationBatchItem.status == BatchItemStatus.PENDING)
         )
         if pending == 0:
             session.execute(
                 update(BATCHES)
-                .where(BATCHES.c.id == batch_id, BATCHES.c.status == "running")
-                .values(status="done", finished_at=services.clock.now())
+                .where(BATCHES.c.id == batch_id, BATCHES.c.status == BatchStatus.RUNNING)
+                .values(status=BatchStatus.DONE, finished_at=services.clock.now())
             )
         batch = session.get(MigrationBatch, batch_id)
         session.refresh(batch)
@@ -213,7 +225,7 @@ def run_batch(factory: sessionmaker[Session], services: EngineServices, batch_id
 
 def unfinished_batches(session: Session) -> list[int]:
     """Ids of batches that still have work (to resume after a restart)."""
-    return list(session.scalars(select(MigrationBatch.id).where(MigrationBatch.status == "running")))
+    return list(session.scalars(select(MigrationBatch.id).where(MigrationBatch.status == BatchStatus.RUNNING)))
 
 
 def resume_unfinished_batches(factory: sessionmaker[Session], services: EngineServices) -> int:

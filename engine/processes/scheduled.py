@@ -3,6 +3,7 @@
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from engine.cases.enums import CaseStatus
 from engine.cases.runtime import CaseRuntime
 from engine.core.models import Case, ProcessDefinition, Unit
 from engine.services import EngineServices
@@ -23,7 +24,9 @@ def ensure_scheduled_cases(session: Session, services: EngineServices) -> list[C
         session.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
     started = []
     for definition in scheduled:
-        open_case = select(Case.id).where(Case.process_key == definition.key, Case.status != "completed").limit(1)
+        open_case = (
+            select(Case.id).where(Case.process_key == definition.key, Case.status != CaseStatus.COMPLETED).limit(1)
+        )
         if session.scalar(open_case) is None:
             started.append(CaseRuntime(session, services).start_scheduled_case(definition, unit_id=root.id))
     return started

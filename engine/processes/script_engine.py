@@ -9,9 +9,8 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 
 from engine.core.calendar import WorkingCalendar
 from engine.core.clock import Clock
+from engine.processes.operators import BoundOperators
 from engine.processes.sandbox import SAFE_BUILTINS, check_python
-
-ServiceOperator = Callable[[dict, dict], dict]
 
 
 def _parse_moment(value: datetime | str) -> datetime:
@@ -72,7 +71,7 @@ def deadline_functions(clock: Clock, calendar: WorkingCalendar) -> dict[str, Cal
 class RestrictedEnvironment(TaskDataEnvironment):
     """Runs task scripts with a small whitelist of builtins and refuses unsafe constructs."""
 
-    def __init__(self, functions: dict[str, Callable], operators: dict[str, ServiceOperator]) -> None:
+    def __init__(self, functions: dict[str, Callable], operators: BoundOperators) -> None:
         super().__init__({"__builtins__": SAFE_BUILTINS, **functions})
         self.operators = operators
 
@@ -89,11 +88,8 @@ class RestrictedEnvironment(TaskDataEnvironment):
         return super().execute(script, context, external_context)
 
     def call_service(self, context, operation_name=None, operation_params=None, **_kwargs):
-        operator = self.operators.get(operation_name)
-        if operator is None:
-            raise ValueError(f"unknown service operator '{operation_name}'")
         params = {name: spec["value"] for name, spec in (operation_params or {}).items()}
-        return json.dumps(operator(dict(context), params))
+        return json.dumps(self.operators.call(operation_name, dict(context), params))
 
 
 class CaseScriptEngine(PythonScriptEngine):
@@ -106,8 +102,6 @@ class CaseScriptEngine(PythonScriptEngine):
             raise WorkflowTaskException(f"{err.__class__.__name__}: {err}", task=task, exception=err) from err
 
 
-def build_script_engine(
-    clock: Clock, calendar: WorkingCalendar, operators: dict[str, ServiceOperator]
-) -> CaseScriptEngine:
-    """A script engine bound to one clock and calendar."""
+def build_script_engine(clock: Clock, calendar: WorkingCalendar, operators: BoundOperators) -> CaseScriptEngine:
+    """A script engine bound to one clock and calendar, calling the service operators of one case (or of none)."""
     return CaseScriptEngine(environment=RestrictedEnvironment(deadline_functions(clock, calendar), operators))

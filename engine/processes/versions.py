@@ -7,10 +7,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.cases.enums import CaseStatus
 from engine.core.errors import NotFound
 from engine.core.models import Case, ProcessDefinition
 
-RUNNING_STATUSES = ("in_progress", "error")
+RUNNING_STATUSES = (CaseStatus.IN_PROGRESS, CaseStatus.ERROR)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def list_versions(session: Session, process_key: str, unit_ids: Iterable[int] | 
 
 
 def definition_of_version(session: Session, process_key: str, version: int) -> ProcessDefinition:
-    """The deployed definition of one version of a process, or a 404 naming what is missing."""
+    """The deployed definition of one version of a process, or NotFound naming what is missing."""
     definition = session.scalars(
         select(ProcessDefinition).where(ProcessDefinition.key == process_key, ProcessDefinition.version == version)
     ).first()

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.cases.enums import CaseStatus, TaskStatus
 from engine.core.models import Case, HumanTask
 from engine.people.auth import Actor
 
@@ -29,19 +30,19 @@ def build_overview(session: Session, actor: Actor, *, now: datetime, zone: ZoneI
     """Overview of every case in the actor's units and below, as of ``now``."""
     units = actor.visible_unit_ids
     in_units = Case.unit_id.in_(units)
-    open_tasks = select(HumanTask).where(HumanTask.state == "ready", HumanTask.unit_id.in_(units))
+    open_tasks = select(HumanTask).where(HumanTask.state == TaskStatus.READY, HumanTask.unit_id.in_(units))
     local = now.astimezone(zone)
     month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     count = lambda query: session.scalar(select(func.count()).select_from(query.subquery())) or 0  # noqa: E731
     overdue = (
         select(HumanTask.case_id)
-        .where(HumanTask.state == "ready", HumanTask.unit_id.in_(units), HumanTask.due_at < now)
+        .where(HumanTask.state == TaskStatus.READY, HumanTask.unit_id.in_(units), HumanTask.due_at < now)
         .distinct()
     )
     escalated = session.execute(
         select(HumanTask, Case)
         .join(Case, Case.id == HumanTask.case_id)
-        .where(HumanTask.state == "ready", HumanTask.unit_id.in_(units), HumanTask.escalated.is_(True))
+        .where(HumanTask.state == TaskStatus.READY, HumanTask.unit_id.in_(units), HumanTask.escalated.is_(True))
         .order_by(HumanTask.due_at)
         .limit(20)
     ).all()
@@ -57,7 +58,7 @@ def build_overview(session: Session, actor: Actor, *, now: datetime, zone: ZoneI
     for (field, week), number in tally.items():
         buckets.setdefault(field, [0] * weeks)[week] += number
     return Overview(
-        open_cases=count(select(Case.id).where(in_units, Case.status == "in_progress")),
+        open_cases=count(select(Case.id).where(in_units, Case.status == CaseStatus.IN_PROGRESS)),
         overdue_cases=count(overdue),
         due_this_week=count(open_tasks.where(HumanTask.due_at >= now, HumanTask.due_at < now + timedelta(days=7))),
         completed_this_month=count(select(Case.id).where(in_units, Case.completed_at >= month_start)),

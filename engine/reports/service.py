@@ -15,7 +15,7 @@ from engine.services import EngineServices
 
 
 def report_period(code: str) -> Period:
-    """The period of a code, or a 400 that says which codes are accepted."""
+    """The period of a code, or BadRequest saying which codes are accepted."""
     try:
         return parse_period(code)
     except ValueError as exc:

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
+from engine.cases.enums import TaskStatus
 from engine.core.calendar import WorkingCalendar
 from engine.core.models import Case, HumanTask
 from engine.reports.periods import Period
@@ -131,7 +132,7 @@ def closed_tasks(session: Session, unit_ids: list[int], period: Period, calendar
             HumanTask.completed_at, HumanTask.due_at, HumanTask.escalated,
         )
         .where(
-            HumanTask.unit_id.in_(unit_ids), HumanTask.state == "completed",
+            HumanTask.unit_id.in_(unit_ids), HumanTask.state == TaskStatus.COMPLETED,
             HumanTask.completed_at >= start, HumanTask.completed_at < end,
         )
         .order_by(HumanTask.completed_at, HumanTask.id)
@@ -179,7 +180,7 @@ def officer_breaches(closed: list[Row], overdue_by_officer: dict[str, int]) -> l
 
 def _open_overdue(unit_ids: list[int], now: datetime) -> tuple:
     """The conditions of an open step of the units whose deadline has passed by ``now``."""
-    return (HumanTask.unit_id.in_(unit_ids), HumanTask.state == "ready", HumanTask.due_at < now)
+    return (HumanTask.unit_id.in_(unit_ids), HumanTask.state == TaskStatus.READY, HumanTask.due_at < now)
 
 
 def open_overdue_by_assignee(session: Session, unit_ids: list[int], now: datetime) -> dict[str, int]:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from engine.cases.enums import CaseStatus, TaskStatus
 from engine.core.errors import NotFound
 from engine.core.models import Case, HumanTask, Unit
 from engine.petitions.matters import petition_counts
@@ -116,7 +117,7 @@ def _count_overdue(session: Session, unit_ids: list[int], start: datetime, end: 
     Driven from the (few) late steps rather than from every case: an index on (unit_id, due_at) finds them.
     """
     late_steps = select(HumanTask.case_id).where(
-        HumanTask.unit_id.in_(unit_ids), HumanTask.due_at < as_of, HumanTask.state != "cancelled",
+        HumanTask.unit_id.in_(unit_ids), HumanTask.due_at < as_of, HumanTask.state != TaskStatus.CANCELLED,
         or_(HumanTask.completed_at.is_(None), HumanTask.completed_at > as_of),
     )  # fmt: skip
     received = and_(
@@ -200,10 +201,10 @@ class SummaryBuilder:
     def _progress(self, now: PeriodCounts, before: PeriodCounts) -> list[Figure]:
         return [
             Figure("resolved", "Đã giải quyết (thuộc thẩm quyền)", now.resolved, before.resolved,
-                   self.link(screening="in_scope", status="completed")),
+                   self.link(screening="in_scope", status=CaseStatus.COMPLETED)),
             Figure("in_progress", "Đang xử lý", now.by_screening["in_scope"] - now.resolved,
                    before.by_screening["in_scope"] - before.resolved,
-                   self.link(screening="in_scope", status="in_progress")),
+                   self.link(screening="in_scope", status=CaseStatus.IN_PROGRESS)),
             Figure("overdue", "Quá hạn", now.overdue, before.overdue, self.link(overdue=1)),
             Figure("resolved_rate", "Tỷ lệ giải quyết (%)", _rate(now.resolved, now.by_screening["in_scope"]),
                    _rate(before.resolved, before.by_screening["in_scope"])),

@@ -313,3 +313,28 @@ def test_the_lint_command_prints_each_problem_and_exits_1_on_errors():
     assert "complex_gateway.bpmn: error Gateway_two_of_three 9 complexGateway" in bad.output
     assert "camunda7_screening.bpmn: warning Task_archive 42 user task" in bad.output
     assert runner.invoke(app, ["lint", "/nowhere.bpmn"]).exit_code == 1
+
+
+def service_task(task_id: str, operator: str) -> str:
+    """A service task calling a spiffworkflow service operator."""
+    return (
+        f'<bpmn:serviceTask id="{task_id}"><bpmn:extensionElements>'
+        f'<spiffworkflow:serviceTaskOperator id="{operator}" resultVariable="result">'
+        "<spiffworkflow:parameters /></spiffworkflow:serviceTaskOperator>"
+        "</bpmn:extensionElements></bpmn:serviceTask>\n"
+    )
+
+
+def test_a_service_task_calling_an_unregistered_operator_is_an_error_naming_the_registered_ones():
+    report = lint(document(straight(service_task("svc", "send_fax"), ids=("svc",))))
+    assert found(report, "service-operator") == [("error", "svc")]
+    [problem] = [p for p in report.problems if p.check == "service-operator"]
+    assert "'send_fax', which does not exist" in problem.message
+    assert "record_case_statistics" in problem.message and "open_matter" in problem.message
+    assert not report.ok
+
+
+def test_a_service_task_calling_a_registered_operator_passes_the_operator_check():
+    report = lint(document(straight(service_task("svc", "record_case_statistics"), ids=("svc",))))
+    assert found(report, "service-operator") == []
+    assert report.ok, report.problems

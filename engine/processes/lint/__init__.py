@@ -2,8 +2,8 @@
 
 Errors refuse deployment: XML that is not well-formed or declares a DOCTYPE, BPMN schema (XSD) errors, elements
 SpiffWorkflow cannot execute, Python syntax or forbidden constructs in scripts, conditions and timers, forms that
-do not exist, a gateway's non-default flow without a condition, several (or no) executable processes, and
-whatever SpiffWorkflow's parser refuses.
+do not exist, service tasks calling an operator no domain registered, a gateway's non-default flow without a
+condition, several (or no) executable processes, and whatever SpiffWorkflow's parser refuses.
 Warnings do not: user tasks without a lane or a form, gateways whose conditions may all be false without a
 default flow, zone-less timer dates, loops without a bound, unreachable elements and elements with no path to an
 end.
@@ -19,6 +19,7 @@ from engine.processes.forms import FormCatalog
 from engine.processes.lint.flow import loop_problems, reachability_problems
 from engine.processes.lint.gateways import field_domains, gateway_problems, unconditioned_flow_problems
 from engine.processes.lint.model import executable_processes, scopes_of, xpath
+from engine.processes.lint.operators import operator_problems
 from engine.processes.lint.problems import LintProblem, LintReport
 from engine.processes.lint.spiff import spiff_parse_problems
 from engine.processes.lint.support import unsupported_elements
@@ -30,7 +31,7 @@ log = logging.getLogger("phananh.lint")
 
 
 def _guarded(check: str, run: Callable[[], list[LintProblem]]) -> list[LintProblem]:
-    """Run one check; a bug in a check becomes a warning, never a crash of the request."""
+    """Run one check; a bug in a check becomes a warning, never a crash of the caller."""
     try:
         return run()
     except Exception as exc:
@@ -45,6 +46,7 @@ def _document_problems(tree: etree._ElementTree) -> list[LintProblem]:
 def _process_problems(process: etree._Element, forms: FormCatalog) -> list[LintProblem]:
     problems = _guarded("unsupported-element", lambda: unsupported_elements(process))
     problems += _guarded("python", lambda: python_problems(process))
+    problems += _guarded("service-operator", lambda: operator_problems(process))
     problems += _guarded("form", lambda: form_problems(process, forms))
     problems += _guarded("lane", lambda: lane_problems(process))
     domains = _guarded("gateway-default", lambda: field_domains(process, forms))

@@ -1,0 +1,91 @@
+"""Observers of case actions, registered by the domains so that the runtime need not know them.
+
+The runtime calls two kinds of observers, in the order they were registered, inside the action's transaction:
+
+* ``before_task_completed(submission)``: checks of submitted task data that need the database (for example the
+  petition triage checks); raise a ``DomainError`` to refuse the submission;
+* ``after_case_saved(saved)``: work that belongs with the case's new state (the portal publication, messages to
+  subscribers, the statistics record of a finished case).
+
+Each domain registers its observers in its ``hooks`` module; ``engine/services.py`` imports those modules once.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+    from sqlalchemy.orm import Session
+
+    from engine.core.models import Case, HumanTask
+    from engine.services import EngineServices
+
+
+@dataclass(frozen=True)
+class TaskSubmission:
+    """A task's form data about to be completed (already valid against the task's form)."""
+
+    session: "Session"
+    case: "Case"
+    task: "HumanTask"
+    data: dict
+
+
+@dataclass(frozen=True)
+class CaseSaved:
+    """A case just advanced and saved: its workflow, latest data and what changed."""
+
+    session: "Session"
+    services: "EngineServices"
+    case: "Case"
+    workflow: "BpmnWorkflow"
+    data: dict
+    now: datetime
+    status_before: str
+    opened_tasks: bool
+    completed_now: bool
+
+    @property
+    def changed(self) -> bool:
+        """Whether someone following the case would see a difference: new open steps or a new status."""
+        return self.opened_tasks or self.case.status != self.status_before
+
+
+TaskObserver = Callable[[TaskSubmission], None]
+SaveObserver = Callable[[CaseSaved], None]
+
+
+class CaseHooks:
+    """The observers of case actions, kept in registration order (registering one twice keeps the first)."""
+
+    def __init__(self) -> None:
+        self.task_observers: list[TaskObserver] = []
+        self.save_observers: list[SaveObserver] = []
+
+    def before_task_completed(self, observer: TaskObserver) -> TaskObserver:
+        """Register ``observer`` to check a task submission (decorator)."""
+        if observer not in self.task_observers:
+            self.task_observers.append(observer)
+        return observer
+
+    def after_case_saved(self, observer: SaveObserver) -> SaveObserver:
+        """Register ``observer`` to act on a saved case (decorator)."""
+        if observer not in self.save_observers:
+            self.save_observers.append(observer)
+        return observer
+
+    def task_submitted(self, submission: TaskSubmission) -> None:
+        """Run the submission checks; the first that refuses raises."""
+        for observer in self.task_observers:
+            observer(submission)
+
+    def case_saved(self, saved: CaseSaved) -> None:
+        """Run the observers of a saved case."""
+        for observer in self.save_observers:
+            observer(saved)
+
+
+HOOKS = CaseHooks()
+"""The one set of case observers of the engine."""
