@@ -236,8 +236,25 @@ class CaseRuntime:
         payload = {"task": task.spec_name, "from": previous, "to": username}
         trail.append(kind="task_assigned", actor=actor.username, at=now, task_id=task.id, payload=payload)
         self.store.set_task_assignee(task)
+        self._name_new_assignee_in_data(case, task, username)
         self._touch(case, trail, now)
         return task
+
+    def _name_new_assignee_in_data(self, case: Case, task: HumanTask, username: str) -> None:
+        """When the task takes its person from a variable (``assigneeVariable``), the variable follows the task.
+
+        Later steps read the same variable (the verifying officer also concludes), so a reassigned verification
+        must hand the conclusion to the new officer too.
+        """
+        variable = self._process(case).catalog.get("assignees", {}).get(task.spec_name)
+        if not variable:
+            return
+        workflow = self._load_workflow(case)
+        spiff_task = workflow.get_task_from_id(UUID(task.id))
+        if spiff_task is None or spiff_task.data.get(variable) == username:
+            return
+        spiff_task.data[variable] = username
+        case.state = self.services.states.dumps(workflow)
 
     def complete_task(self, actor: Actor, task_id: str, data: dict) -> Case:
         """Submit a task's form: validate, complete in the workflow, advance, and save."""

@@ -139,3 +139,17 @@ def test_the_reporter_identity_is_stored_encrypted_apart_from_the_case(world):
         sealed = session.get(ProtectedIdentity, case_id)
         assert "Trần Thị Y".encode() not in sealed.ciphertext and b"0900000000" not in sealed.ciphertext
         assert world.services.identities.open(session, case)["reporter"]["name"] == "Trần Thị Y"
+
+
+def test_reassigning_the_verification_hands_the_conclusion_to_the_new_officer_too(world, api):
+    case_id = walk_to_verification(world)
+    verify = world.ready_task(case_id, "verify_report")
+    assert verify.assignee == "officer1"
+    moved = api.post(f"/api/tasks/{verify.id}/assign", "lead1", json={"username": "officer2"})
+    assert moved.status_code == 200, moved.text
+    complete(world, case_id, "verify_report", "officer2", VERIFY)
+    conclude = world.ready_task(case_id, "conclude_verification")
+    assert conclude is not None and conclude.assignee == "officer2"
+    with world.factory() as session:
+        data = CaseRuntime(session, world.services).current_data(session.get(Case, case_id))
+    assert data["verifying_officer"] == "officer2"
