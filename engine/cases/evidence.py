@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from engine.cases.attachments import attach_file, attachments_of_case
-from engine.cases.audit import AuditTrail
 from engine.cases.queries import visible_case
 from engine.cases.runtime import CaseRuntime
 from engine.core.errors import Conflict, NotFound
@@ -83,16 +82,9 @@ def add_case_attachment(
     case = visible_case(session, actor, case_id)
     if case.status == "completed":
         raise Conflict(f"Case {case.tracking_code} is completed; files can no longer be attached")
-    attachment = _attach(
+    return _attach(
         session, services, actor, case, evidence, task_id=None, max_bytes=max_bytes, redacted_copy_of=redacted_copy_of
     )
-    trail = AuditTrail(session, case)
-    payload = {"attachment_id": attachment.id, "filename": attachment.filename, "size": attachment.size,
-               "sha256": attachment.sha256, "identity_bearing": attachment.identity_bearing}  # fmt: skip
-    trail.append(kind="attachment_added", actor=actor.username, at=attachment.uploaded_at, payload=payload)
-    session.flush()
-    trail.write()
-    return attachment
 
 
 def case_attachments(session: Session, actor: Actor, case_id: int) -> list[Attachment]:

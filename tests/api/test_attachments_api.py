@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from engine.cases.attachments import PROTECTED_FILE_NAME
 from engine.cases.audit import verify_chain
 from engine.cases.queries import case_events
 from tests.cases import VERIFY, start_report, walk_to_verification
@@ -128,6 +129,6 @@ def test_completing_a_task_with_evidence_keeps_the_files_or_nothing(api, world):
     listed = api.get(f"/api/cases/{case_id}/attachments", "officer1").json()
     assert [(a["file_name"], a["task_id"], a["identity_bearing"]) for a in listed] == [
         ("bien-ban.txt", task_id, False),
-        ("cccd.jpg", task_id, True),
+        (PROTECTED_FILE_NAME + ".jpg", task_id, True),  # an identity-bearing file keeps no name of its own
     ]
     assert listed[0]["sha256"] == hashlib.sha256(CONTENT).hexdigest()

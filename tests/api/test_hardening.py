@@ -141,3 +141,43 @@ def test_l1_out_of_range_ids_get_a_clear_4xx_on_the_api_and_the_portal(api, web)
         assert officer.client.get(url).status_code == 200, url
     page = officer.client.get(f"/cases/{too_big}")
     assert page.status_code == 422 and "out of range" in page.text
+
+
+def test_l4_a_portal_upload_keeps_no_name_of_its_own_and_pages_never_show_it(world, web):
+    from sqlalchemy import select
+
+    from engine.core.models import Attachment, Case
+    from tests.portal import CODE, REPORT_FIELDS, portal_client, post_filing
+
+    named = {"attachment": ("Nguyễn Văn Tố Cáo - đơn.pdf", b"%PDF-1.4 don", "application/pdf")}
+    fields = {**REPORT_FIELDS, "unit_id": str(world.units["d1"])}
+    with portal_client(world) as client:
+        filed = post_filing(client, world, fields=fields, files=named)
+    assert filed.status_code == 200, filed.text
+    code = CODE.search(filed.text).group(1)
+    with world.factory() as session:
+        case = session.scalars(select(Case).where(Case.tracking_code == code)).one()
+        stored = session.scalars(select(Attachment).where(Attachment.case_id == case.id)).one()
+    assert "Nguyễn" not in stored.filename and stored.filename.endswith(".pdf") and stored.identity_bearing
+    supervisor = web().login("supervisor1")
+    page = supervisor.get(f"/cases/{case.id}")
+    assert page.status_code == 200 and "Tố Cáo - đơn" not in page.text
+
+
+def test_a2_evidence_uploaded_with_a_task_is_in_the_audit_chain(api, world):
+    import json as jsonlib
+
+    from tests.cases import VERIFY, walk_to_verification
+
+    case_id = walk_to_verification(world)
+    task = world.ready_task(case_id, "verify_report")
+    done = api.post(
+        f"/api/tasks/{task.id}/complete-with-evidence", "officer1",
+        data={"data": jsonlib.dumps(VERIFY)}, files=[("evidence", ("bien-ban.txt", b"bien ban", "text/plain"))],
+    )  # fmt: skip
+    assert done.status_code == 200, done.text
+    events = api.get(f"/api/cases/{case_id}/events", "supervisor1").json()
+    uploads = [e for e in events if e["kind"] == "attachment_added"]
+    assert len(uploads) == 1 and uploads[0]["payload"]["filename"] == "bien-ban.txt"
+    assert uploads[0]["payload"]["task"] == task.id
+    assert api.get(f"/api/cases/{case_id}/events/verify", "supervisor1").json()["valid"] is True
