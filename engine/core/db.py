@@ -2,9 +2,10 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
 from sqlalchemy import create_engine, event, inspect
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -113,3 +114,12 @@ def ensure_ready(engine: Engine) -> None:
         raise DatabaseNotReady(f"Database {engine.url.render_as_string()} is unreachable: {reason}") from exc
     if "alembic_version" not in tables or "cases" not in tables:
         raise DatabaseNotReady(f"Database {engine.url.render_as_string()} is not migrated; run `phananh migrate` first")
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched.
+
+    ``Session.execute`` is typed as returning a plain ``Result``; for these statements it is a ``CursorResult``,
+    which carries the row count.
+    """
+    return cast(CursorResult[Any], result).rowcount

@@ -70,7 +70,7 @@ def petition_operators(runtime, case: Case) -> dict[str, Callable[[dict, dict], 
         return services.clock.now()
 
     def open_matter_operator(data: dict, _params: dict) -> int:
-        subject = data.get("subject") if isinstance(data.get("subject"), dict) else {}
+        subject = given if isinstance(given := data.get("subject"), dict) else {}
         title = str(data.get("title") or case.title)
         return open_matter(session, case, title=title, subject_name=subject.get("name"), at=now()).id
 
