@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from engine.cases.audit import verify_chain
 from engine.cases.runtime import CaseRuntime
@@ -53,6 +53,20 @@ def timer_ids(world) -> set[str]:
         return set(session.scalars(select(CaseTimer.id).where(CaseTimer.case_id.in_(of_test_cases))))
 
 
+def wait_until_no_other_connection_is_in_a_transaction(world) -> None:
+    """A killed worker's last COMMIT may still be on its way to PostgreSQL: wait until its backends are done."""
+    busy = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'"
+    )
+    deadline = time.monotonic() + 60
+    with world.factory() as session:
+        while session.scalar(busy) and time.monotonic() < deadline:
+            session.rollback()  # a fresh snapshot of pg_stat_activity on the next read
+            time.sleep(0.05)
+        assert not session.scalar(busy), "the killed worker's connections should have ended"
+
+
 def test_four_workers_fire_two_thousand_timers_each_exactly_once(world):
     start_timer_cases(world, 2000)
     workers = [start_worker(world.settings.database_url, "--once", "--batch-size", "50") for _ in range(4)]
@@ -80,6 +94,7 @@ def test_timers_claimed_by_a_killed_worker_fire_later_exactly_once(world):
         time.sleep(0.02)
     os.kill(doomed.pid, signal.SIGKILL)
     doomed.wait(timeout=10)
+    wait_until_no_other_connection_is_in_a_transaction(world)
     stranded_claims = (
         CaseTimer.status == "waiting", CaseTimer.claimed_by.is_not(None), CaseTimer.id.in_(timer_ids(world))
     )  # fmt: skip
