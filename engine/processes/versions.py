@@ -44,7 +44,7 @@ def list_versions(session: Session, process_key: str, unit_ids: Iterable[int] | 
         .outerjoin(running, running.c.definition_id == ProcessDefinition.id)
         .where(ProcessDefinition.key == process_key)
         .order_by(ProcessDefinition.version.desc())
-    ).tuples().all()  # fmt: skip
+    ).all()  # fmt: skip
     if not rows:
         raise NotFound(f"Process '{process_key}' is not deployed")
     return [ProcessVersion(*row) for row in rows]

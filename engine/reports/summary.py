@@ -85,7 +85,7 @@ def count_periods(session: Session, unit_ids: list[int], periods: tuple[Period, 
                Case.published_portal)  # fmt: skip
     counts = (_empty_counts(), _empty_counts())
     query = select(bucket, *intake, resolved, func.count()).where(received).group_by(bucket, *intake, resolved)
-    for index, source, field, screening, is_resolved, n in session.execute(query).tuples():
+    for index, source, field, screening, is_resolved, n in session.execute(query):
         this = counts[index]
         this.received += n
         this.by_source[source] += n
@@ -93,7 +93,7 @@ def count_periods(session: Session, unit_ids: list[int], periods: tuple[Period, 
         this.by_screening[screening] += n
         this.resolved += n if is_resolved else 0
     query = select(bucket, *outcome, func.count()).where(received).group_by(bucket, *outcome)
-    for index, party, state, writing, media, portal, n in session.execute(query).tuples():
+    for index, party, state, writing, media, portal, n in session.execute(query):
         this = counts[index]
         if party:
             this.party_sanctions[party] += n
@@ -134,8 +134,7 @@ def _count_on_time(session: Session, counts: PeriodCounts, unit_ids: list[int], 
         HumanTask.due_at.is_not(None),
     )  # fmt: skip
     on_time = case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0)
-    totals = select(func.count(), func.coalesce(func.sum(on_time), 0)).where(closed_step)
-    total, in_time = session.execute(totals).tuples().one()
+    total, in_time = session.execute(select(func.count(), func.coalesce(func.sum(on_time), 0)).where(closed_step)).one()
     counts.steps_with_deadline, counts.steps_on_time = total, int(in_time)
     closed_case = and_(
         Case.unit_id.in_(unit_ids), Case.completed_at >= start, Case.completed_at < end, Case.process_key == process_key
