@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB := api/web
 
-.PHONY: install web-assets browser run test lint bench screenshots clean
+.PHONY: install web-assets browser run check test lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,14 @@ run: install
 	$(BIN)/phananh demo
 	$(BIN)/phananh serve --host $(HOST) --port $(PORT)
 
+# Lint, formatting and types: fast, so every test run (and CI, which runs `make test`) starts with them.
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy engine
+
 # Tests run on every core (pytest-xdist); a module's tests stay on one worker, so its server starts once.
-test: install browser
+test: check browser
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 lint: install

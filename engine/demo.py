@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.cases.enums import TaskStatus
 from engine.cases.runtime import CaseRuntime
 from engine.core.db import transaction
-from engine.core.models import HumanTask, User
+from engine.core.models import HumanTask, Unit, User
 from engine.people.auth import Actor, actor_for, create_user
 from engine.people.roles import Role
 from engine.people.units import create_unit
@@ -159,9 +159,9 @@ def load_demo(factory: sessionmaker[Session], services: EngineServices) -> bool:
     with transaction(factory) as session:
         if session.scalars(select(User).where(User.username == "admin")).first():
             return False
-        units = {}
+        units: dict[str, Unit] = {}
         for code, name, parent in UNIT_TREE:
-            units[code] = create_unit(session, code=code, name=name, parent=units.get(parent))
+            units[code] = create_unit(session, code=code, name=name, parent=units[parent] if parent else None)
         for username, full_name, roles in DEMO_USERS:
             create_user(
                 session,
@@ -179,8 +179,8 @@ def load_demo(factory: sessionmaker[Session], services: EngineServices) -> bool:
         _walk_demo_case(factory, services, demo)
     for process_key, title, steps in DEMO_FOLLOW_UP_CASES:
         _walk_demo_follow_up_case(factory, services, process_key, title, steps)
-    for intake, steps in DEMO_PETITIONS:
-        _walk_demo_petition(factory, services, intake, steps)
+    for intake, triage_steps in DEMO_PETITIONS:
+        _walk_demo_petition(factory, services, intake, triage_steps)
     return True
 
 
@@ -198,6 +198,8 @@ def _walk_demo_petition(factory: sessionmaker[Session], services: EngineServices
             task = session.scalars(
                 select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.state == TaskStatus.READY)
             ).first()
+            if task is None:
+                raise RuntimeError(f"demo case {case_id} has no open step for {form_data}")
             CaseRuntime(session, services).complete_task(_actors(session)["officer1"], task.id, form_data)
 
 
@@ -216,6 +218,8 @@ def _walk_demo_case(factory: sessionmaker[Session], services: EngineServices, de
             task = session.scalars(
                 select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.state == TaskStatus.READY)
             ).first()
+            if task is None:
+                raise RuntimeError(f"demo case {case_id} has no open step for {form_data}")
             CaseRuntime(session, services).complete_task(_actors(session)[username], task.id, form_data)
 
 

@@ -4,6 +4,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -25,7 +26,7 @@ HASHED_FIELDS = ("case_id", "seq", "kind", "actor", "at", "task_id", "payload")
 def event_body(event: AuditEvent | dict) -> dict:
     """The hashed part of an event (a stored row or a row about to be written)."""
     get = event.get if isinstance(event, dict) else lambda name: getattr(event, name)
-    body = {name: get(name) for name in HASHED_FIELDS}
+    body: dict[str, Any] = {name: get(name) for name in HASHED_FIELDS}
     body["at"] = body["at"].isoformat()
     return body
 
@@ -48,7 +49,7 @@ class AuditTrail:
     ) -> dict:
         """Add one event after the last one of the case; the case row keeps the chain's head."""
         prev_hash = self.case.audit_head or GENESIS_HASH
-        row = {
+        row: dict[str, Any] = {
             "case_id": self.case.id,
             "unit_id": self.case.unit_id,
             "seq": (self.case.audit_seq or 0) + 1,

@@ -71,7 +71,7 @@ def _latest_data(workflow: BpmnWorkflow) -> dict:
 
 def _record_outcome_facets(case: Case, data: dict) -> None:
     """Copy the reportable outcome of the case data onto the case row (screening, sanctions, publication)."""
-    channels = data.get("channels") if isinstance(data.get("channels"), list) else []
+    channels = given if isinstance(given := data.get("channels"), list) else []
     case.screening = _short_text(data.get("screening"), 16)
     case.violation = data.get("violation") if isinstance(data.get("violation"), bool) else None
     case.party_sanction = _short_text(data.get("party_sanction"), 32)

@@ -57,7 +57,7 @@ def claim_due_timers(factory: sessionmaker[Session], services: EngineServices, w
             .order_by(CaseTimer.fire_at)
             .limit(worker.batch_size)
         )
-        if session.bind.dialect.name == "postgresql":
+        if session.get_bind().dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         ids = list(session.scalars(due))
         if ids:
@@ -73,7 +73,7 @@ def fire_claimed_timer(factory: sessionmaker[Session], services: EngineServices,
     """Fire one timer if it is still waiting; the row lock makes a second firer wait, then skip."""
     with transaction(factory) as session:
         query = select(CaseTimer).where(CaseTimer.id == timer_id, CaseTimer.status == TimerStatus.WAITING)
-        if session.bind.dialect.name == "postgresql":
+        if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
         timer = session.scalars(query).first()
         return timer is not None and CaseRuntime(session, services).fire_timer(timer) is not None

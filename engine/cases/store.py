@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.cases.enums import TaskStatus
+from engine.core.db import rows_matched
 from engine.core.errors import Conflict
 from engine.core.models import Case, CaseTimer, HumanTask
 
@@ -141,7 +142,7 @@ class CaseStore:
         params = {f"v_{name}": getattr(case, name) for name in columns}
         params.update(b_id=case.id, b_version=case.version, b_next_version=case.version + 1)
         result = self.session.execute(_save_case_statement(columns), params)
-        if result.rowcount != 1:
+        if rows_matched(result) != 1:
             raise Conflict(
                 f"Case {case.tracking_code} was changed by someone else while you worked on it; reload and retry"
             )
@@ -152,7 +153,7 @@ class CaseStore:
         """Mark a task completed, unless someone completed it first (then name who did)."""
         params = {"b_id": task.id, "v_state": task.state, "v_completed_at": task.completed_at}
         params.update(v_completed_by=task.completed_by, v_assignee=task.assignee)
-        if self.session.execute(CLOSE_TASK, params).rowcount == 1:
+        if rows_matched(self.session.execute(CLOSE_TASK, params)) == 1:
             return
         winner = self.task(task.id)
         if winner is not None and winner.state == TaskStatus.COMPLETED:
@@ -163,7 +164,7 @@ class CaseStore:
     def set_task_assignee(self, task: HumanTask) -> None:
         """Write a task's assignee while it is still open."""
         result = self.session.execute(SET_ASSIGNEE, {"b_id": task.id, "v_assignee": task.assignee})
-        if result.rowcount != 1:
+        if rows_matched(result) != 1:
             raise Conflict(f"Task '{task.name}' is no longer open; reload the case")
 
     def apply(self, changes: IndexChanges) -> None:

@@ -1,4 +1,4 @@
-"""Vietnamese working-day calendar used to compute statutory deadlines (DESIGN.md section 5).
+"""Vietnamese working-day calendar for statutory deadlines (docs/architecture.md, "Deadlines in working days").
 
 Pure logic, no I/O: public holidays (including Tết) come from the ``holidays`` package (country ``VN``),
 deployment-specific days off and make-up working days (ngày làm bù) are passed in by the caller.

@@ -2,9 +2,10 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result, make_url
 from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session as Session  # re-exported: the type of a session, for api/
 from sqlalchemy.orm import sessionmaker
@@ -147,7 +148,7 @@ def is_write_lock_timeout(exc: BaseException) -> bool:
 def ping(session: Session) -> str:
     """Ask the database a trivial question; the name of its dialect (``sqlite``, ``postgresql``) when it answers."""
     session.execute(text("SELECT 1"))
-    return session.bind.dialect.name
+    return session.get_bind().dialect.name
 
 
 LIKE_ESCAPE = "\\"
@@ -157,3 +158,12 @@ def contains_pattern(text: str) -> str:
     """A LIKE pattern matching ``text`` anywhere, with ``%`` and ``_`` in it taken literally (escape LIKE_ESCAPE)."""
     escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
     return f"%{escaped}%"
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched.
+
+    ``Session.execute`` is typed as returning a plain ``Result``; for these statements it is a ``CursorResult``,
+    which carries the row count.
+    """
+    return cast(CursorResult[Any], result).rowcount

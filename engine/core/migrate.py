@@ -26,15 +26,16 @@ def upgrade_to(engine: Engine, revision: str = "head") -> None:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
-        if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        driver = connection.connection.driver_connection
+        if sqlite and driver is not None:
+            driver.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
                 command.upgrade(config, revision)
         finally:
-            if sqlite:
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            if sqlite and driver is not None:
+                driver.execute("PRAGMA foreign_keys=ON")
 
 
 def upgrade_to_head(engine: Engine) -> None:

@@ -1,6 +1,7 @@
 """SQLAlchemy 2 tables. Every case-scoped row carries its ``unit_id`` so the schema can be distributed by unit."""
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.schema import Table
 
 from engine.cases.enums import TimerStatus
 from engine.processes.enums import BatchItemStatus, BatchStatus
@@ -43,6 +45,9 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     """Declarative base of all Phản Ánh tables."""
+
+    if TYPE_CHECKING:  # each model maps one plain Table (SQLAlchemy types it as the wider FromClause)
+        __table__: ClassVar[Table]
 
 
 class Unit(Base):

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.core.db import rows_matched
 from engine.core.errors import DomainError
 from engine.core.models import RateLimitHit
 
@@ -46,15 +47,15 @@ def hit_rate_limit(session: Session, rule: RateLimit, address: str, now: datetim
         .where(RateLimitHit.key == key, RateLimitHit.window_start == start)
         .values(count=RateLimitHit.count + 1)
     )
-    if session.execute(bump).rowcount == 0:
+    if rows_matched(session.execute(bump)) == 0:
         try:
             with session.begin_nested():
                 session.execute(insert(RateLimitHit).values(key=key, window_start=start, count=1))
         except IntegrityError:
             session.execute(bump)
-    count = session.scalar(
+    count = session.execute(
         select(RateLimitHit.count).where(RateLimitHit.key == key, RateLimitHit.window_start == start)
-    )
+    ).scalar_one()
     if count > rule.limit:
         raise RateLimited(rule.action, start + timedelta(seconds=max(rule.window_seconds, 1)))
 

@@ -57,7 +57,7 @@ class DuplicateCandidate:
 
 def duplicate_candidates(session: Session, case: Case, *, limit: int = 5) -> list[DuplicateCandidate]:
     """Up to ``limit`` petitions of the case's unit subtree (and of the units above) most like this one."""
-    unit = session.get(Unit, case.unit_id)
+    unit = session.get_one(Unit, case.unit_id)
     ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
     related_units = select(Unit.id).where(or_(Unit.path.startswith(unit.path), Unit.id.in_(ancestors)))
     query = select(Case).where(Case.process_key == TRIAGE_PROCESS, Case.id != case.id, Case.unit_id.in_(related_units))
@@ -78,7 +78,7 @@ def duplicate_candidates(session: Session, case: Case, *, limit: int = 5) -> lis
                     title=other.title,
                     subject_name=other.subject_name,
                     matter_id=other.matter_id,
-                    matter_petitions=petitions.get(other.matter_id, 0),
+                    matter_petitions=petitions.get(other.matter_id, 0) if other.matter_id is not None else 0,
                     score=round(score, 3),
                     same_subject=same_subject,
                 )  # fmt: skip

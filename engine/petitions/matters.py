@@ -29,7 +29,7 @@ def joinable_matter(session: Session, case: Case, matter_id: object) -> Matter |
     target = session.get(Matter, matter_id) if isinstance(matter_id, int) else None
     if target is None:
         return None
-    unit, target_unit = session.get(Unit, case.unit_id), session.get(Unit, target.unit_id)
+    unit, target_unit = session.get_one(Unit, case.unit_id), session.get_one(Unit, target.unit_id)
     related = unit.path.startswith(target_unit.path) or target_unit.path.startswith(unit.path)
     return target if related else None
 
@@ -74,7 +74,7 @@ def petitions_per_matter(session: Session, matter_ids: list[int]) -> dict[int, i
         .where(Case.matter_id.in_(matter_ids), Case.process_key == TRIAGE_PROCESS)
         .group_by(Case.matter_id)
     )
-    return dict(rows.all())
+    return {matter_id: count for matter_id, count in rows if matter_id is not None}
 
 
 def matter_of(session: Session, case_id: int) -> Matter | None:

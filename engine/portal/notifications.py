@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.cases.enums import CaseStatus, TaskStatus
 from engine.cases.filers import PUBLIC_FILER
-from engine.core.db import transaction
+from engine.core.db import rows_matched, transaction
 from engine.core.errors import BadRequest
 from engine.core.models import Case, CaseSubscription, EmailOutbox, HumanTask
 from engine.core.settings import Settings
@@ -49,7 +49,8 @@ def subscribe(session: Session, case: Case, email: str, now: datetime) -> CaseSu
 
 def unsubscribe(session: Session, token: str) -> bool:
     """Remove the subscription of an unsubscribe token; False when there was none."""
-    return session.execute(delete(CaseSubscription).where(CaseSubscription.unsubscribe_token == token)).rowcount > 0
+    removed = session.execute(delete(CaseSubscription).where(CaseSubscription.unsubscribe_token == token))
+    return rows_matched(removed) > 0
 
 
 def may_have_subscribers(case: Case) -> bool:
@@ -135,10 +136,10 @@ def send_pending_messages(
     sent = 0
     for message_id in ids:
         with transaction(factory) as session:
-            query = select(EmailOutbox).where(EmailOutbox.id == message_id, EmailOutbox.status == "pending")
-            if session.bind.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            message = session.scalars(query).first()
+            pending = select(EmailOutbox).where(EmailOutbox.id == message_id, EmailOutbox.status == "pending")
+            if session.get_bind().dialect.name == "postgresql":
+                pending = pending.with_for_update(skip_locked=True)
+            message = session.scalars(pending).first()
             if message is None:
                 continue
             message.attempts += 1

@@ -11,10 +11,12 @@ runtime action: index and timers synced, ``case_migrated`` audited, the case row
 import ast
 from dataclasses import dataclass, field
 
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, filter_tasks, migrate_workflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 
@@ -55,7 +57,7 @@ def _step(task) -> str:
     return f"'{spec.bpmn_name}' ({spec.bpmn_id})" if spec.bpmn_name else f"'{spec.bpmn_id or spec.name}'"
 
 
-def _all_tasks(workflow: BpmnWorkflow) -> list[tuple[object, object]]:
+def _all_tasks(workflow: BpmnWorkflow) -> list[tuple[Task, BpmnProcessSpec]]:
     """Every task with the spec that owns it (the workflow's or its subprocess's)."""
     found = [(task, workflow.spec) for task in workflow.tasks.values()]
     for subprocess in workflow.subprocesses.values():

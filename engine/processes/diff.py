@@ -104,16 +104,22 @@ def _describe(key: str, old: object, new: object) -> str:
     return f"{key}: {shown(old)} → {shown(new)}"
 
 
+def _name(signature: dict[str, object]) -> str | None:
+    """The element's name attribute, if it has one."""
+    name = signature["name"]
+    return name if isinstance(name, str) else None
+
+
 def diff_versions(old_content: str, new_content: str) -> VersionDiff:
     """The element-level difference from ``old_content`` to ``new_content`` (two BPMN XML documents)."""
     old, new = _elements(old_content), _elements(new_content)
     result = VersionDiff()
     for element_id, (_, signature) in new.items():
         if element_id not in old:
-            result.added.append(DiffElement(element_id, str(signature["type"]), signature["name"]))
+            result.added.append(DiffElement(element_id, str(signature["type"]), _name(signature)))
     for element_id, (_, signature) in old.items():
         if element_id not in new:
-            result.removed.append(DiffElement(element_id, str(signature["type"]), signature["name"]))
+            result.removed.append(DiffElement(element_id, str(signature["type"]), _name(signature)))
             continue
         new_signature = new[element_id][1]
         keys = list(dict.fromkeys([*signature, *new_signature]))
@@ -123,6 +129,6 @@ def diff_versions(old_content: str, new_content: str) -> VersionDiff:
             if signature.get(key) != new_signature.get(key)
         )
         if changes:
-            name = new_signature["name"] or signature["name"]
+            name = _name(new_signature) or _name(signature)
             result.changed.append(ChangedElement(element_id, str(new_signature["type"]), name, changes))
     return result

@@ -1,14 +1,13 @@
 """Forms saved from the designer's form editor: immutable JSON Schemas in the ``form_schemas`` table."""
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine.core.db import read_only_connection
 from engine.core.errors import BadRequest
@@ -25,7 +24,7 @@ class StoredForms:
     read-only connection of their own, which takes its WAL snapshot without waiting for that lock.
     """
 
-    def __init__(self, session_factory: Callable[[], Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
 
     def _scalars(self, statement) -> list:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.core.db import transaction
+from engine.core.db import rows_matched, transaction
 from engine.core.errors import BadRequest, DomainError, NotFound
 from engine.core.models import Case, MigrationBatch, MigrationBatchItem, ProcessDefinition
 from engine.processes.case_migration import CaseMigrator, MigrationCheck
@@ -111,7 +111,7 @@ def _claim_pending(session: Session, batch_id: int) -> MigrationBatchItem | None
         .order_by(MigrationBatchItem.case_id)
         .limit(1)
     )
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return session.scalars(query).first()
 
@@ -124,15 +124,17 @@ def _finish_item(
     reason: str | None = None,
 ) -> bool:
     now = services.clock.now()
-    claimed = session.execute(
-        update(ITEMS)
-        .where(
-            ITEMS.c.batch_id == item.batch_id,
-            ITEMS.c.case_id == item.case_id,
-            ITEMS.c.status == BatchItemStatus.PENDING,
+    claimed = rows_matched(
+        session.execute(
+            update(ITEMS)
+            .where(
+                ITEMS.c.batch_id == item.batch_id,
+                ITEMS.c.case_id == item.case_id,
+                ITEMS.c.status == BatchItemStatus.PENDING,
+            )
+            .values(status=outcome, reason=reason, finished_at=now)
         )
-        .values(status=outcome, reason=reason, finished_at=now)
-    ).rowcount
+    )
     if claimed != 1:
         return False
     counter = BATCHES.c.moved if outcome == BatchItemStatus.MOVED else BATCHES.c.failed
@@ -217,7 +219,7 @@ def run_batch(factory: sessionmaker[Session], services: EngineServices, batch_id
                 .where(BATCHES.c.id == batch_id, BATCHES.c.status == BatchStatus.RUNNING)
                 .values(status=BatchStatus.DONE, finished_at=services.clock.now())
             )
-        batch = session.get(MigrationBatch, batch_id)
+        batch = session.get_one(MigrationBatch, batch_id)
         session.refresh(batch)
         session.expunge(batch)
     return batch

@@ -20,7 +20,8 @@ def ensure_scheduled_cases(session: Session, services: EngineServices) -> list[C
     root = session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id)).first()
     if root is None:
         return []
-    if session.bind.dialect.name == "postgresql":  # one starter at a time across processes (SQLite: BEGIN IMMEDIATE)
+    # one starter at a time across processes (SQLite: BEGIN IMMEDIATE)
+    if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
     started = []
     for definition in scheduled:

@@ -6,6 +6,7 @@ Deployed versions never change, so a cached entry never goes stale.
 import threading
 from dataclasses import dataclass
 
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,7 @@ class DeployedProcess:
     key: str
     version: int
     catalog: dict
-    spec: object
+    spec: BpmnProcessSpec
     subprocess_specs: dict
 
 

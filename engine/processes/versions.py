@@ -30,12 +30,12 @@ class ProcessVersion:
 
 def list_versions(session: Session, process_key: str, unit_ids: Iterable[int] | None = None) -> list[ProcessVersion]:
     """Every version of a process, newest first, with its running cases (of ``unit_ids`` when given)."""
-    running = select(Case.definition_id, func.count().label("running")).where(
+    running_per_version = select(Case.definition_id, func.count().label("running")).where(
         Case.process_key == process_key, Case.status.in_(RUNNING_STATUSES)
     )
     if unit_ids is not None:
-        running = running.where(Case.unit_id.in_(list(unit_ids)))
-    running = running.group_by(Case.definition_id).subquery()
+        running_per_version = running_per_version.where(Case.unit_id.in_(list(unit_ids)))
+    running = running_per_version.group_by(Case.definition_id).subquery()
     rows = session.execute(
         select(
             ProcessDefinition.id, ProcessDefinition.version, ProcessDefinition.name, ProcessDefinition.filename,

@@ -67,7 +67,7 @@ def format_number(number: int | float) -> str:
         text = f"{int(magnitude):,}"
     else:
         text = f"{magnitude:,.2f}".rstrip("0").rstrip(".")
-    return sign + text.translate(str.maketrans({",": ".", ".": ","}))
+    return sign + text.translate(str.maketrans(",.", ".,"))
 
 
 def format_change(number: int | float) -> str:

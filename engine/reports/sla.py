@@ -190,7 +190,7 @@ def open_overdue_by_assignee(session: Session, unit_ids: list[int], now: datetim
         .where(*_open_overdue(unit_ids, now), HumanTask.assignee.is_not(None))
         .group_by(HumanTask.assignee)
     )
-    return {assignee: count for assignee, count in session.execute(query).all()}
+    return {assignee: count for assignee, count in session.execute(query).all() if assignee is not None}
 
 
 def overdue_cases(session: Session, unit_ids: list[int], calendar: WorkingCalendar, now: datetime) -> list[OverdueCase]:

@@ -10,7 +10,8 @@ def test_a_supervisor_lists_the_staff_of_their_units_and_below(api):
     response = api.get("/api/users", "supervisor1")
     assert response.status_code == 200
     users = {u["username"]: u for u in response.json()}
-    assert set(users) == {"officer1", "officer2", "lead1", "supervisor1", "designer1", "admin1"}, "d1 and the wards below it"
+    expected = {"officer1", "officer2", "lead1", "supervisor1", "designer1", "admin1"}
+    assert set(users) == expected, "d1 and the wards below it"
     assert users["lead1"] == {
         "username": "lead1", "full_name": "", "roles": ["team_lead"], "active": True,
         "units": [{"id": users["lead1"]["units"][0]["id"], "code": "d1", "name": "Đơn vị d1"}],

@@ -1,4 +1,4 @@
-"""Specification of the Vietnamese working-day calendar (DESIGN.md section 5: deadlines)."""
+"""Specification of the Vietnamese working-day calendar (docs/architecture.md, "Deadlines in working days")."""
 
 from datetime import UTC, date, datetime, timedelta
 

@@ -5,10 +5,11 @@ import signal
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 
 from engine.cases.audit import verify_chain
 from engine.cases.runtime import CaseRuntime
@@ -52,6 +53,20 @@ def timer_ids(world) -> set[str]:
         return set(session.scalars(select(CaseTimer.id).where(CaseTimer.case_id.in_(of_test_cases))))
 
 
+def wait_until_no_other_connection_is_in_a_transaction(world) -> None:
+    """A killed worker's last COMMIT may still be on its way to PostgreSQL: wait until its backends are done."""
+    busy = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'"
+    )
+    deadline = time.monotonic() + 60
+    with world.factory() as session:
+        while session.scalar(busy) and time.monotonic() < deadline:
+            session.rollback()  # a fresh snapshot of pg_stat_activity on the next read
+            time.sleep(0.05)
+        assert not session.scalar(busy), "the killed worker's connections should have ended"
+
+
 def test_four_workers_fire_two_thousand_timers_each_exactly_once(world):
     start_timer_cases(world, 2000)
     workers = [start_worker(world.settings.database_url, "--once", "--batch-size", "50") for _ in range(4)]
@@ -67,26 +82,37 @@ def test_four_workers_fire_two_thousand_timers_each_exactly_once(world):
 
 
 def test_timers_claimed_by_a_killed_worker_fire_later_exactly_once(world):
+    """A dead worker's claims hold until their lease expires, then another worker fires them, each once.
+
+    The lease is long (ten minutes), so no wall-clock race decides the outcome however slow the machine is:
+    the lease is then expired by moving its stored end into the past, as time passing would.
+    """
     start_timer_cases(world, 300)
-    doomed = start_worker(world.settings.database_url, "--batch-size", "300", "--lease-seconds", "3")
+    doomed = start_worker(world.settings.database_url, "--batch-size", "300", "--lease-seconds", "600")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and sum(timer_fire_counts(world).values()) < 20:
         time.sleep(0.02)
     os.kill(doomed.pid, signal.SIGKILL)
     doomed.wait(timeout=10)
+    wait_until_no_other_connection_is_in_a_transaction(world)
+    stranded_claims = (
+        CaseTimer.status == "waiting", CaseTimer.claimed_by.is_not(None), CaseTimer.id.in_(timer_ids(world))
+    )  # fmt: skip
     with world.factory() as session:
-        stranded = session.scalar(
-            select(func.count()).where(
-                CaseTimer.status == "waiting", CaseTimer.claimed_by.is_not(None), CaseTimer.id.in_(timer_ids(world))
-            )
-        )
+        stranded = session.scalar(select(func.count()).where(*stranded_claims))
     assert stranded > 0, "the worker should have died in the middle of its batch"
+    fired_by_the_dead_worker = timer_fire_counts(world)
 
     early = start_worker(world.settings.database_url, "--once")
-    early.communicate(timeout=60)
-    assert sum(timer_fire_counts(world).values()) < 300, "claims are held until their lease expires"
+    output = early.communicate(timeout=60)[0]
+    assert early.returncode == 0, output
+    assert timer_fire_counts(world) == fired_by_the_dead_worker, "claims are held until their lease expires"
 
-    time.sleep(3)
+    with transaction(world.factory) as session:
+        expired = session.execute(
+            update(CaseTimer).where(*stranded_claims).values(lease_until=datetime.now(UTC) - timedelta(seconds=1))
+        )
+        assert expired.rowcount == stranded
     rescuer = start_worker(world.settings.database_url, "--once")
     output = rescuer.communicate(timeout=120)[0]
     assert rescuer.returncode == 0, output

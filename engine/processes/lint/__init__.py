@@ -11,6 +11,8 @@ end.
 
 import logging
 from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
 
 from lxml import etree
 
@@ -28,10 +30,11 @@ from engine.processes.lint.tasks import form_problems, lane_problems, python_pro
 __all__ = ["LintProblem", "LintReport", "lint_bpmn"]
 
 log = logging.getLogger("phananh.lint")
+Found = TypeVar("Found")  # what a check finds: its problems, or (gateway-default) the field domains
 
 
-def _guarded(check: str, run: Callable[[], list[LintProblem]]) -> list[LintProblem]:
-    """Run one check; a bug in a check becomes a warning, never a crash of the caller."""
+def _guarded(check: str, run: Callable[[], Found]) -> Found | list[LintProblem]:
+    """Run one check; a bug in a check becomes a warning, never a crash of the request."""
     try:
         return run()
     except Exception as exc:
@@ -51,11 +54,11 @@ def _process_problems(process: etree._Element, forms: FormCatalog) -> list[LintP
     problems += _guarded("lane", lambda: lane_problems(process))
     domains = _guarded("gateway-default", lambda: field_domains(process, forms))
     for scope in scopes_of(process):
-        problems += _guarded("reachability", lambda scope=scope: reachability_problems(scope))
-        problems += _guarded("unbounded-loop", lambda scope=scope: loop_problems(scope))
-        problems += _guarded("gateway-condition", lambda scope=scope: unconditioned_flow_problems(scope))
+        problems += _guarded("reachability", partial(reachability_problems, scope))
+        problems += _guarded("unbounded-loop", partial(loop_problems, scope))
+        problems += _guarded("gateway-condition", partial(unconditioned_flow_problems, scope))
         if isinstance(domains, dict):
-            problems += _guarded("gateway-default", lambda scope=scope: gateway_problems(scope, domains))
+            problems += _guarded("gateway-default", partial(gateway_problems, scope, domains))
     return problems
 
 

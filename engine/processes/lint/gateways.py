@@ -89,9 +89,8 @@ class _Formula:
 
 def _constants(node: ast.AST, collection: bool) -> list | None:
     items = node.elts if collection and isinstance(node, ast.Tuple | ast.List | ast.Set) else [node]
-    if all(isinstance(i, ast.Constant) for i in items):
-        return [i.value for i in items]
-    return None
+    constants = [i for i in items if isinstance(i, ast.Constant)]
+    return [c.value for c in constants] if len(constants) == len(items) else None
 
 
 def _evaluate(tree, world: dict) -> bool:
