@@ -189,9 +189,9 @@ def tracking_codes(session: Session, case_ids: set[int]) -> dict[int, str]:
 
 def tracking_code_of(session: Session, case_id: int) -> str:
     """The tracking code of one case."""
-    return session.get(Case, case_id).tracking_code
+    return session.get_one(Case, case_id).tracking_code
 
 
 def case_of_task(session: Session, task: HumanTask) -> Case:
     """The case a task belongs to."""
-    return session.get(Case, task.case_id)
+    return session.get_one(Case, task.case_id)

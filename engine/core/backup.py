@@ -44,10 +44,10 @@ def backup_database(database_url: str, path: Path) -> BackupResult:
             live.backup(copy)
         copy.close()
         secret = secret_file_of(database_url)
-        copied = secret is not None and secret.exists()
-        if copied:
-            _copy_private(secret, _secret_beside(path))
-        return BackupResult(path, path.stat().st_size, copied)
+        if secret is None or not secret.exists():
+            return BackupResult(path, path.stat().st_size, False)
+        _copy_private(secret, _secret_beside(path))
+        return BackupResult(path, path.stat().st_size, True)
     _run(["pg_dump", "--format=custom", "--no-owner", f"--file={path}", _libpq_url(database_url)], "pg_dump")
     return BackupResult(path, path.stat().st_size, False)
 
@@ -64,10 +64,10 @@ def restore_database(database_url: str, path: Path) -> BackupResult:
             saved.backup(live)
         live.close()
         secret, saved_secret = secret_file_of(database_url), _secret_beside(path)
-        copied = secret is not None and saved_secret.exists()
-        if copied:
-            _copy_private(saved_secret, secret)
-        return BackupResult(Path(target), Path(target).stat().st_size, copied)
+        if secret is None or not saved_secret.exists():
+            return BackupResult(Path(target), Path(target).stat().st_size, False)
+        _copy_private(saved_secret, secret)
+        return BackupResult(Path(target), Path(target).stat().st_size, True)
     _run(
         ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
          f"--dbname={_libpq_url(database_url)}", str(path)],

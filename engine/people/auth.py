@@ -1,5 +1,6 @@
 """Users, passwords (argon2), bearer tokens (signed JWT) and the acting person of every request."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -46,7 +47,7 @@ def hash_password(password: str) -> str:
 
 
 def create_user(
-    session: Session, *, username: str, password: str, roles: list[str], units: list[Unit], full_name: str = ""
+    session: Session, *, username: str, password: str, roles: Sequence[str], units: list[Unit], full_name: str = ""
 ) -> User:
     """Add a user with hashed password, roles and units."""
     unknown = set(roles) - set(ROLES)

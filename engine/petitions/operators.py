@@ -15,7 +15,7 @@ from engine.processes.operators import OperatorContext, register_operator
 def open_matter_operator(context: OperatorContext, data: dict, _params: dict) -> int:
     """Every new petition opens its own matter; returns the matter's id."""
     case = context.case
-    subject = data.get("subject") if isinstance(data.get("subject"), dict) else {}
+    subject = given if isinstance(given := data.get("subject"), dict) else {}
     title = str(data.get("title") or case.title)
     now = context.services.clock.now()
     return open_matter(context.session, case, title=title, subject_name=subject.get("name"), at=now).id

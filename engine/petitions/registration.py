@@ -95,19 +95,20 @@ def _attach_scans(
     max_bytes: int,
 ) -> None:
     """The scanned petition (identity-bearing: encrypted, resolver and custodian only) and its redacted copy."""
-    common = {"task_id": None, "uploaded_by": actor.username, "at": services.clock.now(), "max_bytes": max_bytes}
+    now = services.clock.now()
     original = None
     if scan is not None:
         original = attach_file(
             session, case, filename=scan.filename, content_type=scan.content_type, content=scan.content,
-            vault=services.identities, **common,
+            vault=services.identities, task_id=None, uploaded_by=actor.username, at=now, max_bytes=max_bytes,
         )  # fmt: skip
     if redacted_scan is not None:
         if original is None:
             raise BadRequest("Bản che danh tính chỉ được tải lên kèm bản gốc của đơn")
         attach_file(
             session, case, filename=redacted_scan.filename, content_type=redacted_scan.content_type,
-            content=redacted_scan.content, redacted_copy_of=original.id, **common,
+            content=redacted_scan.content, redacted_copy_of=original.id, task_id=None, uploaded_by=actor.username,
+            at=now, max_bytes=max_bytes,
         )  # fmt: skip
 
 

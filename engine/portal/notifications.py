@@ -72,7 +72,7 @@ def queue_case_update(session: Session, case: Case, *, now: datetime, zone: Zone
         f"- {t.name or t.spec_name}" + (f" (hạn xử lý: {t.due_at.astimezone(zone):%d/%m/%Y})" if t.due_at else "")
         for t in tasks
     ]
-    status = STATUS_TEXT.get(case.status, STATUS_TEXT[CaseStatus.IN_PROGRESS])
+    status = STATUS_TEXT.get(CaseStatus(case.status), STATUS_TEXT[CaseStatus.IN_PROGRESS])
     for subscription in subscriptions:
         body = "\n".join(
             [

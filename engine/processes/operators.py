@@ -39,7 +39,8 @@ class OperatorContext:
         return self.runtime.services
 
 
-OperatorFunction = Callable[[OperatorContext | None, dict, dict], Any]
+# The context is an OperatorContext; operators registered with needs_case=False may also be called with None.
+OperatorFunction = Callable[[Any, dict, dict], Any]
 
 
 class UnknownOperator(LookupError):
