@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from engine.core.errors import Conflict
 from engine.core.models import User
 from engine.core.settings import Settings
-from engine.people.auth import Actor, active_user, actor_for, username_from_token
+from engine.people.auth import Actor, active_user, actor_for, read_token
 from engine.people.permissions import (
     Rule,
     can_assign_task,
@@ -35,6 +35,7 @@ from engine.people.permissions import (
     can_register_case,
     require,
 )
+from engine.people.sessions import SignedToken, is_revoked
 from engine.people.sign_in import SignInLimits
 from engine.services import EngineServices
 
@@ -101,12 +102,19 @@ def current_user(
     session: DbSession, settings: AppSettings, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> User:
     """The signed-in user of the bearer token, or 401."""
-    if not token:
-        raise _UNAUTHORIZED
-    user = active_user(session, username_from_token(token, secret=settings.secret_key))
+    signed = bearer_token(session, settings, token)
+    user = active_user(session, signed.username)
     if user is None:
         raise _UNAUTHORIZED
     return user
+
+
+def bearer_token(session: Session, settings: Settings, token: str | None) -> SignedToken:
+    """The request's valid, unrevoked bearer token, or 401."""
+    signed = read_token(token, secret=settings.secret_key) if token else None
+    if signed is None or is_revoked(session, signed):
+        raise _UNAUTHORIZED
+    return signed
 
 
 def current_actor(session: DbSession, user: Annotated[User, Depends(current_user)]) -> Actor:
@@ -114,7 +122,15 @@ def current_actor(session: DbSession, user: Annotated[User, Depends(current_user
     return actor_for(session, user)
 
 
+def current_bearer_token(
+    session: DbSession, settings: AppSettings, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> SignedToken:
+    """The request's valid, unrevoked bearer token, or 401."""
+    return bearer_token(session, settings, token)
+
+
 CurrentUser = Annotated[User, Depends(current_user)]
+CurrentBearerToken = Annotated[SignedToken, Depends(current_bearer_token)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 

@@ -2,12 +2,22 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.deps import AppSettings, CurrentUser, DbSession, Services, client_address, commit, sign_in_limits
+from api.deps import (
+    AppSettings,
+    CurrentBearerToken,
+    CurrentUser,
+    DbSession,
+    Services,
+    client_address,
+    commit,
+    sign_in_limits,
+)
 from api.schemas import COMMON_RESPONSES, ErrorOut, MeOut, TokenOut, UnitOut
 from engine.people.auth import issue_token
+from engine.people.sessions import revoke_token
 from engine.people.sign_in import TooManySignIns, retry_after_seconds, sign_in
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], responses=COMMON_RESPONSES)
@@ -39,6 +49,14 @@ def issue_bearer_token(
             headers={"WWW-Authenticate": "Bearer"},
         )
     return TokenOut(access_token=issue_token(user, secret=settings.secret_key, minutes=settings.token_minutes))
+
+
+@router.post("/logout", status_code=204, response_class=Response, responses={401: {"model": ErrorOut}})
+def sign_out(token: CurrentBearerToken, session: DbSession, services: Services) -> Response:
+    """Revoke this bearer token at once (it is refused from now on, though it has not expired)."""
+    revoke_token(session, token, services.clock.now())
+    commit(session)
+    return Response(status_code=204)
 
 
 @router.get("/me", response_model=MeOut, responses={401: {"model": ErrorOut}})

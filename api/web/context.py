@@ -14,6 +14,7 @@ from engine.core.db import Session
 from engine.core.models import User
 from engine.core.settings import Settings
 from engine.people.auth import Actor, active_user, actor_for
+from engine.people.sessions import is_revoked
 from engine.services import EngineServices
 
 
@@ -76,6 +77,8 @@ def current_page(
 ) -> Page:
     """The page context of a signed-in user, or a redirect to the login page."""
     web_session = read_session(request, settings.secret_key)
+    if web_session is not None and is_revoked(session, web_session.token):
+        web_session = None  # signed out: the cookie was revoked, though it has not expired
     user = active_user(session, web_session.username) if web_session is not None else None
     if web_session is None or user is None:
         raise LoginRequired(quote(str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")))

@@ -12,6 +12,7 @@ from api.web.i18n import translate
 from api.web.session import end_session, language_of, start_session
 from engine.people.auth import Actor
 from engine.people.permissions import can_design, can_read_task, can_read_visits_register
+from engine.people.sessions import revoke_token
 from engine.people.sign_in import TooManySignIns, retry_after_seconds, sign_in
 
 router = APIRouter(include_in_schema=False)
@@ -74,6 +75,8 @@ def login(
 async def logout(page: WebPage) -> RedirectResponse:
     """End the session (a form post like any other: it carries the CSRF token)."""
     await page.check_csrf()
+    revoke_token(page.session, page.web_session.token, page.services.clock.now())
+    commit(page.session)
     response = RedirectResponse("/login", status_code=303)
     end_session(response)
     return response

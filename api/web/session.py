@@ -9,6 +9,8 @@ import jwt
 from fastapi import Request
 from starlette.responses import Response
 
+from engine.people.sessions import SignedToken, token_expiry
+
 SESSION_COOKIE = "phananh_session"
 LANGUAGE_COOKIE = "phananh_lang"
 CSRF_FIELD = "csrf_token"
@@ -21,6 +23,7 @@ class WebSession:
 
     username: str
     csrf_token: str
+    token: SignedToken
 
 
 # A session cookie is signed for the pages only: it is refused as a bearer token, as a bearer token is as a cookie.
@@ -38,11 +41,12 @@ def read_session(request: Request, secret: str) -> WebSession | None:
             secret,
             algorithms=["HS256"],
             audience=WEB_AUDIENCE,
-            options={"require": ["exp", "sub", "csrf", "aud"]},
+            options={"require": ["exp", "sub", "csrf", "aud", "jti"]},
         )
     except jwt.PyJWTError:
         return None
-    return WebSession(username=claims["sub"], csrf_token=claims["csrf"])
+    token = SignedToken(username=claims["sub"], token_id=claims["jti"], expires_at=token_expiry(claims))
+    return WebSession(username=claims["sub"], csrf_token=claims["csrf"], token=token)
 
 
 def start_session(response: Response, username: str, *, secret: str, minutes: int, secure: bool) -> None:
@@ -52,6 +56,7 @@ def start_session(response: Response, username: str, *, secret: str, minutes: in
         "csrf": secrets.token_urlsafe(24),
         "exp": datetime.now(UTC) + timedelta(minutes=minutes),
         "aud": WEB_AUDIENCE,
+        "jti": secrets.token_urlsafe(16),
     }
     response.set_cookie(
         SESSION_COOKIE,

@@ -370,6 +370,15 @@ class UsedFormToken(Base):
     used_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class RevokedToken(Base):
+    """A session cookie or bearer token ended before its expiry (sign-out); kept until it would have expired."""
+
+    __tablename__ = "revoked_tokens"
+
+    token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class CasePublication(Base):
     """What the public portal shows of a concluded case: the redacted summary written in the publicize step."""
 

@@ -1,5 +1,6 @@
 """Users, passwords (argon2), bearer tokens (signed JWT) and the acting person of every request."""
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from engine.core.errors import BadRequest, Forbidden
 from engine.core.models import Unit, User, UserUnit
 from engine.people.roles import ROLES
+from engine.people.sessions import SignedToken, token_expiry
 from engine.people.units import subtree_unit_ids
 
 _hasher = PasswordHasher()
@@ -105,16 +107,18 @@ API_AUDIENCE = "phananh-api"
 def issue_token(user: User, *, secret: str, minutes: int, now: datetime | None = None) -> str:
     """A signed bearer token for a user."""
     issued = now or datetime.now(UTC)
-    claims = {"sub": user.username, "iat": issued, "exp": issued + timedelta(minutes=minutes), "aud": API_AUDIENCE}
+    claims = {
+        "sub": user.username, "iat": issued, "exp": issued + timedelta(minutes=minutes), "aud": API_AUDIENCE,
+        "jti": secrets.token_urlsafe(16),
+    }  # fmt: skip
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def username_from_token(token: str, *, secret: str) -> str | None:
-    """The username inside a valid API token, or None when the token is bad, expired, without expiry or not ours."""
+def read_token(token: str, *, secret: str) -> SignedToken | None:
+    """What a valid API token says, or None when it is bad, expired, without expiry or id, or not an API token."""
+    required = {"require": ["exp", "sub", "aud", "jti"]}
     try:
-        claims = jwt.decode(
-            token, secret, algorithms=["HS256"], audience=API_AUDIENCE, options={"require": ["exp", "sub", "aud"]}
-        )
-        return claims["sub"]
+        claims = jwt.decode(token, secret, algorithms=["HS256"], audience=API_AUDIENCE, options=required)
     except jwt.PyJWTError:
         return None
+    return SignedToken(username=claims["sub"], token_id=claims["jti"], expires_at=token_expiry(claims))

@@ -181,3 +181,22 @@ def test_a2_evidence_uploaded_with_a_task_is_in_the_audit_chain(api, world):
     assert len(uploads) == 1 and uploads[0]["payload"]["filename"] == "bien-ban.txt"
     assert uploads[0]["payload"]["task"] == task.id
     assert api.get(f"/api/cases/{case_id}/events/verify", "supervisor1").json()["valid"] is True
+
+
+def test_l6_signing_out_revokes_the_session_cookie_server_side(web):
+    browser = web().login("officer1")
+    cookie = browser.client.cookies.get("phananh_session")
+    csrf = browser.get("/inbox").text.split('name="csrf_token" value="')[1].split('"')[0]
+    assert browser.client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    replayed = web()
+    replayed.client.cookies.set("phananh_session", cookie)
+    page = replayed.client.get("/inbox", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/login")
+
+
+def test_l6_signing_out_over_the_api_revokes_the_bearer_token(api):
+    headers = api.auth("officer1")
+    assert api.client.get("/api/auth/me", headers=headers).status_code == 200
+    assert api.client.post("/api/auth/logout", headers=headers).status_code == 204
+    assert api.client.get("/api/auth/me", headers=headers).status_code == 401
+    assert api.client.post("/api/auth/logout", headers=headers).status_code == 401

@@ -104,6 +104,7 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/"): Row(STAFF, REDIRECT),  # to the home page of the role
     ("POST", "/logout"): Row(STAFF, REDIRECT),  # to the sign-in page, without ?next=
     ("GET", "/api/auth/me"): Row(STAFF, OK),
+    ("POST", "/api/auth/logout"): Row(STAFF, NO_CONTENT),  # revokes the caller's token (the caller signs in again)
     ("GET", "/api/processes"): Row(STAFF, OK),  # can_read_processes
     ("GET", "/api/processes/{key}/start-form"): Row(STAFF, OK),
     # ---- cases: can_read_case, can_register_case ----
@@ -331,8 +332,8 @@ class Caller:
         if row.files:
             kwargs["files"] = row.files
         response = self.client.request(method, url, headers=headers, follow_redirects=False, **kwargs)
-        if self.role != ANONYMOUS and SESSION_COOKIE not in self.client.cookies:
-            self.sign_in()  # /logout ended the session
+        if self.role != ANONYMOUS and (SESSION_COOKIE not in self.client.cookies or url == "/api/auth/logout"):
+            self.sign_in()  # /logout ended the session, /api/auth/logout revoked the token
         return response
 
 
