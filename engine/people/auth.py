@@ -116,9 +116,11 @@ def issue_token(user: User, *, secret: str, minutes: int, now: datetime | None =
 
 def read_token(token: str, *, secret: str) -> SignedToken | None:
     """What a valid API token says, or None when it is bad, expired, without expiry or id, or not an API token."""
-    required = {"require": ["exp", "sub", "aud", "jti"]}
     try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"], audience=API_AUDIENCE, options=required)
+        claims = jwt.decode(
+            token, secret, algorithms=["HS256"], audience=API_AUDIENCE,
+            options={"require": ["exp", "sub", "aud", "jti"]},
+        )  # fmt: skip
     except jwt.PyJWTError:
         return None
     return SignedToken(username=claims["sub"], token_id=claims["jti"], expires_at=token_expiry(claims))
