@@ -55,12 +55,23 @@ class CaseFilters:
 CHANNEL_COLUMNS = {"writing": Case.published_writing, "media": Case.published_media, "portal": Case.published_portal}
 
 
+SCREENING_FILTERS = ("in_scope", "out_of_scope", "duplicate", "pending")
+"""The screening outcomes of a 1374 report, and ``pending`` for reports not screened yet."""
+
+
+def _check_choice(name: str, value: str | None, accepted: tuple[str, ...]) -> None:
+    """Refuse a filter value that is not one of its choices, rather than silently ignoring it."""
+    if value and value not in accepted:
+        raise BadRequest(f"Unknown {name} '{value}'; use one of {', '.join(accepted)}")
+
+
 def list_cases(
     session: Session, actor: Actor, filters: CaseFilters, *, now: datetime, page: int = 1, page_size: int = 20
 ) -> Page:
     """Cases of the actor's units, newest first, filtered."""
-    if filters.status is not None and filters.status not in CASE_STATUSES:
-        raise BadRequest(f"Unknown status '{filters.status}'; use one of {', '.join(CASE_STATUSES)}")
+    _check_choice("status", filters.status, CASE_STATUSES)
+    _check_choice("screening", filters.screening, SCREENING_FILTERS)
+    _check_choice("channel", filters.channel, tuple(CHANNEL_COLUMNS))
     units = set(actor.visible_unit_ids)
     if filters.unit is not None:
         if filters.unit not in units:
@@ -76,7 +87,7 @@ def list_cases(
     if filters.screening:
         pending = filters.screening == "pending"
         query = query.where(Case.screening.is_(None) if pending else Case.screening == filters.screening)
-    if filters.channel in CHANNEL_COLUMNS:
+    if filters.channel:
         query = query.where(CHANNEL_COLUMNS[filters.channel].is_(True))
     if filters.q:
         pattern = contains_pattern(filters.q.strip())

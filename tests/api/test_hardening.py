@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import jwt
+import pytest
 
 from engine.core.instance_secret import PUBLISHED_DEFAULT_SECRET
 from tests.factories import PASSWORD
@@ -200,3 +201,9 @@ def test_l6_signing_out_over_the_api_revokes_the_bearer_token(api):
     assert api.client.post("/api/auth/logout", headers=headers).status_code == 204
     assert api.client.get("/api/auth/me", headers=headers).status_code == 401
     assert api.client.post("/api/auth/logout", headers=headers).status_code == 401
+
+
+@pytest.mark.parametrize("name", ["status", "screening", "channel"])
+def test_l8_an_unknown_filter_value_is_refused_naming_the_choices(api, name):
+    answer = api.get("/api/cases", "supervisor1", params={name: "khong-co"})
+    assert answer.status_code == 400 and f"Unknown {name} 'khong-co'" in answer.json()["detail"]
