@@ -147,6 +147,7 @@ def is_write_lock_timeout(exc: BaseException) -> bool:
 
 def ping(session: Session) -> str:
     """Ask the database a trivial question; the name of its dialect (``sqlite``, ``postgresql``) when it answers."""
+    session.connection(execution_options={READ_ONLY: True})  # a plain read: no write lock on SQLite
     session.execute(text("SELECT 1"))
     return session.get_bind().dialect.name
 

@@ -1,6 +1,7 @@
 """Users, passwords (argon2), bearer tokens (signed JWT) and the acting person of every request."""
 
 import secrets
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from engine.people.sessions import SignedToken, token_expiry
 from engine.people.units import subtree_unit_ids
 
 _hasher = PasswordHasher()
+_hashing = threading.BoundedSemaphore(1)
 
 
 @dataclass(frozen=True)
@@ -78,16 +80,25 @@ def active_user(session: Session, username: str | None) -> User | None:
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The user when the password matches, else None."""
+    """The user when the password matches, else None.
+
+    The session's transaction is ended before the password is hashed: argon2 is slow on purpose, and a transaction
+    held through it (on SQLite, the write lock) would make every other request wait. Hashing runs one at a time per
+    process, so a flood of sign-ins leaves the other requests a core.
+    """
     user = session.scalars(select(User).where(User.username == username)).first()
-    if user is None or not user.is_active:
-        _hasher.hash(password)  # same cost either way, so timing does not reveal which usernames exist
-        return None
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerifyMismatchError, InvalidHashError):
-        return None
-    return user
+    user_id = user.id if user is not None and user.is_active else None
+    stored_hash = user.password_hash if user is not None and user_id is not None else None
+    session.rollback()  # nothing was written yet
+    with _hashing:
+        if stored_hash is None:
+            _hasher.hash(password)  # same cost either way, so timing does not reveal which usernames exist
+            return None
+        try:
+            _hasher.verify(stored_hash, password)
+        except (VerifyMismatchError, InvalidHashError):
+            return None
+    return session.get(User, user_id)
 
 
 def actor_for(session: Session, user: User) -> Actor:

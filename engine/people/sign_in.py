@@ -1,11 +1,10 @@
 """Signing in with a password, throttled per username and per client address, with hashing kept off the fast path.
 
 Failed attempts are counted in the shared database counters, so the limit holds across web processes. A username or
-address whose window is full is refused before any password is hashed; hashing itself runs one at a time per
-process, so a flood of logins leaves the other requests a core to run on.
+address whose window is full is refused before any password is hashed; hashing itself holds no transaction and runs
+one at a time per process (see ``authenticate``), so a flood of logins leaves the other requests a core to run on.
 """
 
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,9 +13,6 @@ from sqlalchemy.orm import Session
 from engine.core.models import User
 from engine.core.rate_limits import RateLimit, RateLimited, check_rate_limit, hit_rate_limit
 from engine.people.auth import authenticate
-
-# argon2 is meant to be slow and uses several lanes: one hash at a time per process is enough for people signing in.
-_hashing = threading.BoundedSemaphore(1)
 
 
 class TooManySignIns(RateLimited):
@@ -58,8 +54,8 @@ def sign_in(
         check_rate_limit(session, by_address, address, now)
     except RateLimited as refused:
         raise TooManySignIns(refused.retry_at) from refused
-    with _hashing:
-        user = authenticate(session, username, password)
+    # authenticate ends this transaction before hashing; the failure counters below are written in a new, short one
+    user = authenticate(session, username, password)
     if user is None:
         try:
             hit_rate_limit(session, by_username, username.lower(), now)

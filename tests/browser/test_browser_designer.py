@@ -40,7 +40,8 @@ def _deadline_of_verification(page, case_id: int) -> str:
 def test_edit_the_deadline_fix_a_broken_condition_deploy_v2_and_migrate_a_running_case(browser, demo, shots):
     server, case_id = demo
     page = sign_in(browser, server, "designer1")
-    before = _deadline_of_verification(page, case_id)
+    officer = sign_in(browser, server, "officer1")  # designers do not read case pages; the officer sees the deadline
+    before = _deadline_of_verification(officer, case_id)
 
     page.click("text=Thiết kế quy trình")
     row = page.locator("#processes tr[data-process='report_1374']")
@@ -85,7 +86,7 @@ def test_edit_the_deadline_fix_a_broken_condition_deploy_v2_and_migrate_a_runnin
     page.wait_for_selector("#migration-progress[data-status='done']")
     assert re.search(r"1/1 hồ sơ: 1 đã chuyển", page.inner_text("#migration-progress"))
 
-    after = _deadline_of_verification(page, case_id)
+    after = _deadline_of_verification(officer, case_id)
     assert re.match(r"\d\d/\d\d/\d{4}", after) and after[:10] != before[:10], (before, after)
 
 
