@@ -33,6 +33,7 @@ from engine.people.permissions import (
     can_read_visits_register,
     can_receive_petitions,
     can_register_case,
+    can_view_overview,
     require,
 )
 from engine.people.sessions import SignedToken, is_revoked
@@ -157,6 +158,7 @@ TaskAssigner = Annotated[Actor, allowed(can_assign_task)]
 MatterReader = Annotated[Actor, allowed(can_read_matter)]
 IdentityReader = Annotated[Actor, allowed(can_read_identity)]
 ReportReader = Annotated[Actor, allowed(can_read_reports)]
+OverviewReader = Annotated[Actor, allowed(can_view_overview)]
 ProcessReader = Annotated[Actor, allowed(can_read_processes)]
 Designer = Annotated[Actor, allowed(can_design)]
 Deployer = Annotated[Actor, allowed(can_deploy)]

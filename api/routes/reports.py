@@ -6,10 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from api.deps import DbSession, ReportReader, Services
+from api.deps import DbSession, OverviewReader, ReportReader, Services
 from api.schemas import COMMON_RESPONSES, ErrorOut
 from engine.reports.export import summary_to_pdf, summary_to_xlsx
 from engine.reports.model import Summary
+from engine.reports.overview import build_overview
 from engine.reports.periodic import periodic_reports_of, thaw, visible_periodic_report
 from engine.reports.periods import parse_period
 from engine.reports.service import sla_for, summary_for
@@ -219,3 +220,48 @@ def read_periodic_report_xlsx(report_id: int, session: DbSession, actor: ReportR
 def read_periodic_report(report_id: int, session: DbSession, actor: ReportReader) -> SummaryOut:
     """A produced report, with the figures as they were when it was made."""
     return summary_out(_frozen(session, actor, report_id))
+
+
+class EscalatedTaskOut(BaseModel):
+    """A task escalated to the supervisor (overdue past its deadline), with its case."""
+
+    task_id: str
+    task: str
+    due_at: datetime | None
+    case_id: int
+    tracking_code: str
+    case_title: str
+
+
+class OverviewOut(BaseModel):
+    """The overview of the caller's units and those below: the same figures as the Tổng quan page."""
+
+    open_cases: int
+    overdue_cases: int
+    due_this_week: int
+    completed_this_month: int
+    escalated: list[EscalatedTaskOut]
+    weeks: list[str]
+    received_by_field: dict[str, list[int]]
+
+
+@router.get("/overview", response_model=OverviewOut, responses=ERRORS)
+def read_overview(session: DbSession, services: Services, actor: OverviewReader) -> OverviewOut:
+    """Open, overdue, due this week and completed this month; escalations; cases received per week by field."""
+    overview = build_overview(session, actor, now=services.clock.now(), zone=services.calendar.zone)
+    escalated = [
+        EscalatedTaskOut(
+            task_id=task.id,
+            task=task.name or task.spec_name,
+            due_at=task.due_at,
+            case_id=case.id,
+            tracking_code=case.tracking_code,
+            case_title=case.title,
+        )  # fmt: skip
+        for task, case in overview.escalated
+    ]
+    return OverviewOut(
+        open_cases=overview.open_cases, overdue_cases=overview.overdue_cases, due_this_week=overview.due_this_week,
+        completed_this_month=overview.completed_this_month, escalated=escalated, weeks=overview.weeks,
+        received_by_field=overview.received_by_field,
+    )  # fmt: skip

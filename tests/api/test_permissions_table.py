@@ -153,6 +153,7 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/reception/register"): Row(IDENTITY_READERS, OK),  # revealing needs can_read_identity
     # ---- overview and reports: can_view_overview, can_read_reports ----
     ("GET", "/overview"): Row(frozenset({SUPERVISOR, TEAM_LEAD}), OK),
+    ("GET", "/api/reports/overview"): Row(frozenset({SUPERVISOR, TEAM_LEAD}), OK),
     ("GET", "/reports"): Row(frozenset({SUPERVISOR}), OK),
     ("GET", "/reports/sla"): Row(frozenset({SUPERVISOR}), OK),
     ("GET", "/reports/export.{fmt}"): Row(frozenset({SUPERVISOR}), OK),
