@@ -54,6 +54,12 @@ class LookupIn(BaseModel):
     secret: str = Field(max_length=200)
 
 
+class SubscriptionIn(LookupIn):
+    """A tracking code, its secret, and the e-mail address that wants to hear of every change of the case."""
+
+    email: str = Field(max_length=254)
+
+
 class PublicStepOut(BaseModel):
     """An open step of a case and its deadline (never who works on it)."""
 

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import AppSettings, DbSession, Services, client_address, commit
 from api.intake_schemas import (
@@ -25,13 +25,15 @@ from api.intake_schemas import (
     PublicStepOut,
     PublishedPageOut,
     PublishedResultOut,
+    SubscriptionIn,
 )
 from api.schemas import ErrorOut, ValidationErrorOut
 from api.web.deadlines import deadline_view
 from engine.core.errors import FieldError, InvalidFormData, NotFound
 from engine.portal.filing import PETITION, PORTAL_FORMS, REPORT, FiledCase, PortalForm, file_on_portal
 from engine.portal.guard import SpamGuard, issue_form_token
-from engine.portal.lookup import look_up_case
+from engine.portal.lookup import follow_case_by_email, look_up_case
+from engine.portal.notifications import unsubscribe
 from engine.portal.service import PublicStatus, publication_fields, published_results
 
 router = APIRouter(prefix="/api/portal", tags=["portal"])
@@ -142,3 +144,36 @@ def published(
     found = published_results(session, unit_id=unit, field=field, q=(q or "").strip() or None, page=page)
     items = [PublishedResultOut(**asdict(item)) for item in found.items]
     return PublishedPageOut(items=items, total=found.total, page=found.page, page_size=found.page_size)
+
+
+@router.post(
+    "/subscriptions",
+    status_code=204,
+    response_class=Response,
+    responses={
+        400: {"model": ErrorOut, "description": "Not an e-mail address"},
+        404: {"model": ErrorOut, "description": "Unknown code or wrong secret (the very same answer as a lookup)"},
+        422: {"model": ValidationErrorOut},
+        429: {"model": ErrorOut, "description": "Too many lookups from this address; see Retry-After"},
+    },
+)
+def follow_by_email(
+    body: SubscriptionIn, request: Request, session: DbSession, services: Services, settings: AppSettings
+) -> Response:
+    """Hear of every change of step or status of a case by e-mail (each message carries an unsubscribe link)."""
+    followed = follow_case_by_email(
+        session, services, settings, tracking_code=body.tracking_code, secret=body.secret, email=body.email,
+        client_address=client_address(request),
+    )  # fmt: skip
+    commit(session)  # the lookup is counted even when nothing matched
+    if not followed:
+        raise NotFound(NOT_FOUND)
+    return Response(status_code=204)
+
+
+@router.delete("/subscriptions/{token}", status_code=204, response_class=Response)
+def stop_following(token: Annotated[str, Path(max_length=128)], session: DbSession) -> Response:
+    """Unsubscribe with the token of an e-mail's link (an unknown token gets the same answer)."""
+    unsubscribe(session, token)
+    commit(session)
+    return Response(status_code=204)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from engine.core.models import Case
 from engine.core.settings import Settings
 from engine.portal.guard import RateLimit, SpamGuard, TokenRules, check_portal_form, count_portal_request
+from engine.portal.notifications import subscribe
 from engine.portal.service import PublicStatus, case_by_code_and_secret, public_status
 from engine.services import EngineServices
 
@@ -52,3 +53,26 @@ def look_up_case(
 def case_to_follow(session: Session, case_id: int) -> Case | None:
     """The case a status page offered to follow by e-mail (the subscribe form's token names it), or None."""
     return session.get(Case, case_id)
+
+
+def follow_case_by_email(
+    session: Session,
+    services: EngineServices,
+    settings: Settings,
+    *,
+    tracking_code: str,
+    secret: str,
+    email: str,
+    client_address: str,
+) -> bool:
+    """Subscribe an e-mail address to the case whose code and secret match; False (same work) when none does.
+
+    Counted against the lookup rate limit like a lookup; the caller commits.
+    """
+    now = services.clock.now()
+    count_portal_request(session, lookup_rule(settings), address=client_address, now=now)
+    case = case_by_code_and_secret(session, tracking_code, secret)
+    if case is None:
+        return False
+    subscribe(session, case, email, now)
+    return True

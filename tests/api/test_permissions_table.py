@@ -224,6 +224,8 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/api/portal/petitions"): Row(EVERYONE, INVALID, json={}),
     ("POST", "/api/portal/lookup"): Row(EVERYONE, INVALID, json={}),
     ("GET", "/api/portal/published"): Row(EVERYONE, OK),
+    ("POST", "/api/portal/subscriptions"): Row(EVERYONE, INVALID, json={}),
+    ("DELETE", "/api/portal/subscriptions/{token}"): Row(EVERYONE, NO_CONTENT),  # unknown token: same answer
     # ---- the reception desk over REST: can_receive_petitions, can_read_visits_register ----
     ("POST", "/api/petitions"): Row(HANDLERS, INVALID, json={}),
     ("POST", "/api/reception/visits"): Row(HANDLERS, INVALID, json={}),

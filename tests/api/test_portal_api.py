@@ -249,3 +249,26 @@ def test_the_portal_api_is_in_the_openapi_document(world):
     assert {"400", "422", "429"} <= set(paths["/api/portal/petitions"]["post"]["responses"])
     assert "404" in paths["/api/portal/lookup"]["post"]["responses"]
     assert "get" in paths["/api/portal/published"] and "get" in paths["/api/portal/form-token"]
+
+
+def test_a_citizen_follows_a_case_by_email_over_rest_and_unsubscribes_with_the_token(world):
+    from sqlalchemy import select
+
+    from engine.core.models import CaseSubscription
+    from tests.portal import file_on_portal, portal_client
+
+    with portal_client(world) as client:
+        code, secret = file_on_portal(client, world)
+        wrong = client.post("/api/portal/subscriptions", json={"tracking_code": code, "secret": "x", "email": "a@b.vn"})
+        assert wrong.status_code == 404
+        bad = client.post("/api/portal/subscriptions", json={"tracking_code": code, "secret": secret, "email": "ab"})
+        assert bad.status_code == 400 and "e-mail" in bad.json()["detail"]
+        done = client.post(
+            "/api/portal/subscriptions", json={"tracking_code": code, "secret": secret, "email": "dan@vi.du"}
+        )
+        assert done.status_code == 204
+        with world.factory() as session:
+            token = session.scalars(select(CaseSubscription.unsubscribe_token)).one()
+        assert client.delete(f"/api/portal/subscriptions/{token}").status_code == 204
+        with world.factory() as session:
+            assert session.scalars(select(CaseSubscription)).first() is None
