@@ -133,3 +133,11 @@ class VisitOut(BaseModel):
     number_of_people: int
     previously_handled_by: str | None
     identity_protected: bool
+
+
+class RevealedVisitOut(VisitOut):
+    """A line of the visits register with the petitioner's identity (for identity readers; each read is audited)."""
+
+    name: str
+    address: str
+    id_number: str

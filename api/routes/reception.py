@@ -10,10 +10,10 @@ Scanned petitions are uploaded on the reception page (or as attachments of the c
 from fastapi import APIRouter
 
 from api.deps import AppSettings, DbSession, ReceptionDesk, RegisterReader, Services, commit
-from api.intake_schemas import RegisteredOut, RegistrationIn, VisitOut
+from api.intake_schemas import RegisteredOut, RegistrationIn, RevealedVisitOut, VisitOut
 from api.schemas import COMMON_RESPONSES, ErrorOut, ValidationErrorOut
 from engine.core.models import Case
-from engine.petitions.registration import register_petition, register_visit, visits_register
+from engine.petitions.registration import VisitEntry, register_petition, register_visit, visits_register
 
 router = APIRouter(tags=["reception"], responses=COMMON_RESPONSES)
 ERRORS: dict[int | str, dict] = {
@@ -51,21 +51,29 @@ def register_citizen_visit(
     return _registered(case)
 
 
+def _visit(entry: VisitEntry) -> dict:
+    return {
+        "case_id": entry.case.id, "tracking_code": entry.case.tracking_code, "received_on": entry.received_on,
+        "registered_at": entry.case.created_at, "title": entry.case.title,
+        "kind_claimed": entry.data.get("kind_claimed"), "field": entry.data.get("field"),
+        "number_of_people": int(entry.data.get("number_of_people") or 1),
+        "previously_handled_by": entry.data.get("previously_handled_by"),
+        "identity_protected": entry.identity_protected,
+    }  # fmt: skip
+
+
 @router.get("/api/reception/visits", response_model=list[VisitOut], responses={403: ERRORS[403]})
 def read_visits_register(session: DbSession, services: Services, actor: RegisterReader) -> list[VisitOut]:
     """The visits register (sổ tiếp công dân) of your units, newest first, with identities redacted."""
+    return [VisitOut(**_visit(entry)) for entry in visits_register(session, services, actor, reveal=False)]
+
+
+@router.post("/api/reception/visits/revealed", response_model=list[RevealedVisitOut], responses={403: ERRORS[403]})
+def reveal_visits_register(session: DbSession, services: Services, actor: RegisterReader) -> list[RevealedVisitOut]:
+    """The register with the petitioners' identities, for the resolver and custodians; each case read is audited."""
+    entries = visits_register(session, services, actor, reveal=True)
+    commit(session)
     return [
-        VisitOut(
-            case_id=entry.case.id,
-            tracking_code=entry.case.tracking_code,
-            received_on=entry.received_on,
-            registered_at=entry.created_at,
-            title=entry.case.title,
-            kind_claimed=entry.data.get("kind_claimed"),
-            field=entry.data.get("field"),
-            number_of_people=int(entry.data.get("number_of_people") or 1),
-            previously_handled_by=entry.data.get("previously_handled_by"),
-            identity_protected=entry.identity_protected,
-        )  # fmt: skip
-        for entry in visits_register(session, services, actor, reveal=False)
+        RevealedVisitOut(**_visit(entry), name=entry.name, address=entry.address, id_number=entry.id_number)
+        for entry in entries
     ]

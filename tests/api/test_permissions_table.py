@@ -230,6 +230,9 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/api/petitions"): Row(HANDLERS, INVALID, json={}),
     ("POST", "/api/reception/visits"): Row(HANDLERS, INVALID, json={}),
     ("GET", "/api/reception/visits"): Row(HANDLERS | {CUSTODIAN}, OK),
+    # revealing needs can_read_identity too: the officer and team lead are refused after the register rule
+    ("POST", "/api/reception/visits/revealed"): Row(HANDLERS | {CUSTODIAN}, OK,
+                                                    refused=frozenset({OFFICER, TEAM_LEAD})),
 }
 # fmt: on
 

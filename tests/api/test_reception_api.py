@@ -99,3 +99,21 @@ def test_a_visit_without_a_named_petitioner_is_not_marked_protected(api):
     assert api.post("/api/reception/visits", "officer1", json={"data": anonymous}).status_code == 201
     rows = api.get("/api/reception/visits", "officer1").json()
     assert [r["identity_protected"] for r in rows] == [False]
+
+
+def test_identity_readers_reveal_the_register_over_rest_and_each_read_is_audited(api, world):
+    from engine.core.models import AuditEvent
+
+    visit = api.post("/api/reception/visits", "officer1", json={"data": VISIT}).json()
+    assert api.post("/api/reception/visits/revealed", "officer1").status_code == 403
+    revealed = api.post("/api/reception/visits/revealed", "supervisor1")
+    assert revealed.status_code == 200, revealed.text
+    row = revealed.json()[0]
+    assert (row["tracking_code"], row["name"], row["id_number"]) == (
+        visit["tracking_code"], PETITIONER["name"], PETITIONER["id_number"],
+    )  # fmt: skip
+    with world.factory() as session:
+        reads = session.scalars(
+            select(AuditEvent).where(AuditEvent.case_id == visit["id"], AuditEvent.kind == "identity_read")
+        ).all()
+    assert [event.actor for event in reads] == ["supervisor1"]
