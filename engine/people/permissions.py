@@ -208,8 +208,20 @@ can_deploy = Rule("can_deploy", "deploy processes", DESIGNERS)
 can_migrate_cases = Rule("can_migrate_cases", "migrate running cases to another version", DESIGNERS)
 """Dry runs and migration batches; the cases are limited to the actor's units by the migration itself."""
 
-can_read_migration_batch = Rule("can_read_migration_batch", "read migration batches", DESIGNERS)
-"""A migration batch's progress. Batches carry no unit, so this is designers and admins without a unit check."""
+
+def _batch_in_units(actor: Actor, batch: Any, *_rest: Any) -> str | None:
+    """A batch of a unit the actor sees; a batch of no unit (older ones, the command line's) is for admins only."""
+    if batch.unit_id is None:
+        if actor.has_role(*ADMINS):
+            return None
+        return f"migration batch {batch.id} belongs to no unit; only admins read such batches"
+    if actor.sees_unit(batch.unit_id):
+        return None
+    return f"migration batch {batch.id} of unit {batch.unit_id} is not one of their units or below them"
+
+
+can_read_migration_batch = Rule("can_read_migration_batch", "read migration batches", DESIGNERS, _batch_in_units)
+"""A migration batch's progress: designers and admins of the unit of the designer who requested it (or above)."""
 
 # ---- administration ----------------------------------------------------------------------------------------------
 
