@@ -21,6 +21,7 @@ from typing import Any
 from engine.core.errors import Forbidden
 from engine.people.auth import Actor
 from engine.people.roles import Role
+from engine.processes.starters import start_roles
 
 CASE_HANDLERS = frozenset({Role.OFFICER, Role.TEAM_LEAD, Role.SUPERVISOR})
 ASSIGNERS = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR})
@@ -198,6 +199,22 @@ can_view_overview = Rule("can_view_overview", "view the overview", OVERVIEW_READ
 
 can_read_processes = Rule("can_read_processes", "read the deployed processes", STAFF)
 """The list of deployed processes and their intake forms: every staff member."""
+
+
+def _startable(actor: Actor, definition: Any, *_rest: Any) -> str | None:
+    """The process's ``startableBy`` roles include one of the actor's; ``system`` processes are for the system."""
+    roles = start_roles(definition.catalog)
+    if actor.has_role(*roles):
+        return None
+    if not roles:
+        return f"process '{definition.key}' is started only by the system (startableBy: system)"
+    held = ", ".join(sorted(actor.roles)) or "no role"
+    return f"process '{definition.key}' may be started by the roles {', '.join(sorted(roles))} (has {held})"
+
+
+can_start_process = Rule("can_start_process", "start this process", CASE_HANDLERS, _startable)
+"""Starting a case of a deployed process (the target: its definition) by hand: the roles its ``startableBy``
+property names (by default the case handlers); processes marked ``system`` only the system starts."""
 
 can_design = Rule("can_design", "design processes", DESIGNERS)
 """The designer's pages, drafts, forms, lint, versions and diffs: designers and admins."""
