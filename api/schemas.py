@@ -89,6 +89,8 @@ class ProcessOut(BaseModel):
     name: str
     latest_version: int
     start_form: str | None
+    startable_by: list[str] = Field(description="roles that may start it by hand; empty: only the system starts it")
+    may_start: bool = Field(description="whether the caller may start a case of it")
     versions: list[ProcessVersionOut]
 
 

@@ -20,7 +20,7 @@ from engine.core.db import Session
 from engine.core.models import MigrationBatch
 from engine.people.auth import Actor
 from engine.processes.diff import diff_versions
-from engine.processes.migration_batches import batch_with_items, create_batch, dry_run, run_batch
+from engine.processes.migration_batches import batch_with_items, create_batch, dry_run, requester_unit, run_batch
 from engine.processes.versions import definition_of_version, list_versions
 
 router = APIRouter(tags=["process versions"], responses={**COMMON_RESPONSES, 403: {"model": ErrorOut}})
@@ -88,16 +88,16 @@ def start_migration(
     """Create a batch and hand it to a background worker of this process (shared by the API and the web page)."""
     batch = create_batch(
         session, services, process_key=key, to_version=body.to_version, requested_by=actor.username,
-        case_ids=body.case_ids, unit_ids=actor.visible_unit_ids,
+        case_ids=body.case_ids, unit_ids=actor.visible_unit_ids, unit_id=requester_unit(actor),
     )  # fmt: skip
     commit(session)
     background.add_task(run_batch, request.app.state.session_factory, services, batch.id)
     return batch
 
 
-def batch_out(session: Session, batch_id: int) -> MigrationBatchOut:
-    """A batch with its items, as the API shows it."""
-    batch, items = batch_with_items(session, batch_id)
+def batch_out(session: Session, batch_id: int, reader: Actor) -> MigrationBatchOut:
+    """A batch with its items, as the API shows it (NotFound when the reader does not see the batch's unit)."""
+    batch, items = batch_with_items(session, batch_id, reader=reader)
     return MigrationBatchOut(
         batch_id=batch.id, id=batch.id, process_key=batch.process_key, to_version=batch.to_version,
         requested_by=batch.requested_by, created_at=batch.created_at, finished_at=batch.finished_at,
@@ -121,12 +121,12 @@ def migrate_cases(
 ) -> MigrationBatchOut:
     """Start moving the given cases (or all that can move) to ``to_version``; poll the batch for progress."""
     batch = start_migration(request, session, services, background, actor, key, body)
-    answer = batch_out(session, batch.id)
+    answer = batch_out(session, batch.id, actor)
     session.rollback()  # end the read before the background worker writes (SQLite has one writer)
     return answer
 
 
 @router.get("/api/migrations/{batch_id}", response_model=MigrationBatchOut, responses=NOT_FOUND)
-def migration_batch(batch_id: int, session: DbSession, _actor: MigrationBatchReader) -> MigrationBatchOut:
+def migration_batch(batch_id: int, session: DbSession, actor: MigrationBatchReader) -> MigrationBatchOut:
     """A migration batch: its progress, and each case with its outcome (failures with their reason)."""
-    return batch_out(session, batch_id)  # NotFound when the batch does not exist
+    return batch_out(session, batch_id, actor)  # NotFound when it does not exist or is of another unit

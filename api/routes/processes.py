@@ -21,15 +21,17 @@ from api.schemas import (
 )
 from engine.core.errors import BadRequest, NotFound, PayloadTooLarge
 from engine.core.models import ProcessDefinition
+from engine.people.permissions import can_start_process
 from engine.processes.deployment import all_definitions, deploy_bpmn, latest_definition
 from engine.processes.lint import LintProblem, lint_bpmn
+from engine.processes.starters import start_roles
 
 router = APIRouter(prefix="/api/processes", tags=["processes"], responses=COMMON_RESPONSES)
 
 
 @router.get("", response_model=list[ProcessOut], responses={401: {"model": ErrorOut}})
-def list_processes(session: DbSession, _actor: ProcessReader) -> list[ProcessOut]:
-    """Every deployed process with its versions, newest version first."""
+def list_processes(session: DbSession, actor: ProcessReader) -> list[ProcessOut]:
+    """Every deployed process with its versions, newest version first, and whether the caller may start it."""
     by_key: dict[str, list[ProcessDefinition]] = {}
     for definition in all_definitions(session):
         by_key.setdefault(definition.key, []).append(definition)
@@ -39,6 +41,8 @@ def list_processes(session: DbSession, _actor: ProcessReader) -> list[ProcessOut
             name=versions[0].name,
             latest_version=versions[0].version,
             start_form=versions[0].catalog.get("start_form"),
+            startable_by=sorted(start_roles(versions[0].catalog)),
+            may_start=can_start_process(actor, versions[0]),
             versions=[
                 ProcessVersionOut(
                     version=d.version,

@@ -24,6 +24,7 @@ from engine.people.permissions import (
     can_read_case,
     can_read_identity,
     can_register_case,
+    can_start_process,
     require,
 )
 from engine.people.units import units_by_ids
@@ -79,6 +80,7 @@ def _intake_schema(page: Page) -> tuple[dict, str]:
     definition = latest_definition(page.session, INTAKE_PROCESS)
     if definition is None or not definition.catalog.get("start_form"):
         raise NotFound(f"Process '{INTAKE_PROCESS}' is not deployed")
+    require(can_start_process, page.actor, definition)
     return page.services.forms.schema(definition.catalog["start_form"]), definition.catalog["start_form"]
 
 

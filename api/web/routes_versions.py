@@ -10,7 +10,7 @@ from api.web.query_values import parse_id
 from engine.core.errors import BadRequest
 from engine.people.permissions import can_design, can_migrate_cases, can_read_migration_batch, require
 from engine.processes.diff import diff_versions
-from engine.processes.migration_batches import batch_with_items, create_batch, dry_run, run_batch
+from engine.processes.migration_batches import batch_with_items, create_batch, dry_run, requester_unit, run_batch
 from engine.processes.versions import definition_of_version, list_versions
 
 router = APIRouter(include_in_schema=False)
@@ -91,7 +91,7 @@ async def start_migration_page(key: str, page: WebPage, background: BackgroundTa
             raise BadRequest("Select at least one case to migrate, or migrate all that can move")
     batch = create_batch(
         page.session, page.services, process_key=key, to_version=to_version, requested_by=page.actor.username,
-        case_ids=case_ids, unit_ids=page.actor.visible_unit_ids,
+        case_ids=case_ids, unit_ids=page.actor.visible_unit_ids, unit_id=requester_unit(page.actor),
     )  # fmt: skip
     page.session.commit()
     background.add_task(run_batch, page.request.app.state.session_factory, page.services, batch.id)
@@ -102,7 +102,7 @@ async def start_migration_page(key: str, page: WebPage, background: BackgroundTa
 def migration_batch_page(batch_id: int, page: WebPage) -> HTMLResponse:
     """The progress bar of a batch (refreshed every second while it runs) and its failures with their reasons."""
     require(can_read_migration_batch, page.actor)
-    batch, items = batch_with_items(page.session, batch_id)
+    batch, items = batch_with_items(page.session, batch_id, reader=page.actor)
     return page.render("migration_batch.html", batch=batch, items=items)
 
 
@@ -110,5 +110,5 @@ def migration_batch_page(batch_id: int, page: WebPage) -> HTMLResponse:
 def migration_progress(batch_id: int, page: WebPage) -> HTMLResponse:
     """The progress fragment htmx polls."""
     require(can_read_migration_batch, page.actor)
-    batch, items = batch_with_items(page.session, batch_id)
+    batch, items = batch_with_items(page.session, batch_id, reader=page.actor)
     return page.render("_migration_progress.html", batch=batch, items=items)

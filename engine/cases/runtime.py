@@ -29,7 +29,14 @@ from engine.core.errors import Conflict, Forbidden, NotFound
 from engine.core.models import Case, CaseTimer, HumanTask, ProcessDefinition, Unit
 from engine.people.assignees import check_assignee_fields, check_candidate, find_user
 from engine.people.auth import Actor
-from engine.people.permissions import can_assign_task, can_claim_task, can_complete_task, can_register_case, require
+from engine.people.permissions import (
+    can_assign_task,
+    can_claim_task,
+    can_complete_task,
+    can_register_case,
+    can_start_process,
+    require,
+)
 from engine.people.roles import Role
 from engine.processes.deployment import latest_definition
 from engine.processes.operators import OperatorContext
@@ -101,9 +108,14 @@ class CaseRuntime:
     # ---- actions -----------------------------------------------------------------------------------------
 
     def start_case(self, actor: Actor, *, process_key: str, data: dict, unit_id: int | None = None) -> Case:
-        """Register a new case of ``process_key`` with its intake data."""
+        """Register a new case of ``process_key`` with its intake data.
+
+        Refused (``Forbidden``) unless the process's ``startableBy`` roles include one of the actor's.
+        """
         require(can_register_case, actor)
-        definition = self._definition_for_intake(process_key, data)
+        definition = self._latest_definition(process_key)
+        require(can_start_process, actor, definition)
+        self._validate_intake(definition, data)
         unit_id = unit_id if unit_id is not None else min(actor.unit_ids, default=None)
         if unit_id is None:
             raise Forbidden(f"User '{actor.username}' belongs to no unit and cannot register cases")
@@ -114,20 +126,24 @@ class CaseRuntime:
 
     def start_public_case(self, process_key: str, data: dict, unit_id: int, started_by: str = PUBLIC_FILER) -> Case:
         """Register a case filed by a citizen on the public portal (no staff actor): validate the start form."""
-        definition = self._definition_for_intake(process_key, data)
+        definition = self._latest_definition(process_key)
+        self._validate_intake(definition, data)
         if self.session.get(Unit, unit_id) is None:
             raise NotFound(f"Unit {unit_id} does not exist")
         return self._start(definition, unit_id=unit_id, started_by=started_by, data=data)
 
-    def _definition_for_intake(self, process_key: str, data: dict) -> ProcessDefinition:
-        """The newest version of a process, after checking the intake data against its start form."""
+    def _latest_definition(self, process_key: str) -> ProcessDefinition:
+        """The newest version of a process, or NotFound."""
         definition = latest_definition(self.session, process_key)
         if definition is None:
             raise NotFound(f"Process '{process_key}' is not deployed")
+        return definition
+
+    def _validate_intake(self, definition: ProcessDefinition, data: dict) -> None:
+        """Check the intake data against the process's start form (when it has one)."""
         start_form = definition.catalog.get("start_form")
         if start_form:
             self.services.forms.validate(start_form, data)
-        return definition
 
     def start_scheduled_case(self, definition: ProcessDefinition, *, unit_id: int) -> Case:
         """Start a process whose start event is a timer (e.g. the periodic report), on behalf of the system."""
@@ -138,9 +154,7 @@ class CaseRuntime:
 
         ``data`` is case data already without identities; the origin's sealed identity row is copied as is.
         """
-        definition = latest_definition(self.session, process_key)
-        if definition is None:
-            raise NotFound(f"Process '{process_key}' is not deployed")
+        definition = self._latest_definition(process_key)
         return self._start(definition, unit_id=origin.unit_id, started_by="system", data=data, identity_from=origin)
 
     def pending_events(self, case_id: int) -> list[dict]:

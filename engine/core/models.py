@@ -318,6 +318,7 @@ class MigrationBatch(Base):
     process_key: Mapped[str] = mapped_column(String(128), index=True)
     to_version: Mapped[int] = mapped_column(Integer)
     requested_by: Mapped[str] = mapped_column(String(64))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)  # the requester's; None: older
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default=BatchStatus.RUNNING)

@@ -21,6 +21,7 @@ from typing import Any
 from engine.core.errors import Forbidden
 from engine.people.auth import Actor
 from engine.people.roles import Role
+from engine.processes.starters import start_roles
 
 CASE_HANDLERS = frozenset({Role.OFFICER, Role.TEAM_LEAD, Role.SUPERVISOR})
 ASSIGNERS = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR})
@@ -199,6 +200,22 @@ can_view_overview = Rule("can_view_overview", "view the overview", OVERVIEW_READ
 can_read_processes = Rule("can_read_processes", "read the deployed processes", STAFF)
 """The list of deployed processes and their intake forms: every staff member."""
 
+
+def _startable(actor: Actor, definition: Any, *_rest: Any) -> str | None:
+    """The process's ``startableBy`` roles include one of the actor's; ``system`` processes are for the system."""
+    roles = start_roles(definition.catalog)
+    if actor.has_role(*roles):
+        return None
+    if not roles:
+        return f"process '{definition.key}' is started only by the system (startableBy: system)"
+    held = ", ".join(sorted(actor.roles)) or "no role"
+    return f"process '{definition.key}' may be started by the roles {', '.join(sorted(roles))} (has {held})"
+
+
+can_start_process = Rule("can_start_process", "start this process", CASE_HANDLERS, _startable)
+"""Starting a case of a deployed process (the target: its definition) by hand: the roles its ``startableBy``
+property names (by default the case handlers); processes marked ``system`` only the system starts."""
+
 can_design = Rule("can_design", "design processes", DESIGNERS)
 """The designer's pages, drafts, forms, lint, versions and diffs: designers and admins."""
 
@@ -208,8 +225,20 @@ can_deploy = Rule("can_deploy", "deploy processes", DESIGNERS)
 can_migrate_cases = Rule("can_migrate_cases", "migrate running cases to another version", DESIGNERS)
 """Dry runs and migration batches; the cases are limited to the actor's units by the migration itself."""
 
-can_read_migration_batch = Rule("can_read_migration_batch", "read migration batches", DESIGNERS)
-"""A migration batch's progress. Batches carry no unit, so this is designers and admins without a unit check."""
+
+def _batch_in_units(actor: Actor, batch: Any, *_rest: Any) -> str | None:
+    """A batch of a unit the actor sees; a batch of no unit (older ones, the command line's) is for admins only."""
+    if batch.unit_id is None:
+        if actor.has_role(*ADMINS):
+            return None
+        return f"migration batch {batch.id} belongs to no unit; only admins read such batches"
+    if actor.sees_unit(batch.unit_id):
+        return None
+    return f"migration batch {batch.id} of unit {batch.unit_id} is not one of their units or below them"
+
+
+can_read_migration_batch = Rule("can_read_migration_batch", "read migration batches", DESIGNERS, _batch_in_units)
+"""A migration batch's progress: designers and admins of the unit of the designer who requested it (or above)."""
 
 # ---- administration ----------------------------------------------------------------------------------------------
 

@@ -15,6 +15,8 @@ from engine.core.models import ProcessDefinition
 from engine.processes.bpmn_xml import NAMESPACES, element_properties, parse_bpmn_xml
 from engine.processes.forms import FormCatalog
 from engine.processes.lint import LintProblem, LintReport, lint_bpmn
+from engine.processes.starters import CATALOG_KEY as STARTERS_KEY
+from engine.processes.starters import STARTABLE_BY_PROPERTY, parse_startable_by
 
 FORM_PROPERTY = "formJsonSchemaFilename"
 TIMER_ROLE_PROPERTY = "timerRole"
@@ -32,7 +34,7 @@ class DeploymentResult:
 
 
 def build_catalog(tree: etree._ElementTree, process_key: str) -> dict:
-    """What the runtime needs to know about a definition without parsing it: forms, names, timer roles."""
+    """What the runtime needs to know about a definition without parsing it: forms, names, timer roles, starters."""
     process = tree.xpath(f"//bpmn:process[@id='{process_key}']", namespaces=NAMESPACES)[0]
     forms, names, timers, assignees = {}, {}, {}, {}
     start_form = None
@@ -72,6 +74,7 @@ def build_catalog(tree: etree._ElementTree, process_key: str) -> dict:
         "timers": timers,
         "assignees": assignees,
         "lanes": lanes,
+        STARTERS_KEY: parse_startable_by(element_properties(process).get(STARTABLE_BY_PROPERTY)),
     }
 
 

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.core.db import rows_matched, transaction
 from engine.core.errors import BadRequest, DomainError, NotFound
 from engine.core.models import Case, MigrationBatch, MigrationBatchItem, ProcessDefinition
+from engine.people.auth import Actor
+from engine.people.permissions import can_read_migration_batch
 from engine.processes.case_migration import CaseMigrator, MigrationCheck
 from engine.processes.enums import BatchItemStatus, BatchStatus
 from engine.processes.versions import RUNNING_STATUSES, definition_of_version
@@ -67,8 +69,13 @@ def create_batch(
     requested_by: str,
     case_ids: list[int] | None = None,
     unit_ids: Iterable[int] | None = None,
+    unit_id: int | None = None,
 ) -> MigrationBatch:
-    """A pending batch: the given cases, or (``case_ids`` None) every running case that the dry run lets move."""
+    """A pending batch: the given cases, or (``case_ids`` None) every running case that the dry run lets move.
+
+    ``unit_ids`` limits the cases to the requester's units (None: every unit, for the command line); ``unit_id``
+    is the requester's unit, recorded on the batch so that only people who see that unit read the batch.
+    """
     target = definition_of_version(session, process_key, to_version)
     cases = _cases_to_check(session, process_key, target, case_ids, unit_ids)
     if case_ids is None:
@@ -77,7 +84,8 @@ def create_batch(
     if not cases:
         raise BadRequest(f"No running case of process '{process_key}' can move to version {to_version}")
     batch = MigrationBatch(
-        process_key=process_key, to_version=to_version, requested_by=requested_by, created_at=services.clock.now(),
+        process_key=process_key, to_version=to_version, requested_by=requested_by, unit_id=unit_id,
+        created_at=services.clock.now(),
         status=BatchStatus.RUNNING, total=len(cases), done=0, moved=0, failed=0,
     )  # fmt: skip
     session.add(batch)
@@ -90,11 +98,21 @@ def create_batch(
     return batch
 
 
-def batch_with_items(session: Session, batch_id: int) -> tuple[MigrationBatch, list[MigrationBatchItem]]:
-    """A batch and its items (failed first, then by case)."""
+def requester_unit(actor: Actor) -> int | None:
+    """The unit a batch requested by ``actor`` is recorded under: their first unit (None for someone of no unit)."""
+    return min(actor.unit_ids, default=None)
+
+
+def batch_with_items(
+    session: Session, batch_id: int, *, reader: Actor | None = None
+) -> tuple[MigrationBatch, list[MigrationBatchItem]]:
+    """A batch and its items (failed first, then by case).
+
+    With a ``reader``, a batch of a unit the reader does not see is NotFound, as cases of other units are.
+    """
     batch = session.get(MigrationBatch, batch_id)
-    if batch is None:
-        raise NotFound(f"Migration batch {batch_id} does not exist")
+    if batch is None or (reader is not None and not can_read_migration_batch(reader, batch)):
+        raise NotFound(f"Migration batch {batch_id} does not exist or is not of your units")
     session.refresh(batch)
     items = session.scalars(
         select(MigrationBatchItem)

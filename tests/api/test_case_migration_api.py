@@ -1,6 +1,13 @@
 """REST API of process versions, diffs and migrations: designers only, clear 4xx answers."""
 
+from sqlalchemy import select
+
+from engine.cases.runtime import CaseRuntime
+from engine.core.db import transaction
+from engine.core.models import MigrationBatch, Unit
+from engine.people.auth import create_user
 from tests.cases import complete, start_report, walk_to_verification
+from tests.factories import INTAKE, PASSWORD
 from tests.migration_fixtures import DEADLINE_V2, REMOVED_TASK_V2, deploy_version
 
 OUT_OF_SCOPE = {"screening": "out_of_scope", "reason": "Không thuộc thẩm quyền"}
@@ -109,3 +116,72 @@ def test_unknown_versions_cases_and_batches_are_clear_4xx(world, api):
         "version": 404, "process": 404, "diff": 404, "batch": 404, "case": 404, "nothing": 400, "bad": 422,
     }  # fmt: skip
     assert answers["version"].json()["detail"] == "Process 'report_1374' has no version 9"
+
+
+def _designer_of_d2(world) -> str:
+    """A designer working in district d2 (the seeded world has designer1 in d1 only)."""
+    with transaction(world.factory) as session:
+        d2 = session.scalars(select(Unit).where(Unit.id == world.units["d2"])).one()
+        create_user(session, username="designer_d2", password=PASSWORD, roles=["designer"], units=[d2])
+    return "designer_d2"
+
+
+def _start_report_in_d2(world) -> int:
+    with transaction(world.factory) as session:
+        return (
+            CaseRuntime(session, world.services)
+            .start_case(world.actor("officer_d2"), process_key="report_1374", data=INTAKE)
+            .id
+        )
+
+
+def test_a_batch_records_the_requesters_unit_and_moves_only_cases_of_their_units(world, api):
+    in_d1, in_d2 = start_report(world), _start_report_in_d2(world)
+    deploy_version(world, REMOVED_TASK_V2)
+
+    dry = api.post("/api/processes/report_1374/migrations/dry-run", "designer1", json={"to_version": 2})
+    started = api.post("/api/processes/report_1374/migrations", "designer1", json={"to_version": 2})
+
+    assert [c["case_id"] for c in dry.json()["cases"]] == [in_d1]
+    assert started.status_code == 202, started.text
+    batch = api.get(f"/api/migrations/{started.json()['batch_id']}", "designer1").json()
+    assert [(i["case_id"], i["status"]) for i in batch["items"]] == [(in_d1, "moved")]
+    with world.factory() as session:
+        assert session.get(MigrationBatch, batch["id"]).unit_id == world.units["d1"]
+    assert api.get(f"/api/cases/{in_d1}", "officer1").json()["process_version"] == 2
+    assert api.get(f"/api/cases/{in_d2}", "officer_d2").json()["process_version"] == 1
+
+
+def test_a_designer_of_another_unit_can_neither_read_a_batch_nor_migrate_its_cases(world, api):
+    in_d1 = start_report(world)
+    deploy_version(world, REMOVED_TASK_V2)
+    started = api.post("/api/processes/report_1374/migrations", "designer1", json={"to_version": 2})
+    batch_id = started.json()["batch_id"]
+    outsider = _designer_of_d2(world)
+
+    read = api.get(f"/api/migrations/{batch_id}", outsider)
+    dry = api.post(
+        "/api/processes/report_1374/migrations/dry-run", outsider, json={"to_version": 2, "case_ids": [in_d1]}
+    )
+    migrate = api.post("/api/processes/report_1374/migrations", outsider, json={"to_version": 2, "case_ids": [in_d1]})
+    everything = api.post("/api/processes/report_1374/migrations", outsider, json={"to_version": 2})
+
+    assert read.status_code == 404, read.text
+    assert read.json()["detail"] == f"Migration batch {batch_id} does not exist or is not of your units"
+    assert (dry.status_code, migrate.status_code) == (404, 404)
+    assert "in your units" in migrate.json()["detail"]
+    assert everything.status_code == 400, "none of d2's running cases can move: d1's case is not among them"
+    assert api.get(f"/api/migrations/{batch_id}", "designer1").status_code == 200
+
+
+def test_a_batch_of_no_unit_is_for_admins_only(world, api):
+    with transaction(world.factory) as session:
+        batch = MigrationBatch(
+            process_key="report_1374", to_version=1, requested_by="cli", created_at=world.clock.now(), unit_id=None
+        )
+        session.add(batch)
+        session.flush()
+        batch_id = batch.id
+
+    assert api.get(f"/api/migrations/{batch_id}", "designer1").status_code == 404
+    assert api.get(f"/api/migrations/{batch_id}", "admin1").status_code == 200

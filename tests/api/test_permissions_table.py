@@ -9,7 +9,8 @@ How to read the answers:
 
 * a role not in ``who`` gets **403** (API and pages alike: the policy's ``Forbidden``);
 * ``anonymous`` gets **401** on /api and a **303 to /login** on pages, unless ``who`` contains ``ANONYMOUS``;
-* ``other``: the answer when the target (case, task, file, matter, report) is of a unit the caller does not see:
+* ``other``: the answer when the target (case, task, file, matter, report, migration batch) is of a unit the caller
+  does not see:
   **404**, the API hides that it exists. The custodian (city level) sees every unit, so "other" is "own" for it;
 * ``refused``: roles the policy lets through by role but refuses on the own-unit target (a task's lane or
   assignee, a file that needs another rule): **403**.
@@ -54,7 +55,7 @@ STAFF = frozenset(USERS)
 EVERYONE = frozenset(ROLES)
 DESIGNERS = frozenset({DESIGNER, ADMIN})
 IDENTITY_READERS = frozenset({SUPERVISOR, CUSTODIAN})
-UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}")
+UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}")
 OK, CREATED, NO_CONTENT, REDIRECT, FOUND_NOT, BAD, INVALID = 200, 201, 204, 303, 404, 400, 422
 # FOUND_NOT: hidden, the unit is not theirs
 EVIDENCE = {"file": ("bien-ban.txt", b"bien ban", "text/plain")}
@@ -190,14 +191,14 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/api/processes/{key}/versions"): Row(DESIGNERS, OK),
     ("GET", "/api/processes/{key}/versions/{version}/xml"): Row(DESIGNERS, OK),
     ("GET", "/api/processes/{key}/diff"): Row(DESIGNERS, OK, query="from_version=1&to_version=1"),
-    # ---- migrating cases: can_migrate_cases; batches: can_read_migration_batch (batches carry no unit) ----
+    # ---- migrating cases: can_migrate_cases; batches: can_read_migration_batch (the requester's unit) ----
     ("GET", "/designer/processes/{key}/migrations"): Row(DESIGNERS, OK),
     ("POST", "/designer/processes/{key}/migrations"): Row(DESIGNERS, BAD),  # no target version
     ("POST", "/api/processes/{key}/migrations/dry-run"): Row(DESIGNERS, INVALID, json={}),
     ("POST", "/api/processes/{key}/migrations"): Row(DESIGNERS, INVALID, json={}),
-    ("GET", "/designer/migrations/{batch_id}"): Row(DESIGNERS, OK),
-    ("GET", "/designer/migrations/{batch_id}/progress"): Row(DESIGNERS, OK),
-    ("GET", "/api/migrations/{batch_id}"): Row(DESIGNERS, OK),
+    ("GET", "/designer/migrations/{batch_id}"): Row(DESIGNERS, OK, other=FOUND_NOT),
+    ("GET", "/designer/migrations/{batch_id}/progress"): Row(DESIGNERS, OK, other=FOUND_NOT),
+    ("GET", "/api/migrations/{batch_id}"): Row(DESIGNERS, OK, other=FOUND_NOT),
     # ---- case files over REST: upload and list need can_read_case; a download follows can_read_attachment ----
     ("POST", "/api/tasks/{task_id}/complete-with-evidence"): Row(HANDLERS, INVALID, other=FOUND_NOT,
                                                                  form={"data": "{}"},
@@ -261,7 +262,8 @@ def app(world):
 
 
 class Targets:
-    """A case, its open task, a file, a matter and a periodic report in d1 (own) and in d2 (other)."""
+    """A case, its open task, a file, a matter, a periodic report and a migration batch in d1 (own) and in d2
+    (other)."""
 
     def __init__(self, world: World) -> None:
         self.world = world
@@ -277,16 +279,14 @@ class Targets:
                     content=b"bien ban", uploaded_by=username, at=now, max_bytes=1000,
                 )  # fmt: skip
                 matter = Matter(unit_id=world.units[unit], title="Vụ việc", created_at=now)
-                session.add(matter)
+                batch = MigrationBatch(process_key="report_1374", to_version=1, requested_by="designer1",
+                                       unit_id=world.units[unit], created_at=now)  # fmt: skip
+                session.add_all([matter, batch])
                 session.flush()
-                found.update(case_id=case.id, attachment_id=attachment.id, matter_id=matter.id)
+                found.update(case_id=case.id, attachment_id=attachment.id, matter_id=matter.id, batch_id=batch.id)
             month_start = now.date().replace(day=1)  # the month before the clock's closes on the day before
             produce_periodic_reports(session, world.services.forms, closing_day=month_start - timedelta(days=1),
                                      zone=world.services.calendar.zone, now=now, case_id=None)  # fmt: skip
-            batch = MigrationBatch(process_key="report_1374", to_version=1, requested_by="designer1", created_at=now)
-            session.add(batch)
-            session.flush()
-            self.batch_id = batch.id
         for found, unit in ((self.own, "d1"), (self.other, "d2")):
             found["task_id"] = world.ready_task(found["case_id"], "screen_report").id
             found["report_id"] = self._report_of(world.units[unit])
@@ -303,7 +303,7 @@ class Targets:
     def url(self, path: str, scope: str, query: str) -> str:
         """The path template filled in from the world (``scope`` picks the own or the other unit's target)."""
         values = {**(self.own if scope == "own" else self.other), "key": "report_1374", "version": 1,
-                  "fmt": "xlsx", "tab": "visit", "token": "khong-co", "batch_id": self.batch_id,
+                  "fmt": "xlsx", "tab": "visit", "token": "khong-co",
                   "name": "receive_report.schema.json"}  # fmt: skip
         if "{draft_id}" in path:
             values["draft_id"] = self.fresh_draft()

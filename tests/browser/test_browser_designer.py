@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine.core.db import make_engine, make_session_factory
 from engine.core.models import HumanTask
 from engine.processes.bpmn_xml import NAMESPACES
-from tests.browser_support import demo_database_url, sign_in
+from tests.browser_support import DEMO_PASSWORD, demo_database_url, sign_in
 from tests.processes import api_server
 
 DUPLICATE_FLOW = "flow_screening_decision_to_closed_as_duplicate"
@@ -144,3 +144,51 @@ def test_edit_a_form_beside_the_diagram_save_it_under_a_new_name_and_keep_the_ch
     page.click("#lint-button")
     page.wait_for_selector("#lint-panel[data-state='done']")
     assert page.locator("#lint-list li.lint-error[data-element-id='verify_report']").count() == 0
+
+
+def _select_pool(page, participant: str) -> None:
+    """Click a pool on its name strip (its middle is covered by lanes)."""
+    page.click(f".djs-shape[data-element-id='{participant}']", position={"x": 12, "y": 60})
+
+
+def _sign_in_designer(browser, server: str):
+    """A page signed in as designer1, whose home is the designer (sign_in waits for the inbox)."""
+    page = browser.new_context(base_url=server, locale="vi-VN").new_page()
+    page.goto("/login")
+    page.fill("#username", "designer1")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/designer$"))
+    return page
+
+
+def test_the_pool_says_who_may_start_the_process_and_the_lint_checks_the_roles(browser, demo):
+    server, _case_id = demo
+    page = _sign_in_designer(browser, server)
+    page.goto("/designer/edit/complaint_second_instance")
+    page.wait_for_selector("#modeler[data-ready='true']")
+    _select_pool(page, "participant_complaint_second_instance")
+    assert page.input_value("#prop-startable-by") == "system"
+
+    page.goto("/designer/edit/report_1374")
+    page.wait_for_selector("#modeler[data-ready='true']")
+    _select_pool(page, "participant_report_1374")
+    assert page.input_value("#prop-startable-by") == ""
+    page.fill("#prop-startable-by", "supervisor,  supervisr")
+    page.press("#prop-startable-by", "Tab")
+    page.click("#lint-button")
+    page.wait_for_selector("#lint-panel[data-state='done']")
+    assert "'supervisr'" in page.inner_text("#lint-list li.lint-error[data-element-id='report_1374']")
+
+    page.fill("#prop-startable-by", "supervisor, team_lead")
+    page.press("#prop-startable-by", "Tab")
+    page.click("#save-draft-button")
+    page.wait_for_selector("#draft-result[data-draft-id]")
+    draft_id = page.get_attribute("#draft-result", "data-draft-id")
+    draft = etree.fromstring(page.request.get(f"/designer/drafts/{draft_id}/diagram.bpmn").body())
+    process = draft.find(".//bpmn:process[@id='report_1374']", NAMESPACES)
+    properties = {
+        p.get("name"): p.get("value")
+        for p in process.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NAMESPACES)
+    }
+    assert properties == {"startableBy": "supervisor, team_lead"}

@@ -338,3 +338,39 @@ def test_a_service_task_calling_a_registered_operator_passes_the_operator_check(
     report = lint(document(straight(service_task("svc", "record_case_statistics"), ids=("svc",))))
     assert found(report, "service-operator") == []
     assert report.ok, report.problems
+
+
+def startable_by(value: str) -> bytes:
+    """A straight process whose ``startableBy`` property is ``value``."""
+    extension = (
+        "<bpmn:extensionElements><spiffworkflow:properties>"
+        f'<spiffworkflow:property name="startableBy" value="{value}" />'
+        "</spiffworkflow:properties></bpmn:extensionElements>\n"
+    )
+    return document(extension + straight(script("work", "x = 1"), ids=("work",)))
+
+
+def test_an_unknown_role_in_startable_by_is_an_error_naming_it():
+    report = lint(startable_by("supervisor, desinger"))
+
+    assert found(report, "startable-by") == [("error", "p")]
+    [problem] = [p for p in report.problems if p.check == "startable-by"]
+    assert "'desinger'" in problem.message and "not a role" in problem.message
+    assert not report.ok
+
+
+@pytest.mark.parametrize("value", ["system", "officer, team_lead", "supervisor"])
+def test_known_roles_or_system_in_startable_by_pass(value):
+    report = lint(startable_by(value))
+
+    assert found(report, "startable-by") == []
+    assert report.ok, report.problems
+
+
+@pytest.mark.parametrize(
+    ("value", "severity"), [(" , ", "error"), ("system, officer", "warning"), ("designer", "warning")]
+)
+def test_an_empty_or_ineffective_startable_by_is_flagged(value, severity):
+    report = lint(startable_by(value))
+
+    assert found(report, "startable-by") == [(severity, "p")]

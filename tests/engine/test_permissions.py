@@ -13,6 +13,8 @@ from engine.people.permissions import (
     can_read_attachment,
     can_read_case,
     can_read_identity,
+    can_read_migration_batch,
+    can_start_process,
     require,
 )
 from engine.people.roles import Role
@@ -84,3 +86,38 @@ def test_identity_bearing_files_follow_the_identity_rule_and_other_files_the_cas
     assert can_read_attachment(CUSTODIAN, CASE_D1, sealed) and not can_read_attachment(CUSTODIAN, CASE_D1, plain)
     assert can_read_attachment(OFFICER, CASE_D1, plain) and not can_read_attachment(OFFICER, CASE_D1, sealed)
     assert not can_read_attachment(DESIGNER, CASE_D1, plain)
+
+
+ADMIN = _actor("admin1", Role.ADMIN, sees={D1})
+SYSTEM_ONLY = SimpleNamespace(key="periodic_report", catalog={"startable_by": ["system"]})
+SUPERVISORS_ONLY = SimpleNamespace(key="p", catalog={"startable_by": ["supervisor"]})
+OLD_CATALOG = SimpleNamespace(key="report_1374", catalog={})  # deployed before startableBy existed
+
+
+def test_a_system_only_process_refuses_every_staff_member_naming_the_process():
+    for actor in (OFFICER, LEAD, SUPERVISOR, DESIGNER):
+        assert not can_start_process(actor, SYSTEM_ONLY)
+    with pytest.raises(Forbidden, match="process 'periodic_report' is started only by the system"):
+        require(can_start_process, SUPERVISOR, SYSTEM_ONLY)
+
+
+def test_a_process_names_its_starters_and_the_case_handlers_start_it_by_default():
+    assert can_start_process(SUPERVISOR, SUPERVISORS_ONLY) and not can_start_process(OFFICER, SUPERVISORS_ONLY)
+    with pytest.raises(Forbidden, match=r"may be started by the roles supervisor \(has officer\)"):
+        require(can_start_process, OFFICER, SUPERVISORS_ONLY)
+    assert all(can_start_process(actor, OLD_CATALOG) for actor in (OFFICER, LEAD, SUPERVISOR))
+    assert not can_start_process(DESIGNER, OLD_CATALOG)
+
+
+def test_a_migration_batch_is_read_in_the_requesters_unit_and_above_only():
+    batch_d1 = SimpleNamespace(id=1, unit_id=D1)
+    batch_d2 = SimpleNamespace(id=2, unit_id=D2)
+    no_unit = SimpleNamespace(id=3, unit_id=None)
+    city_designer = _actor("designer_city", Role.DESIGNER, sees={CITY, D1, D2})
+
+    assert can_read_migration_batch(DESIGNER, batch_d1) and not can_read_migration_batch(DESIGNER, batch_d2)
+    assert can_read_migration_batch(city_designer, batch_d2)
+    assert not can_read_migration_batch(OFFICER, batch_d1)
+    assert can_read_migration_batch(ADMIN, no_unit) and not can_read_migration_batch(DESIGNER, no_unit)
+    with pytest.raises(Forbidden, match="migration batch 2 of unit 3 is not one of their units"):
+        require(can_read_migration_batch, DESIGNER, batch_d2)

@@ -60,12 +60,18 @@
     // --- extension elements -------------------------------------------------------------------------------
     function extensionValues(bo) { return (bo.extensionElements && bo.extensionElements.values) || []; }
 
-    function ensureExtension(element, type, attrs) {
-      const bo = element.businessObject;
+    // owner: the business object that gets the extension (the element's own, or a participant's process)
+    function ensureExtension(element, type, attrs, owner) {
+      const bo = owner || element.businessObject;
       let ext = bo.extensionElements;
       if (!ext) {
         ext = moddle.create("bpmn:ExtensionElements", { values: [] });
-        modeling.updateProperties(element, { extensionElements: ext });
+        if (bo === element.businessObject) {
+          modeling.updateProperties(element, { extensionElements: ext });
+        } else {
+          ext.$parent = bo;
+          modeling.updateModdleProperties(element, bo, { extensionElements: ext });
+        }
       }
       let found = (ext.values || []).find(function (v) { return v.$type === type; });
       if (!found) {
@@ -82,8 +88,8 @@
       return prop ? prop.value || "" : "";
     }
 
-    function setSpiffProperty(element, name, value) {
-      const props = ensureExtension(element, "spiffworkflow:Properties", { properties: [] });
+    function setSpiffProperty(element, name, value, owner) {
+      const props = ensureExtension(element, "spiffworkflow:Properties", { properties: [] }, owner);
       const list = props.properties || [];
       const prop = list.find(function (p) { return p.name === name; });
       if (!value) {
@@ -143,6 +149,13 @@
     }
 
     // --- the panel ----------------------------------------------------------------------------------------
+    // The process of the selected element: the process itself (no pool), or the process of a pool.
+    function processOf(element) {
+      if (is(element, "bpmn:Process")) { return element.businessObject; }
+      if (is(element, "bpmn:Participant")) { return element.businessObject.processRef || null; }
+      return null;
+    }
+
     function showGroup(name, visible) {
       document.querySelectorAll(".prop-group[data-for='" + name + "']").forEach(function (g) { g.hidden = !visible; });
     }
@@ -158,6 +171,9 @@
       $("prop-name").value = bo.name || "";
       showGroup("process", is(element, "bpmn:Process"));
       if (is(element, "bpmn:Process")) { $("prop-process-id").value = bo.id; }
+      const process = processOf(element);
+      showGroup("starters", Boolean(process));
+      if (process) { $("prop-startable-by").value = spiffProperty(process, "startableBy"); }
       const flowNode = is(element, "bpmn:FlowNode");
       showGroup("lane", flowNode && lanes().length > 0);
       if (flowNode) {
@@ -238,6 +254,11 @@
     on("prop-timer-kind", "change", setTimer);
     on("prop-timer-expression", "input", setTimer);
     on("prop-timer-role", "change", function (el, input) { setSpiffProperty(el, "timerRole", input.value); });
+    on("prop-startable-by", "change", function (el, input) {
+      const roles = input.value.split(",").map(function (r) { return r.trim(); }).filter(Boolean).join(", ");
+      input.value = roles;
+      setSpiffProperty(el, "startableBy", roles, processOf(el));
+    });
     on("prop-condition", "input", function (el, input) {
       const body = input.value;
       modeling.updateProperties(el, { conditionExpression: body ? moddle.create("bpmn:FormalExpression", { body: body }) : undefined });

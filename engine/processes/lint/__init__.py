@@ -3,7 +3,8 @@
 Errors refuse deployment: XML that is not well-formed or declares a DOCTYPE, BPMN schema (XSD) errors, elements
 SpiffWorkflow cannot execute, Python syntax or forbidden constructs in scripts, conditions and timers, forms that
 do not exist, service tasks calling an operator no domain registered, a gateway's non-default flow without a
-condition, several (or no) executable processes, and whatever SpiffWorkflow's parser refuses.
+condition, several (or no) executable processes, an unknown role in the process's ``startableBy``, and whatever
+SpiffWorkflow's parser refuses.
 Warnings do not: user tasks without a lane or a form, gateways whose conditions may all be false without a
 default flow, zone-less timer dates, loops without a bound, unreachable elements and elements with no path to an
 end.
@@ -24,6 +25,7 @@ from engine.processes.lint.model import executable_processes, scopes_of, xpath
 from engine.processes.lint.operators import operator_problems
 from engine.processes.lint.problems import LintProblem, LintReport
 from engine.processes.lint.spiff import spiff_parse_problems
+from engine.processes.lint.starters import starter_problems
 from engine.processes.lint.support import unsupported_elements
 from engine.processes.lint.tasks import form_problems, lane_problems, python_problems
 
@@ -52,6 +54,7 @@ def _process_problems(process: etree._Element, forms: FormCatalog) -> list[LintP
     problems += _guarded("service-operator", lambda: operator_problems(process))
     problems += _guarded("form", lambda: form_problems(process, forms))
     problems += _guarded("lane", lambda: lane_problems(process))
+    problems += _guarded("startable-by", lambda: starter_problems(process))
     domains = _guarded("gateway-default", lambda: field_domains(process, forms))
     for scope in scopes_of(process):
         problems += _guarded("reachability", partial(reachability_problems, scope))
