@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
+from api.errors import OUT_OF_RANGE
 from engine.core.instance_secret import PUBLISHED_DEFAULT_SECRET
 from tests.factories import PASSWORD
 
@@ -181,3 +182,26 @@ def test_a2_evidence_uploaded_with_a_task_is_in_the_audit_chain(api, world):
     assert len(uploads) == 1 and uploads[0]["payload"]["filename"] == "bien-ban.txt"
     assert uploads[0]["payload"]["task"] == task.id
     assert api.get(f"/api/cases/{case_id}/events/verify", "supervisor1").json()["valid"] is True
+
+
+def test_f1_an_out_of_range_number_gets_the_documented_422_shape_with_its_errors_list(api):
+    # Schemathesis: GET /api/tasks?case_id=<huge> answered 422 without the "errors" its schema requires.
+    answer = api.get(f"/api/tasks?case_id={2**70}", "officer1")
+    assert answer.status_code == 422
+    assert answer.json() == {"detail": OUT_OF_RANGE, "errors": []}
+    deep = api.client.post("/api/processes/lint", content="[" * 100 + "]" * 100,
+                           headers={**api.auth("designer1"), "Content-Type": "application/json"})  # fmt: skip
+    assert deep.status_code == 422 and deep.json()["errors"] == [] and "deeper than 64" in deep.json()["detail"]
+
+
+def test_f2_every_400_and_422_the_fuzzer_met_is_documented(api):
+    # Schemathesis: 400 (a value the domain refuses, an unreadable body) was undocumented on most routes, and
+    # /api/portal/form-token documented FastAPI's default 422 body instead of ours.
+    paths = api.client.get("/openapi.json").json()["paths"]
+    for path, method in (("/api/cases", "get"), ("/api/tasks/{task_id}/complete", "post"),
+                         ("/api/processes/{key}/migrations", "post"), ("/api/portal/lookup", "post")):  # fmt: skip
+        assert "400" in paths[path][method]["responses"], (path, method)
+    invalid = paths["/api/portal/form-token"]["get"]["responses"]["422"]["content"]["application/json"]["schema"]
+    assert invalid["$ref"].endswith("/ValidationErrorOut")
+    answer = api.client.get("/api/portal/form-token?form=nonsense")
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "form"
