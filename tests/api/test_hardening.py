@@ -203,5 +203,12 @@ def test_f2_every_400_and_422_the_fuzzer_met_is_documented(api):
         assert "400" in paths[path][method]["responses"], (path, method)
     invalid = paths["/api/portal/form-token"]["get"]["responses"]["422"]["content"]["application/json"]["schema"]
     assert invalid["$ref"].endswith("/ValidationErrorOut")
+    # designer1 may not read matters (403), and a deployment without a file is a 422 with field errors.
+    assert "403" in paths["/api/matters/{matter_id}"]["get"]["responses"]
+    refused = paths["/api/processes"]["post"]["responses"]["422"]["content"]["application/json"]["schema"]
+    shapes = {one["$ref"].rsplit("/", 1)[1] for one in refused["anyOf"]}
+    assert shapes == {"DeploymentRejectedOut", "ValidationErrorOut"}
+    assert api.get("/api/matters/1", "designer1").status_code == 403
+    assert api.post("/api/processes", "designer1").json()["errors"][0]["field"] == "file"
     answer = api.client.get("/api/portal/form-token?form=nonsense")
     assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "form"
