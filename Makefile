@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB := api/web
 
-.PHONY: install web-assets browser run check test lint bench screenshots clean
+.PHONY: install web-assets browser run check test fuzz lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ check: install
 # Tests run on every core (pytest-xdist); a module's tests stay on one worker, so its server starts once.
 test: check browser
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
+
+# Schemathesis over the OpenAPI document: the suite's fuzz test with many more generated requests per operation.
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	PHANANH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s tests/api/test_fuzz_openapi.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -112,7 +112,7 @@ async def _out_of_range(request: Request, _exc: Exception):
 
     if is_page_request(request):
         return error_page(request, 422, OUT_OF_RANGE)
-    return JSONResponse({"detail": OUT_OF_RANGE}, status_code=422)
+    return JSONResponse({"detail": OUT_OF_RANGE, "errors": []}, status_code=422)
 
 
 async def _invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -88,7 +88,10 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 async def _refuse(send: Send, status: int, detail: str) -> None:
-    payload = json.dumps({"detail": detail}, ensure_ascii=False).encode()
+    answer: dict[str, object] = {"detail": detail}
+    if status == 422:
+        answer["errors"] = []  # the documented shape of a 422 (ValidationErrorOut), with no single field to blame
+    payload = json.dumps(answer, ensure_ascii=False).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})

@@ -369,6 +369,7 @@ class MigrationBatchOut(BaseModel):
 
 
 COMMON_RESPONSES: dict[int | str, dict] = {
+    400: {"model": ErrorOut, "description": "A value the domain refuses (unknown filter, step data, version, ...)"},
     401: {"model": ErrorOut, "description": "Not signed in"},
     422: {"model": ValidationErrorOut, "description": "Invalid request or form data, per field"},
     503: {"model": ErrorOut, "description": "Database busy or unavailable"},

@@ -9,7 +9,7 @@ from engine.petitions.matters import petitions_in, tracking_codes_in, visible_ma
 router = APIRouter(prefix="/api/matters", tags=["matters"], responses=COMMON_RESPONSES)
 
 
-@router.get("/{matter_id}", response_model=MatterOut, responses={404: {"model": ErrorOut}})
+@router.get("/{matter_id}", response_model=MatterOut, responses={403: {"model": ErrorOut}, 404: {"model": ErrorOut}})
 def read_matter(matter_id: int, session: DbSession, actor: MatterReader) -> MatterOut:
     """A matter of my units with the tracking codes of its petitions (and of the cases they led to)."""
     matter = visible_matter(session, actor, matter_id)

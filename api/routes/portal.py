@@ -47,7 +47,7 @@ FILING_ERRORS: dict[int | str, dict] = {
 }
 
 
-@router.get("/form-token", response_model=FormTokenOut)
+@router.get("/form-token", response_model=FormTokenOut, responses={422: {"model": ValidationErrorOut}})
 def form_token(
     services: Services, settings: AppSettings, form: Annotated[Literal["report", "petition"], Query()]
 ) -> FormTokenOut:
@@ -109,6 +109,7 @@ def _status_out(services, status: PublicStatus) -> PublicStatusOut:
     "/lookup",
     response_model=PublicStatusOut,
     responses={
+        400: {"model": ErrorOut, "description": "The body cannot be read (not UTF-8 JSON)"},
         404: {"model": ErrorOut, "description": "Unknown code or wrong secret (the very same answer)"},
         422: {"model": ValidationErrorOut},
         429: {"model": ErrorOut, "description": "Too many lookups from this address; see Retry-After"},

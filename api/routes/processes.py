@@ -18,6 +18,7 @@ from api.schemas import (
     LintOut,
     ProcessOut,
     ProcessVersionOut,
+    ValidationErrorOut,
 )
 from engine.core.errors import BadRequest, NotFound, PayloadTooLarge
 from engine.core.models import ProcessDefinition
@@ -141,7 +142,14 @@ async def lint_process(request: Request, services: Services, _actor: Designer) -
     "",
     response_model=DeploymentOut,
     status_code=201,
-    responses={422: {"model": DeploymentRejectedOut}, 403: {"model": ErrorOut}, 413: {"model": ErrorOut}},
+    responses={
+        422: {
+            "model": DeploymentRejectedOut | ValidationErrorOut,
+            "description": "The BPMN file is refused (its problems), or the request is invalid (its fields)",
+        },
+        403: {"model": ErrorOut},
+        413: {"model": ErrorOut},
+    },
 )
 async def deploy_process(file: UploadFile, session: DbSession, services: Services, actor: Deployer) -> DeploymentOut:
     """Deploy an uploaded BPMN file (from any modeler) as the next version of its process.

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
+from api.errors import OUT_OF_RANGE
 from engine.core.instance_secret import PUBLISHED_DEFAULT_SECRET
 from tests.factories import PASSWORD
 
@@ -207,3 +208,33 @@ def test_l6_signing_out_over_the_api_revokes_the_bearer_token(api):
 def test_l8_an_unknown_filter_value_is_refused_naming_the_choices(api, name):
     answer = api.get("/api/cases", "supervisor1", params={name: "khong-co"})
     assert answer.status_code == 400 and f"Unknown {name} 'khong-co'" in answer.json()["detail"]
+
+
+def test_f1_an_out_of_range_number_gets_the_documented_422_shape_with_its_errors_list(api):
+    # Schemathesis: GET /api/tasks?case_id=<huge> answered 422 without the "errors" its schema requires.
+    answer = api.get(f"/api/tasks?case_id={2**70}", "officer1")
+    assert answer.status_code == 422
+    assert answer.json() == {"detail": OUT_OF_RANGE, "errors": []}
+    deep = api.client.post("/api/processes/lint", content="[" * 100 + "]" * 100,
+                           headers={**api.auth("designer1"), "Content-Type": "application/json"})  # fmt: skip
+    assert deep.status_code == 422 and deep.json()["errors"] == [] and "deeper than 64" in deep.json()["detail"]
+
+
+def test_f2_every_400_and_422_the_fuzzer_met_is_documented(api):
+    # Schemathesis: 400 (a value the domain refuses, an unreadable body) was undocumented on most routes, and
+    # /api/portal/form-token documented FastAPI's default 422 body instead of ours.
+    paths = api.client.get("/openapi.json").json()["paths"]
+    for path, method in (("/api/cases", "get"), ("/api/tasks/{task_id}/complete", "post"),
+                         ("/api/processes/{key}/migrations", "post"), ("/api/portal/lookup", "post")):  # fmt: skip
+        assert "400" in paths[path][method]["responses"], (path, method)
+    invalid = paths["/api/portal/form-token"]["get"]["responses"]["422"]["content"]["application/json"]["schema"]
+    assert invalid["$ref"].endswith("/ValidationErrorOut")
+    # designer1 may not read matters (403), and a deployment without a file is a 422 with field errors.
+    assert "403" in paths["/api/matters/{matter_id}"]["get"]["responses"]
+    refused = paths["/api/processes"]["post"]["responses"]["422"]["content"]["application/json"]["schema"]
+    shapes = {one["$ref"].rsplit("/", 1)[1] for one in refused["anyOf"]}
+    assert shapes == {"DeploymentRejectedOut", "ValidationErrorOut"}
+    assert api.get("/api/matters/1", "designer1").status_code == 403
+    assert api.post("/api/processes", "designer1").json()["errors"][0]["field"] == "file"
+    answer = api.client.get("/api/portal/form-token?form=nonsense")
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "form"
