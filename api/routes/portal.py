@@ -172,7 +172,9 @@ def follow_by_email(
     return Response(status_code=204)
 
 
-@router.delete("/subscriptions/{token}", status_code=204, response_class=Response)
+@router.delete(
+    "/subscriptions/{token}", status_code=204, response_class=Response, responses={422: {"model": ValidationErrorOut}}
+)
 def stop_following(token: Annotated[str, Path(max_length=128)], session: DbSession) -> Response:
     """Unsubscribe with the token of an e-mail's link (an unknown token gets the same answer)."""
     unsubscribe(session, token)
