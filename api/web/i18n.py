@@ -124,6 +124,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "status.in_progress": {"vi": "Đang xử lý", "en": "In progress"},
     "status.completed": {"vi": "Đã hoàn thành", "en": "Completed"},
     "status.error": {"vi": "Lỗi quy trình", "en": "Process error"},
+    "status.cancelled": {"vi": "Đã hủy", "en": "Cancelled"},
     "error.not_found": {"vi": "Không tìm thấy", "en": "Not found"},
     "error.forbidden": {"vi": "Không có quyền", "en": "Not allowed"},
     "error.conflict": {"vi": "Đã có thay đổi khác", "en": "Changed meanwhile"},

@@ -141,6 +141,11 @@ can_complete_task = Rule("can_complete_task", "complete tasks", CASE_HANDLERS, _
 can_assign_task = Rule("can_assign_task", "assign tasks to someone", ASSIGNERS, _in_units)
 """Giving (reassigning) a task to a named person: team leads and supervisors of the task's units."""
 
+RECOVERERS = frozenset({Role.SUPERVISOR}) | DESIGNERS
+can_recover_cases = Rule("can_recover_cases", "retry or cancel cases stopped by an error", RECOVERERS, _in_units)
+"""Listing the cases stopped by an error, retrying them or cancelling them: the supervisors of the case's units,
+and the designers and admins who fixed the process (scoped to their units as well)."""
+
 can_read_matter = Rule("can_read_matter", "read matters", CASE_HANDLERS, _in_units)
 """A matter (petitions grouped as one) of the actor's units."""
 
