@@ -32,6 +32,7 @@ from engine.people.permissions import (
     can_read_unit_tree,
     can_read_visits_register,
     can_receive_petitions,
+    can_recover_cases,
     can_register_case,
     can_view_overview,
     require,
@@ -151,6 +152,7 @@ def allowed(rule: Rule):
 
 CaseReader = Annotated[Actor, allowed(can_read_case)]
 CaseRegistrar = Annotated[Actor, allowed(can_register_case)]
+CaseRecoverer = Annotated[Actor, allowed(can_recover_cases)]
 TaskReader = Annotated[Actor, allowed(can_read_task)]
 TaskClaimer = Annotated[Actor, allowed(can_claim_task)]
 TaskCompleter = Annotated[Actor, allowed(can_complete_task)]
