@@ -34,6 +34,7 @@ from engine.people.permissions import (
     can_receive_petitions,
     can_recover_cases,
     can_register_case,
+    can_unclaim_task,
     can_view_overview,
     require,
 )
@@ -157,6 +158,7 @@ TaskReader = Annotated[Actor, allowed(can_read_task)]
 TaskClaimer = Annotated[Actor, allowed(can_claim_task)]
 TaskCompleter = Annotated[Actor, allowed(can_complete_task)]
 TaskAssigner = Annotated[Actor, allowed(can_assign_task)]
+TaskUnclaimer = Annotated[Actor, allowed(can_unclaim_task)]
 MatterReader = Annotated[Actor, allowed(can_read_matter)]
 IdentityReader = Annotated[Actor, allowed(can_read_identity)]
 ReportReader = Annotated[Actor, allowed(can_read_reports)]

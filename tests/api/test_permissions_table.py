@@ -147,6 +147,8 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/tasks/{task_id}"): Row(HANDLERS, INVALID, other=FOUND_NOT, refused=frozenset({TEAM_LEAD, SUPERVISOR})),
     ("POST", "/api/tasks/{task_id}/complete"): Row(HANDLERS, INVALID, other=FOUND_NOT, json={"data": {}},
                                                    refused=frozenset({TEAM_LEAD, SUPERVISOR})),
+    # can_unclaim_task: officer1 gives back the task claimed above; then nobody holds it (a no-op: 200)
+    ("POST", "/api/tasks/{task_id}/unclaim"): Row(HANDLERS, OK, other=FOUND_NOT),
     # can_assign_task: give the task to officer1 (who holds it already)
     ("POST", "/tasks/{task_id}/reassign"): Row(frozenset({TEAM_LEAD, SUPERVISOR}), REDIRECT, other=FOUND_NOT,
                                                form={"username": "officer1"}),

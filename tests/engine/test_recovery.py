@@ -8,6 +8,7 @@ from engine.cases.recovery import cancel_case, retry_case, stuck_cases
 from engine.core.db import transaction
 from engine.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from engine.core.models import AuditEvent, Case, HumanTask
+from engine.doctor import check_cases
 from tests.cases import complete, start_report
 from tests.engine.test_runtime import deploy_fixture
 
@@ -105,3 +106,11 @@ def test_recovery_needs_a_reason_the_role_and_the_unit(world):
         cancel_case(session, world.services, other_unit, case_id, "lý do")
     with world.factory() as session:
         assert session.get(Case, case_id).status == "error"
+
+
+def test_the_doctor_names_the_stuck_case_and_where_to_recover_it(world):
+    case_id = stuck_case(world)
+    with world.factory() as session:
+        code = session.get(Case, case_id).tracking_code
+        [finding] = check_cases(session)
+    assert not finding.ok and code in finding.message and "/cases/stuck" in finding.message
