@@ -128,6 +128,9 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/cases/{case_id}/identity"): Row(IDENTITY_READERS, OK, other=FOUND_NOT),
     ("POST", "/cases/{case_id}/identity"): Row(IDENTITY_READERS, OK, other=FOUND_NOT),
     # ---- stuck cases: can_recover_cases (the test's case is not in error: 409 once let through) ----
+    ("GET", "/cases/stuck"): Row(RECOVERERS, OK),
+    ("POST", "/cases/{case_id}/retry"): Row(RECOVERERS, CONFLICT, other=FOUND_NOT, form={"reason": "thử lại"}),
+    ("POST", "/cases/{case_id}/cancel"): Row(RECOVERERS, CONFLICT, other=FOUND_NOT, form={"reason": "hủy"}),
     ("GET", "/api/cases/stuck"): Row(RECOVERERS, OK),
     ("POST", "/api/cases/{case_id}/retry"): Row(RECOVERERS, CONFLICT, other=FOUND_NOT, json={"reason": "thử lại"}),
     ("POST", "/api/cases/{case_id}/cancel"): Row(RECOVERERS, CONFLICT, other=FOUND_NOT, json={"reason": "hủy"}),
@@ -149,6 +152,7 @@ POLICY: dict[tuple[str, str], Row] = {
                                                    refused=frozenset({TEAM_LEAD, SUPERVISOR})),
     # can_unclaim_task: officer1 gives back the task claimed above; then nobody holds it (a no-op: 200)
     ("POST", "/api/tasks/{task_id}/unclaim"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("POST", "/tasks/{task_id}/unclaim"): Row(HANDLERS, REDIRECT, other=FOUND_NOT),
     # can_assign_task: give the task to officer1 (who holds it already)
     ("POST", "/tasks/{task_id}/reassign"): Row(frozenset({TEAM_LEAD, SUPERVISOR}), REDIRECT, other=FOUND_NOT,
                                                form={"username": "officer1"}),
