@@ -30,6 +30,10 @@ def test_the_supervisor_sees_stuck_cases_and_cancels_one_with_a_reason(web, worl
         assert session.get(Case, case_id).status == "cancelled"
         kinds = list(session.scalars(select(AuditEvent.kind).where(AuditEvent.case_id == case_id)))
         assert kinds.count("case_retried") == 1 and kinds[-1] == "case_cancelled"
+    case_page = supervisor.get(f"/cases/{case_id}")
+    assert case_page.status_code == 200 and "Đã hủy" in case_page.text
+    listed = supervisor.get("/cases?status=cancelled")
+    assert listed.status_code == 200 and code in listed.text
 
 
 def test_an_officer_does_not_see_the_stuck_cases_page_or_its_link(web, world):
