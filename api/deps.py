@@ -32,7 +32,9 @@ from engine.people.permissions import (
     can_read_unit_tree,
     can_read_visits_register,
     can_receive_petitions,
+    can_recover_cases,
     can_register_case,
+    can_unclaim_task,
     can_view_overview,
     require,
 )
@@ -151,10 +153,12 @@ def allowed(rule: Rule):
 
 CaseReader = Annotated[Actor, allowed(can_read_case)]
 CaseRegistrar = Annotated[Actor, allowed(can_register_case)]
+CaseRecoverer = Annotated[Actor, allowed(can_recover_cases)]
 TaskReader = Annotated[Actor, allowed(can_read_task)]
 TaskClaimer = Annotated[Actor, allowed(can_claim_task)]
 TaskCompleter = Annotated[Actor, allowed(can_complete_task)]
 TaskAssigner = Annotated[Actor, allowed(can_assign_task)]
+TaskUnclaimer = Annotated[Actor, allowed(can_unclaim_task)]
 MatterReader = Annotated[Actor, allowed(can_read_matter)]
 IdentityReader = Annotated[Actor, allowed(can_read_identity)]
 ReportReader = Annotated[Actor, allowed(can_read_reports)]

@@ -197,6 +197,25 @@ class CaseSummary(BaseModel):
     matter_id: int | None = None
 
 
+class StuckCaseOut(BaseModel):
+    """A case stopped by an error in a script or engine step, waiting for a retry or a cancellation."""
+
+    id: int
+    tracking_code: str
+    title: str
+    unit_id: int
+    process: str
+    process_version: int
+    error: CaseErrorOut
+    since: datetime
+
+
+class RecoveryIn(BaseModel):
+    """Why a stuck case is retried or cancelled (kept in its audit trail)."""
+
+    reason: str = Field(min_length=1, max_length=1000)
+
+
 class CaseDetail(CaseSummary):
     """A case with its open tasks, its data and any error."""
 

@@ -105,7 +105,8 @@ def check_cases(session: Session) -> list[Finding]:
     """Cases stopped by an error in their process."""
     broken = list(session.scalars(select(Case.tracking_code).where(Case.status == CaseStatus.ERROR).limit(5)))
     if broken:
-        return [Finding(False, "cases", f"cases stopped by a process error: {', '.join(broken)}")]
+        where = "retry or cancel them on /cases/stuck (supervisors, designers)"
+        return [Finding(False, "cases", f"cases stopped by a process error: {', '.join(broken)}; {where}")]
     return [Finding(True, "cases", "no case is stopped by an error")]
 
 

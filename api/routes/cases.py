@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import CaseReader, CaseRegistrar, DbSession, IdentityReader, Services, commit
+from api.deps import CaseReader, CaseRecoverer, CaseRegistrar, DbSession, IdentityReader, Services, commit
 from api.schemas import (
     COMMON_RESPONSES,
     CaseCreate,
@@ -19,12 +19,15 @@ from api.schemas import (
     ErrorOut,
     EventOut,
     IdentityOut,
+    RecoveryIn,
+    StuckCaseOut,
     TaskOut,
     ValidationErrorOut,
 )
 from engine.cases.audit import verify_chain
 from engine.cases.enums import CaseStatus
 from engine.cases.queries import CaseFilters, case_events, list_cases, open_tasks_of_case, visible_case
+from engine.cases.recovery import cancel_case, retry_case, stuck_cases
 from engine.cases.runtime import CaseRuntime
 from engine.core.models import Case, HumanTask
 from engine.petitions.duplicates import duplicate_candidates
@@ -133,6 +136,49 @@ def search_cases(
     return CasePage(
         items=[case_summary(c) for c in found.items], total=found.total, page=found.page, page_size=found.page_size
     )
+
+
+@router.get("/stuck", response_model=list[StuckCaseOut], responses=ERRORS)
+def list_stuck_cases(session: DbSession, actor: CaseRecoverer) -> list[StuckCaseOut]:
+    """The cases of my units stopped by an error in a script or engine step (supervisors, designers)."""
+    return [
+        StuckCaseOut(
+            id=stuck.case_id,
+            tracking_code=stuck.tracking_code,
+            title=stuck.title,
+            unit_id=stuck.unit_id,
+            process=stuck.process_key,
+            process_version=stuck.process_version,
+            error=CaseErrorOut(message=stuck.error_message, line=stuck.error_line, task=stuck.error_task),
+            since=stuck.since,
+        )
+        for stuck in stuck_cases(session, actor)
+    ]
+
+
+RECOVERY_ERRORS = {**ERRORS, 400: {"model": ErrorOut}, 409: {"model": ErrorOut}}
+
+
+@router.post("/{case_id}/retry", response_model=CaseDetail, responses=RECOVERY_ERRORS)
+def retry_stuck_case(
+    case_id: int, body: RecoveryIn, session: DbSession, services: Services, actor: CaseRecoverer
+) -> CaseDetail:
+    """Run the failed step of a case in ``error`` again; it stays in ``error`` if the step fails again."""
+    case = retry_case(session, services, actor, case_id, body.reason)
+    detail = case_detail(session, services, case)
+    commit(session)
+    return detail
+
+
+@router.post("/{case_id}/cancel", response_model=CaseDetail, responses=RECOVERY_ERRORS)
+def cancel_stuck_case(
+    case_id: int, body: RecoveryIn, session: DbSession, services: Services, actor: CaseRecoverer
+) -> CaseDetail:
+    """End a case in ``error`` for good (status ``cancelled``): its open tasks and timers are closed."""
+    case = cancel_case(session, services, actor, case_id, body.reason)
+    detail = case_detail(session, services, case)
+    commit(session)
+    return detail
 
 
 @router.get("/{case_id}", response_model=CaseDetail, responses=ERRORS)

@@ -5,7 +5,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from pydantic import Json
 
-from api.deps import AppSettings, DbSession, Services, TaskAssigner, TaskClaimer, TaskCompleter, TaskReader, commit
+from api.deps import (
+    AppSettings,
+    DbSession,
+    Services,
+    TaskAssigner,
+    TaskClaimer,
+    TaskCompleter,
+    TaskReader,
+    TaskUnclaimer,
+    commit,
+)
 from api.routes.cases import ERRORS, case_detail, task_out
 from api.schemas import (
     COMMON_RESPONSES,
@@ -80,6 +90,14 @@ def read_task_form(task_id: str, session: DbSession, services: Services, actor: 
 def claim_task(task_id: str, session: DbSession, services: Services, actor: TaskClaimer) -> TaskOut:
     """Take a group task into one's own inbox."""
     task = CaseRuntime(session, services).claim_task(actor, task_id)
+    commit(session)
+    return task_out(task, tracking_code_of(session, task.case_id))
+
+
+@router.post("/{task_id}/unclaim", response_model=TaskOut, responses=ACTION_ERRORS)
+def unclaim_task(task_id: str, session: DbSession, services: Services, actor: TaskUnclaimer) -> TaskOut:
+    """Give a claimed task back to its group ("trả lại"): the assignee, or a team lead or supervisor."""
+    task = CaseRuntime(session, services).unclaim_task(actor, task_id)
     commit(session)
     return task_out(task, tracking_code_of(session, task.case_id))
 

@@ -75,6 +75,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_portal,
         routes_reception,
         routes_reports,
+        routes_stuck,
         routes_tasks,
         routes_versions,
     )
@@ -90,8 +91,8 @@ def install_web(app: FastAPI, zone, forms) -> None:
         if directory.is_dir():
             app.mount(f"/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
     pages = (
-        routes_auth, routes_inbox, routes_tasks, routes_cases, routes_overview, routes_reports, routes_reception,
-        routes_versions, routes_designer, routes_portal,
+        routes_auth, routes_inbox, routes_tasks, routes_stuck, routes_cases, routes_overview, routes_reports,
+        routes_reception, routes_versions, routes_designer, routes_portal,
     )  # fmt: skip
     for module in pages:
         app.include_router(module.router)

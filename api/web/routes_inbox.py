@@ -9,7 +9,7 @@ from api.web.context import WebPage
 from api.web.deadlines import deadline_view
 from engine.cases.queries import cases_by_id, inbox
 from engine.cases.runtime import CaseRuntime
-from engine.people.permissions import can_claim_task, can_read_task, require
+from engine.people.permissions import can_claim_task, can_read_task, can_unclaim_task, require
 
 router = APIRouter(include_in_schema=False)
 TABS = ("all", "mine", "group", "overdue", "week")
@@ -48,3 +48,13 @@ async def claim_from_inbox(task_id: str, page: WebPage) -> RedirectResponse:
     CaseRuntime(page.session, page.services).claim_task(page.actor, task_id)
     page.session.commit()
     return RedirectResponse("/inbox?tab=mine", status_code=303)
+
+
+@router.post("/tasks/{task_id}/unclaim")
+async def unclaim_from_page(task_id: str, page: WebPage) -> RedirectResponse:
+    """Give a claimed task back to the group ("Trả lại"), then back to the group's tasks in the inbox."""
+    require(can_unclaim_task, page.actor)
+    await page.check_csrf()
+    CaseRuntime(page.session, page.services).unclaim_task(page.actor, task_id)
+    page.session.commit()
+    return RedirectResponse("/inbox?tab=group", status_code=303)

@@ -4,11 +4,15 @@ from enum import StrEnum
 
 
 class CaseStatus(StrEnum):
-    """Where a case stands: being handled, finished, or stopped by an error in a script or service task."""
+    """Where a case stands: being handled, finished, stopped by an error in a script or service task, or cancelled.
+
+    A case in ``error`` stays there until a supervisor or designer retries it or cancels it (engine/cases/recovery).
+    """
 
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
     ERROR = "error"
+    CANCELLED = "cancelled"
 
 
 class TaskStatus(StrEnum):

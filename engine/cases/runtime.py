@@ -35,6 +35,7 @@ from engine.people.permissions import (
     can_complete_task,
     can_register_case,
     can_start_process,
+    can_unclaim_task,
     require,
 )
 from engine.people.roles import Role
@@ -231,6 +232,34 @@ class CaseRuntime:
         trail.append(
             kind="task_claimed", actor=actor.username, at=now, task_id=task.id, payload={"task": task.spec_name}
         )
+        self.store.set_task_assignee(task)
+        self._touch(case, trail, now)
+        return task
+
+    def unclaim_task(self, actor: Actor, task_id: str) -> HumanTask:
+        """Give a claimed task back to its group ("trả lại"): the task has no assignee again.
+
+        Only the assignee, or an assigner (team lead, supervisor) of the task's unit, may. Tasks whose person comes
+        from a process variable (``assigneeVariable``, e.g. the verifying officer who also concludes) are refused:
+        the process names that person, so they are reassigned (``assign_task``), never left without one.
+        A task nobody holds is returned as it is (giving it back twice is harmless).
+        """
+        require(can_unclaim_task, actor)
+        task, case = self._visible_task(actor, task_id)
+        self._require_ready(task, case)
+        require(can_unclaim_task, actor, task)
+        if not task.assignee:
+            return task  # already with the group: nothing to give back, nothing recorded
+        if self._process(case).catalog.get("assignees", {}).get(task.spec_name):
+            raise Conflict(
+                f"Task '{task.name}' of case {case.tracking_code} is assigned by the process to a named person; "
+                "it cannot be given back to the group, only reassigned"
+            )
+        now = self.services.clock.now()
+        previous, task.assignee = task.assignee, None
+        trail = AuditTrail(self.session, case)
+        payload = {"task": task.spec_name, "from": previous}
+        trail.append(kind="task_unclaimed", actor=actor.username, at=now, task_id=task.id, payload=payload)
         self.store.set_task_assignee(task)
         self._touch(case, trail, now)
         return task

@@ -113,6 +113,15 @@ def _completable(actor: Actor, task: Any) -> str | None:
     return None
 
 
+def _unclaimable(actor: Actor, task: Any) -> str | None:
+    """A task of the actor's units claimed by the actor; team leads and supervisors may give back anyone's."""
+    if (outside := _in_units(actor, task)) is not None:
+        return outside
+    if task.assignee and task.assignee != actor.username and not actor.has_role(*ASSIGNERS):
+        return f"task '{task.name}' is assigned to {task.assignee}, not to {actor.username}"
+    return None
+
+
 def _identity_refused(actor: Actor, case: Any = None, *_rest: Any) -> str:
     which = f" của hồ sơ {case.tracking_code}" if case is not None else ""
     return (
@@ -140,6 +149,14 @@ can_complete_task = Rule("can_complete_task", "complete tasks", CASE_HANDLERS, _
 
 can_assign_task = Rule("can_assign_task", "assign tasks to someone", ASSIGNERS, _in_units)
 """Giving (reassigning) a task to a named person: team leads and supervisors of the task's units."""
+
+can_unclaim_task = Rule("can_unclaim_task", "give tasks back to their group", CASE_HANDLERS, _unclaimable)
+"""Giving a claimed task back to its group ("trả lại"): its assignee, or a team lead or supervisor of its unit."""
+
+RECOVERERS = frozenset({Role.SUPERVISOR}) | DESIGNERS
+can_recover_cases = Rule("can_recover_cases", "retry or cancel cases stopped by an error", RECOVERERS, _in_units)
+"""Listing the cases stopped by an error, retrying them or cancelling them: the supervisors of the case's units,
+and the designers and admins who fixed the process (scoped to their units as well)."""
 
 can_read_matter = Rule("can_read_matter", "read matters", CASE_HANDLERS, _in_units)
 """A matter (petitions grouped as one) of the actor's units."""

@@ -8,6 +8,8 @@ from engine.cases.runtime import CaseRuntime
 from engine.core.models import Case, ProcessDefinition, Unit
 from engine.services import EngineServices
 
+ENDED = (CaseStatus.COMPLETED, CaseStatus.CANCELLED)  # a cancelled run no longer blocks the next one
+
 
 def ensure_scheduled_cases(session: Session, services: EngineServices) -> list[Case]:
     """Start an instance of each timer-started process that has none open; returns the cases started."""
@@ -25,9 +27,7 @@ def ensure_scheduled_cases(session: Session, services: EngineServices) -> list[C
         session.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
     started = []
     for definition in scheduled:
-        open_case = (
-            select(Case.id).where(Case.process_key == definition.key, Case.status != CaseStatus.COMPLETED).limit(1)
-        )
+        open_case = select(Case.id).where(Case.process_key == definition.key, Case.status.notin_(ENDED)).limit(1)
         if session.scalar(open_case) is None:
             started.append(CaseRuntime(session, services).start_scheduled_case(definition, unit_id=root.id))
     return started

@@ -55,8 +55,9 @@ STAFF = frozenset(USERS)
 EVERYONE = frozenset(ROLES)
 DESIGNERS = frozenset({DESIGNER, ADMIN})
 IDENTITY_READERS = frozenset({SUPERVISOR, CUSTODIAN})
+RECOVERERS = frozenset({SUPERVISOR}) | DESIGNERS
 UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}")
-OK, CREATED, NO_CONTENT, REDIRECT, FOUND_NOT, BAD, INVALID = 200, 201, 204, 303, 404, 400, 422
+OK, CREATED, NO_CONTENT, REDIRECT, FOUND_NOT, BAD, CONFLICT, INVALID = 200, 201, 204, 303, 404, 400, 409, 422
 # FOUND_NOT: hidden, the unit is not theirs
 EVIDENCE = {"file": ("bien-ban.txt", b"bien ban", "text/plain")}
 
@@ -126,6 +127,13 @@ POLICY: dict[tuple[str, str], Row] = {
     # ---- protected identities: can_read_identity (the resolver of the unit, the custodian city-wide) ----
     ("GET", "/cases/{case_id}/identity"): Row(IDENTITY_READERS, OK, other=FOUND_NOT),
     ("POST", "/cases/{case_id}/identity"): Row(IDENTITY_READERS, OK, other=FOUND_NOT),
+    # ---- stuck cases: can_recover_cases (the test's case is not in error: 409 once let through) ----
+    ("GET", "/cases/stuck"): Row(RECOVERERS, OK),
+    ("POST", "/cases/{case_id}/retry"): Row(RECOVERERS, CONFLICT, other=FOUND_NOT, form={"reason": "thử lại"}),
+    ("POST", "/cases/{case_id}/cancel"): Row(RECOVERERS, CONFLICT, other=FOUND_NOT, form={"reason": "hủy"}),
+    ("GET", "/api/cases/stuck"): Row(RECOVERERS, OK),
+    ("POST", "/api/cases/{case_id}/retry"): Row(RECOVERERS, CONFLICT, other=FOUND_NOT, json={"reason": "thử lại"}),
+    ("POST", "/api/cases/{case_id}/cancel"): Row(RECOVERERS, CONFLICT, other=FOUND_NOT, json={"reason": "hủy"}),
     ("GET", "/api/cases/{case_id}/identity"): Row(IDENTITY_READERS, OK, other=FOUND_NOT),
     ("GET", "/api/matters/{matter_id}"): Row(HANDLERS, OK, other=FOUND_NOT),  # can_read_matter
     # ---- tasks: the own task is screen_report, lane officer, claimed by officer1 ----
@@ -142,6 +150,9 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/tasks/{task_id}"): Row(HANDLERS, INVALID, other=FOUND_NOT, refused=frozenset({TEAM_LEAD, SUPERVISOR})),
     ("POST", "/api/tasks/{task_id}/complete"): Row(HANDLERS, INVALID, other=FOUND_NOT, json={"data": {}},
                                                    refused=frozenset({TEAM_LEAD, SUPERVISOR})),
+    # can_unclaim_task: officer1 gives back the task claimed above; then nobody holds it (a no-op: 200)
+    ("POST", "/api/tasks/{task_id}/unclaim"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("POST", "/tasks/{task_id}/unclaim"): Row(HANDLERS, REDIRECT, other=FOUND_NOT),
     # can_assign_task: give the task to officer1 (who holds it already)
     ("POST", "/tasks/{task_id}/reassign"): Row(frozenset({TEAM_LEAD, SUPERVISOR}), REDIRECT, other=FOUND_NOT,
                                                form={"username": "officer1"}),
