@@ -123,6 +123,8 @@ def test_no_operation_answers_with_a_server_error(world):
     tally = Tally()
     with get_client(app) as client:
         tokens = {username: _sign_in(client, username) for username in PEOPLE}
+        # Signed in before the sign-in route is fuzzed: its wrong passwords soon fill the address's throttle window.
+        throwaway = {username: _sign_in(client, username) for username in PEOPLE}
         for result in schema.get_all_operations():
             operation = result.ok()
             if ONLY not in operation.label:
@@ -135,7 +137,7 @@ def test_no_operation_answers_with_a_server_error(world):
                 _fuzz(operation, client, {}, tally)
                 continue
             for username in PEOPLE:
-                token = _sign_in(client, username) if operation.label == SIGN_OUT else tokens[username]
+                token = throwaway[username] if operation.label == SIGN_OUT else tokens[username]
                 _fuzz(operation, client, token, tally)
     print(f"\nfuzz ({EXAMPLES} examples per operation, mode and person): {tally.summary()}")
     assert tally.server_errors == [], tally.summary()
