@@ -73,7 +73,7 @@ class PublicStatusOut(BaseModel):
     """The public status of a case: steps, deadlines, completion and publication."""
 
     tracking_code: str
-    status: Literal["in_progress", "completed"]
+    status: Literal["in_progress", "completed", "cancelled"]
     received_at: datetime
     completed_at: datetime | None
     steps: list[PublicStepOut]

@@ -58,6 +58,7 @@ PORTAL_TEXTS: dict[str, dict[str, str]] = {
     "portal.status.status": {"vi": "Tình trạng", "en": "Status"},
     "portal.status.in_progress": {"vi": "Đang xử lý", "en": "In progress"},
     "portal.status.completed": {"vi": "Đã kết thúc xử lý", "en": "Concluded"},
+    "portal.status.cancelled": {"vi": "Đã dừng xử lý", "en": "Handling stopped"},
     "portal.status.received": {"vi": "Ngày tiếp nhận", "en": "Received"},
     "portal.status.completed_at": {"vi": "Ngày kết thúc", "en": "Concluded on"},
     "portal.status.steps": {"vi": "Bước đang xử lý", "en": "Current steps"},

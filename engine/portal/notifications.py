@@ -26,7 +26,11 @@ from engine.core.settings import Settings
 from engine.portal.guard import prune_portal_guards
 
 log = logging.getLogger("phananh.notifications")
-STATUS_TEXT = {CaseStatus.COMPLETED: "Đã kết thúc xử lý", CaseStatus.IN_PROGRESS: "Đang xử lý"}
+STATUS_TEXT = {
+    CaseStatus.COMPLETED: "Đã kết thúc xử lý",
+    CaseStatus.CANCELLED: "Đã dừng xử lý",
+    CaseStatus.IN_PROGRESS: "Đang xử lý",
+}
 
 
 def subscribe(session: Session, case: Case, email: str, now: datetime) -> CaseSubscription:

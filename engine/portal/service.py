@@ -27,6 +27,10 @@ from engine.services import EngineServices
 _DUMMY_HASH = hashlib.sha256(b"phananh-no-such-case").hexdigest()
 
 
+PUBLIC_STATUSES = {CaseStatus.COMPLETED: CaseStatus.COMPLETED, CaseStatus.CANCELLED: CaseStatus.CANCELLED}
+"""What the public sees of a case's status; every other status (an internal error included) is "in progress"."""
+
+
 def _hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -89,7 +93,7 @@ def public_status(session: Session, case: Case) -> PublicStatus:
     )
     steps = [PublicStep(name=t.name or t.spec_name, due_at=t.due_at, reminded_at=t.reminded_at) for t in tasks]
     publication = session.get(CasePublication, case.id)
-    status = CaseStatus.COMPLETED if case.status == CaseStatus.COMPLETED else CaseStatus.IN_PROGRESS
+    status = PUBLIC_STATUSES.get(CaseStatus(case.status), CaseStatus.IN_PROGRESS)
     return PublicStatus(
         case_id=case.id, tracking_code=case.tracking_code, status=status, received_at=case.created_at,
         completed_at=case.completed_at, steps=steps,

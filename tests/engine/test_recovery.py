@@ -114,3 +114,15 @@ def test_the_doctor_names_the_stuck_case_and_where_to_recover_it(world):
         code = session.get(Case, case_id).tracking_code
         [finding] = check_cases(session)
     assert not finding.ok and code in finding.message and "/cases/stuck" in finding.message
+
+
+def test_a_cancelled_case_reads_as_stopped_on_the_portal_never_as_in_progress(world):
+    from engine.portal.service import public_status
+
+    case_id = stuck_case(world)
+    with world.factory() as session:
+        assert public_status(session, session.get(Case, case_id)).status == "in_progress"  # an error stays internal
+    with transaction(world.factory) as session:
+        cancel_case(session, world.services, world.actor("supervisor1"), case_id, "Quy trình sai")
+    with world.factory() as session:
+        assert public_status(session, session.get(Case, case_id)).status == "cancelled"
