@@ -37,7 +37,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
-from subprocesses import free_port, stop
+from subprocesses import ServerDidNotStart, free_port, read_log, stop, wait_healthy
 from text_table import aligned_table
 from throwaway_databases import postgres_database, postgres_version, sqlite_database
 
@@ -196,11 +196,6 @@ def cpu_busy(before: tuple[int, int] | None) -> str:
     return f"CPU {100 * (after[0] - before[0]) / (after[1] - before[1]):.0f}% busy"
 
 
-def read_log(path: Path) -> str:
-    """The tail of a process log, for error messages."""
-    return path.read_text(errors="replace")[-2000:] if path.exists() else ""
-
-
 @contextmanager
 def api_servers(database_url: str, count: int, logs: Path) -> Iterator[list[str]]:
     """``count`` uvicorn processes serving the app on loopback; yields their base URLs; always stopped."""
@@ -220,21 +215,6 @@ def api_servers(database_url: str, count: int, logs: Path) -> Iterator[list[str]
         for base, process, log in started:
             wait_healthy(base, process, log)
         yield [base for base, _, _ in started]
-
-
-def wait_healthy(base: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    """Wait until ``/healthz`` answers 200, or fail with the process log."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise BenchError(f"uvicorn on {base} exited with {process.returncode}:\n{read_log(log)}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise BenchError(f"uvicorn on {base} did not start within {timeout:.0f} s:\n{read_log(log)}")
 
 
 def run_workers(database_url: str, count: int, logs: Path) -> tuple[float, str, list[str]]:
@@ -419,7 +399,7 @@ def main() -> int:
                 rows += bench_backend("PostgreSQL", url, counts, args, logs)
             with sqlite_database() as url:
                 rows += bench_backend("SQLite", url, [1], args, logs)
-        except BenchError as exc:
+        except (BenchError, ServerDidNotStart) as exc:
             print(f"FAILED: {exc}", file=sys.stderr)
             return 1
     print()

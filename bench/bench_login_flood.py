@@ -24,11 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.subprocesses import free_port, stop  # noqa: E402
-from bench.text_table import aligned_table  # noqa: E402
+from subprocesses import free_port, stop, wait_healthy
+from text_table import aligned_table
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,15 +42,7 @@ def server(database: Path, **settings: str) -> Iterator[str]:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start within 60 s")
+        wait_healthy(base, process)
         yield base
     finally:
         stop(process)

@@ -38,7 +38,7 @@ import httpx
 from machine import cpu_model
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
-from subprocesses import free_port, stop
+from subprocesses import free_port, stop, wait_healthy
 from text_table import aligned_table
 from throwaway_databases import admin_connection, postgres_database, sqlite_database
 
@@ -271,18 +271,7 @@ def api_server(database_url: str, log: Path) -> Iterator[str]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    raise BenchError(f"uvicorn exited with {process.returncode}:\n{log.read_text()[-2000:]}")
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise BenchError(f"uvicorn did not start within 60 s:\n{log.read_text()[-2000:]}")
-                time.sleep(0.1)
+            wait_healthy(base, process, log)
             yield base
         finally:
             stop(process)
