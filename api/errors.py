@@ -109,9 +109,11 @@ OUT_OF_RANGE = "A number in the request is out of range: no id or count is that 
 async def _out_of_range(request: Request, _exc: Exception):
     """An integer too large for the database (SQLite: OverflowError, PostgreSQL: DataError), or a date past 9999."""
     from api.web import error_page, is_page_request
+    from api.web.i18n import translate
+    from api.web.session import language_of
 
     if is_page_request(request):
-        return error_page(request, 422, OUT_OF_RANGE)
+        return error_page(request, 422, translate("error.out_of_range", language_of(request)))
     return JSONResponse({"detail": OUT_OF_RANGE, "errors": []}, status_code=422)
 
 

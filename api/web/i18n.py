@@ -148,6 +148,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "error.forbidden": {"vi": "Không có quyền", "en": "Not allowed"},
     "error.conflict": {"vi": "Đã có thay đổi khác", "en": "Changed meanwhile"},
     "error.back": {"vi": "Quay lại", "en": "Go back"},
+    "error.out_of_range": {
+        "vi": "Một số trong địa chỉ hoặc biểu mẫu quá lớn: không có mã hồ sơ hay số lượng nào lớn như vậy.",
+        "en": "A number in the request is out of range: no id or count is that large.",
+    },
     "error.csrf": {
         "vi": "Phiên làm việc đã hết hạn, vui lòng thử lại.",
         "en": "Your session expired; please try again.",
