@@ -83,6 +83,9 @@ class User(Base):
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: datetime.now(UTC))
+    email: Mapped[str | None] = mapped_column(String(254))
+    notification_mode: Mapped[str] = mapped_column(String(16), default="immediate")  # a DeliveryMode
+    digest_hour: Mapped[int] = mapped_column(Integer, default=7)  # local hour of the daily digest
     units: Mapped[list[Unit]] = relationship(secondary="user_units", lazy="selectin")
 
 
@@ -421,6 +424,27 @@ class EmailOutbox(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Notification(Base):
+    """Something the system tells one member of staff: shown in the app, e-mailed by their delivery mode."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("user_id", "dedupe_key"),
+        Index("ix_notifications_user_unread", "user_id", "read_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))  # a NotificationKind
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(512), default="")
+    dedupe_key: Mapped[str | None] = mapped_column(String(200))  # the same event never notifies a person twice
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_status: Mapped[str] = mapped_column(String(16), default="none")  # none / pending / queued / skipped
 
 
 class ProcessDraft(Base):

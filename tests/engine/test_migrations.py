@@ -2,10 +2,13 @@
 
 import uuid
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from engine.core.db import make_engine
 from engine.core.migrate import upgrade_to
+from engine.core.models import Base
 from tests import postgres
 
 
@@ -44,3 +47,11 @@ def test_upgrading_a_postgresql_database_with_cases_keeps_them():
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+def test_the_migrations_build_exactly_the_tables_the_models_declare(database_url):
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert differences == []

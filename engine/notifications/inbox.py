@@ -1,0 +1,83 @@
+"""The in-app notifications of a member of staff: recording them, listing them, marking them read.
+
+``notify`` is the one way any part of the engine tells people something. It runs inside the transaction of the
+change it tells about, so a notification exists exactly when its change does. A ``dedupe_key`` (e.g.
+``reminder:task:42``) makes the same event notify a person at most once, however often it is raised.
+E-mail delivery is decided from each person's delivery mode and done later, from the outbox.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from engine.core.db import rows_matched
+from engine.core.models import Notification, User
+from engine.notifications.enums import DeliveryMode, NotificationKind
+
+
+def notify(
+    session: Session,
+    user_ids: Iterable[int],
+    kind: NotificationKind,
+    text: str,
+    *,
+    now: datetime,
+    case_id: int | None = None,
+    link: str = "",
+    dedupe_key: str | None = None,
+) -> list[Notification]:
+    """Record one notification per person (once per ``dedupe_key``); returns the ones newly recorded."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return []
+    already: set[int] = set()
+    if dedupe_key is not None:
+        already = set(
+            session.scalars(
+                select(Notification.user_id).where(
+                    Notification.user_id.in_(wanted), Notification.dedupe_key == dedupe_key
+                )
+            )
+        )
+    active = select(User.id, User.notification_mode).where(User.id.in_(wanted), User.is_active)
+    modes = {user_id: mode for user_id, mode in session.execute(active)}
+    recorded = []
+    for user_id in wanted:
+        if user_id in already or user_id not in modes:
+            continue
+        email_status = "none" if modes[user_id] == DeliveryMode.OFF else "pending"
+        notification = Notification(
+            user_id=user_id, kind=str(kind), case_id=case_id, text=text, link=link,
+            dedupe_key=dedupe_key, created_at=now, email_status=email_status,
+        )  # fmt: skip
+        session.add(notification)
+        recorded.append(notification)
+    session.flush()
+    return recorded
+
+
+def notifications_of(
+    session: Session, user_id: int, *, unread_only: bool = False, limit: int = 50
+) -> list[Notification]:
+    """A person's notifications, newest first."""
+    query = select(Notification).where(Notification.user_id == user_id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return list(session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    """How many of a person's notifications are unread (the bell's figure)."""
+    query = select(func.count()).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    return session.scalar(query) or 0
+
+
+def mark_read(session: Session, user_id: int, now: datetime, ids: Iterable[int] | None = None) -> int:
+    """Mark a person's notifications read (the given ones, or all); returns how many changed."""
+    statement = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    if ids is not None:
+        statement = statement.where(Notification.id.in_(list(ids)))
+    result = session.execute(statement.values(read_at=now))
+    return rows_matched(result)
