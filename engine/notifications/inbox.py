@@ -3,7 +3,8 @@
 ``notify`` is the one way any part of the engine tells people something. It runs inside the transaction of the
 change it tells about, so a notification exists exactly when its change does. A ``dedupe_key`` (e.g.
 ``reminder:task:42``) makes the same event notify a person at most once, however often it is raised.
-E-mail delivery is decided from each person's delivery mode and done later, from the outbox.
+E-mail follows each person's delivery mode (``engine/notifications/delivery.py``): in ``immediate`` mode the
+message is queued in the outbox here, in the same transaction; a ``digest`` waits for the person's daily hour.
 """
 
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.core.db import rows_matched
 from engine.core.models import Notification, User
+from engine.notifications.delivery import initial_email_status, queue_immediate
 from engine.notifications.enums import DeliveryMode, NotificationKind
 
 
@@ -27,8 +29,12 @@ def notify(
     case_id: int | None = None,
     link: str = "",
     dedupe_key: str | None = None,
+    base_url: str = "",
 ) -> list[Notification]:
-    """Record one notification per person (once per ``dedupe_key``); returns the ones newly recorded."""
+    """Record one notification per person (once per ``dedupe_key``); returns the ones newly recorded.
+
+    ``link`` is a path of the staff pages (``/tasks/…``, ``/cases/…``); e-mails make it absolute with ``base_url``.
+    """
     wanted = sorted(set(user_ids))
     if not wanted:
         return []
@@ -41,18 +47,20 @@ def notify(
                 )
             )
         )
-    active = select(User.id, User.notification_mode).where(User.id.in_(wanted), User.is_active)
-    modes = {user_id: mode for user_id, mode in session.execute(active)}
+    active = select(User.id, User.notification_mode, User.email).where(User.id.in_(wanted), User.is_active)
+    preferences = {user_id: (mode, email) for user_id, mode, email in session.execute(active)}
     recorded = []
     for user_id in wanted:
-        if user_id in already or user_id not in modes:
+        if user_id in already or user_id not in preferences:
             continue
-        email_status = "none" if modes[user_id] == DeliveryMode.OFF else "pending"
+        mode, email = preferences[user_id]
         notification = Notification(
             user_id=user_id, kind=str(kind), case_id=case_id, text=text, link=link,
-            dedupe_key=dedupe_key, created_at=now, email_status=email_status,
+            dedupe_key=dedupe_key, created_at=now, email_status=initial_email_status(mode, email),
         )  # fmt: skip
         session.add(notification)
+        if mode == DeliveryMode.IMMEDIATE and email:
+            queue_immediate(session, notification, email, base_url=base_url)
         recorded.append(notification)
     session.flush()
     return recorded
