@@ -25,6 +25,7 @@ from engine.people.permissions import (
     can_read_identity,
     can_read_matter,
     can_read_migration_batch,
+    can_read_own_notifications,
     can_read_processes,
     can_read_reports,
     can_read_staff_directory,
@@ -173,3 +174,4 @@ ReceptionDesk = Annotated[Actor, allowed(can_receive_petitions)]
 RegisterReader = Annotated[Actor, allowed(can_read_visits_register)]
 DirectoryReader = Annotated[Actor, allowed(can_read_staff_directory)]
 UnitTreeReader = Annotated[Actor, allowed(can_read_unit_tree)]
+NotificationReader = Annotated[Actor, allowed(can_read_own_notifications)]

@@ -71,6 +71,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_cases,
         routes_designer,
         routes_inbox,
+        routes_notifications,
         routes_overview,
         routes_portal,
         routes_reception,
@@ -92,7 +93,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
             app.mount(f"/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
     pages = (
         routes_auth, routes_inbox, routes_tasks, routes_stuck, routes_cases, routes_overview, routes_reports,
-        routes_reception, routes_versions, routes_designer, routes_portal,
+        routes_reception, routes_versions, routes_designer, routes_portal, routes_notifications,
     )  # fmt: skip
     for module in pages:
         app.include_router(module.router)

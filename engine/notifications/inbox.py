@@ -14,9 +14,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine.core.db import rows_matched
+from engine.core.errors import BadRequest, NotFound
 from engine.core.models import Notification, User
 from engine.notifications.delivery import initial_email_status, queue_immediate
 from engine.notifications.enums import DeliveryMode, NotificationKind
+from engine.people.auth import Actor
+from engine.people.permissions import can_read_own_notifications, require
+
+MAX_PAGE = 200
 
 
 def notify(
@@ -89,3 +94,34 @@ def mark_read(session: Session, user_id: int, now: datetime, ids: Iterable[int] 
         statement = statement.where(Notification.id.in_(list(ids)))
     result = session.execute(statement.values(read_at=now))
     return rows_matched(result)
+
+
+# ---- the actor's own notifications (the bell, the page, the REST API) ----------------------------------------
+
+
+def own_user_id(session: Session, actor: Actor) -> int:
+    """The actor's user id, once the policy lets them read their notifications."""
+    require(can_read_own_notifications, actor)
+    user_id = session.scalar(select(User.id).where(User.username == actor.username))
+    if user_id is None:
+        raise NotFound(f"User '{actor.username}' does not exist")
+    return user_id
+
+
+def my_notifications(
+    session: Session, actor: Actor, *, unread_only: bool = False, limit: int = 50
+) -> list[Notification]:
+    """The actor's notifications, newest first (at most ``limit``, 1 to 200)."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise BadRequest(f"limit {limit} is out of range; ask for 1 to {MAX_PAGE} notifications")
+    return notifications_of(session, own_user_id(session, actor), unread_only=unread_only, limit=limit)
+
+
+def my_unread_count(session: Session, actor: Actor) -> int:
+    """How many of the actor's notifications are unread (the bell)."""
+    return unread_count(session, own_user_id(session, actor))
+
+
+def mark_mine_read(session: Session, actor: Actor, now: datetime, ids: Iterable[int] | None = None) -> int:
+    """Mark the actor's notifications read: the given ids (others' ids are ignored), or all when None."""
+    return mark_read(session, own_user_id(session, actor), now, ids)
