@@ -140,21 +140,30 @@ def _send_digest_of(session: Session, user: User, moment: datetime, *, base_url:
 
 
 def send_due_digests(factory: sessionmaker[Session], *, now: datetime, zone: ZoneInfo, base_url: str) -> int:
-    """Queue the daily digest of every ``digest`` person whose hour has come today; returns how many were queued.
+    """Queue the daily digest of every ``digest`` person whose hour has come; returns how many were queued.
 
-    Each person's digest is its own transaction, claimed by moving ``users.last_digest_at`` forward with a
-    guarded UPDATE, so two workers never queue the same digest and a person gets at most one a day.
+    A person's digest is due at their latest digest time (today's hour, or yesterday's before it) when they have
+    a notification waiting from before that time and no digest was queued for it yet; it then lists every
+    notification still waiting. Each digest is its own transaction, claimed by moving ``users.last_digest_at``
+    forward with a guarded UPDATE, so two workers never queue the same one and nobody gets two a day.
     """
     with factory() as session:
-        waiting = select(Notification.user_id).where(Notification.email_status == EmailStatus.PENDING).distinct()
-        query = select(User.id, User.digest_hour, User.last_digest_at).where(
-            User.notification_mode == DeliveryMode.DIGEST, User.is_active.is_(True), User.id.in_(waiting)
+        oldest = func.min(Notification.created_at)
+        query = (
+            select(User.id, User.digest_hour, User.last_digest_at, oldest)
+            .join(Notification, Notification.user_id == User.id)
+            .where(
+                User.notification_mode == DeliveryMode.DIGEST,
+                User.is_active.is_(True),
+                Notification.email_status == EmailStatus.PENDING,
+            )
+            .group_by(User.id, User.digest_hour, User.last_digest_at)
         )
-        due = [
-            user_id
-            for user_id, hour, last in session.execute(query)
-            if last is None or last < digest_moment(now, zone, hour)
-        ]
+        due = []
+        for user_id, hour, last, first_waiting in session.execute(query):
+            moment = digest_moment(now, zone, hour)
+            if first_waiting <= moment and (last is None or last < moment):
+                due.append(user_id)
     queued = 0
     for user_id in due:
         with transaction(factory) as session:
