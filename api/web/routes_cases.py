@@ -4,8 +4,9 @@ import json
 from datetime import date
 from math import ceil
 
-from fastapi import APIRouter, Response, UploadFile
+from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.datastructures import UploadFile
 
 from api.errors import http_status
 from api.web.context import Page, WebPage
