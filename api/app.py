@@ -11,6 +11,7 @@ from api.routes import (
     attachments,
     auth,
     cases,
+    comments,
     drafts,
     forms,
     health,
@@ -74,6 +75,7 @@ def create_app(
     for module in (auth, processes, process_versions, cases, matters, tasks, reports, health):
         app.include_router(module.router)
     app.include_router(attachments.router)
+    app.include_router(comments.router)
     app.include_router(drafts.router)
     app.include_router(forms.router)
     app.include_router(people.router)

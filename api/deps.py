@@ -16,6 +16,7 @@ from engine.people.permissions import (
     Rule,
     can_assign_task,
     can_claim_task,
+    can_comment_on_case,
     can_complete_task,
     can_deploy,
     can_design,
@@ -153,6 +154,7 @@ def allowed(rule: Rule):
 
 
 CaseReader = Annotated[Actor, allowed(can_read_case)]
+CaseCommenter = Annotated[Actor, allowed(can_comment_on_case)]
 CaseRegistrar = Annotated[Actor, allowed(can_register_case)]
 CaseRecoverer = Annotated[Actor, allowed(can_recover_cases)]
 TaskReader = Annotated[Actor, allowed(can_read_task)]

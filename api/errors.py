@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from engine.cases.comments import CommentFilesClosed, CommentFileTooLarge, CommentRefused
 from engine.cases.state import CaseStateCorrupt
 from engine.core.db import (
     DatabaseUnavailable,
@@ -42,6 +43,9 @@ HTTP_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     Conflict: 409,
     CaseStateCorrupt: 409,
+    CommentRefused: 400,
+    CommentFilesClosed: 409,
+    CommentFileTooLarge: 413,
     PayloadTooLarge: 413,
     InvalidFormData: 422,
     DeploymentRejected: 422,

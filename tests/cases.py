@@ -38,3 +38,14 @@ def walk_to_verification(world: World, days: int = 10, day_type: str = "working"
     complete(world, case_id, "screen_report", "officer1", SCREEN_IN)
     complete(world, case_id, "assign_verification", "lead1", assign_data(days, day_type))
     return case_id
+
+
+def walk_to_publication(world: World, channels: list[str], summary: str) -> int:
+    """A 1374 case walked to its end, concluded and publicized on ``channels`` with ``summary``; returns its id."""
+    case_id = walk_to_verification(world)
+    complete(world, case_id, "verify_report", "officer1", VERIFY)
+    complete(world, case_id, "conclude_verification", "officer1", CONCLUDE)
+    complete(world, case_id, "approve_conclusion", "supervisor1", {"decision": "approve"})
+    publicize = {"channels": channels, "published_on": "2027-01-15", "summary": summary}
+    complete(world, case_id, "publicize_result", "officer1", publicize)
+    return case_id

@@ -96,6 +96,53 @@ TEXTS: dict[str, dict[str, str]] = {
     "event.identity_read": {"vi": "Xem danh tính được bảo vệ", "en": "Protected identity read"},
     "event.attachment_added": {"vi": "Bổ sung tài liệu", "en": "File attached"},
     "case.attachments": {"vi": "Tài liệu kèm theo", "en": "Attachments"},
+    "event.comment_added": {"vi": "Trao đổi", "en": "Comment posted"},
+    "comment.title": {"vi": "Trao đổi", "en": "Discussion"},
+    "comment.staff_only": {
+        "vi": "Chỉ cán bộ được xem hồ sơ mới đọc được phần trao đổi; không hiển thị trên cổng thông tin.",
+        "en": "Only staff who may read the case see the discussion; it is never shown on the portal.",
+    },
+    "comment.none": {"vi": "Chưa có trao đổi nào.", "en": "No comments yet."},
+    "comment.reply": {"vi": "Trả lời", "en": "Reply"},
+    "comment.reply_body": {"vi": "Nội dung trả lời", "en": "Your reply"},
+    "comment.body": {"vi": "Nội dung trao đổi", "en": "Your comment"},
+    "comment.hint": {
+        "vi": "Gõ @tên_đăng_nhập để nhắc một cán bộ được xem hồ sơ; người đó sẽ nhận thông báo.",
+        "en": "Type @username to mention a member of staff who may read the case; they are notified.",
+    },
+    "comment.mention_title": {"vi": "Tên đăng nhập: {name}", "en": "Username: {name}"},
+    "comment.files": {"vi": "Tệp kèm theo", "en": "Files"},
+    "comment.submit": {"vi": "Gửi trao đổi", "en": "Post comment"},
+    "comment.submit_reply": {"vi": "Gửi trả lời", "en": "Post reply"},
+    "comment.replying": {"vi": "Đang trả lời một trao đổi.", "en": "Replying to a comment."},
+    "comment.refused.empty": {"vi": "Nội dung trao đổi không được để trống.", "en": "The comment is empty."},
+    "comment.refused.too_long": {
+        "vi": "Nội dung trao đổi dài {count} ký tự; tối đa {limit} ký tự.",
+        "en": "The comment has {count} characters; the limit is {limit}.",
+    },
+    "comment.refused.bad_character": {
+        "vi": "Nội dung trao đổi có ký tự không hợp lệ (NUL); hãy xóa ký tự đó.",
+        "en": "The comment contains an invalid character (NUL); remove it.",
+    },
+    "comment.refused.bad_parent": {
+        "vi": "Trao đổi được trả lời không thuộc hồ sơ này.",
+        "en": "The comment replied to is not a comment of this case.",
+    },
+    "comment.refused.unknown_mention": {
+        "vi": "{names}: không có cán bộ nào với tên đăng nhập này được xem hồ sơ. Hãy sửa tên đăng nhập, "
+        "hoặc bỏ dấu @ nếu không định nhắc ai.",
+        "en": "{names}: no member of staff with this username may read the case. Correct the username, "
+        "or remove the @ if you did not mean to mention anyone.",
+    },
+    "comment.refused.empty_file": {"vi": "Tệp '{name}' rỗng.", "en": "File '{name}' is empty."},
+    "comment.refused.file_too_large": {
+        "vi": "Tệp '{name}' quá lớn; tối đa {limit_mb} MB.",
+        "en": "File '{name}' is too large; the limit is {limit_mb} MB.",
+    },
+    "comment.refused.case_completed": {
+        "vi": "Hồ sơ đã kết thúc nên không thể đính kèm tệp; hãy gửi trao đổi không kèm tệp.",
+        "en": "The case is completed, so files can no longer be attached; post the comment without them.",
+    },
     "case.error": {"vi": "Hồ sơ đang dừng do lỗi quy trình", "en": "The case is stopped by a process error"},
     "cases.title": {"vi": "Hồ sơ", "en": "Cases"},
     "cases.new": {"vi": "Tiếp nhận thông tin mới", "en": "Register new information"},

@@ -6,13 +6,24 @@ from math import ceil
 
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.datastructures import UploadFile
 
+from api.errors import http_status
 from api.web.context import Page, WebPage
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission
 from api.web.query_values import parse_id
 from engine.cases.attachments import attachments_of_case
 from engine.cases.audit import verify_chain
+from engine.cases.comments import (
+    COMMENT_MAX_CHARS,
+    CommentFile,
+    CommentFilesClosed,
+    CommentFileTooLarge,
+    CommentRefused,
+    add_comment,
+    comments_of,
+)
 from engine.cases.evidence import download_attachment as attachment_download
 from engine.cases.queries import CASE_STATUSES, CaseFilters, case_events, list_cases, open_tasks_of_case, visible_case
 from engine.cases.runtime import CaseRuntime
@@ -20,6 +31,7 @@ from engine.core.errors import InvalidFormData, NotFound
 from engine.people.assignees import candidates_for
 from engine.people.permissions import (
     can_assign_task,
+    can_comment_on_case,
     can_read_attachment,
     can_read_case,
     can_read_identity,
@@ -138,7 +150,15 @@ async def reveal_identity(case_id: int, page: WebPage) -> HTMLResponse:
     return page.render("identity.html", case=case, identity_shown=True, identity=identity)
 
 
-def _case_page(page: Page, case, *, identity_shown: bool = False, identity: dict | None = None) -> HTMLResponse:
+def _case_page(
+    page: Page,
+    case,
+    *,
+    identity_shown: bool = False,
+    identity: dict | None = None,
+    comment_form: dict | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     now = page.services.clock.now()
     completed, current = CaseRuntime(page.session, page.services).steps_taken(case)
     tasks = open_tasks_of_case(page.session, case.id)
@@ -149,14 +169,46 @@ def _case_page(page: Page, case, *, identity_shown: bool = False, identity: dict
     attachments = attachments_of_case(page.session, case.id)
     copies = {a.redacted_copy_of: a for a in attachments if a.redacted_copy_of is not None}
     return page.render(
-        "case.html", case=case, tasks=tasks, events=case_events(page.session, case.id),
+        "case.html", status_code=status_code, case=case, tasks=tasks, events=case_events(page.session, case.id),
         verdict=verify_chain(page.session, case.id), markers=json.dumps(markers),
         deadlines={t.id: deadline_view(page.services.calendar, due_at=t.due_at, reminded_at=t.reminded_at, now=now)
                    for t in tasks},
         can_reassign=can_reassign, candidates=candidates, attachments=attachments, redacted_copies=copies,
         done=page.request.query_params.get("done"), can_read_identity=can_read_identity(page.actor, case),
-        identity_shown=identity_shown, identity=identity,
+        identity_shown=identity_shown, identity=identity, comments=comments_of(page.session, page.actor, case),
+        can_comment=can_comment_on_case(page.actor, case), comment_form=comment_form or {},
+        comment_max=COMMENT_MAX_CHARS,
     )  # fmt: skip
+
+
+@router.post("/cases/{case_id}/comments", response_class=HTMLResponse)
+async def post_comment(case_id: int, page: WebPage):
+    """Post a comment or a reply with its files (the same engine function as the REST API); a refused one shows
+    the case again with the reason, keeping the text."""
+    require(can_comment_on_case, page.actor)
+    await page.check_csrf()
+    case = visible_case(page.session, page.actor, case_id)
+    form = await page.request.form()
+    body, parent_id = str(form.get("body") or ""), parse_id(str(form.get("parent_id") or ""))
+    limit = page.settings.max_attachment_bytes
+    files = [
+        CommentFile(upload.filename, upload.content_type or "", await upload.read(limit + 1), protected=protected)
+        for field, protected in (("files", False), ("protected_files", True))  # protected: shows an identity
+        for upload in form.getlist(field)
+        if isinstance(upload, UploadFile) and upload.filename
+    ]
+    try:
+        comment = add_comment(page.session, page.actor, case, body, now=page.services.clock.now(), max_bytes=limit,
+                              parent_id=parent_id, files=files, vault=page.services.identities,
+                          base_url=page.services.portal_base_url)  # fmt: skip
+    except (CommentRefused, CommentFileTooLarge, CommentFilesClosed) as exc:
+        page.session.rollback()
+        case = visible_case(page.session, page.actor, case_id)
+        message = page.t(f"comment.refused.{exc.reason}", **exc.values)
+        return _case_page(page, case, comment_form={"body": body, "parent_id": parent_id, "error": message},
+                          status_code=http_status(exc))  # fmt: skip
+    page.session.commit()
+    return RedirectResponse(f"/cases/{case_id}#comment-{comment.id}", status_code=303)
 
 
 @router.get("/cases/{case_id}/diagram.bpmn")

@@ -36,13 +36,14 @@ def attach_file(
     max_bytes: int,
     vault: IdentityVault | None = None,
     redacted_copy_of: int | None = None,
+    comment_id: int | None = None,
 ) -> Attachment:
     """Store one file of a case and write ``attachment_added`` to its audit chain; refuse empty (``BadRequest``)
     or oversized (``PayloadTooLarge``) files by name.
 
     Pass ``vault`` to store an identity-bearing file encrypted; its name is replaced by a neutral one, since a name
     such as "Nguyễn Văn A - đơn.pdf" is itself the identity. ``redacted_copy_of`` marks this file as the redacted
-    working copy of such a file of the same case.
+    working copy of such a file of the same case. ``comment_id`` marks a file posted with a comment of the case.
     """
     if not content:
         raise BadRequest(f"File '{filename}' is empty")
@@ -59,7 +60,7 @@ def attach_file(
         case_id=case.id, unit_id=case.unit_id, task_id=task_id, filename=filename[:255] or "file",
         content_type=(content_type or "application/octet-stream")[:128], size=len(content),
         sha256=hashlib.sha256(content).hexdigest(), content=stored, uploaded_by=uploaded_by, uploaded_at=at,
-        identity_bearing=vault is not None, redacted_copy_of=redacted_copy_of,
+        identity_bearing=vault is not None, redacted_copy_of=redacted_copy_of, comment_id=comment_id,
     )  # fmt: skip
     session.add(attachment)
     session.flush()
@@ -80,6 +81,8 @@ def _audit_upload(session: Session, case: Case, attachment: Attachment) -> None:
     payload = {"attachment_id": attachment.id, "filename": attachment.filename, "size": attachment.size,
                "sha256": attachment.sha256, "identity_bearing": attachment.identity_bearing,
                "task": attachment.task_id}  # fmt: skip
+    if attachment.comment_id is not None:
+        payload["comment_id"] = attachment.comment_id
     trail.append(kind="attachment_added", actor=attachment.uploaded_by, at=attachment.uploaded_at, payload=payload)
     if case in session:  # loaded through the ORM: the flush writes the chain's head (and bumps the version)
         session.flush()

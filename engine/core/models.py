@@ -282,6 +282,22 @@ class Attachment(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     identity_bearing: Mapped[bool] = mapped_column(Boolean, default=False)
     redacted_copy_of: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("case_comments.id"), index=True)  # a comment's file
+
+
+class CaseComment(Base):
+    """A remark of a member of staff on a case (trao đổi), or a reply to one; for staff only, never on the portal."""
+
+    __tablename__ = "case_comments"
+    __table_args__ = (Index("ix_case_comments_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("case_comments.id"))  # the thread's first comment
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class PeriodicReport(Base):

@@ -138,6 +138,9 @@ can_read_case = Rule("can_read_case", "read cases", CASE_HANDLERS, _in_units)
 can_register_case = Rule("can_register_case", "register cases", CASE_HANDLERS, _in_units)
 """Registering a case for a unit (the target is the unit id)."""
 
+can_comment_on_case = Rule("can_comment_on_case", "comment on cases", CASE_HANDLERS, _in_units)
+"""Posting a comment (trao đổi) on a case, a reply or a file with it: case handlers of the case's units."""
+
 can_read_task = Rule("can_read_task", "read tasks", CASE_HANDLERS, _in_units)
 """The inbox and task pages: case handlers of the task's units."""
 

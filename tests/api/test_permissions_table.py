@@ -227,6 +227,11 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/api/cases/{case_id}/attachments"): Row(HANDLERS, OK, other=FOUND_NOT),
     ("GET", "/api/attachments/{attachment_id}"): Row(HANDLERS | {CUSTODIAN}, OK, other=FOUND_NOT,
                                                      refused=frozenset({CUSTODIAN})),
+    # ---- comments (trao đổi): reading needs can_read_case, posting can_comment_on_case (an empty body: 400) ----
+    ("GET", "/api/cases/{case_id}/comments"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("POST", "/api/cases/{case_id}/comments"): Row(HANDLERS, BAD, other=FOUND_NOT, json={"body": " "}),
+    ("POST", "/api/cases/{case_id}/comments/with-files"): Row(HANDLERS, BAD, other=FOUND_NOT, form={"body": " "}),
+    ("POST", "/cases/{case_id}/comments"): Row(HANDLERS, BAD, other=FOUND_NOT),  # the case page again, with why
     # ---- drafts and saved forms: can_design ----
     ("GET", "/api/drafts"): Row(DESIGNERS, OK),
     ("POST", "/api/drafts"): Row(DESIGNERS, INVALID, json={}),
