@@ -105,6 +105,7 @@ DELEGATION_TEXTS: dict[str, dict[str, str]] = {
     "team.select": {"vi": "Chọn", "en": "Select"},
     "team.assignee": {"vi": "Giao cho", "en": "Give to"},
     "team.reassign": {"vi": "Giao lại các việc đã chọn", "en": "Reassign the selected tasks"},
+    "team.none_chosen": {"vi": "Chọn ít nhất một việc để giao lại.", "en": "Tick at least one task to reassign."},
     "team.none": {"vi": "Nhóm không có việc nào đang mở.", "en": "The team has no open task."},
     "team.done": {"vi": "Đã giao lại {count} việc.", "en": "{count} tasks reassigned."},
     "team.shown": {"vi": "Hiển thị {shown}/{total} việc.", "en": "Showing {shown} of {total} tasks."},

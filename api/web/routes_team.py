@@ -52,6 +52,8 @@ async def reassign_from_page(page: WebPage):
     await page.check_csrf()
     form = await page.request.form()
     task_ids = [str(value) for value in form.getlist("task_id")]
+    if not task_ids:
+        return _render(page, status=400, error=page.t("team.none_chosen"))
     try:
         moved = reassign_tasks(page.session, page.services, page.actor, task_ids, str(form.get("assignee", "")))
     except DomainError as exc:

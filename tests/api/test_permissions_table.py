@@ -165,6 +165,12 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/api/absences"): Row(HANDLERS, INVALID, json={}),
     ("DELETE", "/api/absences/{absence_id}"): Row(HANDLERS, FOUND_NOT),
     ("POST", "/api/absences/{absence_id}/hand-over"): Row(HANDLERS, FOUND_NOT),
+    ("GET", "/team"): Row(frozenset({TEAM_LEAD, SUPERVISOR}), OK),
+    ("POST", "/team/reassign"): Row(frozenset({TEAM_LEAD, SUPERVISOR}), BAD),  # no task ticked: 400, list shown
+    ("GET", "/absences"): Row(HANDLERS, OK),
+    ("POST", "/absences"): Row(HANDLERS, BAD),  # empty form: no date, 400 shown above the form
+    ("POST", "/absences/{absence_id}/cancel"): Row(HANDLERS, FOUND_NOT),
+    ("POST", "/absences/{absence_id}/hand-over"): Row(HANDLERS, FOUND_NOT),
     # ---- reception desk: can_receive_petitions; the visits register: can_read_visits_register ----
     ("GET", "/reception"): Row(HANDLERS, OK),
     ("POST", "/reception/new/{tab}"): Row(HANDLERS, INVALID),  # empty visit form
