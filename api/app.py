@@ -16,6 +16,7 @@ from api.routes import (
     forms,
     health,
     matters,
+    notifications,
     people,
     process_versions,
     processes,
@@ -78,6 +79,7 @@ def create_app(
     app.include_router(drafts.router)
     app.include_router(forms.router)
     app.include_router(people.router)
+    app.include_router(notifications.router)
     app.include_router(portal_api.router)
     app.include_router(reception_api.router)
     return app

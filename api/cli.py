@@ -193,7 +193,7 @@ def worker(
     """Fire due timers and send queued e-mail in a loop (run as many workers as you like against PostgreSQL)."""
     from datetime import timedelta
 
-    from engine.cases.scheduler import WorkerSettings, default_worker_id, drain_due_timers
+    from engine.cases.scheduler import WorkerSettings, default_worker_id, drain_due_timers, send_staff_digests
     from engine.portal.notifications import portal_housekeeping
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -208,6 +208,8 @@ def worker(
             fired = drain_due_timers(factory, services, settings)
             if fired:
                 typer.echo(f"{settings.worker_id}: fired {fired} timer(s)")
+            if digests := send_staff_digests(factory, services):
+                typer.echo(f"{settings.worker_id}: queued {digests} notification digest(s)")
             sent = portal_housekeeping(factory, get_settings(), services.clock.now())
             if sent:
                 typer.echo(f"{settings.worker_id}: sent {sent} e-mail(s)")

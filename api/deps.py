@@ -26,6 +26,7 @@ from engine.people.permissions import (
     can_read_identity,
     can_read_matter,
     can_read_migration_batch,
+    can_read_own_notifications,
     can_read_processes,
     can_read_reports,
     can_read_staff_directory,
@@ -175,3 +176,4 @@ RegisterReader = Annotated[Actor, allowed(can_read_visits_register)]
 DirectoryReader = Annotated[Actor, allowed(can_read_staff_directory)]
 UnitTreeReader = Annotated[Actor, allowed(can_read_unit_tree)]
 AbsenceManager = Annotated[Actor, allowed(can_manage_absence)]
+NotificationReader = Annotated[Actor, allowed(can_read_own_notifications)]

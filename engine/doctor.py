@@ -16,6 +16,7 @@ from engine.cases.enums import CaseStatus, TimerStatus
 from engine.core.instance_secret import secret_weakness
 from engine.core.migrate import alembic_config
 from engine.core.models import Case, CaseTimer
+from engine.notifications.delivery import failed_emails
 from engine.processes.deployment import latest_definition
 
 
@@ -110,6 +111,15 @@ def check_cases(session: Session) -> list[Finding]:
     return [Finding(True, "cases", "no case is stopped by an error")]
 
 
+def check_outbox(session: Session) -> list[Finding]:
+    """E-mails the outbox gave up on (SMTP refused every attempt): staff notifications and citizens' updates."""
+    failed = failed_emails(session)
+    if failed:
+        where = "see email_outbox.last_error; check the PHANANH_SMTP_* settings"
+        return [Finding(False, "e-mail", f"{failed} e-mail(s) failed after every retry; {where}")]
+    return [Finding(True, "e-mail", "no e-mail failed")]
+
+
 def check_secrets(secret_key: str) -> list[Finding]:
     """A published or short signing secret means anyone can forge sessions, on any database."""
     weakness = secret_weakness(secret_key)
@@ -128,4 +138,10 @@ def diagnose(
     if not all(f.ok for f in findings):
         return findings
     with session_factory() as session:
-        return findings + check_processes(session, processes_dir) + check_timers(session, now) + check_cases(session)
+        return (
+            findings
+            + check_processes(session, processes_dir)
+            + check_timers(session, now)
+            + check_cases(session)
+            + check_outbox(session)
+        )

@@ -72,6 +72,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_cases,
         routes_designer,
         routes_inbox,
+        routes_notifications,
         routes_overview,
         routes_portal,
         routes_reception,
@@ -94,7 +95,8 @@ def install_web(app: FastAPI, zone, forms) -> None:
             app.mount(f"/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
     pages = (
         routes_auth, routes_inbox, routes_tasks, routes_stuck, routes_cases, routes_overview, routes_reports,
-        routes_reception, routes_versions, routes_designer, routes_portal, routes_absences, routes_team,
+        routes_reception, routes_versions, routes_designer, routes_portal, routes_notifications, routes_absences,
+        routes_team,
     )  # fmt: skip
     for module in pages:
         app.include_router(module.router)

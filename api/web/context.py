@@ -13,7 +13,9 @@ from api.web.session import CSRF_FIELD, CSRF_HEADER, WebSession, csrf_valid, lan
 from engine.core.db import Session
 from engine.core.models import User
 from engine.core.settings import Settings
+from engine.notifications.inbox import my_unread_count
 from engine.people.auth import Actor, active_user, actor_for
+from engine.people.permissions import can_read_own_notifications
 from engine.people.sessions import is_revoked
 from engine.services import EngineServices
 
@@ -47,12 +49,19 @@ class Page:
         """A UI text in the page's language."""
         return translate(key, self.lang, **values)
 
+    def unread_notifications(self) -> int | None:
+        """The bell's figure: how many of the user's notifications are unread (None when they have none to read)."""
+        if not can_read_own_notifications(self.actor):
+            return None
+        return my_unread_count(self.session, self.actor)
+
     def render(self, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
         """Render a template with the common context."""
         environment = self.request.app.state.templates
         html = environment.get_template(template).render(
             page=self, t=self.t, user=self.user, actor=self.actor, csrf_field=CSRF_FIELD,
-            csrf_token=self.web_session.csrf_token, lang=self.lang, request=self.request, **context,
+            csrf_token=self.web_session.csrf_token, lang=self.lang, request=self.request,
+            unread_notifications=self.unread_notifications(), **context,
         )  # fmt: skip
         response = HTMLResponse(html, status_code=status_code)
         if self.request.query_params.get("lang") in ("vi", "en"):

@@ -5,7 +5,8 @@ The runtime calls two kinds of observers, in the order they were registered, ins
 * ``before_task_completed(submission)``: checks of submitted task data that need the database (for example the
   petition triage checks); raise a ``DomainError`` to refuse the submission;
 * ``after_case_saved(saved)``: work that belongs with the case's new state (the portal publication, messages to
-  subscribers, the statistics record of a finished case).
+  subscribers, the statistics record of a finished case, the staff notifications of new tasks);
+* ``after_task_assigned(assigned)``: a team lead or supervisor gave a task to a named person (staff notifications).
 
 Each domain registers its observers in its ``hooks`` module; ``engine/services.py`` imports those modules once.
 """
@@ -46,6 +47,8 @@ class CaseSaved:
     status_before: str
     opened_tasks: bool
     completed_now: bool
+    new_tasks: tuple[dict, ...] = ()  # the ``human_tasks`` rows this action opened
+    timer_role: str | None = None  # the role of the timer whose firing caused this save (reminder, escalation)
 
     @property
     def changed(self) -> bool:
@@ -53,8 +56,21 @@ class CaseSaved:
         return self.opened_tasks or self.case.status != self.status_before
 
 
+@dataclass(frozen=True)
+class TaskAssigned:
+    """A task was just given to a named person by someone else (saved in the same transaction)."""
+
+    session: "Session"
+    services: "EngineServices"
+    case: "Case"
+    task: "HumanTask"
+    assigned_by: str
+    now: datetime
+
+
 TaskObserver = Callable[[TaskSubmission], None]
 SaveObserver = Callable[[CaseSaved], None]
+AssignObserver = Callable[[TaskAssigned], None]
 
 
 class CaseHooks:
@@ -63,6 +79,7 @@ class CaseHooks:
     def __init__(self) -> None:
         self.task_observers: list[TaskObserver] = []
         self.save_observers: list[SaveObserver] = []
+        self.assign_observers: list[AssignObserver] = []
 
     def before_task_completed(self, observer: TaskObserver) -> TaskObserver:
         """Register ``observer`` to check a task submission (decorator)."""
@@ -76,6 +93,12 @@ class CaseHooks:
             self.save_observers.append(observer)
         return observer
 
+    def after_task_assigned(self, observer: AssignObserver) -> AssignObserver:
+        """Register ``observer`` to act on a task given to a named person (decorator)."""
+        if observer not in self.assign_observers:
+            self.assign_observers.append(observer)
+        return observer
+
     def task_submitted(self, submission: TaskSubmission) -> None:
         """Run the submission checks; the first that refuses raises."""
         for observer in self.task_observers:
@@ -85,6 +108,11 @@ class CaseHooks:
         """Run the observers of a saved case."""
         for observer in self.save_observers:
             observer(saved)
+
+    def task_assigned(self, assigned: TaskAssigned) -> None:
+        """Run the observers of a task given to a named person."""
+        for observer in self.assign_observers:
+            observer(assigned)
 
 
 HOOKS = CaseHooks()

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from engine.cases.audit import AuditTrail, canonical_json
 from engine.cases.enums import CaseStatus, TaskStatus, TimerStatus
 from engine.cases.filers import PUBLIC_FILER
-from engine.cases.hooks import HOOKS, CaseSaved, TaskSubmission
+from engine.cases.hooks import HOOKS, CaseSaved, TaskAssigned, TaskSubmission
 from engine.cases.identity import copy_identity, split_identity
 from engine.cases.store import CaseStore, IndexChanges
 from engine.cases.task_index import IndexSnapshot, IndexSync, snapshot
@@ -293,8 +293,11 @@ class CaseRuntime:
                        "absence": delegation.absence_id}  # fmt: skip
             trail.append(kind="task_delegated", actor="system", at=now, task_id=task.id, payload=payload)
         self.store.set_task_assignee(task)
-        self._name_new_assignee_in_data(case, task, delegation.deputy if delegation is not None else username)
+        self._name_new_assignee_in_data(case, task, task.assignee)
         self._touch(case, trail, now)
+        if task.assignee != actor.username:  # the person who now holds it: the deputy when the named one is away
+            assigned = TaskAssigned(self.session, self.services, case, task, assigned_by=actor.username, now=now)
+            HOOKS.task_assigned(assigned)  # the new assignee's notification: in this transaction
         return task
 
     def hand_task_over(self, task_id: str, *, to: str, by: str, payload: dict) -> HumanTask:
@@ -315,7 +318,7 @@ class CaseRuntime:
         self.store.set_task_assignee(task)
         self._name_new_assignee_in_data(case, task, to)
         self._touch(case, trail, now)
-        return task
+        return task  # the deputy gets one notification for the whole hand-over, not one per task
 
     def _name_new_assignee_in_data(self, case: Case, task: HumanTask, username: str) -> None:
         """When the task takes its person from a variable (``assigneeVariable``), the variable follows the task.
@@ -385,8 +388,9 @@ class CaseRuntime:
         self._mark_attached_task(timer, changes, trail, now)
         workflow.refresh_timers()
         self._advance_and_save(
-            case, workflow, before, trail, now, closed_by_action=frozenset({timer.id}), changes=changes
-        )
+            case, workflow, before, trail, now, closed_by_action=frozenset({timer.id}), changes=changes,
+            timer_role=timer.role,
+        )  # fmt: skip
         return case
 
     def current_data(self, case: Case) -> dict:
@@ -423,6 +427,7 @@ class CaseRuntime:
         *,
         closed_by_action: frozenset[str] = frozenset(),
         changes: IndexChanges | None = None,
+        timer_role: str | None = None,
     ) -> None:
         """Run engine steps (a script error puts the case into ``error``, keeping all data), sync, save."""
         status_before = case.status
@@ -468,6 +473,7 @@ class CaseRuntime:
         saved = CaseSaved(
             session=self.session, services=self.services, case=case, workflow=workflow, data=data, now=now,
             status_before=status_before, opened_tasks=bool(index_changes.new_tasks), completed_now=completed_now,
+            new_tasks=tuple(index_changes.new_tasks), timer_role=timer_role,
         )  # fmt: skip
         HOOKS.case_saved(saved)  # publication, subscribers, statistics: in this transaction
 

@@ -22,6 +22,8 @@ from engine.core.db import transaction
 from engine.core.errors import DomainError
 from engine.core.models import CaseTimer
 from engine.core.settings import Settings
+from engine.notifications.delivery import send_due_digests
+from engine.notifications.events import notify_timer_fired
 from engine.portal.notifications import portal_housekeeping
 from engine.processes.scheduled import ensure_scheduled_cases
 from engine.services import EngineServices
@@ -70,13 +72,25 @@ def claim_due_timers(factory: sessionmaker[Session], services: EngineServices, w
 
 
 def fire_claimed_timer(factory: sessionmaker[Session], services: EngineServices, timer_id: str) -> bool:
-    """Fire one timer if it is still waiting; the row lock makes a second firer wait, then skip."""
+    """Fire one timer if it is still waiting; the row lock makes a second firer wait, then skip.
+
+    A reminder or escalation also notifies the step's people (and the supervisors) in the same transaction.
+    """
     with transaction(factory) as session:
         query = select(CaseTimer).where(CaseTimer.id == timer_id, CaseTimer.status == TimerStatus.WAITING)
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
         timer = session.scalars(query).first()
-        return timer is not None and CaseRuntime(session, services).fire_timer(timer) is not None
+        if timer is None or CaseRuntime(session, services).fire_timer(timer) is None:
+            return False
+        notify_timer_fired(session, services, timer)
+        return True
+
+
+def send_staff_digests(factory: sessionmaker[Session], services: EngineServices) -> int:
+    """Queue the daily notification digests whose hour has come (local time of the instance's calendar)."""
+    now = services.clock.now()
+    return send_due_digests(factory, now=now, zone=services.calendar.zone, base_url=services.portal_base_url)
 
 
 def release_claim(factory: sessionmaker[Session], timer_id: str) -> None:
@@ -141,6 +155,7 @@ class SchedulerThread(threading.Thread):
         while not self._stop_event.is_set():
             try:
                 drain_due_timers(self.factory, self.services, worker)
+                send_staff_digests(self.factory, self.services)
                 if self.settings is not None:
                     portal_housekeeping(self.factory, self.settings, self.services.clock.now())
             except Exception:  # keep the loop alive; the next pass retries

@@ -87,6 +87,7 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     notification_mode: Mapped[str] = mapped_column(String(16), default="immediate")  # a DeliveryMode
     digest_hour: Mapped[int] = mapped_column(Integer, default=7)  # local hour of the daily digest
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the digest time last e-mailed for
     units: Mapped[list[Unit]] = relationship(secondary="user_units", lazy="selectin")
 
 

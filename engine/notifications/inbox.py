@@ -3,7 +3,8 @@
 ``notify`` is the one way any part of the engine tells people something. It runs inside the transaction of the
 change it tells about, so a notification exists exactly when its change does. A ``dedupe_key`` (e.g.
 ``reminder:task:42``) makes the same event notify a person at most once, however often it is raised.
-E-mail delivery is decided from each person's delivery mode and done later, from the outbox.
+E-mail follows each person's delivery mode (``engine/notifications/delivery.py``): in ``immediate`` mode the
+message is queued in the outbox here, in the same transaction; a ``digest`` waits for the person's daily hour.
 """
 
 from collections.abc import Iterable
@@ -13,8 +14,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine.core.db import rows_matched
+from engine.core.errors import BadRequest, NotFound
 from engine.core.models import Notification, User
+from engine.notifications.delivery import initial_email_status, queue_immediate
 from engine.notifications.enums import DeliveryMode, NotificationKind
+from engine.people.auth import Actor
+from engine.people.permissions import can_read_own_notifications, require
+
+MAX_PAGE = 200
 
 
 def notify(
@@ -27,8 +34,12 @@ def notify(
     case_id: int | None = None,
     link: str = "",
     dedupe_key: str | None = None,
+    base_url: str = "",
 ) -> list[Notification]:
-    """Record one notification per person (once per ``dedupe_key``); returns the ones newly recorded."""
+    """Record one notification per person (once per ``dedupe_key``); returns the ones newly recorded.
+
+    ``link`` is a path of the staff pages (``/tasks/…``, ``/cases/…``); e-mails make it absolute with ``base_url``.
+    """
     wanted = sorted(set(user_ids))
     if not wanted:
         return []
@@ -41,18 +52,20 @@ def notify(
                 )
             )
         )
-    active = select(User.id, User.notification_mode).where(User.id.in_(wanted), User.is_active)
-    modes = {user_id: mode for user_id, mode in session.execute(active)}
+    active = select(User.id, User.notification_mode, User.email).where(User.id.in_(wanted), User.is_active)
+    preferences = {user_id: (mode, email) for user_id, mode, email in session.execute(active)}
     recorded = []
     for user_id in wanted:
-        if user_id in already or user_id not in modes:
+        if user_id in already or user_id not in preferences:
             continue
-        email_status = "none" if modes[user_id] == DeliveryMode.OFF else "pending"
+        mode, email = preferences[user_id]
         notification = Notification(
             user_id=user_id, kind=str(kind), case_id=case_id, text=text, link=link,
-            dedupe_key=dedupe_key, created_at=now, email_status=email_status,
+            dedupe_key=dedupe_key, created_at=now, email_status=initial_email_status(mode, email),
         )  # fmt: skip
         session.add(notification)
+        if mode == DeliveryMode.IMMEDIATE and email:
+            queue_immediate(session, notification, email, base_url=base_url)
         recorded.append(notification)
     session.flush()
     return recorded
@@ -81,3 +94,34 @@ def mark_read(session: Session, user_id: int, now: datetime, ids: Iterable[int] 
         statement = statement.where(Notification.id.in_(list(ids)))
     result = session.execute(statement.values(read_at=now))
     return rows_matched(result)
+
+
+# ---- the actor's own notifications (the bell, the page, the REST API) ----------------------------------------
+
+
+def own_user_id(session: Session, actor: Actor) -> int:
+    """The actor's user id, once the policy lets them read their notifications."""
+    require(can_read_own_notifications, actor)
+    user_id = session.scalar(select(User.id).where(User.username == actor.username))
+    if user_id is None:
+        raise NotFound(f"User '{actor.username}' does not exist")
+    return user_id
+
+
+def my_notifications(
+    session: Session, actor: Actor, *, unread_only: bool = False, limit: int = 50
+) -> list[Notification]:
+    """The actor's notifications, newest first (at most ``limit``, 1 to 200)."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise BadRequest(f"limit {limit} is out of range; ask for 1 to {MAX_PAGE} notifications")
+    return notifications_of(session, own_user_id(session, actor), unread_only=unread_only, limit=limit)
+
+
+def my_unread_count(session: Session, actor: Actor) -> int:
+    """How many of the actor's notifications are unread (the bell)."""
+    return unread_count(session, own_user_id(session, actor))
+
+
+def mark_mine_read(session: Session, actor: Actor, now: datetime, ids: Iterable[int] | None = None) -> int:
+    """Mark the actor's notifications read: the given ids (others' ids are ignored), or all when None."""
+    return mark_read(session, own_user_id(session, actor), now, ids)

@@ -278,6 +278,12 @@ def _batch_in_units(actor: Actor, batch: Any, *_rest: Any) -> str | None:
 can_read_migration_batch = Rule("can_read_migration_batch", "read migration batches", DESIGNERS, _batch_in_units)
 """A migration batch's progress: designers and admins of the unit of the designer who requested it (or above)."""
 
+# ---- notifications -----------------------------------------------------------------------------------------------
+
+can_read_own_notifications = Rule("can_read_own_notifications", "read their notifications", STAFF)
+"""One's own notifications (the bell, the list, marking them read) and one's own delivery preferences: every
+staff member. Nobody reads another person's notifications, so there is no target."""
+
 # ---- administration ----------------------------------------------------------------------------------------------
 
 can_administer = Rule("can_administer", "administer users and units", ADMINS)

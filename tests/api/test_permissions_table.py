@@ -109,6 +109,15 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/api/auth/logout"): Row(STAFF, NO_CONTENT),  # revokes the caller's token (the caller signs in again)
     ("GET", "/api/processes"): Row(STAFF, OK),  # can_read_processes
     ("GET", "/api/processes/{key}/start-form"): Row(STAFF, OK),
+    # ---- my notifications and how I receive them: can_read_own_notifications ----
+    ("GET", "/notifications"): Row(STAFF, OK),
+    ("POST", "/notifications/read"): Row(STAFF, REDIRECT),
+    ("GET", "/notifications/preferences"): Row(STAFF, OK),
+    ("POST", "/notifications/preferences"): Row(STAFF, BAD),  # empty form: no hour
+    ("GET", "/api/notifications"): Row(STAFF, OK),
+    ("POST", "/api/notifications/read"): Row(STAFF, OK, json={"all": True}),
+    ("GET", "/api/notifications/preferences"): Row(STAFF, OK),
+    ("PUT", "/api/notifications/preferences"): Row(STAFF, INVALID, json={}),  # no mode
     # ---- cases: can_read_case, can_register_case ----
     ("GET", "/cases"): Row(HANDLERS, OK),
     ("GET", "/api/cases"): Row(HANDLERS, OK),

@@ -15,7 +15,7 @@ def report(world, processes_dir=PROCESSES, now=None):
 def test_a_healthy_installation_reports_only_ok(world):
     findings = report(world)
     assert all(f.ok for f in findings), [str(f) for f in findings]
-    assert {f.topic for f in findings} == {"database", "schema", "processes", "timers", "cases"}
+    assert {f.topic for f in findings} == {"database", "schema", "processes", "timers", "cases", "e-mail"}
 
 
 def test_a_changed_process_file_asks_for_a_deploy(world, tmp_path):

@@ -18,7 +18,7 @@ def name_people(world) -> None:
 
 def test_an_officer_declares_an_absence_and_hands_over_from_the_page(web, world):
     name_people(world)
-    _case, task_id = claimed_screening(world)
+    case_id, task_id = claimed_screening(world)
     officer = web().login("officer1")
     inbox = officer.get("/inbox")
     assert 'href="/absences"' in inbox.text and "Vắng mặt / ủy quyền" in inbox.text
@@ -38,6 +38,7 @@ def test_an_officer_declares_an_absence_and_hands_over_from_the_page(web, world)
     handed = officer.post_form(f"/absences/{absence_id}/hand-over", {}, csrf_from="/absences")
     assert handed.status_code == 200 and "Đã bàn giao 1 việc cho người được ủy quyền; 0 việc giữ lại." in handed.text
     assert assignees(world, task_id) == ["officer2"]
+    assert "Bàn giao việc khi vắng mặt" in officer.get(f"/cases/{case_id}").text  # the case's timeline says so
     cancelled = officer.post_form(f"/absences/{absence_id}/cancel", {}, csrf_from="/absences")
     assert cancelled.status_code == 303
     assert "Đã hủy" in officer.get("/absences?done=cancelled").text

@@ -1,7 +1,7 @@
 """absences: staff away over a period, with the deputy who takes their tasks meanwhile
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 UTCDateTime = sa.DateTime(timezone=True)
 
 revision: str = "0017"
-down_revision: str | Sequence[str] | None = "0015"
+down_revision: str | Sequence[str] | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,158 @@
+"""What happens to a case that staff are told about, who is told, and in which words.
+
+Each function runs inside the transaction of the event it tells about and records its notifications with a
+``dedupe_key`` naming the event, so an event raised twice (a retried timer, a re-run hook) notifies once:
+
+* ``notify_new_tasks`` (after a case is saved): a new task goes to its assignee (``TASK_ASSIGNED``), or to the
+  people who could claim it, its lane's role in the case's unit (``NEW_TASK``); a step that had already been
+  completed and opens again (a gateway sent the case back) is ``SENT_BACK``, to whoever completed it before and
+  to the new task's people;
+* ``notify_assignment`` (after a team lead or supervisor assigns a task): the new assignee;
+* ``notify_timer_fired`` (the scheduler, after a reminder or escalation timer fired): the 80 % ``REMINDER`` and
+  the ``OVERDUE`` notice to the step's assignee (or its group), the ``ESCALATION`` to the unit's supervisors.
+
+Texts are Vietnamese and give the step's name, the case's tracking code and the deadline (dd/mm/yyyy), never
+the case's content, so no reporter's or denouncer's identity can reach a notification or an e-mail.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.cases.enums import TaskStatus
+from engine.cases.hooks import CaseSaved, TaskAssigned
+from engine.core.models import Case, CaseTimer, HumanTask, User
+from engine.notifications.enums import NotificationKind
+from engine.notifications.inbox import notify
+from engine.people.assignees import candidates_for
+from engine.people.roles import Role
+
+if TYPE_CHECKING:
+    from engine.services import EngineServices
+
+
+def task_link(task_id: str) -> str:
+    """The task page of a task."""
+    return f"/tasks/{task_id}"
+
+
+def case_link(case_id: int) -> str:
+    """The case page of a case."""
+    return f"/cases/{case_id}"
+
+
+def _day(moment: datetime | None, zone: ZoneInfo) -> str:
+    return f"{moment.astimezone(zone):%d/%m/%Y}" if moment is not None else ""
+
+
+def _deadline(moment: datetime | None, zone: ZoneInfo) -> str:
+    return f", hạn xử lý {_day(moment, zone)}" if moment is not None else ""
+
+
+def _user_ids(session: Session, usernames: Iterable[str | None]) -> list[int]:
+    names = sorted({name for name in usernames if name})
+    if not names:
+        return []
+    return list(session.scalars(select(User.id).where(User.username.in_(names))))
+
+
+def _people_of_task(session: Session, *, assignee: str | None, lane: str | None, unit_id: int) -> list[int]:
+    """The task's assignee, or everyone who could claim it (its lane's role in its unit or above)."""
+    if assignee:
+        return _user_ids(session, [assignee])
+    return [user.id for user in candidates_for(session, role=lane, unit_id=unit_id)]
+
+
+@dataclass(frozen=True)
+class _Occasion:
+    """When and on which case something happened, and the base of the e-mails' links."""
+
+    session: Session
+    now: datetime
+    case_id: int
+    base_url: str
+
+    def tell(self, people: list[int], kind: NotificationKind, text: str, *, link: str, key: str) -> None:
+        """Notify ``people`` once per ``key``."""
+        notify(self.session, people, kind, text, now=self.now, case_id=self.case_id, link=link, dedupe_key=key,
+               base_url=self.base_url)  # fmt: skip
+
+
+def _earlier_completer(session: Session, case_id: int, spec_name: str, new_ids: set[str]) -> str | None:
+    """Who completed this step of the case before (the step now opens again), or None if it never was."""
+    query = (
+        select(HumanTask.completed_by)
+        .where(
+            HumanTask.case_id == case_id,
+            HumanTask.spec_name == spec_name,
+            HumanTask.state == TaskStatus.COMPLETED,
+            HumanTask.id.not_in(new_ids),
+        )
+        .order_by(HumanTask.completed_at.desc())
+        .limit(1)
+    )
+    found = session.execute(query).first()
+    return (found[0] or "") if found is not None else None
+
+
+def notify_new_tasks(saved: CaseSaved) -> None:
+    """Tell the people of each task the action opened (a task opened by an escalation: see the escalation)."""
+    if saved.timer_role == "escalation" or not saved.new_tasks:
+        return
+    session, case, zone = saved.session, saved.case, saved.services.calendar.zone
+    occasion = _Occasion(session, saved.now, case.id, saved.services.portal_base_url)
+    new_ids = {row["id"] for row in saved.new_tasks}
+    for row in saved.new_tasks:
+        name, due, link = row["name"], row.get("due_at"), task_link(row["id"])
+        people = _people_of_task(session, assignee=row["assignee"], lane=row["lane"], unit_id=row["unit_id"])
+        earlier = _earlier_completer(session, case.id, row["spec_name"], new_ids)
+        if earlier is not None:
+            text = f"Hồ sơ {case.tracking_code} được trả lại bước «{name}» để xử lý lại{_deadline(due, zone)}"
+            recipients = people + _user_ids(session, [earlier])
+            occasion.tell(recipients, NotificationKind.SENT_BACK, text, link=link, key=f"sent_back:{row['id']}")
+        elif row["assignee"]:
+            text = f"Anh/chị được giao bước «{name}» của hồ sơ {case.tracking_code}{_deadline(due, zone)}"
+            key = f"assigned:{row['id']}:{row['assignee']}"
+            occasion.tell(people, NotificationKind.TASK_ASSIGNED, text, link=link, key=key)
+        else:
+            text = f"Việc mới cho nhóm: bước «{name}» của hồ sơ {case.tracking_code}{_deadline(due, zone)}"
+            occasion.tell(people, NotificationKind.NEW_TASK, text, link=link, key=f"new_task:{row['id']}")
+
+
+def notify_assignment(assigned: TaskAssigned) -> None:
+    """Tell the person a task was just assigned to."""
+    task, case = assigned.task, assigned.case
+    zone = assigned.services.calendar.zone
+    occasion = _Occasion(assigned.session, assigned.now, case.id, assigned.services.portal_base_url)
+    text = f"Anh/chị được giao bước «{task.name}» của hồ sơ {case.tracking_code}{_deadline(task.due_at, zone)}"
+    people = _user_ids(assigned.session, [task.assignee])
+    key = f"assigned:{task.id}:{task.assignee}"
+    occasion.tell(people, NotificationKind.TASK_ASSIGNED, text, link=task_link(task.id), key=key)
+
+
+def notify_timer_fired(session: Session, services: "EngineServices", timer: CaseTimer) -> None:
+    """After a reminder or escalation timer fired: the step's people, and for an escalation the supervisors."""
+    task = session.get(HumanTask, timer.attached_task_id) if timer.attached_task_id else None
+    case = session.get(Case, timer.case_id)
+    if task is None or case is None or timer.role not in ("reminder", "escalation"):
+        return
+    zone, code = services.calendar.zone, case.tracking_code
+    occasion = _Occasion(session, services.clock.now(), case.id, services.portal_base_url)
+    due = _day(task.due_at or (timer.fire_at if timer.role == "escalation" else None), zone)
+    people = _people_of_task(session, assignee=task.assignee, lane=task.lane, unit_id=task.unit_id)
+    link = task_link(task.id)
+    if timer.role == "reminder":
+        deadline = f", hạn xử lý {due}" if due else ""
+        text = f"Nhắc hạn: bước «{task.name}» của hồ sơ {code} đã qua 80% thời gian xử lý{deadline}"
+        occasion.tell(people, NotificationKind.REMINDER, text, link=link, key=f"reminder:{task.id}")
+        return
+    text = f"Quá hạn: bước «{task.name}» của hồ sơ {code} đã quá hạn xử lý {due}, đã báo lãnh đạo"
+    occasion.tell(people, NotificationKind.OVERDUE, text, link=link, key=f"overdue:{task.id}")
+    supervisors = [user.id for user in candidates_for(session, role=Role.SUPERVISOR, unit_id=case.unit_id)]
+    text = f"Hồ sơ {code} quá hạn ở bước «{task.name}» (hạn xử lý {due}): cần lãnh đạo chỉ đạo xử lý"
+    occasion.tell(supervisors, NotificationKind.ESCALATION, text, link=case_link(case.id), key=f"escalation:{task.id}")
