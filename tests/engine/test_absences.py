@@ -180,6 +180,12 @@ def test_assigning_to_an_absent_officer_gives_the_task_to_the_deputy(world):
     assert (delegated.kind, delegated.payload["to"], delegated.payload["absence"]) == (
         "task_delegated", "officer2", absence_id,
     )  # fmt: skip
+    with world.factory() as session:  # the deputy, who now holds it, is told; the absent person is not
+        told = session.execute(
+            select(User.username).join(Notification, Notification.user_id == User.id)
+            .where(Notification.kind == NotificationKind.TASK_ASSIGNED)
+        ).scalars().all()  # fmt: skip
+    assert told == ["officer2"]
 
 
 def test_an_absent_officer_may_still_claim_a_task(world):
