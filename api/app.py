@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from api.errors import install_error_handlers
 from api.limits import RequestLimits
 from api.routes import (
+    absences,
     attachments,
     auth,
     cases,
@@ -74,6 +75,7 @@ def create_app(
     install_web(app, services.calendar.zone, services.forms)
     for module in (auth, processes, process_versions, cases, matters, tasks, reports, health):
         app.include_router(module.router)
+    app.include_router(absences.router)
     app.include_router(attachments.router)
     app.include_router(comments.router)
     app.include_router(drafts.router)

@@ -20,6 +20,7 @@ from engine.people.permissions import (
     can_complete_task,
     can_deploy,
     can_design,
+    can_manage_absence,
     can_migrate_cases,
     can_read_attachment,
     can_read_case,
@@ -176,4 +177,5 @@ ReceptionDesk = Annotated[Actor, allowed(can_receive_petitions)]
 RegisterReader = Annotated[Actor, allowed(can_read_visits_register)]
 DirectoryReader = Annotated[Actor, allowed(can_read_staff_directory)]
 UnitTreeReader = Annotated[Actor, allowed(can_read_unit_tree)]
+AbsenceManager = Annotated[Actor, allowed(can_manage_absence)]
 NotificationReader = Annotated[Actor, allowed(can_read_own_notifications)]

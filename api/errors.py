@@ -31,6 +31,7 @@ from engine.core.errors import (
     PayloadTooLarge,
 )
 from engine.core.instance_secret import SecretMissing
+from engine.people.absences import AbsenceConflict, AbsenceRefused
 from engine.portal.filing import PortalFormUnavailable
 from engine.portal.guard import FormRefused, RateLimited
 
@@ -42,6 +43,8 @@ HTTP_STATUS: dict[type[DomainError], int] = {
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
+    AbsenceRefused: 400,
+    AbsenceConflict: 409,
     CaseStateCorrupt: 409,
     CommentRefused: 400,
     CommentFilesClosed: 409,

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from pydantic import Json
 
+from api.delegation_schemas import BulkReassignIn, BulkReassignOut
 from api.deps import (
     AppSettings,
     DbSession,
@@ -28,6 +29,7 @@ from api.schemas import (
     TaskPage,
     ValidationErrorOut,
 )
+from engine.cases.delegation import reassign_tasks
 from engine.cases.evidence import EvidenceFile, complete_task_with_evidence
 from engine.cases.queries import inbox, tracking_code_of, tracking_codes, visible_task
 from engine.cases.runtime import CaseRuntime
@@ -155,3 +157,14 @@ async def complete_task_with_files(
     case = complete_task_with_evidence(session, services, actor, task_id, data, files=files, max_bytes=limit)
     commit(session)
     return case_detail(session, services, case)
+
+
+@router.post("/reassign", response_model=BulkReassignOut, responses=ACTION_ERRORS)
+def reassign_several(
+    body: BulkReassignIn, session: DbSession, services: Services, actor: TaskAssigner
+) -> BulkReassignOut:
+    """Team leads and supervisors give several open tasks to one person at once: all of them, or none."""
+    tasks = reassign_tasks(session, services, actor, body.task_ids, body.assignee)
+    commit(session)
+    codes = tracking_codes(session, {t.case_id for t in tasks})
+    return BulkReassignOut(items=[task_out(t, codes.get(t.case_id)) for t in tasks])

@@ -67,6 +67,7 @@ def code_labels(forms) -> dict[str, dict[str, str]]:
 def install_web(app: FastAPI, zone, forms) -> None:
     """Add the pages, the static files and the page error handlers to the app."""
     from api.web import (
+        routes_absences,
         routes_auth,
         routes_cases,
         routes_designer,
@@ -78,6 +79,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_reports,
         routes_stuck,
         routes_tasks,
+        routes_team,
         routes_versions,
     )
     from engine.people import permissions
@@ -93,7 +95,8 @@ def install_web(app: FastAPI, zone, forms) -> None:
             app.mount(f"/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
     pages = (
         routes_auth, routes_inbox, routes_tasks, routes_stuck, routes_cases, routes_overview, routes_reports,
-        routes_reception, routes_versions, routes_designer, routes_portal, routes_notifications,
+        routes_reception, routes_versions, routes_designer, routes_portal, routes_notifications, routes_absences,
+        routes_team,
     )  # fmt: skip
     for module in pages:
         app.include_router(module.router)

@@ -27,6 +27,7 @@ from engine.cases.task_index import IndexSnapshot, IndexSync, snapshot
 from engine.cases.tracking import next_tracking_code
 from engine.core.errors import Conflict, Forbidden, NotFound
 from engine.core.models import Case, CaseTimer, HumanTask, ProcessDefinition, Unit
+from engine.people.absences import Delegation, delegation_for
 from engine.people.assignees import check_assignee_fields, check_candidate, find_user
 from engine.people.auth import Actor
 from engine.people.permissions import (
@@ -219,7 +220,10 @@ class CaseRuntime:
         return case
 
     def claim_task(self, actor: Actor, task_id: str) -> HumanTask:
-        """Take a group task into one's own inbox."""
+        """Take a group task into one's own inbox.
+
+        A person who is away may still claim: they chose to work, so the task stays with them (no delegation).
+        """
         require(can_claim_task, actor)
         task, case = self._visible_task(actor, task_id)
         self._require_ready(task, case)
@@ -265,7 +269,11 @@ class CaseRuntime:
         return task
 
     def assign_task(self, actor: Actor, task_id: str, username: str) -> HumanTask:
-        """A team lead or supervisor gives a task to a named person of the right role and unit."""
+        """A team lead or supervisor gives a task to a named person of the right role and unit.
+
+        When that person is away (an absence, engine/people/absences.py) and their deputy may take the task, the
+        deputy gets it: the chain records ``task_assigned`` to the person, then ``task_delegated`` to the deputy.
+        """
         require(can_assign_task, actor)
         task, case = self._visible_task(actor, task_id)
         self._require_ready(task, case)
@@ -276,15 +284,41 @@ class CaseRuntime:
         now = self.services.clock.now()
         previous, task.assignee = task.assignee, username
         trail = AuditTrail(self.session, case)
-        payload = {"task": task.spec_name, "from": previous, "to": username}
+        payload: dict = {"task": task.spec_name, "from": previous, "to": username}
         trail.append(kind="task_assigned", actor=actor.username, at=now, task_id=task.id, payload=payload)
+        delegation = self._delegation(username, task.lane, case.unit_id, now)
+        if delegation is not None:  # the person is away: their deputy takes it, and the chain says why
+            task.assignee = delegation.deputy
+            payload = {"task": task.spec_name, "from": username, "to": delegation.deputy,
+                       "absence": delegation.absence_id}  # fmt: skip
+            trail.append(kind="task_delegated", actor="system", at=now, task_id=task.id, payload=payload)
         self.store.set_task_assignee(task)
-        self._name_new_assignee_in_data(case, task, username)
+        self._name_new_assignee_in_data(case, task, task.assignee)
         self._touch(case, trail, now)
-        if username != actor.username:
+        if task.assignee != actor.username:  # the person who now holds it: the deputy when the named one is away
             assigned = TaskAssigned(self.session, self.services, case, task, assigned_by=actor.username, now=now)
             HOOKS.task_assigned(assigned)  # the new assignee's notification: in this transaction
         return task
+
+    def hand_task_over(self, task_id: str, *, to: str, by: str, payload: dict) -> HumanTask:
+        """Give an open task to ``to`` on behalf of an absence (``task_handed_over``, by ``by``, with ``payload``).
+
+        The caller (``engine/cases/delegation.py``) has asked the policy and checked that ``to`` may take it.
+        """
+        found = self.store.task_with_case(task_id)
+        if found is None:
+            raise NotFound(f"Task {task_id} does not exist")
+        task, case = found
+        self._require_ready(task, case)
+        now = self.services.clock.now()
+        previous, task.assignee = task.assignee, to
+        trail = AuditTrail(self.session, case)
+        payload = {"task": task.spec_name, "from": previous, "to": to, **payload}
+        trail.append(kind="task_handed_over", actor=by, at=now, task_id=task.id, payload=payload)
+        self.store.set_task_assignee(task)
+        self._name_new_assignee_in_data(case, task, to)
+        self._touch(case, trail, now)
+        return task  # the deputy gets one notification for the whole hand-over, not one per task
 
     def _name_new_assignee_in_data(self, case: Case, task: HumanTask, username: str) -> None:
         """When the task takes its person from a variable (``assigneeVariable``), the variable follows the task.
@@ -418,6 +452,7 @@ class CaseRuntime:
             now=now,
             find_assignee=self._assignee_username,
             closed_by_action=closed_by_action,
+            delegate=lambda username, lane: self._delegation(username, lane, case.unit_id, now),
         )
         index_changes = sync.changes(workflow, before)
         if changes is not None:
@@ -454,6 +489,11 @@ class CaseRuntime:
     def _touch(self, case: Case, trail: AuditTrail, now: datetime) -> None:
         case.updated_at = now
         self._write(case, trail)
+
+    def _delegation(self, username: str, lane: str | None, unit_id: int, now: datetime) -> Delegation | None:
+        """The deputy who takes a task meant for ``username`` while they are away (see engine/people/absences)."""
+        zone = self.services.calendar.zone
+        return delegation_for(self.session, username, role=lane, unit_id=unit_id, at=now, zone=zone)
 
     def _assignee_username(self, username: str) -> str | None:
         user = find_user(self.session, username)

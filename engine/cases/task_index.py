@@ -17,8 +17,16 @@ from engine.cases.audit import AuditTrail
 from engine.cases.enums import TaskStatus, TimerStatus
 from engine.cases.store import IndexChanges
 from engine.core.models import Case
+from engine.people.absences import Delegation
 
 AssigneeLookup = Callable[[str], str | None]
+DelegationLookup = Callable[[str, str | None], Delegation | None]
+"""(username, the task's lane) → the deputy who takes the task while that person is away, or None."""
+
+
+def no_delegation(_username: str, _lane: str | None) -> Delegation | None:
+    """Nobody is away (the default of an index sync)."""
+    return None
 
 
 def _tasks_in_state(workflow: BpmnWorkflow, state: TaskState) -> list:
@@ -80,6 +88,7 @@ class IndexSync:
     now: datetime
     find_assignee: AssigneeLookup
     closed_by_action: frozenset[str] = frozenset()
+    delegate: DelegationLookup = no_delegation
 
     def changes(self, workflow: BpmnWorkflow, before: IndexSnapshot) -> IndexChanges:
         """Rows to add and to update so the index mirrors ``workflow``; also sets the case's current step."""
@@ -96,6 +105,10 @@ class IndexSync:
                 continue
             spec = task.task_spec
             variable = self.catalog.get("assignees", {}).get(spec.bpmn_id)
+            assignee = self.find_assignee(task.data[variable]) if task.data.get(variable) else None
+            delegation = self.delegate(assignee, spec.lane) if assignee else None
+            if delegation is not None:  # the named person is away: the deputy takes the task, and later steps
+                assignee = task.data[variable] = delegation.deputy  # that read the same variable, as a reassign
             row = {
                 "id": task_id,
                 "case_id": self.case.id,
@@ -105,7 +118,7 @@ class IndexSync:
                 "lane": spec.lane,
                 "form": self.catalog.get("forms", {}).get(spec.bpmn_id),
                 "state": TaskStatus.READY,
-                "assignee": self.find_assignee(task.data[variable]) if task.data.get(variable) else None,
+                "assignee": assignee,
                 "due_at": None,
                 "reminded_at": None,
                 "escalated": False,
@@ -116,6 +129,10 @@ class IndexSync:
             changes.new_tasks.append(row)
             payload = {"task": row["spec_name"], "lane": row["lane"], "assignee": row["assignee"]}
             self.trail.append(kind="task_ready", actor="system", at=self.now, task_id=task_id, payload=payload)
+            if delegation is not None:
+                payload = {"task": row["spec_name"], "from": delegation.absent, "to": delegation.deputy,
+                           "absence": delegation.absence_id}  # fmt: skip
+                self.trail.append(kind="task_delegated", actor="system", at=self.now, task_id=task_id, payload=payload)
         for task_id in sorted(before.ready_task_ids - set(ready) - self.closed_by_action):
             changes.update_task(task_id, state=TaskStatus.CANCELLED)
             self.trail.append(kind="task_cancelled", actor="system", at=self.now, task_id=task_id, payload={})

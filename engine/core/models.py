@@ -1,11 +1,12 @@
 """SQLAlchemy 2 tables. Every case-scoped row carries its ``unit_id`` so the schema can be distributed by unit."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -462,6 +463,33 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     email_status: Mapped[str] = mapped_column(String(16), default="none")  # none / pending / queued / skipped
+
+
+class Absence(Base):
+    """A member of staff away from ``starts_on`` to ``ends_on`` (whole local days, inclusive) and their deputy.
+
+    While it runs, tasks that would be assigned to the absent person by name go to the deputy instead.
+    """
+
+    __tablename__ = "absences"
+    __table_args__ = (
+        Index("ix_absences_user_period", "user_id", "starts_on", "ends_on"),
+        Index("ix_absences_deputy_period", "deputy_id", "starts_on", "ends_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(500))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled_by: Mapped[str | None] = mapped_column(String(64))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last "hand over" of open tasks
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    deputy: Mapped[User] = relationship(foreign_keys=[deputy_id], lazy="joined")
 
 
 class ProcessDraft(Base):

@@ -156,6 +156,27 @@ can_assign_task = Rule("can_assign_task", "assign tasks to someone", ASSIGNERS, 
 can_unclaim_task = Rule("can_unclaim_task", "give tasks back to their group", CASE_HANDLERS, _unclaimable)
 """Giving a claimed task back to its group ("trả lại"): its assignee, or a team lead or supervisor of its unit."""
 
+
+def _absence_scope(actor: Actor, person: Any, *_rest: Any) -> str | None:
+    """The absent person is the actor, or a team lead or supervisor acts for someone of their units.
+
+    The target is the absent user (anything with a ``username`` and ``units``) or an absence (its ``user``).
+    """
+    person = getattr(person, "user", person)
+    if person.username == actor.username:
+        return None
+    if actor.has_role(*ASSIGNERS) and any(actor.sees_unit(unit.id) for unit in person.units):
+        return None
+    if actor.has_role(*ASSIGNERS):
+        return f"{person.username} is not in one of their units or below them"
+    return f"only {person.username} or a team lead or supervisor of their unit may"
+
+
+can_manage_absence = Rule("can_manage_absence", "declare, cancel or hand over absences", CASE_HANDLERS,
+                          _absence_scope)  # fmt: skip
+"""An absence (vắng mặt) and its deputy: case handlers declare, cancel and hand over their own; team leads and
+supervisors also those of the people of their units. Listing them needs the roles only."""
+
 RECOVERERS = frozenset({Role.SUPERVISOR}) | DESIGNERS
 can_recover_cases = Rule("can_recover_cases", "retry or cancel cases stopped by an error", RECOVERERS, _in_units)
 """Listing the cases stopped by an error, retrying them or cancelling them: the supervisors of the case's units,

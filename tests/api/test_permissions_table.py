@@ -167,6 +167,19 @@ POLICY: dict[tuple[str, str], Row] = {
                                                form={"username": "officer1"}),
     ("POST", "/api/tasks/{task_id}/assign"): Row(frozenset({TEAM_LEAD, SUPERVISOR}), OK, other=FOUND_NOT,
                                                  json={"username": "officer1"}),
+    # can_assign_task, several at once: the empty body is refused with 422 once let through
+    ("POST", "/api/tasks/reassign"): Row(frozenset({TEAM_LEAD, SUPERVISOR}), INVALID, json={}),
+    # ---- absences and deputies: can_manage_absence (the test's absence id names none: 404 once let through) ----
+    ("GET", "/api/absences"): Row(HANDLERS, OK),
+    ("POST", "/api/absences"): Row(HANDLERS, INVALID, json={}),
+    ("DELETE", "/api/absences/{absence_id}"): Row(HANDLERS, FOUND_NOT),
+    ("POST", "/api/absences/{absence_id}/hand-over"): Row(HANDLERS, FOUND_NOT),
+    ("GET", "/team"): Row(frozenset({TEAM_LEAD, SUPERVISOR}), OK),
+    ("POST", "/team/reassign"): Row(frozenset({TEAM_LEAD, SUPERVISOR}), BAD),  # no task ticked: 400, list shown
+    ("GET", "/absences"): Row(HANDLERS, OK),
+    ("POST", "/absences"): Row(HANDLERS, BAD),  # empty form: no date, 400 shown above the form
+    ("POST", "/absences/{absence_id}/cancel"): Row(HANDLERS, FOUND_NOT),
+    ("POST", "/absences/{absence_id}/hand-over"): Row(HANDLERS, FOUND_NOT),
     # ---- reception desk: can_receive_petitions; the visits register: can_read_visits_register ----
     ("GET", "/reception"): Row(HANDLERS, OK),
     ("POST", "/reception/new/{tab}"): Row(HANDLERS, INVALID),  # empty visit form
@@ -329,7 +342,7 @@ class Targets:
         """The path template filled in from the world (``scope`` picks the own or the other unit's target)."""
         values = {**(self.own if scope == "own" else self.other), "key": "report_1374", "version": 1,
                   "fmt": "xlsx", "tab": "visit", "token": "khong-co",
-                  "name": "receive_report.schema.json"}  # fmt: skip
+                  "name": "receive_report.schema.json", "absence_id": 999_999}  # fmt: skip
         if "{draft_id}" in path:
             values["draft_id"] = self.fresh_draft()
         filled = path.format(**values)
