@@ -75,6 +75,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "task.done": {"vi": "Đã hoàn thành bước", "en": "Step completed"},
     "case.diagram": {"vi": "Sơ đồ quy trình", "en": "Process diagram"},
     "case.timeline": {"vi": "Diễn biến xử lý", "en": "Timeline"},
+    "case.data": {"vi": "Thông tin hồ sơ", "en": "Case data"},
     "case.chain_ok": {"vi": "Nhật ký toàn vẹn ({n} sự kiện)", "en": "History intact ({n} events)"},
     "case.chain_broken": {"vi": "Nhật ký bị sửa đổi tại sự kiện {n}", "en": "History altered at event {n}"},
     "case.open_tasks": {"vi": "Việc đang mở", "en": "Open tasks"},
