@@ -177,9 +177,12 @@ class Presenter:
     # --- fields ---------------------------------------------------------------------------------------------
 
     def label(self, key: str, schema: Mapping[str, Any] | None = None) -> str:
-        """The title of a field in its schema, else the computed field's label or the key in words."""
+        """The title of a field in its schema, else the title of the enum code it is (a table keyed by codes),
+        else the computed field's label or the key in words."""
         title = (schema or {}).get("title") if schema is not None else None
-        return str(title) if title else computed_field_label(key, self.lang)
+        if title:
+            return str(title)
+        return self.codes.get(key) or computed_field_label(key, self.lang)
 
     def field(self, key: str, schema: Mapping[str, Any], value: object, path: str = "") -> ShownField:
         """One field, recursively for objects and lists."""
