@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from engine.core.errors import NotFound
 from engine.core.models import ProcessDefinition
 from engine.presentation.labels import people_names
 from engine.presentation.values import Presenter
@@ -22,14 +23,23 @@ def process_schemas(forms: FormCatalog, definition: ProcessDefinition | None) ->
         if not name or name in seen:
             continue
         seen.add(name)
-        if forms.problem_with(name) is None:
-            schemas.append(forms.schema(name))
+        schema = _schema_or_none(forms, name)
+        if schema is not None:
+            schemas.append(schema)
     return schemas
+
+
+def _schema_or_none(forms: FormCatalog, name: str) -> Mapping[str, Any] | None:
+    """A form's schema (read once by the catalog), or None when the form is missing or broken."""
+    try:
+        return forms.schema(name)
+    except NotFound:
+        return None
 
 
 def every_schema(forms: FormCatalog) -> list[Mapping[str, Any]]:
     """Every form's schema (for the enum titles of fields a process's own forms do not name)."""
-    return [forms.schema(name) for name in forms.names() if forms.problem_with(name) is None]
+    return [schema for name in forms.names() if (schema := _schema_or_none(forms, name)) is not None]
 
 
 def case_presenter(

@@ -22,7 +22,9 @@ def test_every_page_of_a_walk_to_the_end_shows_labels_and_names_not_codes(web, w
     found: dict[str, list[str]] = {}
 
     def visit(username, case_id, task):
-        browser = browsers.setdefault(username, web().login(username))
+        if username not in browsers:
+            browsers[username] = web().login(username)  # one sign-in per person (argon2 is slow on purpose)
+        browser = browsers[username]
         urls = ["/inbox", "/inbox?tab=mine", "/cases", f"/cases/{case_id}"]
         if task is not None:
             urls.append(f"/tasks/{task.id}")
