@@ -37,6 +37,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "stuck.error": {"vi": "Lỗi", "en": "Error"},
     "stuck.step": {"vi": "Bước", "en": "Step"},
     "stuck.line": {"vi": "dòng", "en": "line"},
+    "stuck.unnamed_step": {"vi": "(bước chưa đặt tên)", "en": "(unnamed step)"},
     "stuck.since": {"vi": "Dừng từ", "en": "Stopped since"},
     "stuck.actions": {"vi": "Xử lý", "en": "Actions"},
     "stuck.reason": {"vi": "Lý do", "en": "Reason"},
