@@ -35,16 +35,17 @@ INTAKE = {
 }
 UNIT_PARENTS = (("d1", "city"), ("d2", "city"), ("w11", "d1"), ("w12", "d1"), ("w21", "d2"), ("w22", "d2"))
 PEOPLE = (
-    ("officer1", ["officer"], "d1"),
-    ("officer2", ["officer"], "d1"),
-    ("lead1", ["team_lead"], "d1"),
-    ("supervisor1", ["supervisor"], "d1"),
-    ("designer1", ["designer"], "d1"),
-    ("admin1", ["admin"], "d1"),
-    ("officer_d2", ["officer"], "d2"),
-    ("supervisor_d2", ["supervisor"], "d2"),
-    ("custodian1", ["custodian"], "city"),
+    ("officer1", ["officer"], "d1", "Nguyễn Văn An"),
+    ("officer2", ["officer"], "d1", "Trần Thị Bình"),
+    ("lead1", ["team_lead"], "d1", "Lê Văn Cường"),
+    ("supervisor1", ["supervisor"], "d1", "Phạm Thị Dung"),
+    ("designer1", ["designer"], "d1", "Hoàng Văn Em"),
+    ("admin1", ["admin"], "d1", "Quản trị viên"),
+    ("officer_d2", ["officer"], "d2", "Đỗ Văn Hải"),
+    ("supervisor_d2", ["supervisor"], "d2", "Bùi Thị Lan"),
+    ("custodian1", ["custodian"], "city", "Võ Thị Giang"),
 )
+"""Username, roles, unit and full name of the seeded people (pages show the name, the username on hover)."""
 
 
 def monday_morning_after(moment: datetime, days: int = 7) -> datetime:
@@ -104,8 +105,10 @@ def seed_world(database_url: str, *, deploy: tuple[Path, ...] = (PROCESSES,)) ->
         units = {"city": create_unit(session, code="city", name="Thành phố")}
         for code, parent in UNIT_PARENTS:
             units[code] = create_unit(session, code=code, name=f"Đơn vị {code}", parent=units[parent])
-        for username, roles, unit in PEOPLE:
-            create_user(session, username=username, password=PASSWORD, roles=roles, units=[units[unit]])
+        for username, roles, unit, full_name in PEOPLE:
+            create_user(
+                session, username=username, password=PASSWORD, roles=roles, units=[units[unit]], full_name=full_name
+            )
         for path in deploy:
             deploy_path(session, path, forms=services.forms)
     engine.dispose()

@@ -142,6 +142,7 @@ class OverdueCaseOut(BaseModel):
     assignee: str | None
     due_at: datetime
     days_late: int
+    step_name: str = ""
 
 
 class SlaOut(BaseModel):

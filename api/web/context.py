@@ -1,22 +1,27 @@
 """What every page needs: the signed-in user, their actor, the language, CSRF checks and rendering."""
 
-from dataclasses import dataclass
-from typing import Annotated
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
 
 from api.deps import DbSession, get_services, get_settings
 from api.web.i18n import translate
 from api.web.session import CSRF_FIELD, CSRF_HEADER, WebSession, csrf_valid, language_of, read_session
 from engine.core.db import Session
-from engine.core.models import User
+from engine.core.models import Case, User
 from engine.core.settings import Settings
 from engine.notifications.inbox import my_unread_count
 from engine.people.auth import Actor, active_user, actor_for
 from engine.people.permissions import can_read_own_notifications
 from engine.people.sessions import is_revoked
+from engine.presentation.case_view import case_presenter
+from engine.presentation.labels import SYSTEM_ACTOR, people_names, roles_label
+from engine.presentation.values import Presenter
+from engine.processes.deployment import definition_by_id
 from engine.services import EngineServices
 
 
@@ -44,6 +49,37 @@ class Page:
     actor: Actor
     web_session: WebSession
     lang: str
+    _people: dict[str, str] | None = field(default=None, repr=False)
+
+    @property
+    def people(self) -> dict[str, str]:
+        """Username → full name of everyone who has one (read once per request)."""
+        if self._people is None:
+            self._people = people_names(self.session)
+        return self._people
+
+    def person(self, username: str | None) -> Markup:
+        """A person by full name, the username on hover; the system by its name; nobody as "—"."""
+        if not username:
+            return Markup("—")
+        if username == "system":
+            return escape(SYSTEM_ACTOR.get(self.lang, SYSTEM_ACTOR["vi"]))
+        name = self.people.get(username)
+        if not name:
+            return escape(username)
+        return Markup('<span class="person" title="{}">{}</span>').format(username, name)
+
+    def roles(self, codes: list[str]) -> str:
+        """The names of roles (or lanes), comma-separated."""
+        return roles_label(codes, self.lang)
+
+    def presenter(self, case: Case, first: dict[str, Any] | None = None) -> Presenter:
+        """The presenter of a case's data: its process's forms, the calendar's zone, the page's language."""
+        definition = definition_by_id(self.session, case.definition_id)
+        return case_presenter(
+            self.session, self.services.forms, definition, zone=self.services.calendar.zone, lang=self.lang,
+            first=first,
+        )  # fmt: skip
 
     def t(self, key: str, **values: object) -> str:
         """A UI text in the page's language."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -58,6 +58,10 @@ _INPUT_TYPES = {
 _STRING_FORMATS = {"date": "date", "email": "email", "uri": "url"}
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+PeopleFor = Callable[[str | None], list[tuple[str, str]]]
+"""For a person field's role (``x-role``), the eligible people as (username, full name), e.g. of the case's unit."""
 
 
 class _HasFieldError(Protocol):
@@ -184,6 +188,8 @@ def _string_kind(name: str, schema: Mapping[str, Any]) -> str:
 def field_kind(name: str, schema: Mapping[str, Any]) -> str:
     """The widget kind of the property at dotted path ``name`` with sub-schema ``schema``."""
     kind = _schema_type(schema)
+    if schema.get("x-widget") == "user" and kind in ("string", None):
+        return "person"
     if "enum" in schema and kind != "array":
         return "radio" if len(schema["enum"]) <= RADIO_MAX_OPTIONS else "select"
     if kind == "object":
@@ -233,7 +239,12 @@ def _error_for(name: str, kind: str, errors: Mapping[str, str]) -> str | None:
 
 
 def _field_view(
-    name: str, schema: Mapping[str, Any], required: bool, values: Mapping[str, Any] | None, errors: Mapping[str, str]
+    name: str,
+    schema: Mapping[str, Any],
+    required: bool,
+    values: Mapping[str, Any] | None,
+    errors: Mapping[str, str],
+    people: PeopleFor | None = None,
 ) -> FieldView:
     """Describe one property (recursively for nested objects)."""
     kind = field_kind(name, schema)
@@ -251,7 +262,7 @@ def _field_view(
         nested = None if values is None else values.get(key)
         if values is not None and not isinstance(nested, Mapping):
             nested = {}
-        view.children = _object_fields(schema, nested, errors, name + ".")
+        view.children = _object_fields(schema, nested, errors, name + ".", people)
         return view
     if kind == "boolean":
         view.options = list(BOOLEAN_OPTIONS)
@@ -259,19 +270,35 @@ def _field_view(
         view.options = _options(schema["items"])
     elif kind in ("radio", "select"):
         view.options = _options(schema)
+    elif kind == "person":
+        role = schema.get("x-role")
+        view.options = people(role if isinstance(role, str) else None) if people is not None else []
     view.value = values.get(key) if values is not None else schema.get("default")
     return view
 
 
 def _object_fields(
-    schema: Mapping[str, Any], values: Mapping[str, Any] | None, errors: Mapping[str, str], prefix: str
+    schema: Mapping[str, Any],
+    values: Mapping[str, Any] | None,
+    errors: Mapping[str, str],
+    prefix: str,
+    people: PeopleFor | None = None,
 ) -> list[FieldView]:
     """The widgets of every property of an object schema, in schema order."""
     required = schema.get("required") if isinstance(schema.get("required"), list) else []
-    return [_field_view(prefix + key, sub, key in required, values, errors) for key, sub in _properties(schema).items()]
+    return [
+        _field_view(prefix + key, sub, key in required, values, errors, people)
+        for key, sub in _properties(schema).items()
+    ]
 
 
-def form_fields(schema: dict, values: dict | None = None, errors: dict[str, str] | None = None) -> list[FieldView]:
+def form_fields(
+    schema: dict,
+    values: dict | None = None,
+    errors: dict[str, str] | None = None,
+    *,
+    people: PeopleFor | None = None,
+) -> list[FieldView]:
     """The widgets of a form schema, filled with ``values`` and annotated with ``errors``.
 
     ``values`` is the JSON data to show (as stored, or as parsed from the last post). When it is None or empty
@@ -280,8 +307,11 @@ def form_fields(schema: dict, values: dict | None = None, errors: dict[str, str]
 
     ``errors`` maps dotted field paths to one message each (see :func:`errors_by_field`); an error on ``(form)``
     or on a path with no widget is not attached to any field (see :func:`unplaced_errors`).
+
+    ``people`` gives the options of a person field (``"x-widget": "user"``, ``"x-role"``): a drop-down list of
+    full names whose values are usernames; without it the list is empty.
     """
-    return _object_fields(schema, values or None, errors or {}, "")
+    return _object_fields(schema, values or None, errors or {}, "", people)
 
 
 def _walk(fields: Iterable[FieldView]) -> Iterable[FieldView]:

@@ -41,7 +41,9 @@ from engine.people.permissions import (
 )
 from engine.people.units import units_by_ids
 from engine.petitions.identity_access import read_identity
-from engine.processes.deployment import definition_by_id, latest_definition, process_keys
+from engine.presentation.diagram import named_lanes
+from engine.presentation.labels import process_names, step_name
+from engine.processes.deployment import definition_by_id, latest_definition
 
 router = APIRouter(include_in_schema=False)
 INTAKE_PROCESS = "report_1374"
@@ -72,7 +74,7 @@ def case_list(page: WebPage) -> HTMLResponse:
     number = max(parse_id(params.get("p")) or 1, 1)
     found = list_cases(page.session, page.actor, filters, now=page.services.clock.now(), page=number, page_size=25)
     units = units_by_ids(page.session, page.actor.visible_unit_ids)
-    processes = process_keys(page.session)
+    processes = sorted(process_names(page.session).items(), key=lambda item: item[1])
     schema = page.services.forms.schema("receive_report.schema.json")
     query = {k: v for k, v in params.items() if k != "p"}
     return page.render(
@@ -168,13 +170,18 @@ def _case_page(
     markers = {"completed": sorted(completed), "current": sorted(current - overdue), "overdue": sorted(overdue)}
     attachments = attachments_of_case(page.session, case.id)
     copies = {a.redacted_copy_of: a for a in attachments if a.redacted_copy_of is not None}
+    catalog = definition_by_id(page.session, case.definition_id).catalog
+    presenter = page.presenter(case)
+    done = page.request.query_params.get("done")
     return page.render(
         "case.html", status_code=status_code, case=case, tasks=tasks, events=case_events(page.session, case.id),
         verdict=verify_chain(page.session, case.id), markers=json.dumps(markers),
         deadlines={t.id: deadline_view(page.services.calendar, due_at=t.due_at, reminded_at=t.reminded_at, now=now)
                    for t in tasks},
         can_reassign=can_reassign, candidates=candidates, attachments=attachments, redacted_copies=copies,
-        done=page.request.query_params.get("done"), can_read_identity=can_read_identity(page.actor, case),
+        done=done, done_name=step_name(catalog, done), step_names=catalog.get("names", {}), presenter=presenter,
+        case_data=presenter.present(CaseRuntime(page.session, page.services).current_data(case)),
+        can_read_identity=can_read_identity(page.actor, case),
         identity_shown=identity_shown, identity=identity, comments=comments_of(page.session, page.actor, case),
         can_comment=can_comment_on_case(page.actor, case), comment_form=comment_form or {},
         comment_max=COMMENT_MAX_CHARS,
@@ -217,7 +224,7 @@ def case_diagram(case_id: int, page: WebPage) -> Response:
     require(can_read_case, page.actor)
     case = visible_case(page.session, page.actor, case_id)
     definition = definition_by_id(page.session, case.definition_id)
-    return Response(definition.content, media_type="application/xml")
+    return Response(named_lanes(definition.content, page.lang), media_type="application/xml")
 
 
 @router.post("/tasks/{task_id}/reassign")

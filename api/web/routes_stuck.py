@@ -19,12 +19,15 @@ def stuck_cases_page(page: WebPage) -> HTMLResponse:
     require(can_recover_cases, page.actor)
     stuck = stuck_cases(page.session, page.actor)
     units = {u.id: u.name for u in units_by_ids(page.session, {s.unit_id for s in stuck})}
-    processes = {
-        (d.key, d.version): d.name or d.key
-        for d in page.session.query(ProcessDefinition).filter(ProcessDefinition.key.in_({s.process_key for s in stuck}))
-    }
+    definitions = page.session.query(ProcessDefinition).filter(
+        ProcessDefinition.key.in_({s.process_key for s in stuck})
+    )
+    processes = {(d.key, d.version): d.name or d.key for d in definitions}
+    steps = {(d.key, d.version): d.catalog.get("names", {}) for d in definitions}  # BPMN names of the steps
     done = page.request.query_params.get("done")
-    return page.render("stuck.html", stuck=stuck, units=units, processes=processes, done=done if done in DONE else None)
+    return page.render(
+        "stuck.html", stuck=stuck, units=units, processes=processes, steps=steps, done=done if done in DONE else None
+    )
 
 
 async def _reason(page: WebPage) -> str:

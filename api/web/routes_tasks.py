@@ -14,17 +14,31 @@ from engine.cases.queries import case_of_task, visible_task
 from engine.cases.runtime import CaseRuntime
 from engine.core.errors import BadRequest, FieldError, InvalidFormData
 from engine.core.models import Case, HumanTask
+from engine.people.assignees import candidates_for
 from engine.people.permissions import can_complete_task, can_read_identity, can_read_task, require
 from engine.petitions.duplicates import duplicate_candidates
+from engine.presentation.values import ShownField
 
 router = APIRouter(include_in_schema=False)
 HIDDEN_DATA = {"statistics_record", "anonymous"}
 DUPLICATE_PANEL_TASKS = {"classify_petition"}
 
 
-def _earlier_data(page: Page, case: Case) -> dict:
+def _earlier_data(page: Page, case: Case, schema: dict) -> list[ShownField]:
+    """The case's data so far, through its forms (this task's form first): the approval summary of a decision."""
     data = CaseRuntime(page.session, page.services).current_data(case)
-    return {key: value for key, value in data.items() if key not in HIDDEN_DATA}
+    shown = {key: value for key, value in data.items() if key not in HIDDEN_DATA}
+    return page.presenter(case, first=schema).present(shown)
+
+
+def _people_for(page: Page, case: Case):
+    """The options of a person field: active people of the case's unit holding the field's role, by full name."""
+
+    def people(role: str | None) -> list[tuple[str, str]]:
+        return [(u.username, u.full_name or u.username) for u in candidates_for(page.session, role=role,
+                                                                               unit_id=case.unit_id)]  # fmt: skip
+
+    return people
 
 
 def _task_page(page: Page, task: HumanTask, *, values=None, errors=None, status: int = 200, message=None):
@@ -34,7 +48,8 @@ def _task_page(page: Page, task: HumanTask, *, values=None, errors=None, status:
     attachments = attachments_of_case(page.session, case.id)
     return page.render(
         "task.html", status_code=status, task=task, case=case, schema=schema,
-        fields=form_fields(schema, values or {}, errors or {}), earlier=_earlier_data(page, case),
+        fields=form_fields(schema, values or {}, errors or {}, people=_people_for(page, case)),
+        earlier=_earlier_data(page, case, schema),
         deadline=deadline_view(page.services.calendar, due_at=task.due_at, reminded_at=task.reminded_at, now=now),
         message=message, mine=task.assignee in (None, page.actor.username),
         duplicates=duplicate_candidates(page.session, case) if task.spec_name in DUPLICATE_PANEL_TASKS else None,

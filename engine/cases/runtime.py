@@ -28,7 +28,7 @@ from engine.cases.tracking import next_tracking_code
 from engine.core.errors import Conflict, Forbidden, NotFound
 from engine.core.models import Case, CaseTimer, HumanTask, ProcessDefinition, Unit
 from engine.people.absences import Delegation, delegation_for
-from engine.people.assignees import check_assignee_fields, check_candidate, find_user
+from engine.people.assignees import check_assignee_fields, check_candidate, check_person_fields, find_user
 from engine.people.auth import Actor
 from engine.people.permissions import (
     can_assign_task,
@@ -346,6 +346,8 @@ class CaseRuntime:
             self.services.forms.validate(task.form, data)
         HOOKS.task_submitted(TaskSubmission(session=self.session, case=case, task=task, data=data))
         check_assignee_fields(self.session, self._process(case).catalog, data, case.unit_id)
+        if task.form:
+            check_person_fields(self.session, self.services.forms.schema(task.form), data, case.unit_id)
         now = self.services.clock.now()
         workflow = self._load_workflow(case)
         before = snapshot(workflow)

@@ -43,3 +43,26 @@ def candidates_for(session: Session, *, role: str | None, unit_id: int) -> list[
     """Active users who may take a task of ``role`` in ``unit_id``, by username."""
     users = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.username))
     return [u for u in users if (role is None or role in u.roles) and user_sees_unit(session, u, unit_id)]
+
+
+PERSON_WIDGET = "user"
+"""``"x-widget": "user"`` on a string field of a form: the field names a person (with ``"x-role"``, the role needed)."""
+
+
+def person_fields(schema: dict) -> dict[str, str | None]:
+    """The top-level fields of a form that name a person (``x-widget: user``), with the role each needs."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(properties, dict):
+        return {}
+    return {
+        name: (prop.get("x-role") if isinstance(prop.get("x-role"), str) else None)
+        for name, prop in properties.items()
+        if isinstance(prop, dict) and prop.get("x-widget") == PERSON_WIDGET
+    }
+
+
+def check_person_fields(session: Session, schema: dict, data: dict, unit_id: int) -> None:
+    """A person field (``x-widget: user``) must name an active user of the case's unit holding its ``x-role``."""
+    for name, role in person_fields(schema).items():
+        if isinstance(data.get(name), str):
+            check_candidate(session, field=name, username=data[name], role=role, unit_id=unit_id)

@@ -58,6 +58,8 @@ class OverdueCase:
     assignee: str | None
     due_at: datetime
     days_late: int
+    step_name: str = ""
+    """The BPMN name of the step (``step`` is its id)."""
 
 
 @dataclass
@@ -196,7 +198,15 @@ def open_overdue_by_assignee(session: Session, unit_ids: list[int], now: datetim
 def overdue_cases(session: Session, unit_ids: list[int], calendar: WorkingCalendar, now: datetime) -> list[OverdueCase]:
     """The open overdue steps with their cases, most days late first, at most :data:`OVERDUE_LIMIT`."""
     query = (
-        select(Case.id, Case.tracking_code, Case.title, HumanTask.spec_name, HumanTask.assignee, HumanTask.due_at)
+        select(
+            Case.id,
+            Case.tracking_code,
+            Case.title,
+            HumanTask.spec_name,
+            HumanTask.name,
+            HumanTask.assignee,
+            HumanTask.due_at,
+        )  # fmt: skip
         .join(Case, Case.id == HumanTask.case_id)
         .where(*_open_overdue(unit_ids, now))
         .order_by(HumanTask.due_at, Case.id, HumanTask.id)
@@ -211,6 +221,7 @@ def overdue_cases(session: Session, unit_ids: list[int], calendar: WorkingCalend
             assignee=row.assignee,
             due_at=row.due_at,
             days_late=days_late(calendar, row.due_at, now),
+            step_name=row.name or "",
         )
         for row in session.execute(query).all()
     ]

@@ -13,7 +13,7 @@ def test_a_supervisor_lists_the_staff_of_their_units_and_below(api):
     expected = {"officer1", "officer2", "lead1", "supervisor1", "designer1", "admin1"}
     assert set(users) == expected, "d1 and the wards below it"
     assert users["lead1"] == {
-        "username": "lead1", "full_name": "", "roles": ["team_lead"], "active": True,
+        "username": "lead1", "full_name": "Lê Văn Cường", "roles": ["team_lead"], "active": True,
         "units": [{"id": users["lead1"]["units"][0]["id"], "code": "d1", "name": "Đơn vị d1"}],
     }  # fmt: skip
     assert [u["username"] for u in response.json()] == sorted(users)

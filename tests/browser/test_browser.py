@@ -35,7 +35,7 @@ def test_claim_then_complete_with_an_error_then_valid_data_and_see_the_case_move
     row.get_by_role("button", name="Nhận việc").click()
     page.wait_for_url(re.compile(r".*/inbox\?tab=mine"))
     row = page.locator("#inbox tbody tr", has_text="lấn chiếm vỉa hè")
-    assert "officer1" in row.inner_text()
+    assert "Nguyễn Văn An" in row.inner_text() and "officer1" not in row.inner_text(), "names, not usernames"
     row.get_by_role("link", name="Mở").click()
 
     page.check("input[name=screening][value=out_of_scope]")
@@ -62,11 +62,12 @@ def test_a_team_lead_reassigns_a_task_on_the_case_page(browser, server, shots):
     page.goto("/cases?q=đất đai")
     page.locator("#case-list a").first.click()
     item = page.locator("#open-tasks .task-item").first
-    assert "officer1" in item.locator(".assignee").inner_text()
+    assert "Nguyễn Văn An" in item.locator(".assignee").inner_text()
     item.locator("select[name=username]").select_option("officer2")
     item.get_by_role("button", name="Giao lại").click()
     page.wait_for_load_state()
-    assert page.locator("#open-tasks .task-item .assignee").first.inner_text() == "officer2"
+    assignee = page.locator("#open-tasks .task-item .assignee .person").first
+    assert assignee.inner_text() == "Trần Thị Bình" and assignee.get_attribute("title") == "officer2"
 
 
 def test_case_list_filters_and_the_supervisor_overview_chart(browser, server, shots):

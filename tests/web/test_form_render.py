@@ -149,6 +149,11 @@ VALID_DATA = {
 }
 
 
+def OFFICERS(role: str | None) -> list[tuple[str, str]]:  # noqa: N802 - read as a constant list of people
+    """The people a person field may name in these tests (the pages ask the case's unit)."""
+    return [("can_bo_1", "Cán bộ Một"), ("can_bo_2", "Cán bộ Hai")] if role == "officer" else []
+
+
 def load_schema(name: str) -> dict:
     return json.loads((FORMS / f"{name}.schema.json").read_text(encoding="utf-8"))
 
@@ -284,7 +289,7 @@ def test_fields_get_the_widget_their_schema_calls_for():
         ("receive_report", "reporter.email"): "email",
         ("approve_conclusion", "decision"): "radio",
         ("approve_conclusion", "comment"): "textarea",
-        ("assign_verification", "verifying_officer"): "text",
+        ("assign_verification", "verifying_officer"): "person",
         ("assign_verification", "verification_days"): "integer",
         ("assign_verification", "verification_day_type"): "radio",
         ("assign_verification", "instructions"): "textarea",
@@ -402,9 +407,10 @@ def test_schema_defaults_fill_a_fresh_form(values):
 
 
 def test_a_field_cleared_in_a_posted_form_stays_empty_instead_of_showing_its_default():
-    page = Page(render(form_fields(load_schema("assign_verification"), {"verifying_officer": "can_bo_1"})))
+    schema = load_schema("assign_verification")
+    page = Page(render(form_fields(schema, {"verifying_officer": "can_bo_1"}, people=OFFICERS)))
     assert page.control("verification_days")["value"] == ""
-    assert page.control("verifying_officer")["value"] == "can_bo_1"
+    assert dict(page.submission())["verifying_officer"] == "can_bo_1"
 
 
 # --- parsing --------------------------------------------------------------------------------------------------
@@ -506,7 +512,7 @@ def test_decimal_numbers_are_parsed():
 def test_valid_data_survives_rendering_posting_and_parsing(name, trim_blocks):
     schema, data = load_schema(name), VALID_DATA[name]
     Draft202012Validator(schema, format_checker=FormatChecker()).validate(data)
-    posted = Page(render(form_fields(schema, data), trim_blocks)).submission()
+    posted = Page(render(form_fields(schema, data, people=OFFICERS), trim_blocks)).submission()
     assert parse_submission(schema, as_dict(posted)) == data
     assert parse_submission(schema, FormData(posted)) == data
 
@@ -586,3 +592,14 @@ def test_errors_by_field_keeps_the_first_message_of_each_field():
         [FieldError("reason", "Quá ngắn"), FieldError("reason", "Sai kiểu"), FieldError("subject.name", "Thiếu")]
     )
     assert found == {"reason": "Quá ngắn", "subject.name": "Thiếu"}
+
+
+def test_a_person_field_is_a_list_of_the_eligible_people_by_name_whose_values_are_usernames():
+    field = field_named(form_fields(load_schema("assign_verification"), {}, people=OFFICERS), "verifying_officer")
+    assert field.kind == "person" and field.options == [("can_bo_1", "Cán bộ Một"), ("can_bo_2", "Cán bộ Hai")]
+    page = Page(render([field]))
+    options = page.control("verifying_officer")["options"]
+    assert [o.get("value") for o in options] == ["", "can_bo_1", "can_bo_2"]
+    assert parse_submission(load_schema("assign_verification"), {"verifying_officer": "can_bo_2"}) == {
+        "verifying_officer": "can_bo_2"
+    }

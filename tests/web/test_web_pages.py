@@ -100,7 +100,7 @@ def test_the_case_page_shows_diagram_markers_timeline_and_a_verified_chain(web, 
     markers = json.loads(html.unescape(re.search(r"data-markers='([^']+)'", page).group(1)))
     assert "screen_report" in markers["completed"] and markers["current"] == ["assign_verification"]
     assert 'id="chain-badge"' in page and "Nhật ký toàn vẹn" in page
-    assert "Hoàn thành bước" in page and "in_scope" in page
+    assert "Hoàn thành bước" in page and "Kết quả phân loại</span>: — → Thuộc phạm vi xử lý" in page
 
 
 def test_a_team_lead_reassigns_an_open_task_from_the_case_page(web, world):

@@ -1,0 +1,1 @@
+"""What a person reads: stored codes and data turned into labelled, human values (see ``values`` and ``labels``)."""
