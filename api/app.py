@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from api.errors import install_error_handlers
 from api.limits import RequestLimits
 from api.routes import (
+    administration,
     attachments,
     auth,
     cases,
@@ -76,6 +77,7 @@ def create_app(
     app.include_router(drafts.router)
     app.include_router(forms.router)
     app.include_router(people.router)
+    app.include_router(administration.router)
     app.include_router(portal_api.router)
     app.include_router(reception_api.router)
     return app

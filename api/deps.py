@@ -14,6 +14,7 @@ from engine.core.settings import Settings
 from engine.people.auth import Actor, active_user, actor_for, read_token
 from engine.people.permissions import (
     Rule,
+    can_administer,
     can_assign_task,
     can_claim_task,
     can_complete_task,
@@ -173,3 +174,4 @@ ReceptionDesk = Annotated[Actor, allowed(can_receive_petitions)]
 RegisterReader = Annotated[Actor, allowed(can_read_visits_register)]
 DirectoryReader = Annotated[Actor, allowed(can_read_staff_directory)]
 UnitTreeReader = Annotated[Actor, allowed(can_read_unit_tree)]
+Administrator = Annotated[Actor, allowed(can_administer)]

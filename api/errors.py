@@ -30,6 +30,9 @@ from engine.core.errors import (
     PayloadTooLarge,
 )
 from engine.core.instance_secret import SecretMissing
+from engine.people.accounts import AccountExists, InvalidAccountData
+from engine.people.password_links import PasswordLinkInvalid
+from engine.people.unit_admin import InvalidUnitData, UnitExists, UnitInUse
 from engine.portal.filing import PortalFormUnavailable
 from engine.portal.guard import FormRefused, RateLimited
 
@@ -40,11 +43,17 @@ HTTP_STATUS: dict[type[DomainError], int] = {
     FormRefused: 400,
     Forbidden: 403,
     NotFound: 404,
+    PasswordLinkInvalid: 404,
     Conflict: 409,
     CaseStateCorrupt: 409,
+    AccountExists: 409,
+    UnitExists: 409,
+    UnitInUse: 409,
     PayloadTooLarge: 413,
     InvalidFormData: 422,
     DeploymentRejected: 422,
+    InvalidAccountData: 422,
+    InvalidUnitData: 422,
     RateLimited: 429,
     DatabaseNotReady: 503,
     PortalFormUnavailable: 503,

@@ -67,11 +67,13 @@ def code_labels(forms) -> dict[str, dict[str, str]]:
 def install_web(app: FastAPI, zone, forms) -> None:
     """Add the pages, the static files and the page error handlers to the app."""
     from api.web import (
+        routes_admin,
         routes_auth,
         routes_cases,
         routes_designer,
         routes_inbox,
         routes_overview,
+        routes_password,
         routes_portal,
         routes_reception,
         routes_reports,
@@ -92,7 +94,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
             app.mount(f"/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
     pages = (
         routes_auth, routes_inbox, routes_tasks, routes_stuck, routes_cases, routes_overview, routes_reports,
-        routes_reception, routes_versions, routes_designer, routes_portal,
+        routes_reception, routes_versions, routes_designer, routes_portal, routes_admin, routes_password,
     )  # fmt: skip
     for module in pages:
         app.include_router(module.router)
