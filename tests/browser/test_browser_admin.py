@@ -52,7 +52,7 @@ def test_an_admin_creates_an_account_and_the_person_sets_a_password_by_link_then
     admin.fill("#full_name", "Phạm Văn Khoa")
     admin.fill("#email", "khoa@example.vn")
     admin.check("input[name=roles][value=officer]")
-    admin.select_option("#units", label=re.compile(r".*Quận ủy Quận 3$"))
+    admin.select_option("#units", "q3")
     admin.screenshot(path=shots / "admin-new-user.png", full_page=True)
     admin.click("#account-form button[type=submit]")
     link = admin.input_value("#password-link")
@@ -90,7 +90,7 @@ def test_an_admin_adds_and_retires_a_unit_and_reads_the_role_overview(browser, s
     admin.click("text=Cây đơn vị")
     admin.fill("#unit-code", "q3-phuong-moi")
     admin.fill("#unit-name", "Đảng ủy phường Mới")
-    admin.select_option("#unit-parent", label=re.compile(r".*Quận ủy Quận 3$"))
+    admin.select_option("#unit-parent", "q3")
     admin.click("#new-unit button[type=submit]")
     assert "Đã thêm đơn vị." in admin.inner_text("[role=status]")
     row = admin.locator("#unit-q3-phuong-moi")
@@ -122,9 +122,11 @@ def test_a_supervisor_retries_one_stuck_case_and_cancels_another(browser, server
     assert page.locator("#stuck-cases tbody tr").count() == 2, "the step failed again: still listed"
 
     cancel_row = page.locator("#stuck-cases tbody tr").filter(has_text=STUCK_TITLES[1])
+    reason = cancel_row.locator("form[action$='/cancel'] input[name=reason]")
     cancel_row.get_by_role("button", name="Hủy hồ sơ").click()
-    assert page.url.endswith("/cases/stuck"), "a reason is required: the browser keeps the form"
-    cancel_row.locator("form[action$='/cancel'] input[name=reason]").fill("Hồ sơ nhập trùng")
+    assert reason.evaluate("input => input.validity.valueMissing"), "a reason is required"
+    assert page.url.endswith("?done=still_error"), "the browser did not send the form without a reason"
+    reason.fill("Hồ sơ nhập trùng")
     cancel_row.get_by_role("button", name="Hủy hồ sơ").click()
     page.wait_for_url(re.compile(r".*/cases/stuck\?done=cancelled$"))
     assert "Đã hủy hồ sơ." in page.inner_text("[role=status]")
@@ -133,5 +135,5 @@ def test_a_supervisor_retries_one_stuck_case_and_cancels_another(browser, server
     page.screenshot(path=shots / "stuck-after.png", full_page=True)
 
     page.goto("/cases?status=cancelled")
-    page.locator("#case-list a", has_text=STUCK_TITLES[1]).first.click()
+    page.locator("#case-list tbody tr", has_text=STUCK_TITLES[1]).locator("a").first.click()
     assert "Đã hủy" in page.inner_text("main")
