@@ -56,8 +56,10 @@ def _link_page(page: Page, username: str, token: str, expires_at, *, created: bo
     user = user_named(page.session, username)
     url = password_link_url(page.request, token)
     hours = int(LINK_LIFETIME.total_seconds() // 3600)
-    return page.render("admin_password_link.html", account=user, url=url, expires_at=expires_at, created=created,
-                       hours=hours)  # fmt: skip
+    response = page.render("admin_password_link.html", account=user, url=url, expires_at=expires_at,
+                           created=created, hours=hours)  # fmt: skip
+    response.headers["Cache-Control"] = "no-store"  # the link is shown once
+    return response
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
