@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.core.errors import Conflict, DomainError, FieldError, InvalidFormData, NotFound
-from engine.core.models import Unit, User
+from engine.core.models import PasswordLink, Unit, User
 from engine.notifications.enums import DeliveryMode
 from engine.people.admin_log import AdminAction, record_admin_event
 from engine.people.auth import Actor
@@ -197,6 +197,9 @@ def update_account(
         after = _account_value(user, name)
         if before != after:
             changed[name] = [before, after]
+    if changed.get("active") == [True, False]:  # a disabled account's unused password links stop working for good
+        unused = update(PasswordLink).where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
+        session.execute(unused.values(used_at=now))
     if changed:
         session.flush()
         record_admin_event(
