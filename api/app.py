@@ -9,6 +9,7 @@ from api.errors import install_error_handlers
 from api.limits import RequestLimits
 from api.routes import (
     absences,
+    administration,
     attachments,
     auth,
     cases,
@@ -82,6 +83,7 @@ def create_app(
     app.include_router(forms.router)
     app.include_router(people.router)
     app.include_router(notifications.router)
+    app.include_router(administration.router)
     app.include_router(portal_api.router)
     app.include_router(reception_api.router)
     return app

@@ -14,6 +14,7 @@ from engine.core.settings import Settings
 from engine.people.auth import Actor, active_user, actor_for, read_token
 from engine.people.permissions import (
     Rule,
+    can_administer,
     can_assign_task,
     can_claim_task,
     can_comment_on_case,
@@ -179,3 +180,4 @@ DirectoryReader = Annotated[Actor, allowed(can_read_staff_directory)]
 UnitTreeReader = Annotated[Actor, allowed(can_read_unit_tree)]
 AbsenceManager = Annotated[Actor, allowed(can_manage_absence)]
 NotificationReader = Annotated[Actor, allowed(can_read_own_notifications)]
+Administrator = Annotated[Actor, allowed(can_administer)]

@@ -32,6 +32,9 @@ from engine.core.errors import (
 )
 from engine.core.instance_secret import SecretMissing
 from engine.people.absences import AbsenceConflict, AbsenceRefused
+from engine.people.accounts import AccountExists, InvalidAccountData
+from engine.people.password_links import PasswordLinkInvalid
+from engine.people.unit_admin import InvalidUnitData, UnitExists, UnitInUse
 from engine.portal.filing import PortalFormUnavailable
 from engine.portal.guard import FormRefused, RateLimited
 
@@ -42,6 +45,7 @@ HTTP_STATUS: dict[type[DomainError], int] = {
     FormRefused: 400,
     Forbidden: 403,
     NotFound: 404,
+    PasswordLinkInvalid: 404,
     Conflict: 409,
     AbsenceRefused: 400,
     AbsenceConflict: 409,
@@ -49,9 +53,14 @@ HTTP_STATUS: dict[type[DomainError], int] = {
     CommentRefused: 400,
     CommentFilesClosed: 409,
     CommentFileTooLarge: 413,
+    AccountExists: 409,
+    UnitExists: 409,
+    UnitInUse: 409,
     PayloadTooLarge: 413,
     InvalidFormData: 422,
     DeploymentRejected: 422,
+    InvalidAccountData: 422,
+    InvalidUnitData: 422,
     RateLimited: 429,
     DatabaseNotReady: 503,
     PortalFormUnavailable: 503,

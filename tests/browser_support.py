@@ -56,11 +56,12 @@ def demo_database_url(folder: Path, then: Callable[[Session, EngineServices], No
 
 
 def sign_in(browser, server: str, username: str, **context):
-    """A new page signed in as a demo user, on the home page of their role (the inbox, or the designer's home)."""
+    """A new page signed in as a demo user, on the home page of their role (the inbox, the admin's accounts, or the
+    designer's home)."""
     page = browser.new_context(base_url=server, locale="vi-VN", **context).new_page()
     page.goto("/login")
     page.fill("#username", username)
     page.fill("#password", DEMO_PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/(inbox|designer|reception/register)$"))
+    page.wait_for_url(re.compile(r".*/(inbox|admin/users|designer|reception/register)$"))
     return page

@@ -1,11 +1,13 @@
-"""Users and units over REST (read only): the staff of my units and the unit tree."""
+"""Users and units over REST (read only): the staff of my units and the unit tree (changes: administration.py)."""
 
 from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import DbSession, DirectoryReader, UnitTreeReader
 from api.schemas import COMMON_RESPONSES, ErrorOut
+from engine.people.accounts import list_accounts
 from engine.people.directory import UnitNode, staff_of_units, unit_tree
+from engine.people.permissions import can_administer
 
 router = APIRouter(prefix="/api", tags=["people"], responses={**COMMON_RESPONSES, 403: {"model": ErrorOut}})
 
@@ -26,6 +28,9 @@ class UserOut(BaseModel):
     roles: list[str]
     units: list[UserUnitOut]
     active: bool
+    email: str | None = None
+    notification_mode: str
+    digest_hour: int
 
 
 class UnitOut(BaseModel):
@@ -47,7 +52,7 @@ def _unit_out(node: UnitNode) -> UnitOut:
 
 @router.get("/users", response_model=list[UserOut])
 def read_users(session: DbSession, actor: DirectoryReader) -> list[UserOut]:
-    """The staff of my units and the units below them (team leads, supervisors and admins), by username."""
+    """The staff of my units and the units below them (team leads, supervisors), by username; admins see everyone."""
     return [
         UserOut(
             username=user.username,
@@ -55,8 +60,13 @@ def read_users(session: DbSession, actor: DirectoryReader) -> list[UserOut]:
             roles=list(user.roles),
             active=user.is_active,
             units=[UserUnitOut(id=u.id, code=u.code, name=u.name) for u in user.units],
+            email=user.email,
+            notification_mode=user.notification_mode,
+            digest_hour=user.digest_hour,
         )  # fmt: skip
-        for user in staff_of_units(session, actor.visible_unit_ids)
+        for user in (
+            list_accounts(session, actor) if can_administer(actor) else staff_of_units(session, actor.visible_unit_ids)
+        )
     ]
 
 

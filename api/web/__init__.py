@@ -68,12 +68,14 @@ def install_web(app: FastAPI, zone, forms) -> None:
     """Add the pages, the static files and the page error handlers to the app."""
     from api.web import (
         routes_absences,
+        routes_admin,
         routes_auth,
         routes_cases,
         routes_designer,
         routes_inbox,
         routes_notifications,
         routes_overview,
+        routes_password,
         routes_portal,
         routes_reception,
         routes_reports,
@@ -97,6 +99,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_auth, routes_inbox, routes_tasks, routes_stuck, routes_cases, routes_overview, routes_reports,
         routes_reception, routes_versions, routes_designer, routes_portal, routes_notifications, routes_absences,
         routes_team,
+        routes_admin, routes_password,
     )  # fmt: skip
     for module in pages:
         app.include_router(module.router)

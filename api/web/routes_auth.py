@@ -11,7 +11,7 @@ from api.web.context import WebPage
 from api.web.i18n import translate
 from api.web.session import end_session, language_of, start_session
 from engine.people.auth import Actor
-from engine.people.permissions import can_design, can_read_task, can_read_visits_register
+from engine.people.permissions import can_administer, can_design, can_read_task, can_read_visits_register
 from engine.people.sessions import revoke_token
 from engine.people.sign_in import TooManySignIns, retry_after_seconds, sign_in
 
@@ -83,9 +83,12 @@ async def logout(page: WebPage) -> RedirectResponse:
 
 
 def home_path(actor: Actor) -> str:
-    """The first page the policy lets the actor open: the inbox, the designer, or the visits register."""
+    """The first page the policy lets the actor open: the inbox, the admin's pages, the designer, or the visits
+    register."""
     if can_read_task(actor):
         return "/inbox"
+    if can_administer(actor):
+        return "/admin/users"
     if can_design(actor):
         return "/designer"
     if can_read_visits_register(actor):

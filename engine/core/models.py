@@ -61,6 +61,7 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(255))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     path: Mapped[str] = mapped_column(String(512), index=True, default="/")
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retired units leave the pickers
 
 
 class UserUnit(Base):
@@ -516,3 +517,30 @@ class FormSchema(Base):
     schema: Mapped[dict] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PasswordLink(Base):
+    """A one-time link to choose a password, handed over by an admin; only the token's SHA-256 is kept."""
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AdminEvent(Base):
+    """One administration action (a user or unit created or changed, a password link issued), for the record."""
+
+    __tablename__ = "admin_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))  # an AdminAction
+    target: Mapped[str] = mapped_column(String(128))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)

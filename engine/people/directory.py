@@ -31,10 +31,13 @@ def staff_of_units(session: Session, unit_ids: Iterable[int]) -> list[User]:
 
 
 def unit_tree(session: Session, unit_ids: Iterable[int]) -> list[UnitNode]:
-    """The given units as a forest: each unit under its parent when the parent is among them, else a root."""
+    """The given units as a forest, retired ones left out: each unit under its parent when the parent is among them,
+    else a root."""
     nodes: dict[int, UnitNode] = {}
     roots: list[UnitNode] = []
-    for unit in units_by_ids(session, unit_ids):  # tree order: a parent comes before its children
+    for unit in units_by_ids(
+        session, unit_ids, include_retired=False
+    ):  # tree order: a parent comes before its children
         node = UnitNode(id=unit.id, code=unit.code, name=unit.name, parent_id=unit.parent_id)
         nodes[unit.id] = node
         parent = nodes.get(unit.parent_id) if unit.parent_id is not None else None

@@ -291,3 +291,25 @@ staff member. Nobody reads another person's notifications, so there is no target
 
 can_administer = Rule("can_administer", "administer users and units", ADMINS)
 """Users and units: admins."""
+
+
+SELF_EDITABLE_FIELDS = frozenset({"email", "notification_mode", "digest_hour"})
+"""What a member of staff may change on their own account; everything else is for admins."""
+
+
+def _own_account_or_admin(actor: Actor, username: str, fields: frozenset[str] = frozenset(), *_rest: Any) -> str | None:
+    """Admins change any account; anyone else only their own e-mail and notification preferences."""
+    if actor.has_role(*ADMINS):
+        return None
+    if username != actor.username:
+        return f"only admins change another person's account ('{username}')"
+    if others := sorted(fields - SELF_EDITABLE_FIELDS):
+        return f"only admins change {', '.join(others)}; on their own account they may change " + ", ".join(
+            sorted(SELF_EDITABLE_FIELDS)
+        )
+    return None
+
+
+can_update_user = Rule("can_update_user", "change user accounts", STAFF, _own_account_or_admin)
+"""Changing an account (the target: the username and the fields changed): admins any field of anyone; every member
+of staff their own e-mail, notification mode and digest hour."""

@@ -1,4 +1,4 @@
-"""The unit tree (city → district → ward): creation and subtree visibility."""
+"""The unit tree (city → district → ward): creation and subtree visibility (engine/people/unit_admin.py changes it)."""
 
 from collections.abc import Iterable
 
@@ -31,9 +31,12 @@ def unit_by_code(session: Session, code: str) -> Unit | None:
     return session.scalars(select(Unit).where(Unit.code == code)).first()
 
 
-def units_by_ids(session: Session, unit_ids: Iterable[int]) -> list[Unit]:
-    """The units with these ids, in tree order (each parent before its children)."""
+def units_by_ids(session: Session, unit_ids: Iterable[int], *, include_retired: bool = True) -> list[Unit]:
+    """The units with these ids, in tree order (each parent before its children); pickers leave retired ones out."""
     ids = set(unit_ids)
     if not ids:
         return []
-    return list(session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.path)))
+    query = select(Unit).where(Unit.id.in_(ids)).order_by(Unit.path)
+    if not include_retired:
+        query = query.where(Unit.retired_at.is_(None))
+    return list(session.scalars(query))

@@ -93,8 +93,8 @@ def portal_start_schema(session: Session, services: EngineServices, form: Portal
 
 
 def receiving_units(session: Session) -> list[Unit]:
-    """The units a citizen may address, in tree order."""
-    return list(session.scalars(select(Unit).order_by(Unit.path, Unit.id)))
+    """The units a citizen may address (not retired), in tree order."""
+    return list(session.scalars(select(Unit).where(Unit.retired_at.is_(None)).order_by(Unit.path, Unit.id)))
 
 
 def relatives_from_text(text: object) -> list[dict]:

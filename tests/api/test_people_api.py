@@ -15,6 +15,7 @@ def test_a_supervisor_lists_the_staff_of_their_units_and_below(api):
     assert users["lead1"] == {
         "username": "lead1", "full_name": "Lê Văn Cường", "roles": ["team_lead"], "active": True,
         "units": [{"id": users["lead1"]["units"][0]["id"], "code": "d1", "name": "Đơn vị d1"}],
+        "email": None, "notification_mode": "immediate", "digest_hour": 7,
     }  # fmt: skip
     assert [u["username"] for u in response.json()] == sorted(users)
     d2 = {u["username"] for u in api.get("/api/users", "supervisor_d2").json()}

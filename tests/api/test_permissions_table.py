@@ -56,6 +56,7 @@ EVERYONE = frozenset(ROLES)
 DESIGNERS = frozenset({DESIGNER, ADMIN})
 IDENTITY_READERS = frozenset({SUPERVISOR, CUSTODIAN})
 RECOVERERS = frozenset({SUPERVISOR}) | DESIGNERS
+ADMINS = frozenset({ADMIN})
 UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}")
 OK, CREATED, NO_CONTENT, REDIRECT, FOUND_NOT, BAD, CONFLICT, INVALID = 200, 201, 204, 303, 404, 400, 409, 422
 # FOUND_NOT: hidden, the unit is not theirs
@@ -257,6 +258,28 @@ POLICY: dict[tuple[str, str], Row] = {
     # ---- people: can_read_staff_directory, can_read_unit_tree ----
     ("GET", "/api/users"): Row(frozenset({TEAM_LEAD, SUPERVISOR, ADMIN}), OK),
     ("GET", "/api/units"): Row(STAFF, OK),
+    # ---- administration: can_administer; can_update_user (anyone their own account: officer1 is the target) ----
+    ("POST", "/api/users"): Row(ADMINS, INVALID, json={}),
+    ("PATCH", "/api/users/{username}"): Row(frozenset({OFFICER, ADMIN}), OK, json={}),
+    ("POST", "/api/users/{username}/password-reset"): Row(ADMINS, CREATED),
+    ("POST", "/api/units"): Row(ADMINS, INVALID, json={}),
+    ("PATCH", "/api/units/{code}"): Row(ADMINS, OK, json={}),
+    ("POST", "/api/units/{code}/retire"): Row(ADMINS, CONFLICT),  # d1 has members: refused after the policy
+    ("GET", "/api/roles/overview"): Row(ADMINS, OK),
+    ("GET", "/admin/users"): Row(ADMINS, OK),
+    ("GET", "/admin/users/new"): Row(ADMINS, OK),
+    ("POST", "/admin/users/new"): Row(ADMINS, INVALID),  # empty form: the username is refused
+    ("GET", "/admin/users/{username}"): Row(ADMINS, OK),
+    ("POST", "/admin/users/{username}"): Row(ADMINS, INVALID),  # empty form: the full name may not be empty
+    ("POST", "/admin/users/{username}/password-reset"): Row(ADMINS, OK),  # shows the new link
+    ("GET", "/admin/units"): Row(ADMINS, OK),
+    ("POST", "/admin/units"): Row(ADMINS, INVALID),
+    ("POST", "/admin/units/{code}"): Row(ADMINS, INVALID),  # empty form: the name may not be empty
+    ("POST", "/admin/units/{code}/retire"): Row(ADMINS, CONFLICT),
+    ("GET", "/admin/roles"): Row(ADMINS, OK),
+    # the one-time password link's page is public; an unknown link is a 404
+    ("GET", "/password/set/{token}"): Row(EVERYONE, FOUND_NOT),
+    ("POST", "/password/set/{token}"): Row(EVERYONE, FOUND_NOT),
     # ---- the portal over REST: public, the same guards as the pages ----
     ("GET", "/api/portal/form-token"): Row(EVERYONE, OK, query="form=report"),
     ("POST", "/api/portal/reports"): Row(EVERYONE, INVALID, json={}),
@@ -342,7 +365,8 @@ class Targets:
         """The path template filled in from the world (``scope`` picks the own or the other unit's target)."""
         values = {**(self.own if scope == "own" else self.other), "key": "report_1374", "version": 1,
                   "fmt": "xlsx", "tab": "visit", "token": "khong-co",
-                  "name": "receive_report.schema.json", "absence_id": 999_999}  # fmt: skip
+                  "name": "receive_report.schema.json", "absence_id": 999_999,
+                  "username": "officer1", "code": "d1"}  # fmt: skip
         if "{draft_id}" in path:
             values["draft_id"] = self.fresh_draft()
         filled = path.format(**values)
