@@ -9,6 +9,7 @@ from engine.notifications.delivery import failed_emails
 from engine.notifications.enums import DeliveryMode
 from engine.notifications.inbox import mark_mine_read, my_notifications
 from engine.notifications.preferences import preferences_of, update_preferences
+from engine.people.accounts import InvalidAccountData
 from engine.people.permissions import can_administer, can_read_own_notifications, require
 
 router = APIRouter(include_in_schema=False)
@@ -56,7 +57,7 @@ async def save_preferences(page: WebPage):
         if not hour.isdigit():
             raise BadRequest(page.t("prefs.bad_hour"))
         update_preferences(page.session, page.actor, email=email, mode=mode, digest_hour=int(hour))
-    except BadRequest as exc:
+    except (BadRequest, InvalidAccountData) as exc:
         page.session.rollback()
         return page.render(
             "notification_preferences.html", status_code=400, email=email, mode=mode, digest_hour=hour,

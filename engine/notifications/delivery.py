@@ -177,3 +177,12 @@ def send_due_digests(factory: sessionmaker[Session], *, now: datetime, zone: Zon
 def failed_emails(session: Session) -> int:
     """How many e-mails of the outbox failed for good (SMTP refused them on every attempt)."""
     return session.scalar(select(func.count()).where(EmailOutbox.status == "failed")) or 0
+
+
+def end_digest_wait(session: Session, user_id: int) -> None:
+    """A person left digest mode: notifications still waiting for a digest stay in the app only, never e-mailed."""
+    session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.email_status == EmailStatus.PENDING)
+        .values(email_status=EmailStatus.NONE)
+    )

@@ -8,13 +8,14 @@ e-mailed stay in the app only (``email_status`` none), so a later digest never b
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.core.errors import BadRequest, NotFound
-from engine.core.models import Notification, User
-from engine.notifications.delivery import EmailStatus
+from engine.core.errors import NotFound
+from engine.core.models import User
+from engine.notifications.delivery import end_digest_wait
 from engine.notifications.enums import DeliveryMode
+from engine.people.accounts import check_digest_hour, check_email, check_notification_mode
 from engine.people.auth import Actor
 from engine.people.permissions import can_read_own_notifications, require
 
@@ -47,44 +48,14 @@ def preferences_of(session: Session, actor: Actor) -> Preferences:
     return _of(_own_user(session, actor))
 
 
-def check_email(email: str | None) -> str | None:
-    """A trimmed e-mail address, None for none; ``BadRequest`` naming the value when it is not an address."""
-    email = (email or "").strip()
-    if not email:
-        return None
-    if len(email) > 254 or not EMAIL.match(email):
-        raise BadRequest(f"'{email[:60]}' is not an e-mail address (e.g. ten.ho@donvi.gov.vn)")
-    return email
-
-
-def check_mode(mode: str) -> DeliveryMode:
-    """The delivery mode named, or ``BadRequest`` listing the modes."""
-    try:
-        return DeliveryMode(mode)
-    except ValueError:
-        modes = ", ".join(m.value for m in DeliveryMode)
-        raise BadRequest(f"Delivery mode '{str(mode)[:30]}' does not exist; use one of {modes}") from None
-
-
-def check_digest_hour(hour: int) -> int:
-    """A local hour of the day (0–23), or ``BadRequest``."""
-    if not 0 <= hour <= 23:
-        raise BadRequest(f"Digest hour {hour} is not an hour of the day; use 0 to 23")
-    return hour
-
-
 def update_preferences(
     session: Session, actor: Actor, *, email: str | None, mode: str, digest_hour: int
 ) -> Preferences:
     """Change the actor's own e-mail address, delivery mode and digest hour (all checked before any change)."""
     user = _own_user(session, actor)
-    new_email, new_mode, new_hour = check_email(email), check_mode(mode), check_digest_hour(digest_hour)
-    user.email, user.notification_mode, user.digest_hour = new_email, str(new_mode), new_hour
+    new_email, new_mode = check_email(email), check_notification_mode(mode)
+    user.email, user.notification_mode, user.digest_hour = new_email, new_mode, check_digest_hour(digest_hour)
     if new_mode != DeliveryMode.DIGEST:
-        session.execute(
-            update(Notification)
-            .where(Notification.user_id == user.id, Notification.email_status == EmailStatus.PENDING)
-            .values(email_status=EmailStatus.NONE)
-        )
+        end_digest_wait(session, user.id)
     session.flush()
     return _of(user)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.core.errors import Conflict, DomainError, FieldError, InvalidFormData, NotFound
 from engine.core.models import PasswordLink, Unit, User
+from engine.notifications.delivery import end_digest_wait
 from engine.notifications.enums import DeliveryMode
 from engine.people.admin_log import AdminAction, record_admin_event
 from engine.people.auth import Actor
@@ -197,6 +198,8 @@ def update_account(
         after = _account_value(user, name)
         if before != after:
             changed[name] = [before, after]
+    if "notification_mode" in changed and user.notification_mode != DeliveryMode.DIGEST:
+        end_digest_wait(session, user.id)
     if changed.get("active") == [True, False]:  # a disabled account's unused password links stop working for good
         unused = update(PasswordLink).where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
         session.execute(unused.values(used_at=now))

@@ -64,7 +64,7 @@ def test_i_read_and_change_my_own_preferences(api, world):
 
 def test_bad_preferences_are_refused_naming_the_problem_and_nothing_changes(api, world):
     not_an_address = _put(api, "officer1", {"email": "khong-phai-email", "mode": "off", "digest_hour": 7})
-    assert not_an_address.status_code == 400 and "khong-phai-email" in not_an_address.json()["detail"]
+    assert not_an_address.status_code == 422 and "khong-phai-email" in not_an_address.json()["detail"]
     assert _put(api, "officer1", {"email": None, "mode": "weekly", "digest_hour": 7}).status_code == 422
     assert _put(api, "officer1", {"email": None, "mode": "off", "digest_hour": 24}).status_code == 422
     assert api.get("/api/notifications/preferences", "officer1").json()["mode"] == "immediate"

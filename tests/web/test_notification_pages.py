@@ -61,7 +61,7 @@ def test_i_change_my_preferences_on_my_page_and_a_bad_address_keeps_what_i_typed
         "/notifications/preferences", {"email": "sai@", "mode": "digest", "digest_hour": "18"},
         csrf_from="/notifications/preferences",
     )  # fmt: skip
-    assert bad.status_code == 400 and "is not an e-mail address" in bad.text and 'value="sai@"' in bad.text
+    assert bad.status_code == 400 and "không hợp lệ" in bad.text and 'value="sai@"' in bad.text
     saved = officer.post_form(
         "/notifications/preferences", {"email": "officer1@donvi.gov.vn", "mode": "digest", "digest_hour": "18"},
         csrf_from="/notifications/preferences",
