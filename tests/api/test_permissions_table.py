@@ -168,9 +168,13 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/api/reports/overview"): Row(frozenset({SUPERVISOR, TEAM_LEAD}), OK),
     ("GET", "/reports"): Row(frozenset({SUPERVISOR}), OK),
     ("GET", "/reports/sla"): Row(frozenset({SUPERVISOR}), OK),
+    ("GET", "/reports/cases"): Row(frozenset({SUPERVISOR}), OK, query="period=2026-05&figure=received"),
     ("GET", "/reports/export.{fmt}"): Row(frozenset({SUPERVISOR}), OK),
     ("GET", "/reports/periodic/{report_id}.{fmt}"): Row(frozenset({SUPERVISOR}), OK, other=FOUND_NOT),
     ("GET", "/api/reports/summary"): Row(frozenset({SUPERVISOR}), OK, query="period=2026-05"),
+    ("GET", "/api/reports/summary/cases"): Row(
+        frozenset({SUPERVISOR}), OK, query="period=2026-05&figure=received"
+    ),
     ("GET", "/api/reports/summary.xlsx"): Row(frozenset({SUPERVISOR}), OK, query="period=2026-05"),
     ("GET", "/api/reports/summary.pdf"): Row(frozenset({SUPERVISOR}), OK, query="period=2026-05"),
     ("GET", "/api/reports/sla"): Row(frozenset({SUPERVISOR}), OK, query="period=2026-05"),
