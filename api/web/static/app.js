@@ -15,8 +15,58 @@
         if (registry.get(id)) { canvas.addMarker(id, "step-" + kind); }
       }
     }
-    canvas.zoom("fit-viewport");
+    const focus = (markers.current || []).concat(markers.overdue || []);
+    addZoomTools(container, canvas, registry, focus);
+    fitHeight(container, canvas, registry, focus);
     container.dataset.ready = "true";
+  }
+
+  const ZOOM_LABELS = {
+    vi: { in: "Phóng to", out: "Thu nhỏ", height: "Vừa chiều cao", all: "Xem toàn bộ" },
+    en: { in: "Zoom in", out: "Zoom out", height: "Fit height", all: "Whole diagram" },
+  };
+
+  // Fit the diagram's height to the box, so labels stay readable on a wide process; the current step is
+  // brought into view, and the rest is reached by dragging (pan) or the zoom buttons.
+  function fitHeight(container, canvas, registry, focusIds) {
+    const box = canvas.viewbox();
+    const inner = box.inner;
+    if (!inner.height || !box.outer.height) { return; }
+    const margin = 24;
+    const scale = Math.min(box.outer.height / (inner.height + 2 * margin), 1.25);
+    const width = box.outer.width / scale;
+    let x = inner.x - margin;
+    const focus = focusIds.map(function (id) { return registry.get(id); }).filter(Boolean)[0];
+    if (focus && focus.x + focus.width > x + width) { x = focus.x + focus.width / 2 - width / 2; }
+    canvas.viewbox({ x: x, y: inner.y - margin, width: width, height: box.outer.height / scale });
+    container.dataset.zoom = String(Math.round(canvas.zoom() * 100) / 100);
+  }
+
+  function addZoomTools(container, canvas, registry, focusIds) {
+    const labels = ZOOM_LABELS[document.documentElement.lang === "en" ? "en" : "vi"];
+    const tools = document.createElement("div");
+    tools.className = "diagram-tools";
+    tools.setAttribute("role", "toolbar");
+    const actions = {
+      in: function () { canvas.zoom(canvas.zoom() * 1.25); },
+      out: function () { canvas.zoom(canvas.zoom() / 1.25); },
+      height: function () { fitHeight(container, canvas, registry, focusIds); },
+      all: function () { canvas.zoom("fit-viewport", "auto"); },
+    };
+    for (const [name, act] of Object.entries(actions)) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button--small diagram-" + name;
+      button.textContent = { in: "+", out: "−", height: "↕", all: "⤢" }[name];
+      button.title = labels[name];
+      button.setAttribute("aria-label", labels[name]);
+      button.addEventListener("click", function () {
+        act();
+        container.dataset.zoom = String(Math.round(canvas.zoom() * 100) / 100);
+      });
+      tools.appendChild(button);
+    }
+    container.parentNode.insertBefore(tools, container);
   }
 
   function showChart(canvas, layout) {
