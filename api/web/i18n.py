@@ -172,6 +172,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "error.forbidden": {"vi": "Không có quyền", "en": "Not allowed"},
     "error.conflict": {"vi": "Đã có thay đổi khác", "en": "Changed meanwhile"},
     "error.back": {"vi": "Quay lại", "en": "Go back"},
+    "error.bad_request": {"vi": "Yêu cầu không hợp lệ", "en": "Bad request"},
+    "error.detail": {"vi": "Chi tiết kỹ thuật", "en": "Technical detail"},
+    "error.home": {"vi": "Trang chính", "en": "Home"},
     "error.out_of_range": {
         "vi": "Một số trong địa chỉ hoặc biểu mẫu quá lớn: không có mã hồ sơ hay số lượng nào lớn như vậy.",
         "en": "A number in the request is out of range: no id or count is that large.",
