@@ -8,6 +8,8 @@ own words kept below as the detail.
 
 import re
 
+from engine.processes.migration_reasons import reason_in_vietnamese
+
 PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), text)
     for pattern, text in (
@@ -54,4 +56,6 @@ def page_message(message: str, status_code: int, lang: str) -> tuple[str, str | 
         found = pattern.match(message)
         if found:
             return text.format(*found.groups()), None
+    if (refusal := reason_in_vietnamese(message)) != message:
+        return refusal, None
     return BY_STATUS.get(status_code, "Không thực hiện được yêu cầu."), message

@@ -8,6 +8,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 
 from api.web.i18n import translate
+from engine.processes.migration_reasons import reason_for
 from engine.reports.numbers import format_change, format_number, format_percent
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -40,5 +41,9 @@ def build_environment(zone: ZoneInfo) -> Environment:
     def percent_change(context: Context, value: float | None) -> str:
         return format_percent(value, context.get("lang", "vi"))
 
-    environment.filters.update(number=number, change=change, percent_change=percent_change)
+    @pass_context
+    def refusal(context: Context, reason: str) -> str:
+        return reason_for(reason, context.get("lang", "vi"))
+
+    environment.filters.update(number=number, change=change, percent_change=percent_change, refusal=refusal)
     return environment
