@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from api.deps import DbSession, OverviewReader, ReportReader, Services
 from api.schemas import COMMON_RESPONSES, ErrorOut
+from engine.reports.drilldown import figure_cases
 from engine.reports.export import summary_to_pdf, summary_to_xlsx
 from engine.reports.model import Summary
 from engine.reports.overview import build_overview
@@ -43,10 +44,11 @@ class FigureOut(BaseModel):
 
 
 class SectionOut(BaseModel):
-    """One breakdown of the report."""
+    """One breakdown of the report, and the name of the process whose cases it counts."""
 
     key: str
     title: str
+    process: str
     figures: list[FigureOut]
 
 
@@ -71,7 +73,7 @@ def summary_out(summary: Summary) -> SummaryOut:
         unit_id=summary.unit_id, unit_name=summary.unit_name, period=_period(summary.period),
         previous=_period(summary.previous), generated_at=summary.generated_at,
         sections=[
-            SectionOut(key=s.key, title=s.title, figures=[
+            SectionOut(key=s.key, title=s.title, process=s.process, figures=[
                 FigureOut(key=f.key, label=f.label, value=f.value, previous=f.previous, change=f.change,
                           change_pct=f.change_pct, drilldown=f.drilldown)
                 for f in s.figures])
@@ -111,6 +113,55 @@ def report_summary_pdf(session: DbSession, services: Services, actor: ReportRead
     """The summary as a printable A4 PDF in Vietnamese, with tables and charts."""
     summary = summary_for(session, services, actor, unit_id=unit, period=period)
     return Response(summary_to_pdf(summary), media_type="application/pdf", headers=_filename(summary, "pdf"))
+
+
+class CountedCaseOut(BaseModel):
+    """A case counted by a report figure."""
+
+    id: int
+    tracking_code: str
+    title: str
+    process_key: str
+    status: str
+    unit_id: int
+    received_at: datetime
+
+
+class FigureCasesOut(BaseModel):
+    """The cases a figure counts: ``total`` always equals the figure's value."""
+
+    figure: FigureOut
+    unit_id: int
+    period: PeriodOut
+    total: int
+    page: int
+    page_size: int
+    items: list[CountedCaseOut]
+
+
+@router.get("/summary/cases", response_model=FigureCasesOut, responses=ERRORS)
+def report_figure_cases(
+    session: DbSession,
+    services: Services,
+    actor: ReportReader,
+    period: PeriodCode,
+    figure: Annotated[str, Query(description="A figure key of the summary, e.g. received, by_field.land, overdue")],
+    unit: int | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> FigureCasesOut:
+    """The drill-down of a figure: exactly the cases it counts, newest first, paginated."""
+    found = figure_cases(session, services, actor, unit_id=unit, period=period, figure=figure, page=page,
+                         page_size=page_size)  # fmt: skip
+    f = found.figure
+    return FigureCasesOut(
+        figure=FigureOut(key=f.key, label=f.label, value=f.value, previous=f.previous, change=f.change,
+                         change_pct=f.change_pct, drilldown=f.drilldown),
+        unit_id=found.summary.unit_id, period=_period(found.summary.period), total=found.total, page=found.page,
+        page_size=found.page_size,
+        items=[CountedCaseOut(id=c.id, tracking_code=c.tracking_code, title=c.title, process_key=c.process_key,
+                              status=c.status, unit_id=c.unit_id, received_at=c.created_at) for c in found.cases],
+    )  # fmt: skip
 
 
 class StepTimingOut(BaseModel):
@@ -244,6 +295,7 @@ class OverviewOut(BaseModel):
     escalated: list[EscalatedTaskOut]
     weeks: list[str]
     received_by_field: dict[str, list[int]]
+    open_by_process: dict[str, int]
 
 
 @router.get("/overview", response_model=OverviewOut, responses=ERRORS)
@@ -264,5 +316,5 @@ def read_overview(session: DbSession, services: Services, actor: OverviewReader)
     return OverviewOut(
         open_cases=overview.open_cases, overdue_cases=overview.overdue_cases, due_this_week=overview.due_this_week,
         completed_this_month=overview.completed_this_month, escalated=escalated, weeks=overview.weeks,
-        received_by_field=overview.received_by_field,
+        received_by_field=overview.received_by_field, open_by_process=overview.open_by_process,
     )  # fmt: skip

@@ -1,12 +1,14 @@
 """Web pages for officers and supervisors: Jinja2 templates with htmx, bpmn-js and Chart.js served locally."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.web.context import CsrfRejected, LoginRequired
+from api.web.error_texts import page_message
 from api.web.i18n import translate
 from api.web.session import language_of
 from api.web.templating import build_environment
@@ -32,12 +34,27 @@ def error_page(request: Request, status_code: int, message: str) -> HTMLResponse
 
         return render_portal(request, "portal_message.html", status_code, title_key="error.back", message=message)
     lang = language_of(request)
-    title_key = {404: "error.not_found", 403: "error.forbidden", 409: "error.conflict"}.get(status_code, "error.back")
+    title_key = {404: "error.not_found", 403: "error.forbidden", 409: "error.conflict", 400: "error.bad_request"}.get(
+        status_code, "error.back"
+    )
+    shown, detail = page_message(message, status_code, lang)
     html = request.app.state.templates.get_template("error.html").render(
         t=lambda key, **v: translate(key, lang, **v), lang=lang, status_code=status_code,
-        title=translate(title_key, lang), message=message, back=request.headers.get("referer") or "/inbox",
+        title=translate(title_key, lang), message=shown, detail=detail, back=back_link(request),
     )  # fmt: skip
     return HTMLResponse(html, status_code=status_code)
+
+
+def back_link(request: Request) -> str:
+    """Where "back" goes: the page the person came from on this site (not the failing page itself), else their
+    home page ("/" sends each role to a page it may open)."""
+    referer = urlsplit(request.headers.get("referer") or "")
+    if referer.netloc and referer.netloc != request.url.netloc:
+        return "/"
+    path = referer.path + (f"?{referer.query}" if referer.query else "")
+    if not path.startswith("/") or path.startswith("//") or referer.path == request.url.path:
+        return "/"
+    return path
 
 
 async def _login_required(_request: Request, exc: LoginRequired) -> RedirectResponse:

@@ -180,6 +180,30 @@ TEXTS: dict[str, dict[str, str]] = {
     "reports.sla": {"vi": "Phân tích thời hạn (SLA)", "en": "SLA analytics"},
     "reports.frozen": {"vi": "Báo cáo đã lập theo lịch", "en": "Reports produced on schedule"},
     "reports.made_at": {"vi": "lập lúc", "en": "made"},
+    "reports.scope": {"vi": "Báo cáo này tính hồ sơ của các quy trình", "en": "This report counts the cases of"},
+    "reports.scope_received": {
+        "vi": "Mỗi hồ sơ được tính vào kỳ nó được tiếp nhận; tình trạng xử lý tính đến cuối kỳ.",
+        "en": "Each case counts in the period it was received in; progress is as of the end of the period.",
+    },
+    "reports.exporting": {"vi": "Đang tạo tệp {format}…", "en": "Making the {format} file…"},
+    "reports.exported": {"vi": "Đã tạo xong tệp {format}.", "en": "The {format} file is ready."},
+    "reports.export_failed": {
+        "vi": "Không tạo được tệp {format}; vui lòng thử lại.",
+        "en": "Could not make the {format} file; please try again.",
+    },
+    "reports.cases_title": {"vi": "Hồ sơ được tính trong chỉ tiêu", "en": "Cases counted in the figure"},
+    "reports.cases_count": {
+        "vi": "Chỉ tiêu kỳ này: {value} · danh sách: {total} hồ sơ",
+        "en": "Figure this period: {value} · list: {total} cases",
+    },
+    "reports.back": {"vi": "Quay lại báo cáo", "en": "Back to the report"},
+    "overview.scope": {
+        "vi": "Các số liệu dưới đây tính hồ sơ của mọi quy trình, tiếp nhận vào bất kỳ lúc nào. "
+        "Báo cáo định kỳ chỉ tính hồ sơ tiếp nhận trong kỳ, theo từng quy trình.",
+        "en": "These figures count the cases of every process, whenever received. "
+        "The periodic report counts only the cases received in its period, process by process.",
+    },
+    "overview.open_by_process": {"vi": "Đang xử lý theo quy trình", "en": "Open by process"},
     "sla.title": {"vi": "Phân tích thời hạn xử lý", "en": "Deadline analytics"},
     "sla.steps": {"vi": "Theo bước xử lý", "en": "By step"},
     "sla.closed": {"vi": "Đã xong", "en": "Closed"},
@@ -197,6 +221,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "error.forbidden": {"vi": "Không có quyền", "en": "Not allowed"},
     "error.conflict": {"vi": "Đã có thay đổi khác", "en": "Changed meanwhile"},
     "error.back": {"vi": "Quay lại", "en": "Go back"},
+    "error.bad_request": {"vi": "Yêu cầu không hợp lệ", "en": "Bad request"},
+    "error.detail": {"vi": "Chi tiết kỹ thuật", "en": "Technical detail"},
+    "error.home": {"vi": "Trang chính", "en": "Home"},
     "error.out_of_range": {
         "vi": "Một số trong địa chỉ hoặc biểu mẫu quá lớn: không có mã hồ sơ hay số lượng nào lớn như vậy.",
         "en": "A number in the request is out of range: no id or count is that large.",

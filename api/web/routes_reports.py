@@ -1,6 +1,7 @@
 """The report pages (Báo cáo, SLA): period and unit pickers, tables with drill-down, charts, exports."""
 
 import json
+from math import ceil
 
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
@@ -10,6 +11,7 @@ from api.web.query_values import parse_id
 from engine.core.errors import NotFound
 from engine.people.permissions import can_read_reports, require
 from engine.people.units import units_by_ids
+from engine.reports.drilldown import figure_cases
 from engine.reports.export import summary_to_pdf, summary_to_xlsx
 from engine.reports.periodic import periodic_reports_of, thaw, visible_periodic_report
 from engine.reports.periods import current_and_recent
@@ -58,6 +60,21 @@ def reports_page(page: WebPage) -> HTMLResponse:
     frozen = periodic_reports_of(page.session, page.actor.visible_unit_ids, limit=30)
     return page.render("reports.html", summary=summary, charts=json.dumps(charts, ensure_ascii=False),
                        export=export, unit_id=unit_id, frozen=frozen, **pickers)  # fmt: skip
+
+
+@router.get("/reports/cases", response_class=HTMLResponse)
+def figure_cases_page(page: WebPage) -> HTMLResponse:
+    """The drill-down of a report figure: exactly the cases it counts, with the figure beside the list's size."""
+    require(can_read_reports, page.actor)
+    params = page.request.query_params
+    found = figure_cases(
+        page.session, page.services, page.actor, unit_id=parse_id(params.get("unit")),
+        period=params.get("period") or f"{page.services.clock.now():%Y-%m}", figure=params.get("figure") or "received",
+        page=max(parse_id(params.get("p")) or 1, 1), page_size=25,
+    )  # fmt: skip
+    query = {"unit": found.summary.unit_id, "period": found.summary.period.code, "figure": found.figure.key}
+    return page.render("reports_cases.html", found=found, query=query,
+                       pages=max(ceil(found.total / found.page_size), 1))  # fmt: skip
 
 
 @router.get("/reports/sla", response_class=HTMLResponse)

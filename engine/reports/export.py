@@ -6,7 +6,6 @@ the model for type checking.
 
 from __future__ import annotations
 
-import html
 import io
 import re
 from dataclasses import dataclass
@@ -17,11 +16,13 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader
-from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
+
+from engine.reports.letterhead import letterhead
+from engine.reports.numbers import format_change, format_number, format_percent
 
 if TYPE_CHECKING:
     from engine.reports.model import Figure, Section, Summary
@@ -33,7 +34,6 @@ TITLE = "BÁO CÁO TÌNH HÌNH TIẾP NHẬN, XỬ LÝ THÔNG TIN PHẢN ÁNH"
 SUMMARY_SHEET = "Tổng hợp"
 COLUMNS = ("Chỉ tiêu", "Kỳ này", "Kỳ trước", "Tăng/giảm", "Tăng/giảm (%)")
 CHART_SECTIONS = frozenset({"by_field", "by_source", "party_sanctions", "publicity"})
-MINUS = "\u2212"
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_MAX = 31
@@ -57,30 +57,6 @@ def format_moment(moment: datetime) -> str:
 def format_date(day: date) -> str:
     """``dd/mm/yyyy``."""
     return day.strftime("%d/%m/%Y")
-
-
-def format_number(number: int | float) -> str:
-    """Vietnamese notation: ``.`` between thousands, ``,`` before decimals (at most 2), ``−`` for negatives."""
-    sign = MINUS if number < 0 else ""
-    magnitude = abs(number)
-    if float(magnitude).is_integer():
-        text = f"{int(magnitude):,}"
-    else:
-        text = f"{magnitude:,.2f}".rstrip("0").rstrip(".")
-    return sign + text.translate(str.maketrans(",.", ".,"))
-
-
-def format_change(number: int | float) -> str:
-    """A change with its sign: ``+5``, ``−2``, ``0``."""
-    return ("+" if number > 0 else "") + format_number(number)
-
-
-def format_percent(percent: float | None) -> str:
-    """A change in % with 2 decimals and its sign: ``+41,67%``; ``—`` when there is nothing to compare with."""
-    if percent is None:
-        return "—"
-    sign = "+" if percent > 0 else MINUS if percent < 0 else ""
-    return f"{sign}{abs(percent):.2f}".replace(".", ",") + "%"
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -171,70 +147,55 @@ def summary_to_xlsx(summary: Summary) -> bytes:
     return buffer.getvalue()
 
 
-# --------------------------------------------------------------------------- SVG bar chart
+# --------------------------------------------------------------------------- bar chart
 
-_CHART_WIDTH = 680
-_CHART_LABEL_WIDTH = 200
-_CHART_VALUE_ROOM = 60
-_CHART_ROW = 34
-_CHART_BAR = 12
-_CHART_LEGEND = 26
-_CHART_LABEL_CHARS = 34
 _COLOUR_CURRENT = "#1f4e79"
 _COLOUR_PREVIOUS = "#9fb6cd"
+_BAR_ROOM = 82.0
+"""The % of the bar column the longest bar takes: the rest is room for its value, which is never cut off."""
 
 
-def _short(label: str) -> str:
-    """``label`` cut to fit the label column of a chart."""
-    return label if len(label) <= _CHART_LABEL_CHARS else label[: _CHART_LABEL_CHARS - 1].rstrip() + "…"
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart: its width in % of the bar column and its formatted value."""
+
+    width: float
+    value: str
 
 
-def _svg_text(x: float, y: float, text: str, **attributes: str) -> str:
-    """An escaped SVG ``<text>`` element."""
-    extra = "".join(f' {name.replace("_", "-")}="{html.escape(value)}"' for name, value in attributes.items())
-    return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{html.escape(text)}</text>'
+@dataclass(frozen=True)
+class ChartRow:
+    """One figure of a chart: its full label (wrapped, never cut) and the bars of both periods."""
+
+    label: str
+    current: Bar
+    previous: Bar
 
 
-def _svg_bar(y: float, width: float, value: int | float, colour: str) -> str:
-    """One bar starting at the label column, with its value after it."""
-    x = _CHART_LABEL_WIDTH
-    return f'<rect x="{x}" y="{y:.1f}" width="{width:.1f}" height="{_CHART_BAR}" fill="{colour}"/>' + _svg_text(
-        x + width + 4, y + _CHART_BAR - 2, format_number(value), font_size="10"
-    )
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal bar chart of this period's and the previous period's values, drawn in HTML and CSS.
+
+    HTML rather than SVG: WeasyPrint lays out HTML text several times faster than SVG text, and a long label
+    wraps in its cell instead of being clipped at the edge of a drawing.
+    """
+
+    current: str
+    previous: str
+    rows: list[ChartRow]
+    colours: tuple[str, str] = (_COLOUR_CURRENT, _COLOUR_PREVIOUS)
 
 
-def _svg_legend(current: str, previous: str) -> str:
-    """The two-entry legend above the bars."""
-    parts = []
-    for offset, (colour, text) in enumerate(((_COLOUR_CURRENT, current), (_COLOUR_PREVIOUS, previous))):
-        x = _CHART_LABEL_WIDTH + offset * 220
-        parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>')
-        parts.append(_svg_text(x + 17, 16, text, font_size="10"))
-    return "".join(parts)
-
-
-def bar_chart(figures: list[Figure], current: str, previous: str) -> Markup:
-    """A horizontal bar chart (inline SVG, no script) of this period's and the previous period's values."""
+def bar_chart(figures: list[Figure], current: str, previous: str) -> Chart:
+    """The chart of ``figures``: bars scaled to the largest value of either period."""
     top = max((max(figure.value, figure.previous) for figure in figures), default=0)
-    room = _CHART_WIDTH - _CHART_LABEL_WIDTH - _CHART_VALUE_ROOM
-    scale = room / top if top > 0 else 0.0
-    height = _CHART_LEGEND + _CHART_ROW * len(figures) + 4
-    parts = [_svg_legend(f"Kỳ này ({current})", f"Kỳ trước ({previous})")]
-    for index, figure in enumerate(figures):
-        y = _CHART_LEGEND + index * _CHART_ROW
-        parts.append(
-            f"<g><title>{html.escape(figure.label)}</title>"
-            + _svg_text(_CHART_LABEL_WIDTH - 8, y + _CHART_BAR + 3, _short(figure.label), text_anchor="end")
-            + "</g>"
-        )
-        parts.append(_svg_bar(y + 2, max(figure.value, 0) * scale, figure.value, _COLOUR_CURRENT))
-        parts.append(_svg_bar(y + 4 + _CHART_BAR, max(figure.previous, 0) * scale, figure.previous, _COLOUR_PREVIOUS))
-    return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {_CHART_WIDTH} {height}" '
-        f'width="{_CHART_WIDTH}" height="{height}" font-family="DejaVu Sans, sans-serif" font-size="11">'
-        + "".join(parts)
-        + "</svg>"
-    )
+
+    def bar(value: int | float) -> Bar:
+        width = round(max(value, 0) * _BAR_ROOM / top, 2) if top > 0 else 0.0
+        return Bar(width, format_number(value))
+
+    rows = [ChartRow(figure.label, bar(figure.value), bar(figure.previous)) for figure in figures]
+    return Chart(f"Kỳ này ({current})", f"Kỳ trước ({previous})", rows)
 
 
 # --------------------------------------------------------------------------- HTML and PDF
@@ -260,7 +221,8 @@ class PrintedSection:
     key: str
     title: str
     rows: list[Row]
-    chart: Markup | None
+    chart: Chart | None
+    process: str = ""
 
 
 def _trend(change: int | float) -> str:
@@ -286,7 +248,8 @@ def _printed_section(section: Section, summary: Summary) -> PrintedSection:
     chart = None
     if section.key in CHART_SECTIONS and section.figures:
         chart = bar_chart(section.figures, summary.period.label, summary.previous.label)
-    return PrintedSection(section.key, section.title, [_row(figure) for figure in section.figures], chart)
+    rows = [_row(figure) for figure in section.figures]
+    return PrintedSection(section.key, section.title, rows, chart, section.process)
 
 
 @lru_cache(maxsize=1)
@@ -304,7 +267,7 @@ def period_text(period: Period) -> str:
 
 
 def summary_to_html(summary: Summary) -> str:
-    """The report as a printable A4 HTML page (Vietnamese, inline SVG charts, no JavaScript)."""
+    """The report as a printable A4 HTML page (Vietnamese, HTML bar charts, no JavaScript)."""
     return (
         environment()
         .get_template("summary.html")
@@ -315,6 +278,12 @@ def summary_to_html(summary: Summary) -> str:
             period=period_text(summary.period),
             previous=period_text(summary.previous),
             generated=format_moment(summary.generated_at),
+            letterhead=letterhead(
+                unit_name=summary.unit_name,
+                parent_name=summary.parent_name,
+                day=local_time(summary.generated_at).date(),
+            ),
+            processes=summary.processes,
             sections=[_printed_section(section, summary) for section in summary.sections],
         )
     )

@@ -36,6 +36,8 @@ class Section:
     key: str
     title: str
     figures: list[Figure] = field(default_factory=list)
+    process: str = ""
+    """The name of the process whose cases the section counts."""
 
 
 @dataclass
@@ -48,6 +50,13 @@ class Summary:
     previous: Period
     generated_at: datetime
     sections: list[Section] = field(default_factory=list)
+    parent_name: str = ""
+    """The name of the unit above, for the printed header ("" for the top unit)."""
+
+    @property
+    def processes(self) -> list[str]:
+        """The names of the processes the report counts, in the order of its sections."""
+        return list(dict.fromkeys(section.process for section in self.sections if section.process))
 
     def figure(self, key: str) -> Figure:
         """The figure with ``key`` (KeyError when absent)."""

@@ -1,7 +1,7 @@
 """The supervisor's overview figures for their units: open, overdue, due this week, completed this month."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine.cases.enums import CaseStatus, TaskStatus
 from engine.core.models import Case, HumanTask
 from engine.people.auth import Actor
+from engine.reports.summary import process_name
 
 
 @dataclass
@@ -24,6 +25,10 @@ class Overview:
     escalated: list[tuple[HumanTask, Case]]
     weeks: list[str]
     received_by_field: dict[str, list[int]]
+    open_by_process: dict[str, int] = field(default_factory=dict)
+    """The open cases of each process (by key): the open-cases figure counts every process."""
+    process_names: dict[str, str] = field(default_factory=dict)
+    """The name of each process of ``open_by_process``."""
 
 
 def build_overview(session: Session, actor: Actor, *, now: datetime, zone: ZoneInfo, weeks: int = 12) -> Overview:
@@ -52,17 +57,26 @@ def build_overview(session: Session, actor: Actor, *, now: datetime, zone: ZoneI
     buckets: dict[str, list[int]] = {}
     rows = session.execute(select(Case.created_at, Case.field).where(in_units, Case.created_at >= first_week))
     tally = Counter(
-        (field or "other", min(int((created.astimezone(zone) - first_week).days // 7), weeks - 1))
-        for created, field in rows
+        (code or "other", min(int((created.astimezone(zone) - first_week).days // 7), weeks - 1))
+        for created, code in rows
     )
-    for (field, week), number in tally.items():
-        buckets.setdefault(field, [0] * weeks)[week] += number
+    for (field_code, week), number in tally.items():
+        buckets.setdefault(field_code, [0] * weeks)[week] += number
+    open_rows = session.execute(
+        select(Case.process_key, func.count())
+        .where(in_units, Case.status == CaseStatus.IN_PROGRESS)
+        .group_by(Case.process_key)
+        .order_by(Case.process_key)
+    ).all()
+    open_by_process = {key: number for key, number in open_rows}
     return Overview(
-        open_cases=count(select(Case.id).where(in_units, Case.status == CaseStatus.IN_PROGRESS)),
+        open_cases=sum(open_by_process.values()),
         overdue_cases=count(overdue),
         due_this_week=count(open_tasks.where(HumanTask.due_at >= now, HumanTask.due_at < now + timedelta(days=7))),
         completed_this_month=count(select(Case.id).where(in_units, Case.completed_at >= month_start)),
         escalated=[(row.HumanTask, row.Case) for row in escalated],
         weeks=labels,
         received_by_field=dict(sorted(buckets.items())),
+        open_by_process=open_by_process,
+        process_names={key: process_name(session, key) for key in open_by_process},
     )

@@ -22,8 +22,10 @@ def freeze(summary: Summary) -> dict:
     return {
         "unit_id": summary.unit_id, "unit_name": summary.unit_name, "period": summary.period.code,
         "previous": summary.previous.code, "generated_at": summary.generated_at.isoformat(),
+        "parent_name": summary.parent_name,
         "sections": [
-            {"key": s.key, "title": s.title, "figures": [asdict(f) for f in s.figures]} for s in summary.sections
+            {"key": s.key, "title": s.title, "figures": [asdict(f) for f in s.figures], "process": s.process}
+            for s in summary.sections
         ],
     }  # fmt: skip
 
@@ -33,7 +35,9 @@ def thaw(data: dict) -> Summary:
     return Summary(
         unit_id=data["unit_id"], unit_name=data["unit_name"], period=parse_period(data["period"]),
         previous=parse_period(data["previous"]), generated_at=datetime.fromisoformat(data["generated_at"]),
-        sections=[Section(s["key"], s["title"], [Figure(**f) for f in s["figures"]]) for s in data["sections"]],
+        parent_name=data.get("parent_name", ""),
+        sections=[Section(s["key"], s["title"], [Figure(**f) for f in s["figures"]], s.get("process", ""))
+                  for s in data["sections"]],
     )  # fmt: skip
 
 

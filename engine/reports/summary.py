@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine.cases.enums import CaseStatus, TaskStatus
 from engine.core.errors import NotFound
 from engine.core.models import Case, HumanTask, Unit
 from engine.petitions.matters import petition_counts
+from engine.processes.deployment import latest_definition
 from engine.processes.forms import FormCatalog
+from engine.reports.counted import PETITION_PROCESS, REPORT_PROCESS, Scope, overdue_at, received_in, resolved_by
 from engine.reports.model import Figure, Section, Summary
 from engine.reports.periods import Period
 
@@ -62,24 +63,19 @@ def _empty_counts() -> PeriodCounts:
     return PeriodCounts(0, Counter(), Counter(), Counter(), Counter(), Counter(), Counter(), 0, 0, 0, 0, 0, 0)
 
 
-def _resolved_by(as_of: datetime):
-    """In scope and closed before ``as_of``."""
-    return and_(Case.screening == "in_scope", Case.completed_at.is_not(None), Case.completed_at < as_of)
-
-
 def count_periods(session: Session, unit_ids: list[int], periods: tuple[Period, Period], *, zone: ZoneInfo,
                   now: datetime, process_key: str) -> tuple[PeriodCounts, PeriodCounts]:  # fmt: skip
-    """Count the cases received in the current and the previous period in one pass over the cases."""
-    (cur_start, cur_end), (prev_start, prev_end) = (p.bounds(zone) for p in periods)
-    as_of = (min(now, cur_end), min(now, prev_end))
-    in_current = Case.created_at >= cur_start
-    received = and_(
-        Case.unit_id.in_(unit_ids), Case.process_key == process_key, Case.created_at >= prev_start,
-        Case.created_at < cur_end, or_(Case.created_at < prev_end, in_current),
-    )  # fmt: skip
+    """Count the cases received in the current and the previous period in one pass over the cases.
+
+    Every count uses the conditions of :mod:`engine.reports.counted`, as the drill-down lists do.
+    """
+    scopes = [Scope.of(unit_ids, period, zone=zone, now=now, process_key=process_key) for period in periods]
+    current, previous = scopes
+    in_current = Case.created_at >= current.start
+    received = or_(received_in(current), received_in(previous))
     bucket = case((in_current, 0), else_=1).label("bucket")
-    resolved = case((and_(in_current, _resolved_by(as_of[0])), 1), (and_(~in_current, _resolved_by(as_of[1])), 1),
-                    else_=0).label("resolved")  # fmt: skip
+    resolved = case((and_(in_current, resolved_by(current.as_of)), 1),
+                    (and_(~in_current, resolved_by(previous.as_of)), 1), else_=0).label("resolved")  # fmt: skip
     # Two narrow groupings instead of one wide one: far fewer rows come back to Python.
     intake = (Case.source, Case.field, Case.screening)
     outcome = (Case.party_sanction, Case.state_sanction, Case.published_writing, Case.published_media,
@@ -105,26 +101,10 @@ def count_periods(session: Session, unit_ids: list[int], periods: tuple[Period, 
         this.publicity["portal"] += n if portal else 0
     for index, period in enumerate(periods):
         start, end = period.bounds(zone)
-        counts[index].overdue = _count_overdue(session, unit_ids, start, end, as_of[index], process_key)
+        overdue = select(func.count()).select_from(Case).where(overdue_at(scopes[index]))
+        counts[index].overdue = session.scalar(overdue) or 0
         _count_on_time(session, counts[index], unit_ids, start, end, process_key)
     return counts
-
-
-def _count_overdue(session: Session, unit_ids: list[int], start: datetime, end: datetime, as_of: datetime,
-                   process_key: str) -> int:  # fmt: skip
-    """Cases received in the period, unresolved at ``as_of``, with a step past its deadline then.
-
-    Driven from the (few) late steps rather than from every case: an index on (unit_id, due_at) finds them.
-    """
-    late_steps = select(HumanTask.case_id).where(
-        HumanTask.unit_id.in_(unit_ids), HumanTask.due_at < as_of, HumanTask.state != TaskStatus.CANCELLED,
-        or_(HumanTask.completed_at.is_(None), HumanTask.completed_at > as_of),
-    )  # fmt: skip
-    received = and_(
-        Case.unit_id.in_(unit_ids), Case.process_key == process_key, Case.created_at >= start, Case.created_at < end
-    )
-    query = select(func.count()).select_from(Case).where(received, ~_resolved_by(as_of), Case.id.in_(late_steps))
-    return session.scalar(query) or 0
 
 
 def _count_on_time(session: Session, counts: PeriodCounts, unit_ids: list[int], start: datetime, end: datetime,
@@ -158,54 +138,52 @@ def _rate(part: int, whole: int) -> float:
 class SummaryBuilder:
     """Builds the Summary of a unit and period from the counts of the period and of the previous one."""
 
-    def __init__(self, forms: FormCatalog, *, unit: Unit, period: Period) -> None:
+    def __init__(self, forms: FormCatalog, *, unit: Unit, period: Period, process: str = "") -> None:
         intake = forms.enum_labels(INTAKE_FORM)
         conclusion = forms.enum_labels(CONCLUSION_FORM)
         self.sources, self.fields = intake.get("source", {}), intake.get("field", {})
         self.sanctions = conclusion.get("party_sanction", {})
         self.channels = forms.enum_labels(PUBLICITY_FORM).get("channels", {})
-        self.unit, self.period = unit, period
+        self.unit, self.period, self.process = unit, period, process
 
-    def link(self, **filters: object) -> str:
-        """The case list of this unit and period, narrowed by ``filters``."""
-        query = {"unit": self.unit.id, "from": self.period.start.isoformat(), "to": self.period.end.isoformat()}
-        query.update({k: v for k, v in filters.items() if v is not None})
-        return "/cases?" + urlencode(query)
+    def link(self, figure: str) -> str:
+        """The list of exactly the cases the figure ``figure`` of this unit and period counts."""
+        return drilldown_link(unit_id=self.unit.id, period=self.period, figure=figure)
 
-    def breakdown(self, key: str, title: str, labels: dict, now: Counter, before: Counter, link_as: str) -> Section:
+    def breakdown(self, key: str, title: str, labels: dict, now: Counter, before: Counter) -> Section:
         """A section with one figure per code, zeros included, each linked to its cases."""
         figures = []
         for code, label in labels.items():
             name = code or "pending"
-            figures.append(Figure(f"{key}.{name}", label, now[code], before[code], self.link(**{link_as: name})))
-        return Section(key, title, figures)
+            figures.append(Figure(f"{key}.{name}", label, now[code], before[code], self.link(f"{key}.{name}")))
+        return Section(key, title, figures, process=self.process)
 
     def sections(self, now: PeriodCounts, before: PeriodCounts) -> list[Section]:
         """All sections of the report, in the order supervisors read them."""
-        received = Figure("received", "Tổng số thông tin tiếp nhận", now.received, before.received, self.link())
+        received = Figure("received", "Tổng số thông tin tiếp nhận", now.received, before.received,
+                          self.link("received"))  # fmt: skip
         return [
-            Section("received", "Tiếp nhận", [received]),
-            self.breakdown("by_source", "Theo nguồn thông tin", self.sources, now.by_source, before.by_source,
-                           "source"),
-            self.breakdown("by_field", "Theo lĩnh vực", self.fields, now.by_field, before.by_field, "field"),
-            self.breakdown("screening", "Phân loại", SCREENINGS, now.by_screening, before.by_screening, "screening"),
-            Section("progress", "Kết quả xử lý", self._progress(now, before)),
-            Section("on_time", "Đúng hạn", self._on_time(now, before)),
+            Section("received", "Tiếp nhận", [received], process=self.process),
+            self.breakdown("by_source", "Theo nguồn thông tin", self.sources, now.by_source, before.by_source),
+            self.breakdown("by_field", "Theo lĩnh vực", self.fields, now.by_field, before.by_field),
+            self.breakdown("screening", "Phân loại", SCREENINGS, now.by_screening, before.by_screening),
+            Section("progress", "Kết quả xử lý", self._progress(now, before), process=self.process),
+            Section("on_time", "Đúng hạn", self._on_time(now, before), process=self.process),
             self.breakdown("party_sanctions", "Hình thức xử lý kỷ luật Đảng", self.sanctions, now.party_sanctions,
-                           before.party_sanctions, "party_sanction"),
+                           before.party_sanctions),
             self.breakdown("state_sanctions", "Hình thức xử lý hành chính", self.sanctions, now.state_sanctions,
-                           before.state_sanctions, "state_sanction"),
-            self.breakdown("publicity", "Công khai kết quả", self.channels, now.publicity, before.publicity, "channel"),
+                           before.state_sanctions),
+            self.breakdown("publicity", "Công khai kết quả", self.channels, now.publicity, before.publicity),
         ]  # fmt: skip
 
     def _progress(self, now: PeriodCounts, before: PeriodCounts) -> list[Figure]:
         return [
             Figure("resolved", "Đã giải quyết (thuộc thẩm quyền)", now.resolved, before.resolved,
-                   self.link(screening="in_scope", status=CaseStatus.COMPLETED)),
+                   self.link("resolved")),
             Figure("in_progress", "Đang xử lý", now.by_screening["in_scope"] - now.resolved,
                    before.by_screening["in_scope"] - before.resolved,
-                   self.link(screening="in_scope", status=CaseStatus.IN_PROGRESS)),
-            Figure("overdue", "Quá hạn", now.overdue, before.overdue, self.link(overdue=1)),
+                   self.link("in_progress")),
+            Figure("overdue", "Quá hạn", now.overdue, before.overdue, self.link("overdue")),
             Figure("resolved_rate", "Tỷ lệ giải quyết (%)", _rate(now.resolved, now.by_screening["in_scope"]),
                    _rate(before.resolved, before.by_screening["in_scope"])),
         ]  # fmt: skip
@@ -225,22 +203,37 @@ class SummaryBuilder:
 
 
 def build_summary(session: Session, forms: FormCatalog, *, unit_id: int, period: Period, zone: ZoneInfo,
-                  now: datetime, process_key: str = "report_1374") -> Summary:  # fmt: skip
+                  now: datetime, process_key: str = REPORT_PROCESS) -> Summary:  # fmt: skip
     """The report of ``unit_id`` and the units below it for ``period``, compared with the previous period."""
     unit, unit_ids = unit_subtree(session, unit_id)
     previous = period.previous()
     this, before = count_periods(session, unit_ids, (period, previous), zone=zone, now=now, process_key=process_key)
-    builder = SummaryBuilder(forms, unit=unit, period=period)
-    sections = [*builder.sections(this, before), petition_section(session, set(unit_ids), period, previous, zone)]
+    builder = SummaryBuilder(forms, unit=unit, period=period, process=process_name(session, process_key))
+    petitions = petition_section(session, unit, set(unit_ids), period, previous, zone)
+    sections = [*builder.sections(this, before), petitions]
+    parent = session.get(Unit, unit.parent_id) if unit.parent_id else None
     return Summary(unit_id=unit.id, unit_name=unit.name, period=period, previous=previous, generated_at=now,
-                   sections=sections)  # fmt: skip
+                   sections=sections, parent_name=parent.name if parent else "")  # fmt: skip
 
 
-def petition_section(session: Session, unit_ids: set[int], period: Period, previous: Period, zone: ZoneInfo) -> Section:
+def petition_section(session: Session, unit: Unit, unit_ids: set[int], period: Period, previous: Period,
+                     zone: ZoneInfo) -> Section:  # fmt: skip
     """Petitions received and the matters (vụ việc) they make: duplicates raise the first figure only."""
     now = petition_counts(session, unit_ids, period.start, period.end, zone)
     before = petition_counts(session, unit_ids, previous.start, previous.end, zone)
+    link = drilldown_link(unit_id=unit.id, period=period, figure="petitions.received")
     return Section("petitions", "Đơn thư", [
-        Figure("petitions.received", "Số đơn tiếp nhận", now.petitions, before.petitions),
+        Figure("petitions.received", "Số đơn tiếp nhận", now.petitions, before.petitions, link),
         Figure("petitions.matters", "Số vụ việc", now.matters, before.matters),
-    ])  # fmt: skip
+    ], process=process_name(session, PETITION_PROCESS))  # fmt: skip
+
+
+def process_name(session: Session, process_key: str) -> str:
+    """The name of the newest version of a process (its key when it has no name or is not deployed)."""
+    definition = latest_definition(session, process_key)
+    return (definition.name if definition else "") or process_key
+
+
+def drilldown_link(*, unit_id: int, period: Period, figure: str) -> str:
+    """The page listing exactly the cases counted by ``figure`` of the report of ``unit_id`` for ``period``."""
+    return "/reports/cases?" + urlencode({"unit": unit_id, "period": period.code, "figure": figure})

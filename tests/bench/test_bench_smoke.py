@@ -14,3 +14,12 @@ def test_bench_engine_runs_and_prints_the_ratio_table():
     assert result.returncode == 0, result.stderr
     assert "raw SpiffWorkflow JSON" in result.stdout and "ours: SQLite txn" in result.stdout
     assert "worst median ratio" in result.stdout
+
+
+def test_bench_report_pdf_runs_and_prints_the_timing_table():
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "bench" / "bench_report_pdf.py"), "--cases", "50", "--repeat", "1"],
+        capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "PDF (WeasyPrint)" in result.stdout and "report (SQL)" in result.stdout and "PDF size:" in result.stdout

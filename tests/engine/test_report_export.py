@@ -211,10 +211,10 @@ def test_html_escapes_markup_in_labels(page):
     assert "Khác &lt;b&gt;chưa rõ&lt;/b&gt;" in page
 
 
-def test_html_draws_an_svg_chart_for_charted_sections_only_and_no_script(page):
-    assert page.count("<svg") == 2
+def test_html_draws_a_bar_chart_for_charted_sections_only_and_no_script(page):
+    assert page.count('<table class="chart">') == 2
     received, _, charted = page.partition('id="section-by_field"')
-    assert "<svg" not in received
+    assert '<table class="chart">' not in received
     assert "Kỳ này (Quý II/2026)" in charted and "Kỳ trước (Quý I/2026)" in charted
     assert "<script" not in page.lower()
 

@@ -51,7 +51,11 @@ def test_migration_page_dry_run_then_migrate_selected_and_see_the_progress(web, 
 
     page = browser.get("/designer/processes/report_1374/migrations?to_version=2")
     assert page.status_code == 200
-    assert re.search(rf'<tr data-case="{at_forward}" class="cannot-move">.*?forward_or_archive', page.text, re.S)
+    refusal = "Bước hiện tại «Chuyển hoặc lưu đơn» không còn trong phiên bản 2"
+    assert re.search(rf'<tr data-case="{at_forward}" class="cannot-move">[^€]*?<li>{refusal}</li>', page.text)
+    english = browser.get("/designer/processes/report_1374/migrations?to_version=2&lang=en").text
+    assert "Its current step &#39;Chuyển hoặc lưu đơn&#39; (forward_or_archive) does not exist in version 2" in english
+    browser.get("/designer?lang=vi")
     assert re.search(rf'<tr data-case="{at_verification}" class="can-move">', page.text)
     assert re.search(rf'name="case_ids" value="{at_forward}"[^>]*disabled', page.text)
 
@@ -65,7 +69,8 @@ def test_migration_page_dry_run_then_migrate_selected_and_see_the_progress(web, 
     progress = browser.get(started.headers["location"])
     assert progress.status_code == 200
     assert 'data-status="done"' in progress.text and 'value="2"' in progress.text
-    assert re.search(rf'id="migration-failures".*?data-case="{at_forward}".*?forward_or_archive', progress.text, re.S)
+    failures = rf'id="migration-failures".*?data-case="{at_forward}".*?«Chuyển hoặc lưu đơn» không còn trong phiên bản'
+    assert re.search(failures, progress.text, re.S)
     fragment = browser.get(started.headers["location"] + "/progress")
     assert fragment.status_code == 200 and "hx-trigger" not in fragment.text
 

@@ -160,7 +160,7 @@ def test_pages_switch_to_english(web, world):
 def test_unknown_pages_answer_with_a_way_back(web, world):
     officer = web().login("officer1")
     response = officer.get("/cases/999999")
-    assert response.status_code == 404 and 'href="/inbox"' in response.text
+    assert response.status_code == 404 and 'id="error-home"' in response.text and 'href="/"' in response.text
 
 
 def test_assign_verification_page_flow_moves_the_case_on(web, world):
