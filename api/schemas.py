@@ -158,13 +158,24 @@ class TaskOut(BaseModel):
     completed_by: str | None
 
 
+class InboxCounts(BaseModel):
+    """How many open tasks each inbox tab holds, with the same search ``q``."""
+
+    all: int = Field(description="every open task of mine or my group's")
+    mine: int = Field(description="assigned to me")
+    group: int = Field(description="open to my role in my units, not yet claimed")
+    overdue: int = Field(description="past their deadline")
+    week: int = Field(description="due within the next 7 days")
+
+
 class TaskPage(BaseModel):
-    """A page of tasks."""
+    """A page of tasks, with the counts of the inbox tabs."""
 
     items: list[TaskOut]
     total: int
     page: int
     page_size: int
+    counts: InboxCounts | None = None
 
 
 class CaseErrorOut(BaseModel):

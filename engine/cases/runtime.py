@@ -413,6 +413,7 @@ class CaseRuntime:
             now=now,
             find_assignee=self._assignee_username,
             closed_by_action=closed_by_action,
+            calendar=self.services.calendar,
         )
         index_changes = sync.changes(workflow, before)
         if changes is not None:

@@ -17,6 +17,8 @@ from engine.processes.forms import FormCatalog
 from engine.processes.lint import LintProblem, LintReport, lint_bpmn
 from engine.processes.starters import CATALOG_KEY as STARTERS_KEY
 from engine.processes.starters import STARTABLE_BY_PROPERTY, parse_startable_by
+from engine.processes.step_deadlines import CATALOG_KEY as DEADLINES_KEY
+from engine.processes.step_deadlines import step_deadline
 
 FORM_PROPERTY = "formJsonSchemaFilename"
 TIMER_ROLE_PROPERTY = "timerRole"
@@ -34,9 +36,10 @@ class DeploymentResult:
 
 
 def build_catalog(tree: etree._ElementTree, process_key: str) -> dict:
-    """What the runtime needs to know about a definition without parsing it: forms, names, timer roles, starters."""
+    """What the runtime needs to know about a definition without parsing it: forms, names, timer roles, step
+    deadlines, starters."""
     process = tree.xpath(f"//bpmn:process[@id='{process_key}']", namespaces=NAMESPACES)[0]
-    forms, names, timers, assignees = {}, {}, {}, {}
+    forms, names, timers, assignees, deadlines = {}, {}, {}, {}, {}
     start_form = None
     lanes = {
         ref.text.strip(): lane.get("name")
@@ -53,6 +56,9 @@ def build_catalog(tree: etree._ElementTree, process_key: str) -> dict:
         properties = element_properties(element)
         if ASSIGNEE_PROPERTY in properties:
             assignees[element_id] = properties[ASSIGNEE_PROPERTY]
+        deadline = step_deadline(properties) if etree.QName(element).localname == "userTask" else None
+        if deadline is not None:
+            deadlines[element_id] = {"days": deadline.days, "day_type": deadline.day_type}
         if FORM_PROPERTY in properties:
             forms[element_id] = properties[FORM_PROPERTY]
             if etree.QName(element).localname == "startEvent":
@@ -73,6 +79,7 @@ def build_catalog(tree: etree._ElementTree, process_key: str) -> dict:
         "names": names,
         "timers": timers,
         "assignees": assignees,
+        DEADLINES_KEY: deadlines,
         "lanes": lanes,
         STARTERS_KEY: parse_startable_by(element_properties(process).get(STARTABLE_BY_PROPERTY)),
     }

@@ -202,6 +202,8 @@
         }
         select.value = form;
         $("prop-assignee").value = spiffProperty(bo, "assigneeVariable");
+        $("prop-deadline-days").value = spiffProperty(bo, "deadlineDays");
+        $("prop-deadline-day-type").value = spiffProperty(bo, "deadlineDayType") || "working";
       }
       openFormEditor(formable ? spiffProperty(bo, "formJsonSchemaFilename") : "").catch(console.error);
       const timer = is(element, "bpmn:Event") ? timerOf(bo) : null;
@@ -251,6 +253,14 @@
       openFormEditor(input.value);
     });
     on("prop-assignee", "change", function (el, input) { setSpiffProperty(el, "assigneeVariable", input.value.trim()); });
+    on("prop-deadline-days", "change", function (el, input) {
+      const days = input.value.trim();
+      setSpiffProperty(el, "deadlineDays", days);
+      setSpiffProperty(el, "deadlineDayType", days ? $("prop-deadline-day-type").value : "");
+    });
+    on("prop-deadline-day-type", "change", function (el, input) {
+      if ($("prop-deadline-days").value.trim()) { setSpiffProperty(el, "deadlineDayType", input.value); }
+    });
     on("prop-timer-kind", "change", setTimer);
     on("prop-timer-expression", "input", setTimer);
     on("prop-timer-role", "change", function (el, input) { setSpiffProperty(el, "timerRole", input.value); });
