@@ -347,6 +347,17 @@ class VersionDiffOut(BaseModel):
     changed: list[ChangedElementOut]
 
 
+class DeploymentPreviewOut(VersionDiffOut):
+    """What deploying a file would do, before it is deployed: the version it follows and what changes."""
+
+    key: str
+    name: str
+    current_version: int | None = Field(description="the newest deployed version; null for a new process")
+    next_version: int = Field(description="the version deploying would create (the current one when unchanged)")
+    unchanged: bool = Field(description="the content equals the newest version: deploying makes no new version")
+    warnings: list[DeploymentProblemOut] = []
+
+
 class MigrationIn(BaseModel):
     """The target version, and the cases to move (null: every running case that can move)."""
 

@@ -191,6 +191,32 @@ TEXTS: dict[str, dict[str, str]] = {
     "designer.problem": {"vi": "Vấn đề", "en": "Problem"},
     "designer.lint": {"vi": "Kiểm tra", "en": "Check"},
     "designer.deploy": {"vi": "Triển khai", "en": "Deploy"},
+    "designer.confirm.title": {"vi": "Xác nhận triển khai", "en": "Confirm deployment"},
+    "designer.confirm.new": {
+        "vi": "Quy trình mới “{name}”: triển khai sẽ tạo phiên bản 1.",
+        "en": "New process “{name}”: deploying creates version 1.",
+    },
+    "designer.confirm.next": {
+        "vi": "“{name}”: triển khai sẽ tạo phiên bản {next} thay cho phiên bản {current}.",
+        "en": "“{name}”: deploying creates version {next} after version {current}.",
+    },
+    "designer.confirm.unchanged": {
+        "vi": "Không có thay đổi so với phiên bản {current}: sẽ không tạo phiên bản mới.",
+        "en": "Nothing changed since version {current}: no new version will be made.",
+    },
+    "designer.confirm.added": {"vi": "Thêm", "en": "Added"},
+    "designer.confirm.removed": {"vi": "Bỏ", "en": "Removed"},
+    "designer.confirm.changed": {"vi": "Sửa", "en": "Changed"},
+    "designer.confirm.no_element_change": {
+        "vi": "Không phần tử nào thay đổi (chỉ bố cục sơ đồ).",
+        "en": "No element changed (layout only).",
+    },
+    "designer.confirm.running": {
+        "vi": "Hồ sơ đang chạy vẫn ở phiên bản cũ cho đến khi được chuyển phiên bản.",
+        "en": "Running cases stay on their version until they are migrated.",
+    },
+    "designer.confirm.ok": {"vi": "Triển khai", "en": "Deploy"},
+    "designer.confirm.cancel": {"vi": "Hủy", "en": "Cancel"},
     "designer.download": {"vi": "Tải tệp BPMN", "en": "Download BPMN"},
     "designer.properties": {"vi": "Thuộc tính", "en": "Properties"},
     "designer.select_element": {

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from engine.core.errors import BadRequest, DeploymentRejected, NotFound, PayloadTooLarge
 from engine.core.models import ProcessDefinition
 from engine.processes.bpmn_xml import NAMESPACES, element_properties, parse_bpmn_xml
+from engine.processes.diff import VersionDiff, diff_versions
 from engine.processes.forms import FormCatalog
 from engine.processes.lint import LintProblem, LintReport, lint_bpmn
 from engine.processes.starters import CATALOG_KEY as STARTERS_KEY
@@ -185,6 +186,43 @@ def deploy_bpmn(
     session.add(definition)
     session.flush()
     return DeploymentResult(definition, created=True, warnings=report.warnings)
+
+
+@dataclass
+class DeploymentPreview:
+    """What deploying a file would do, shown before the designer confirms: the version it would replace and the
+    elements added, removed and changed (no diff for a process deployed for the first time)."""
+
+    process_key: str
+    process_name: str
+    current_version: int | None
+    unchanged: bool
+    diff: VersionDiff | None
+    warnings: list[LintProblem] = field(default_factory=list)
+
+    @property
+    def next_version(self) -> int:
+        """The number the new version would get (the current one when nothing changed)."""
+        current = self.current_version or 0
+        return current if self.unchanged else current + 1
+
+
+def preview_deployment(
+    session: Session, *, content: bytes, filename: str, forms: FormCatalog, max_bytes: int = DEFAULT_MAX_BPMN_BYTES
+) -> DeploymentPreview:
+    """Every check of ``deploy_bpmn`` and the difference from the newest deployed version, without deploying.
+
+    Raises what ``deploy_bpmn`` raises (``PayloadTooLarge``, ``DeploymentRejected``).
+    """
+    if len(content) > max_bytes:
+        raise PayloadTooLarge(f"{filename} is {len(content)} bytes; the limit for BPMN files is {max_bytes} bytes")
+    process_key, catalog, report = inspect_bpmn(content, filename, forms)
+    latest = latest_definition(session, process_key)
+    if latest is None:
+        return DeploymentPreview(process_key, catalog["name"], None, False, None, report.warnings)
+    unchanged = latest.content_sha256 == hashlib.sha256(content).hexdigest()
+    diff = diff_versions(latest.content, content.decode("utf-8"))
+    return DeploymentPreview(process_key, catalog["name"], latest.version, unchanged, diff, report.warnings)
 
 
 def deploy_path(
