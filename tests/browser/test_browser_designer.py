@@ -53,11 +53,6 @@ def test_edit_the_deadline_fix_a_broken_condition_deploy_v2_and_migrate_a_runnin
     assert page.input_value("#prop-timer-role") == "escalation"
     page.fill("#prop-timer-expression", "deadline_in_working_days(verification_days + 5)")
 
-    page.click(".djs-shape[data-element-id='screen_report']")
-    assert page.input_value("#prop-deadline-days") == "7", "the 1374 screening period is a step property"
-    page.fill("#prop-deadline-days", "9")
-    page.press("#prop-deadline-days", "Tab")
-
     page.click(f".djs-shape[data-element-id='{DUPLICATE_FLOW}_label']")
     assert page.input_value("#prop-condition") == "screening == 'duplicate'"
     page.fill("#prop-condition", "screening ==")
@@ -74,6 +69,11 @@ def test_edit_the_deadline_fix_a_broken_condition_deploy_v2_and_migrate_a_runnin
     problem.first.click()
     assert page.input_value("#prop-condition") == "screening ==", "the list entry selects the flow"
     page.fill("#prop-condition", "screening == 'duplicate'")
+    page.keyboard.press("Escape")
+    page.click(".djs-shape[data-element-id='screen_report']")
+    assert page.input_value("#prop-deadline-days") == "7", "the 1374 screening period is a step property"
+    page.fill("#prop-deadline-days", "9")
+    page.press("#prop-deadline-days", "Tab")
     page.click("#deploy-button")
     page.wait_for_selector("#deploy-confirm[open]")
     summary = page.inner_text("#deploy-confirm")
