@@ -80,6 +80,9 @@ class PublicStatusOut(BaseModel):
     published: bool
     published_on: date | None
     summary: str | None = Field(description="the publication summary written for the public, when published")
+    expected_on: date | None = Field(
+        default=None, description="while in progress: the day (in the unit's zone) the open steps are due by"
+    )
 
 
 class PublishedResultOut(BaseModel):

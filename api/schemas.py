@@ -158,13 +158,24 @@ class TaskOut(BaseModel):
     completed_by: str | None
 
 
+class InboxCounts(BaseModel):
+    """How many open tasks each inbox tab holds, with the same search ``q``."""
+
+    all: int = Field(description="every open task of mine or my group's")
+    mine: int = Field(description="assigned to me")
+    group: int = Field(description="open to my role in my units, not yet claimed")
+    overdue: int = Field(description="past their deadline")
+    week: int = Field(description="due within the next 7 days")
+
+
 class TaskPage(BaseModel):
-    """A page of tasks."""
+    """A page of tasks, with the counts of the inbox tabs."""
 
     items: list[TaskOut]
     total: int
     page: int
     page_size: int
+    counts: InboxCounts | None = None
 
 
 class CaseErrorOut(BaseModel):
@@ -334,6 +345,17 @@ class VersionDiffOut(BaseModel):
     added: list[DiffElementOut]
     removed: list[DiffElementOut]
     changed: list[ChangedElementOut]
+
+
+class DeploymentPreviewOut(VersionDiffOut):
+    """What deploying a file would do, before it is deployed: the version it follows and what changes."""
+
+    key: str
+    name: str
+    current_version: int | None = Field(description="the newest deployed version; null for a new process")
+    next_version: int = Field(description="the version deploying would create (the current one when unchanged)")
+    unchanged: bool = Field(description="the content equals the newest version: deploying makes no new version")
+    warnings: list[DeploymentProblemOut] = []
 
 
 class MigrationIn(BaseModel):

@@ -58,7 +58,8 @@ def post_filing(client: TestClient, world: World, kind: str = "phan-anh", fields
     assert page.status_code == 200, page.text
     world.clock.advance(FORM_WAIT)
     default = REPORT_FIELDS if kind == "phan-anh" else PETITION_FIELDS
-    data = {"website": "", **(fields if fields is not None else default), "form_token": form_token(page.text)}
+    chosen = {"unit_id": str(world.units["city"])}  # the page has no default unit: the citizen picks one
+    data = {"website": "", **chosen, **(fields if fields is not None else default), "form_token": form_token(page.text)}
     return client.post(f"/portal/{kind}", data=data, **kwargs)
 
 
@@ -67,7 +68,7 @@ def file_on_portal(
 ):
     """File a report (``phan-anh``) or a petition (``gui-don``) like a citizen; returns (tracking code, secret).
 
-    ``unit`` is the code of the receiving unit (default: the top of the unit tree, as on the page).
+    ``unit`` is the code of the receiving unit (default: the top of the unit tree).
     """
     fields = dict(fields if fields is not None else (REPORT_FIELDS if kind == "phan-anh" else PETITION_FIELDS))
     if unit is not None:

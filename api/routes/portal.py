@@ -102,6 +102,7 @@ def _status_out(services, status: PublicStatus) -> PublicStatusOut:
         tracking_code=status.tracking_code, status=status.status, received_at=status.received_at,
         completed_at=status.completed_at, steps=steps, published=status.published, published_on=status.published_on,
         summary=status.summary,
+        expected_on=status.expected_at.astimezone(services.calendar.zone).date() if status.expected_at else None,
     )  # fmt: skip
 
 

@@ -9,9 +9,12 @@ from starlette.datastructures import UploadFile as FormFile
 from api.deps import DbSession, Deployer, Designer, ProcessReader, Services, commit
 from api.schemas import (
     COMMON_RESPONSES,
+    ChangedElementOut,
     DeploymentOut,
+    DeploymentPreviewOut,
     DeploymentProblemOut,
     DeploymentRejectedOut,
+    DiffElementOut,
     ErrorOut,
     JsonSchemaDocument,
     LintIn,
@@ -23,7 +26,7 @@ from api.schemas import (
 from engine.core.errors import BadRequest, NotFound, PayloadTooLarge
 from engine.core.models import ProcessDefinition
 from engine.people.permissions import can_start_process
-from engine.processes.deployment import all_definitions, deploy_bpmn, latest_definition
+from engine.processes.deployment import all_definitions, deploy_bpmn, latest_definition, preview_deployment
 from engine.processes.lint import LintProblem, lint_bpmn
 from engine.processes.starters import start_roles
 
@@ -136,6 +139,47 @@ async def lint_process(request: Request, services: Services, _actor: Designer) -
             raise _too_large(filename, limit)
     report = lint_bpmn(content, filename, services.forms)
     return LintOut(ok=report.ok, process_key=report.process_key, problems=_problems_out(report.problems))
+
+
+@router.post(
+    "/preview",
+    response_model=DeploymentPreviewOut,
+    responses={
+        422: {
+            "model": DeploymentRejectedOut | ValidationErrorOut,
+            "description": "The BPMN file is refused (its problems), or the request is invalid (its fields)",
+        },
+        403: {"model": ErrorOut},
+        413: {"model": ErrorOut},
+    },
+)
+async def preview_process_deployment(
+    file: UploadFile, session: DbSession, services: Services, _actor: Deployer
+) -> DeploymentPreviewOut:
+    """What deploying an uploaded BPMN file would change (the version it follows; elements added, removed and
+    changed), with every deployment check, without deploying it: the confirmation step before ``POST``."""
+    content = await _read_upload(file, services.max_bpmn_bytes)
+    preview = preview_deployment(
+        session,
+        content=content,
+        filename=file.filename or "upload.bpmn",
+        forms=services.forms,
+        max_bytes=services.max_bpmn_bytes,
+    )
+    diff = preview.diff
+    return DeploymentPreviewOut(
+        key=preview.process_key,
+        name=preview.process_name,
+        current_version=preview.current_version,
+        next_version=preview.next_version,
+        unchanged=preview.unchanged,
+        added=[DiffElementOut(id=e.id, type=e.type, name=e.name) for e in diff.added] if diff else [],
+        removed=[DiffElementOut(id=e.id, type=e.type, name=e.name) for e in diff.removed] if diff else [],
+        changed=[ChangedElementOut(id=e.id, type=e.type, name=e.name, changes=list(e.changes)) for e in diff.changed]
+        if diff
+        else [],
+        warnings=_problems_out(preview.warnings),
+    )
 
 
 @router.post(

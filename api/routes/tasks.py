@@ -1,5 +1,6 @@
 """The inbox and the task actions: claim, assign, complete."""
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
@@ -24,6 +25,7 @@ from api.schemas import (
     CaseDetail,
     CompleteIn,
     ErrorOut,
+    InboxCounts,
     JsonSchemaDocument,
     TaskOut,
     TaskPage,
@@ -31,12 +33,24 @@ from api.schemas import (
 )
 from engine.cases.delegation import reassign_tasks
 from engine.cases.evidence import EvidenceFile, complete_task_with_evidence
-from engine.cases.queries import inbox, tracking_code_of, tracking_codes, visible_task
+from engine.cases.queries import (
+    INBOX_ORDERS,
+    INBOX_SORTS,
+    inbox,
+    inbox_counts,
+    tracking_code_of,
+    tracking_codes,
+    visible_task,
+)
 from engine.cases.runtime import CaseRuntime
 from engine.core.errors import NotFound
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"], responses=COMMON_RESPONSES)
 ACTION_ERRORS = {**ERRORS, 409: {"model": ErrorOut}, 422: {"model": ValidationErrorOut}}
+
+
+SORT_PATTERN = f"^({'|'.join(INBOX_SORTS)})$"
+ORDER_PATTERN = f"^({'|'.join(INBOX_ORDERS)})$"
 
 
 @router.get("", response_model=TaskPage, responses=ERRORS)
@@ -46,29 +60,45 @@ def my_inbox(
     actor: TaskReader,
     assigned: Annotated[str | None, Query(pattern="^(me|group)$")] = None,
     overdue: bool = False,
+    due_within_days: Annotated[
+        int | None, Query(ge=1, le=366, description="only tasks due within this many days (7: the week tab)")
+    ] = None,
     process: str | None = None,
     case_id: int | None = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="words of the tracking code, title, subject or step name")
+    ] = None,
+    sort: Annotated[str, Query(pattern=SORT_PATTERN, description="the column to sort by")] = "deadline",
+    order: Annotated[str, Query(pattern=ORDER_PATTERN)] = "asc",
+    with_counts: Annotated[bool, Query(description="add the counts of the inbox tabs")] = True,
     page: Annotated[int, Query(ge=1)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> TaskPage:
-    """Open tasks assigned to the caller, or to their role in their units."""
+    """Open tasks assigned to the caller, or to their role in their units: searched, sorted, with the tab counts."""
+    now = services.clock.now()
     found = inbox(
         session,
         actor,
-        now=services.clock.now(),
+        now=now,
         assigned=assigned,
         overdue=overdue,
+        due_before=now + timedelta(days=due_within_days) if due_within_days else None,
         process=process,
         case_id=case_id,
+        q=q,
+        sort=sort,
+        order=order,
         page=page,
         page_size=page_size,
     )
     codes = tracking_codes(session, {t.case_id for t in found.items})
+    counts = InboxCounts(**inbox_counts(session, actor, now=now, q=q)) if with_counts else None
     return TaskPage(
         items=[task_out(t, codes.get(t.case_id)) for t in found.items],
         total=found.total,
         page=found.page,
         page_size=found.page_size,
+        counts=counts,
     )
 
 

@@ -27,6 +27,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "inbox.empty": {"vi": "Không có việc nào.", "en": "Nothing to do."},
     "inbox.claim": {"vi": "Nhận việc", "en": "Claim"},
     "inbox.unclaim": {"vi": "Trả lại", "en": "Give back"},
+    "inbox.claim_open": {"vi": "Nhận và xử lý", "en": "Claim and open"},
+    "inbox.search": {"vi": "Tìm theo mã, nội dung, đối tượng, bước…", "en": "Search code, title, subject, step…"},
+    "inbox.search_button": {"vi": "Tìm", "en": "Search"},
+    "inbox.clear": {"vi": "Xóa tìm kiếm", "en": "Clear search"},
+    "inbox.no_match": {
+        "vi": "Không có việc nào khớp với “{q}”.",
+        "en": "No task matches “{q}”.",
+    },
+    "inbox.sort_by": {"vi": "Sắp xếp theo {column}", "en": "Sort by {column}"},
     "nav.stuck": {"vi": "Hồ sơ lỗi", "en": "Stuck cases"},
     "stuck.title": {"vi": "Hồ sơ bị dừng do lỗi", "en": "Cases stopped by an error"},
     "stuck.none": {"vi": "Không có hồ sơ nào bị dừng do lỗi.", "en": "No case is stopped by an error."},
@@ -258,6 +267,32 @@ TEXTS: dict[str, dict[str, str]] = {
     "designer.problem": {"vi": "Vấn đề", "en": "Problem"},
     "designer.lint": {"vi": "Kiểm tra", "en": "Check"},
     "designer.deploy": {"vi": "Triển khai", "en": "Deploy"},
+    "designer.confirm.title": {"vi": "Xác nhận triển khai", "en": "Confirm deployment"},
+    "designer.confirm.new": {
+        "vi": "Quy trình mới “{name}”: triển khai sẽ tạo phiên bản 1.",
+        "en": "New process “{name}”: deploying creates version 1.",
+    },
+    "designer.confirm.next": {
+        "vi": "“{name}”: triển khai sẽ tạo phiên bản {next} thay cho phiên bản {current}.",
+        "en": "“{name}”: deploying creates version {next} after version {current}.",
+    },
+    "designer.confirm.unchanged": {
+        "vi": "Không có thay đổi so với phiên bản {current}: sẽ không tạo phiên bản mới.",
+        "en": "Nothing changed since version {current}: no new version will be made.",
+    },
+    "designer.confirm.added": {"vi": "Thêm", "en": "Added"},
+    "designer.confirm.removed": {"vi": "Bỏ", "en": "Removed"},
+    "designer.confirm.changed": {"vi": "Sửa", "en": "Changed"},
+    "designer.confirm.no_element_change": {
+        "vi": "Không phần tử nào thay đổi (chỉ bố cục sơ đồ).",
+        "en": "No element changed (layout only).",
+    },
+    "designer.confirm.running": {
+        "vi": "Hồ sơ đang chạy vẫn ở phiên bản cũ cho đến khi được chuyển phiên bản.",
+        "en": "Running cases stay on their version until they are migrated.",
+    },
+    "designer.confirm.ok": {"vi": "Triển khai", "en": "Deploy"},
+    "designer.confirm.cancel": {"vi": "Hủy", "en": "Cancel"},
     "designer.download": {"vi": "Tải tệp BPMN", "en": "Download BPMN"},
     "designer.properties": {"vi": "Thuộc tính", "en": "Properties"},
     "designer.select_element": {

@@ -26,6 +26,9 @@ PORTAL_TEXTS: dict[str, dict[str, str]] = {
         "en": "One person per line: full name, relationship (e.g. Trần Văn B, husband)",
     },
     "portal.unit": {"vi": "Cơ quan, đơn vị nhận", "en": "Receiving unit"},
+    "portal.unit_pick": {"vi": "— Chọn quận, huyện, phường, xã —", "en": "— Pick a district or ward —"},
+    "portal.unit_search": {"vi": "Tìm đơn vị, ví dụ: Bến Nghé", "en": "Search a unit, e.g. Ben Nghe"},
+    "portal.unit_no_match": {"vi": "Không có đơn vị nào khớp.", "en": "No unit matches."},
     "portal.attachment": {
         "vi": "Tệp đính kèm (không bắt buộc, tối đa {limit})",
         "en": "Attachment (optional, {limit} max)",
@@ -80,6 +83,13 @@ PORTAL_TEXTS: dict[str, dict[str, str]] = {
     "portal.published.all_fields": {"vi": "Tất cả lĩnh vực", "en": "All fields"},
     "portal.published.filter": {"vi": "Lọc", "en": "Filter"},
     "portal.published.empty": {"vi": "Chưa có kết quả nào được công khai.", "en": "Nothing published yet."},
+    "portal.published.no_match": {
+        "vi": "Không có kết quả công khai nào khớp với điều kiện tìm kiếm.",
+        "en": "No published result matches your search.",
+    },
+    "portal.published.clear": {"vi": "Xem tất cả", "en": "Show all"},
+    "portal.status.expected": {"vi": "Dự kiến có kết quả", "en": "Expected by"},
+    "portal.status.expected_step": {"vi": "Hạn của bước đang xử lý", "en": "Deadline of the current step"},
     "portal.published.count": {"vi": "{n} kết quả", "en": "{n} results"},
     "portal.published.party": {"vi": "Hình thức kỷ luật Đảng", "en": "Party sanction"},
     "portal.published.state": {"vi": "Hình thức kỷ luật hành chính", "en": "State sanction"},

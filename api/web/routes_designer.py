@@ -11,7 +11,13 @@ from api.web.form_render import form_fields
 from api.web.query_values import parse_id
 from engine.core.errors import BadRequest, DeploymentRejected
 from engine.people.permissions import can_deploy, can_design, require
-from engine.processes.deployment import deploy_bpmn, latest_definitions, newest_version_number
+from engine.processes.deployment import (
+    DeploymentPreview,
+    deploy_bpmn,
+    latest_definitions,
+    newest_version_number,
+    preview_deployment,
+)
 from engine.processes.drafts import delete_draft, get_draft, list_drafts, save_draft
 from engine.processes.form_store import save_form, schema_problem
 from engine.processes.lint import LintProblem, lint_bpmn
@@ -133,6 +139,37 @@ async def lint_diagram(page: WebPage) -> JSONResponse:
     content, filename = await _posted_xml(page)
     report = lint_bpmn(content, filename, page.services.forms)
     return JSONResponse({"ok": report.ok, "process_key": report.process_key, "problems": _problems(report.problems)})
+
+
+def preview_json(preview: DeploymentPreview) -> dict:
+    """A deployment preview as the modeler's confirmation dialog reads it."""
+    diff = preview.diff
+    elements = {
+        kind: [{"id": e.id, "type": e.type, "name": e.name} for e in getattr(diff, kind)] if diff else []
+        for kind in ("added", "removed")
+    }
+    changed = (
+        [{"id": e.id, "type": e.type, "name": e.name, "changes": list(e.changes)} for e in diff.changed] if diff else []
+    )
+    return {
+        "ok": True, "process_key": preview.process_key, "process_name": preview.process_name,
+        "current_version": preview.current_version, "next_version": preview.next_version,
+        "unchanged": preview.unchanged, **elements, "changed": changed, "problems": _problems(preview.warnings),
+    }  # fmt: skip
+
+
+@router.post("/designer/deploy/preview")
+async def preview_deploy(page: WebPage) -> JSONResponse:
+    """What deploying the modeler's XML would change (the confirmation step); refused (422) on lint errors."""
+    require(can_deploy, page.actor)
+    content, filename = await _posted_xml(page)
+    try:
+        preview = preview_deployment(
+            page.session, content=content, filename=filename, forms=page.services.forms, max_bytes=MAX_UPLOAD_BYTES
+        )
+    except DeploymentRejected as rejected:
+        return JSONResponse({"ok": False, "problems": _problems(rejected.problems)}, status_code=http_status(rejected))
+    return JSONResponse(preview_json(preview))
 
 
 @router.post("/designer/deploy")

@@ -1,31 +1,33 @@
-"""The inbox (Việc của tôi): my tasks and my group's, with deadlines; one click claims."""
-
-from datetime import timedelta
+"""The inbox (Việc của tôi): my tasks and my group's, with deadlines; search, sort, counts; claim and open."""
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.web.context import WebPage
 from api.web.deadlines import deadline_view
-from engine.cases.queries import cases_by_id, inbox
+from engine.cases.queries import INBOX_ORDERS, INBOX_SORTS, INBOX_TABS, cases_by_id, inbox_counts, inbox_tab
 from engine.cases.runtime import CaseRuntime
 from engine.people.permissions import can_claim_task, can_read_task, can_unclaim_task, require
 
 router = APIRouter(include_in_schema=False)
-TABS = ("all", "mine", "group", "overdue", "week")
+TABS = INBOX_TABS
 
 
 @router.get("/inbox", response_class=HTMLResponse)
-def inbox_page(page: WebPage, tab: str = "all", p: int = 1) -> HTMLResponse:
-    """Open tasks assigned to me or open to my role in my units."""
+def inbox_page(
+    page: WebPage, tab: str = "all", p: int = 1, q: str = "", sort: str = "deadline", order: str = "asc"
+) -> HTMLResponse:
+    """Open tasks assigned to me or open to my role in my units: tabs with counts, a search box, sortable columns."""
     require(can_read_task, page.actor)
     tab = tab if tab in TABS else "all"
+    sort = sort if sort in INBOX_SORTS else "deadline"
+    order = order if order in INBOX_ORDERS else "asc"
+    q = q.strip()[:200]
     now = page.services.clock.now()
-    found = inbox(
-        page.session, page.actor, now=now, page=max(p, 1), page_size=50,
-        assigned={"mine": "me", "group": "group"}.get(tab), overdue=tab == "overdue",
-        due_before=now + timedelta(days=7) if tab == "week" else None,
-    )  # fmt: skip
+    found = inbox_tab(
+        page.session, page.actor, tab, now=now, q=q or None, sort=sort, order=order, page=max(p, 1), page_size=50
+    )
+    counts = inbox_counts(page.session, page.actor, now=now, q=q or None)
     cases = cases_by_id(page.session, {t.case_id for t in found.items})
     rows = [
         {
@@ -37,17 +39,22 @@ def inbox_page(page: WebPage, tab: str = "all", p: int = 1) -> HTMLResponse:
         }
         for task in found.items
     ]
-    return page.render("inbox.html", tab=tab, tabs=TABS, rows=rows, found=found)
+    return page.render(
+        "inbox.html", tab=tab, tabs=TABS, rows=rows, found=found, counts=counts, q=q, sort=sort, order=order
+    )
 
 
 @router.post("/tasks/{task_id}/claim")
 async def claim_from_inbox(task_id: str, page: WebPage) -> RedirectResponse:
-    """Claim a group task, then back to the inbox."""
+    """Claim a group task, then open it ("Nhận và xử lý"); with ``then=inbox`` go back to my tasks instead."""
     require(can_claim_task, page.actor)
     await page.check_csrf()
+    form = await page.request.form()
     CaseRuntime(page.session, page.services).claim_task(page.actor, task_id)
     page.session.commit()
-    return RedirectResponse("/inbox?tab=mine", status_code=303)
+    if form.get("then") == "inbox":
+        return RedirectResponse("/inbox?tab=mine", status_code=303)
+    return RedirectResponse(f"/tasks/{task_id}", status_code=303)
 
 
 @router.post("/tasks/{task_id}/unclaim")

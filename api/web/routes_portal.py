@@ -22,11 +22,11 @@ from engine.core.errors import InvalidFormData, PayloadTooLarge
 from engine.portal.filing import (
     PETITION,
     REPORT,
+    UNIT_FIELD,
     PortalForm,
     PortalFormUnavailable,
     file_on_portal,
     portal_start_schema,
-    receiving_unit_id,
     receiving_units,
     relatives_from_text,
 )
@@ -57,7 +57,7 @@ def _render_form(page: PortalPage, form: PortalForm, schema: dict | None, **cont
     units = receiving_units(page.session)
     context.setdefault("fields", form_fields(schema, {}, {}))
     context.setdefault("token", page.form_token(form.slug))
-    context.setdefault("unit_id", units[0].id if units else None)
+    context.setdefault("unit_id", None)
     return page.render(
         "portal_file.html", form=form, title_key=TITLES[form.slug], units=units, errors=[],
         status_code=context.pop("status_code", 200), limit=_human_size(page.settings.max_attachment_bytes), **context,
@@ -112,7 +112,7 @@ async def _file_case(page: PortalPage, form: PortalForm) -> HTMLResponse:
         filed = file_on_portal(
             page.session, page.services, page.settings, form=form, data=data,
             client_address=client_address(page.request), spam_guard=guard,
-            unit_id=parse_id(posted.get("unit_id")), relatives=relatives,
+            unit_id=parse_id(posted.get("unit_id")), relatives=relatives, unit_required=True,
             upload=await _read_upload(page, posted.get("attachment")),
         )  # fmt: skip
     except PortalFormUnavailable:
@@ -127,8 +127,8 @@ async def _file_case(page: PortalPage, form: PortalForm) -> HTMLResponse:
         fields = form_fields(schema or {}, data, errors)
         return _render_form(
             page, form, schema, fields=fields, token=guard.form_token or "", message=page.t("portal.invalid"),
-            unit_id=receiving_unit_id(page.session, parse_id(posted.get("unit_id"))),
-            unplaced=unplaced_errors(fields, errors), status_code=422,
+            unit_id=parse_id(posted.get("unit_id")), unit_error=errors.get(UNIT_FIELD),
+            unplaced=[m for m in unplaced_errors(fields, errors) if m != errors.get(UNIT_FIELD)], status_code=422,
         )  # fmt: skip
     commit(page.session)
     response = page.render("portal_filed.html", code=filed.tracking_code, secret=filed.secret)
@@ -163,6 +163,7 @@ def _status_page(page: PortalPage, status: PublicStatus, subscribed: bool = Fals
     ]
     response = page.render(
         "portal_status.html", status=status, steps=list(zip(status.steps, deadlines, strict=True)),
+        expected_on=status.expected_at.astimezone(page.services.calendar.zone).date() if status.expected_at else None,
         token=page.form_token(f"subscribe:{status.case_id}"), subscribed=subscribed,
     )  # fmt: skip
     response.headers["Cache-Control"] = "no-store"

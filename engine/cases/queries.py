@@ -144,6 +144,61 @@ def open_tasks_of_case(session: Session, case_id: int) -> list[HumanTask]:
     )
 
 
+INBOX_SORTS = ("deadline", "code", "title", "step", "received", "assignee")
+"""The columns the inbox can be sorted by; ``deadline`` (soonest first, no deadline last) is the default."""
+INBOX_ORDERS = ("asc", "desc")
+INBOX_TABS = ("all", "mine", "group", "overdue", "week")
+"""The inbox tabs: every open task of mine or my group's, mine, my group's, overdue, due within a week."""
+WEEK = timedelta(days=7)
+
+
+def _inbox_query(
+    actor: Actor,
+    *,
+    now: datetime,
+    assigned: str | None = None,
+    overdue: bool = False,
+    due_before: datetime | None = None,
+    q: str | None = None,
+) -> Select:
+    """Open tasks of the actor (assigned to them, or open to their role in their units), joined to their case."""
+    if assigned not in (None, "me", "group"):
+        raise BadRequest("assigned must be 'me' or 'group'")
+    mine = HumanTask.assignee == actor.username
+    group = (
+        HumanTask.assignee.is_(None) & HumanTask.lane.in_(actor.roles) & HumanTask.unit_id.in_(actor.visible_unit_ids)
+    )
+    condition = mine if assigned == "me" else group if assigned == "group" else (mine | group)
+    query = (
+        select(HumanTask).join(Case, Case.id == HumanTask.case_id).where(HumanTask.state == TaskStatus.READY, condition)
+    )
+    if overdue:
+        query = query.where(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
+    if due_before is not None:
+        query = query.where(HumanTask.due_at.is_not(None), HumanTask.due_at >= now, HumanTask.due_at < due_before)
+    if q and q.strip():
+        pattern = contains_pattern(q.strip())
+        columns = (Case.tracking_code, Case.title, Case.subject_name, HumanTask.name)
+        query = query.where(or_(*(column.ilike(pattern, escape=LIKE_ESCAPE) for column in columns)))
+    return query
+
+
+def _inbox_order(sort: str, order: str) -> list:
+    """The ORDER BY of an inbox sort: the chosen column, empty values last, then oldest task first."""
+    _check_choice("sort", sort, INBOX_SORTS)
+    _check_choice("order", order, INBOX_ORDERS)
+    column = {
+        "deadline": HumanTask.due_at,
+        "code": Case.tracking_code,
+        "title": Case.title,
+        "step": HumanTask.name,
+        "received": Case.created_at,
+        "assignee": HumanTask.assignee,
+    }[sort]
+    directed = column.desc() if order == "desc" else column.asc()
+    return [column.is_(None), directed, HumanTask.created_at, HumanTask.id]
+
+
 def inbox(
     session: Session,
     actor: Actor,
@@ -154,28 +209,58 @@ def inbox(
     due_before: datetime | None = None,
     process: str | None = None,
     case_id: int | None = None,
+    q: str | None = None,
+    sort: str = "deadline",
+    order: str = "asc",
     page: int = 1,
     page_size: int = 50,
 ) -> Page:
-    """The actor's open tasks: assigned to them, or unassigned for their role in their units."""
-    if assigned not in (None, "me", "group"):
-        raise BadRequest("assigned must be 'me' or 'group'")
-    mine = HumanTask.assignee == actor.username
-    group = (
-        HumanTask.assignee.is_(None) & HumanTask.lane.in_(actor.roles) & HumanTask.unit_id.in_(actor.visible_unit_ids)
-    )
-    condition = mine if assigned == "me" else group if assigned == "group" else (mine | group)
-    query = select(HumanTask).where(HumanTask.state == TaskStatus.READY, condition)
-    if overdue:
-        query = query.where(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
-    if due_before is not None:
-        query = query.where(HumanTask.due_at.is_not(None), HumanTask.due_at >= now, HumanTask.due_at < due_before)
+    """The actor's open tasks: assigned to them, or unassigned for their role in their units.
+
+    ``q`` finds words of the tracking code, case title, subject or step name (case-insensitive); ``sort`` is
+    one of ``INBOX_SORTS`` and ``order`` ``asc`` or ``desc``; tasks without the sorted value come last.
+    """
+    query = _inbox_query(actor, now=now, assigned=assigned, overdue=overdue, due_before=due_before, q=q)
     if process:
-        query = query.join(Case, Case.id == HumanTask.case_id).where(Case.process_key == process)
+        query = query.where(Case.process_key == process)
     if case_id is not None:
         query = query.where(HumanTask.case_id == case_id)
-    query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
-    return _paginate(session, query, page, page_size)
+    return _paginate(session, query.order_by(*_inbox_order(sort, order)), page, page_size)
+
+
+def inbox_tab(
+    session: Session,
+    actor: Actor,
+    tab: str,
+    *,
+    now: datetime,
+    q: str | None = None,
+    sort: str = "deadline",
+    order: str = "asc",
+    page: int = 1,
+    page_size: int = 50,
+) -> Page:
+    """One tab of the inbox (``INBOX_TABS``), searched and sorted."""
+    _check_choice("tab", tab, INBOX_TABS)
+    return inbox(session, actor, now=now, q=q, sort=sort, order=order, page=page, page_size=page_size,
+                 **_tab_filters(tab, now))  # fmt: skip
+
+
+def _tab_filters(tab: str, now: datetime) -> dict:
+    return {
+        "assigned": {"mine": "me", "group": "group"}.get(tab),
+        "overdue": tab == "overdue",
+        "due_before": now + WEEK if tab == "week" else None,
+    }
+
+
+def inbox_counts(session: Session, actor: Actor, *, now: datetime, q: str | None = None) -> dict[str, int]:
+    """How many open tasks each inbox tab holds (with the same search ``q``), by tab name."""
+    counts = {}
+    for tab in INBOX_TABS:
+        query = _inbox_query(actor, now=now, q=q, **_tab_filters(tab, now))
+        counts[tab] = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return counts
 
 
 def case_events(session: Session, case_id: int) -> list[AuditEvent]:

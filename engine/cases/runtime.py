@@ -455,6 +455,7 @@ class CaseRuntime:
             find_assignee=self._assignee_username,
             closed_by_action=closed_by_action,
             delegate=lambda username, lane: self._delegation(username, lane, case.unit_id, now),
+            calendar=self.services.calendar,
         )
         index_changes = sync.changes(workflow, before)
         if changes is not None:

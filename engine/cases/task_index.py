@@ -16,8 +16,10 @@ from SpiffWorkflow.util.task import TaskState
 from engine.cases.audit import AuditTrail
 from engine.cases.enums import TaskStatus, TimerStatus
 from engine.cases.store import IndexChanges
+from engine.core.calendar import WorkingCalendar
 from engine.core.models import Case
 from engine.people.absences import Delegation
+from engine.processes.step_deadlines import catalog_deadline
 
 AssigneeLookup = Callable[[str], str | None]
 DelegationLookup = Callable[[str, str | None], Delegation | None]
@@ -89,6 +91,7 @@ class IndexSync:
     find_assignee: AssigneeLookup
     closed_by_action: frozenset[str] = frozenset()
     delegate: DelegationLookup = no_delegation
+    calendar: WorkingCalendar | None = None
 
     def changes(self, workflow: BpmnWorkflow, before: IndexSnapshot) -> IndexChanges:
         """Rows to add and to update so the index mirrors ``workflow``; also sets the case's current step."""
@@ -119,7 +122,7 @@ class IndexSync:
                 "form": self.catalog.get("forms", {}).get(spec.bpmn_id),
                 "state": TaskStatus.READY,
                 "assignee": assignee,
-                "due_at": None,
+                "due_at": self._step_due_at(spec.bpmn_id),
                 "reminded_at": None,
                 "escalated": False,
                 "created_at": self.now,
@@ -136,6 +139,14 @@ class IndexSync:
         for task_id in sorted(before.ready_task_ids - set(ready) - self.closed_by_action):
             changes.update_task(task_id, state=TaskStatus.CANCELLED)
             self.trail.append(kind="task_cancelled", actor="system", at=self.now, task_id=task_id, payload={})
+
+    def _step_due_at(self, spec_id: str | None) -> datetime | None:
+        """The deadline the model sets on the step (``deadlineDays``), counted from now; an escalation timer
+        attached to the task replaces it."""
+        deadline = catalog_deadline(self.catalog, spec_id)
+        if deadline is None or self.calendar is None:
+            return None
+        return deadline.due_at(self.calendar, self.now)
 
     def _sync_timers(self, changes: IndexChanges, workflow: BpmnWorkflow, ready: dict, before: IndexSnapshot) -> None:
         catalog_timers = self.catalog.get("timers", {})

@@ -92,6 +92,10 @@ def portal_start_schema(session: Session, services: EngineServices, form: Portal
     return {**schema, "properties": properties, "required": required}
 
 
+UNIT_FIELD = "unit_id"
+UNIT_MISSING = "Chọn cơ quan, đơn vị nhận (quận, huyện, phường, xã)"
+
+
 def receiving_units(session: Session) -> list[Unit]:
     """The units a citizen may address (not retired), in tree order."""
     return list(session.scalars(select(Unit).where(Unit.retired_at.is_(None)).order_by(Unit.path, Unit.id)))
@@ -133,6 +137,7 @@ def file_on_portal(
     unit_id: int | None = None,
     relatives: list[dict] | None = None,
     upload: Upload | None = None,
+    unit_required: bool = False,
 ) -> FiledCase:
     """File a report or a petition as a citizen; the caller commits.
 
@@ -140,7 +145,9 @@ def file_on_portal(
     process is deployed (``PortalFormUnavailable``), the spam guard (``FormRefused``), the upload's size
     (``PayloadTooLarge``), the start form (``InvalidFormData``: the caller rolls back, which also leaves the form
     token unspent so the corrected form can be posted again). ``data`` is the start form's data without the
-    internal fields; an unknown ``unit_id`` files to the top of the unit tree.
+    internal fields; an unknown ``unit_id`` files to the top of the unit tree, unless ``unit_required`` (the
+    portal page, where the citizen picks the unit): then a missing or unknown unit is an ``InvalidFormData`` on
+    ``unit_id``.
     """
     now = services.clock.now()
     count_portal_request(session, filing_rule(settings), address=client_address, now=now)
@@ -156,6 +163,8 @@ def file_on_portal(
             f"File '{upload.filename}' is larger than the limit of {settings.max_attachment_bytes} bytes"
         )
     _refuse_internal_fields(form, schema, data)
+    if unit_required and unit_id not in {unit.id for unit in receiving_units(session)}:
+        raise InvalidFormData(form.slug, [FieldError(UNIT_FIELD, UNIT_MISSING)])
     if relatives and not form.takes_relatives:
         raise InvalidFormData(form.slug, [FieldError("relatives", "Biểu mẫu này không có người thân")])
     intake = {**data, **({"relatives": relatives[:MAX_RELATIVES]} if relatives else {})}

@@ -83,6 +83,13 @@ class PublicStatus:
     published_on: date | None = None
     summary: str | None = None
 
+    @property
+    def expected_at(self) -> datetime | None:
+        """When the citizen may expect an answer while the case is handled: the latest deadline of its open steps."""
+        if self.status != CaseStatus.IN_PROGRESS:
+            return None
+        return max((step.due_at for step in self.steps if step.due_at is not None), default=None)
+
 
 def public_status(session: Session, case: Case) -> PublicStatus:
     """Status, open steps with deadlines, completion and publication of a case."""

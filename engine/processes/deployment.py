@@ -13,10 +13,13 @@ from sqlalchemy.orm import Session
 from engine.core.errors import BadRequest, DeploymentRejected, NotFound, PayloadTooLarge
 from engine.core.models import ProcessDefinition
 from engine.processes.bpmn_xml import NAMESPACES, element_properties, parse_bpmn_xml
+from engine.processes.diff import VersionDiff, diff_versions
 from engine.processes.forms import FormCatalog
 from engine.processes.lint import LintProblem, LintReport, lint_bpmn
 from engine.processes.starters import CATALOG_KEY as STARTERS_KEY
 from engine.processes.starters import STARTABLE_BY_PROPERTY, parse_startable_by
+from engine.processes.step_deadlines import CATALOG_KEY as DEADLINES_KEY
+from engine.processes.step_deadlines import step_deadline
 
 FORM_PROPERTY = "formJsonSchemaFilename"
 TIMER_ROLE_PROPERTY = "timerRole"
@@ -34,9 +37,10 @@ class DeploymentResult:
 
 
 def build_catalog(tree: etree._ElementTree, process_key: str) -> dict:
-    """What the runtime needs to know about a definition without parsing it: forms, names, timer roles, starters."""
+    """What the runtime needs to know about a definition without parsing it: forms, names, timer roles, step
+    deadlines, starters."""
     process = tree.xpath(f"//bpmn:process[@id='{process_key}']", namespaces=NAMESPACES)[0]
-    forms, names, timers, assignees = {}, {}, {}, {}
+    forms, names, timers, assignees, deadlines = {}, {}, {}, {}, {}
     start_form = None
     lanes = {
         ref.text.strip(): lane.get("name")
@@ -53,6 +57,9 @@ def build_catalog(tree: etree._ElementTree, process_key: str) -> dict:
         properties = element_properties(element)
         if ASSIGNEE_PROPERTY in properties:
             assignees[element_id] = properties[ASSIGNEE_PROPERTY]
+        deadline = step_deadline(properties) if etree.QName(element).localname == "userTask" else None
+        if deadline is not None:
+            deadlines[element_id] = {"days": deadline.days, "day_type": deadline.day_type}
         if FORM_PROPERTY in properties:
             forms[element_id] = properties[FORM_PROPERTY]
             if etree.QName(element).localname == "startEvent":
@@ -73,6 +80,7 @@ def build_catalog(tree: etree._ElementTree, process_key: str) -> dict:
         "names": names,
         "timers": timers,
         "assignees": assignees,
+        DEADLINES_KEY: deadlines,
         "lanes": lanes,
         STARTERS_KEY: parse_startable_by(element_properties(process).get(STARTABLE_BY_PROPERTY)),
     }
@@ -178,6 +186,43 @@ def deploy_bpmn(
     session.add(definition)
     session.flush()
     return DeploymentResult(definition, created=True, warnings=report.warnings)
+
+
+@dataclass
+class DeploymentPreview:
+    """What deploying a file would do, shown before the designer confirms: the version it would replace and the
+    elements added, removed and changed (no diff for a process deployed for the first time)."""
+
+    process_key: str
+    process_name: str
+    current_version: int | None
+    unchanged: bool
+    diff: VersionDiff | None
+    warnings: list[LintProblem] = field(default_factory=list)
+
+    @property
+    def next_version(self) -> int:
+        """The number the new version would get (the current one when nothing changed)."""
+        current = self.current_version or 0
+        return current if self.unchanged else current + 1
+
+
+def preview_deployment(
+    session: Session, *, content: bytes, filename: str, forms: FormCatalog, max_bytes: int = DEFAULT_MAX_BPMN_BYTES
+) -> DeploymentPreview:
+    """Every check of ``deploy_bpmn`` and the difference from the newest deployed version, without deploying.
+
+    Raises what ``deploy_bpmn`` raises (``PayloadTooLarge``, ``DeploymentRejected``).
+    """
+    if len(content) > max_bytes:
+        raise PayloadTooLarge(f"{filename} is {len(content)} bytes; the limit for BPMN files is {max_bytes} bytes")
+    process_key, catalog, report = inspect_bpmn(content, filename, forms)
+    latest = latest_definition(session, process_key)
+    if latest is None:
+        return DeploymentPreview(process_key, catalog["name"], None, False, None, report.warnings)
+    unchanged = latest.content_sha256 == hashlib.sha256(content).hexdigest()
+    diff = diff_versions(latest.content, content.decode("utf-8"))
+    return DeploymentPreview(process_key, catalog["name"], latest.version, unchanged, diff, report.warnings)
 
 
 def deploy_path(

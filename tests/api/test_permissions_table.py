@@ -216,6 +216,8 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/designer/upload"): Row(DESIGNERS, BAD),  # no file
     ("POST", "/designer/lint"): Row(DESIGNERS, BAD),  # no XML
     ("POST", "/designer/deploy"): Row(DESIGNERS, BAD),
+    ("POST", "/designer/deploy/preview"): Row(DESIGNERS, BAD),
+    ("POST", "/api/processes/preview"): Row(DESIGNERS, INVALID),  # no file
     ("POST", "/designer/drafts"): Row(DESIGNERS, BAD),
     ("GET", "/designer/drafts/{draft_id}"): Row(DESIGNERS, OK),
     ("GET", "/designer/drafts/{draft_id}/diagram.bpmn"): Row(DESIGNERS, OK),

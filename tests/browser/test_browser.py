@@ -105,3 +105,36 @@ def test_the_reception_desk_registers_a_visit_and_the_register_keeps_the_name_pr
     page.screenshot(path=shots / "reception.png", full_page=True)
     page.goto("/reception/register")
     assert "(được bảo vệ)" in page.inner_text("#visits") and "Kín Danh" not in page.content()
+
+
+def test_inbox_sorts_by_a_column_searches_and_claims_and_opens(browser, server, shots):
+    page = sign_in(browser, server, "officer1")
+    counts = {tab: int(page.inner_text(f"[data-count={tab}]")) for tab in ("all", "mine", "group")}
+    assert counts["all"] == page.locator("#inbox tbody tr").count() >= 2
+    assert counts["all"] == counts["mine"] + counts["group"]
+
+    page.click("#inbox thead th[data-sort=code] a")
+    page.wait_for_url(re.compile(r".*sort=code&order=asc"))
+    codes = page.locator("#inbox tbody tr td:first-child").all_inner_texts()
+    assert codes == sorted(codes)
+    page.click("#inbox thead th[data-sort=code] a")
+    page.wait_for_url(re.compile(r".*sort=code&order=desc"))
+    assert page.locator("#inbox tbody tr td:first-child").all_inner_texts() == sorted(codes, reverse=True)
+    assert page.get_attribute("#inbox thead th[data-sort=code]", "aria-sort") == "descending"
+
+    wanted = codes[-1]
+    page.fill("#inbox-search input[name=q]", wanted.lower())  # the case of letters does not matter
+    page.click("#inbox-search button[type=submit]")
+    page.wait_for_url(re.compile(r".*q=.*"))
+    found = page.locator("#inbox tbody tr td:first-child").all_inner_texts()
+    assert found and set(found) == {wanted}
+    assert int(page.inner_text("[data-count=all]")) == len(found), "the counts follow the search"
+    assert page.get_attribute("#inbox thead th[data-sort=code]", "aria-sort") == "descending", "the sort is kept"
+    page.screenshot(path=shots / "inbox-search.png", full_page=True)
+
+    page.goto("/inbox?tab=group")
+    row = page.locator("#inbox tbody tr").first
+    task_id = row.get_attribute("data-task")
+    row.get_by_role("button", name="Nhận và xử lý").click()
+    page.wait_for_url(re.compile(rf".*/tasks/{task_id}$"))
+    assert page.locator("#task-form").is_visible()

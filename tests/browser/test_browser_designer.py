@@ -69,13 +69,31 @@ def test_edit_the_deadline_fix_a_broken_condition_deploy_v2_and_migrate_a_runnin
     problem.first.click()
     assert page.input_value("#prop-condition") == "screening ==", "the list entry selects the flow"
     page.fill("#prop-condition", "screening == 'duplicate'")
+    page.keyboard.press("Escape")
+    page.click(".djs-shape[data-element-id='screen_report']")
+    assert page.input_value("#prop-deadline-days") == "7", "the 1374 screening period is a step property"
+    page.fill("#prop-deadline-days", "9")
+    page.press("#prop-deadline-days", "Tab")
     page.click("#deploy-button")
+    page.wait_for_selector("#deploy-confirm[open]")
+    summary = page.inner_text("#deploy-confirm")
+    assert "phiên bản 2" in summary and "phiên bản 1" in summary, "the dialog says which version it makes"
+    assert "Quá hạn: báo lãnh đạo" in page.inner_text("#deploy-confirm ul[data-kind='changed']")
+    assert "Phân loại, sàng lọc" in page.inner_text("#deploy-confirm ul[data-kind='changed']")
+    page.screenshot(path=shots / "designer-deploy-confirm.png", full_page=True)
+    page.click("#deploy-confirm-cancel")
+    assert page.locator("#deploy-result").is_hidden(), "cancelling deploys nothing"
+    assert page.request.get("/designer/processes/report_1374/versions/2/diagram.bpmn").status == 404
+    page.click("#deploy-button")
+    page.wait_for_selector("#deploy-confirm[open]")
+    page.click("#deploy-confirm-ok")
     page.wait_for_selector("#deploy-result[data-version='2']")
     assert "Đã triển khai phiên bản 2" in page.inner_text("#deploy-result")
     assert page.locator(f".djs-connection.lint-error[data-element-id='{DUPLICATE_FLOW}']").count() == 0
 
     deployed = page.request.get("/designer/processes/report_1374/versions/2/diagram.bpmn").text()
     assert "deadline_in_working_days(verification_days + 5)</bpmn:timeDate>" in deployed
+    assert '<spiffworkflow:property name="deadlineDays" value="9"' in deployed
     assert '<spiffworkflow:property name="formJsonSchemaFilename" value="verify_report.schema.json"' in deployed
     assert re.search(r'<spiffworkflow:property name="timerRole" value="escalation"', deployed)
     assert '<spiffworkflow:serviceTaskOperator id="record_case_statistics"' in deployed

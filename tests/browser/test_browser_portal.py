@@ -29,6 +29,13 @@ def test_a_citizen_files_a_report_then_looks_it_up_with_code_and_secret(browser,
     assert "Gửi phản ánh" in page.inner_text("header") and "Đăng xuất" not in page.content()
     page.screenshot(path=shots / "portal-home.png", full_page=True)
     page.click("header >> text=Gửi phản ánh")
+    assert page.input_value("#unit_id") == "", "no unit is chosen for the citizen"
+    page.fill("#unit-search", "quan 3")  # accents and case do not matter
+    assert page.input_value("#unit_id") != "" and "Quận 3" in page.locator("#unit_id option:checked").inner_text()
+    assert page.locator("#unit_id option:not([hidden])").count() < page.locator("#unit_id option").count()
+    page.fill("#unit-search", "không có đơn vị này")
+    assert page.locator("#unit-no-match").is_visible()
+    page.fill("#unit-search", "Quận 1")
     page.select_option("select[name=behaviour_group]", "duty")
     page.select_option("select[name=field]", "land")
     page.fill("input[name=title]", "Cán bộ phường đòi tiền khi xác nhận hồ sơ")

@@ -152,7 +152,9 @@ def test_a_verification_closed_after_its_deadline_is_a_breach_of_the_step_and_of
     verification = step(report, "verify_report")
     assert (verification.closed, verification.breaches, verification.name) == (2, 1, "Xác minh")
     assert step(report, "assign_verification").breaches == 0
-    assert officers(report) == [("officer2", 1, 1), ("officer1", 1, 0)], "lead1 closed no step with a deadline"
+    assert officers(report) == [("officer2", 1, 1), ("lead1", 2, 0), ("officer1", 3, 0)], (
+        "every 1374 step has a deadline: the screenings and assignments count, on time"
+    )
 
 
 def test_an_escalated_verification_is_a_breach_even_when_completed_at_the_deadline(june):
@@ -163,7 +165,7 @@ def test_an_escalated_verification_is_a_breach_even_when_completed_at_the_deadli
 
     report = sla(june)
     assert (step(report, "verify_report").closed, step(report, "verify_report").breaches) == (1, 1)
-    assert officers(report) == [("officer1", 1, 1)]
+    assert officers(report) == [("officer1", 2, 1), ("lead1", 1, 0)], "screening and assignment were on time"
 
 
 def test_a_late_and_escalated_verification_is_one_breach(june):
@@ -172,7 +174,7 @@ def test_a_late_and_escalated_verification_is_one_breach(june):
     fire_due_timers(june.factory, june.services)
     verify(june, case_id)
 
-    assert officers(sla(june)) == [("officer1", 1, 1)]
+    assert officers(sla(june)) == [("officer1", 2, 1), ("lead1", 1, 0)]
 
 
 def test_an_on_time_verification_is_no_breach(june):
@@ -182,7 +184,7 @@ def test_an_on_time_verification_is_no_breach(june):
 
     report = sla(june)
     assert step(report, "verify_report").breaches == 0
-    assert officers(report) == [("officer1", 1, 0)]
+    assert officers(report) == [("lead1", 1, 0), ("officer1", 2, 0)]
     assert report.overdue == []
 
 
@@ -224,7 +226,9 @@ def test_open_overdue_verifications_are_listed_most_days_late_first(june):
     ]
     first = report.overdue[0]
     assert first.due_at == local(1, 9) and first.tracking_code.startswith("PA-") and first.title == INTAKE["title"]
-    assert officers(report) == [("officer1", 0, 1), ("officer2", 0, 1)], "open overdue steps are breaches"
+    assert officers(report) == [("officer1", 3, 1), ("officer2", 0, 1), ("lead1", 3, 0)], (
+        "open overdue steps are breaches; the on-time screenings and assignments count as closed"
+    )
 
 
 def test_a_step_an_hour_overdue_is_one_day_late(june):
@@ -244,7 +248,7 @@ def test_tasks_of_another_district_are_not_counted(june, lead_d2):
     assert (district_1.steps, district_1.officers, district_1.overdue) == ([], [], [])
     city = sla(june, unit="city")
     assert (step(city, "verify_report").closed, step(city, "verify_report").breaches) == (1, 1)
-    assert officers(city) == [("officer_d2", 1, 2)], "the late closed step and the open overdue one"
+    assert officers(city) == [("officer_d2", 3, 2), ("lead_d2", 2, 0)], "the late closed step and the open overdue one"
     assert len(city.overdue) == 1
 
 
@@ -260,5 +264,5 @@ def test_cancelled_tasks_are_ignored(june):
         )
 
     report = sla(june, now=local(4, 10))
-    assert report.overdue == [] and report.officers == []
+    assert report.overdue == [] and officers(report) == [("lead1", 1, 0), ("officer1", 1, 0)], "no breach"
     assert "verify_report" not in [s.step for s in report.steps]

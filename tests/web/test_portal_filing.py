@@ -120,8 +120,9 @@ def test_a_form_token_is_spent_once(world):
     with portal_client(world) as client:
         token = form_token(client.get("/portal/phan-anh").text)
         world.clock.advance(FORM_WAIT)
-        first = client.post("/portal/phan-anh", data={**REPORT_FIELDS, "form_token": token})
-        again = client.post("/portal/phan-anh", data={**REPORT_FIELDS, "form_token": token})
+        fields = {**REPORT_FIELDS, "unit_id": str(world.units["d1"]), "form_token": token}
+        first = client.post("/portal/phan-anh", data=fields)
+        again = client.post("/portal/phan-anh", data=fields)
     assert first.status_code == 200
     assert again.status_code == 400 and "đã được gửi" in again.text
 

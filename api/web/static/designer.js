@@ -202,6 +202,8 @@
         }
         select.value = form;
         $("prop-assignee").value = spiffProperty(bo, "assigneeVariable");
+        $("prop-deadline-days").value = spiffProperty(bo, "deadlineDays");
+        $("prop-deadline-day-type").value = spiffProperty(bo, "deadlineDayType") || "working";
       }
       openFormEditor(formable ? spiffProperty(bo, "formJsonSchemaFilename") : "").catch(console.error);
       const timer = is(element, "bpmn:Event") ? timerOf(bo) : null;
@@ -251,6 +253,14 @@
       openFormEditor(input.value);
     });
     on("prop-assignee", "change", function (el, input) { setSpiffProperty(el, "assigneeVariable", input.value.trim()); });
+    on("prop-deadline-days", "change", function (el, input) {
+      const days = input.value.trim();
+      setSpiffProperty(el, "deadlineDays", days);
+      setSpiffProperty(el, "deadlineDayType", days ? $("prop-deadline-day-type").value : "");
+    });
+    on("prop-deadline-day-type", "change", function (el, input) {
+      if ($("prop-deadline-days").value.trim()) { setSpiffProperty(el, "deadlineDayType", input.value); }
+    });
     on("prop-timer-kind", "change", setTimer);
     on("prop-timer-expression", "input", setTimer);
     on("prop-timer-role", "change", function (el, input) { setSpiffProperty(el, "timerRole", input.value); });
@@ -467,10 +477,63 @@
     }
 
     $("lint-button").addEventListener("click", function () { lint().catch(console.error); });
+    function fill(template, values) {
+      return Object.keys(values).reduce(function (text, key) { return text.split("{" + key + "}").join(values[key]); }, template);
+    }
+
+    function describeChanges(preview) {
+      const words = texts();
+      const box = $("deploy-confirm-changes");
+      box.innerHTML = "";
+      const groups = [["added", words.confirm_added], ["removed", words.confirm_removed], ["changed", words.confirm_changed]];
+      let any = false;
+      groups.forEach(function (group) {
+        const items = preview[group[0]] || [];
+        if (!items.length) { return; }
+        any = true;
+        const heading = document.createElement("h3");
+        heading.textContent = group[1] + " (" + items.length + ")";
+        const list = document.createElement("ul");
+        list.dataset.kind = group[0];
+        items.forEach(function (item) {
+          const li = document.createElement("li");
+          li.textContent = (item.name || item.id) + (item.changes && item.changes.length ? ": " + item.changes.join("; ") : "");
+          list.appendChild(li);
+        });
+        box.appendChild(heading);
+        box.appendChild(list);
+      });
+      if (!any && preview.current_version && !preview.unchanged) {
+        const none = document.createElement("p");
+        none.textContent = words.confirm_none;
+        box.appendChild(none);
+      }
+    }
+
+    function confirmDeployment(preview) {
+      const words = texts();
+      const values = { name: preview.process_name, next: preview.next_version, current: preview.current_version };
+      $("deploy-confirm-summary").textContent = fill(
+        preview.unchanged ? words.confirm_unchanged : preview.current_version ? words.confirm_next : words.confirm_new, values);
+      describeChanges(preview);
+      const dialog = $("deploy-confirm");
+      return new Promise(function (resolve) {
+        dialog.addEventListener("close", function () { resolve(dialog.returnValue === "deploy"); }, { once: true });
+        dialog.returnValue = "";
+        dialog.showModal();
+      });
+    }
+
     $("deploy-button").addEventListener("click", async function () {
       $("deploy-result").hidden = true;
       const checked = await lint();
       if (!checked.ok) { return; }
+      const preview = await post("/designer/deploy/preview");
+      if (preview.status !== 200 || !preview.body.ok) {
+        showProblems(preview.body.problems || [{ severity: "error", element_id: null, message: preview.body.detail || "HTTP " + preview.status }]);
+        return;
+      }
+      if (!(await confirmDeployment(preview.body))) { return; }
       const answer = await post("/designer/deploy");
       if (answer.status === 200 && answer.body.ok) {
         showProblems(answer.body.problems || []);

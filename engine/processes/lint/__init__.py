@@ -19,6 +19,7 @@ from lxml import etree
 
 from engine.processes.bpmn_xml import parse_bpmn_xml, validate_against_xsd
 from engine.processes.forms import FormCatalog
+from engine.processes.lint.deadlines import deadline_problems
 from engine.processes.lint.flow import loop_problems, reachability_problems
 from engine.processes.lint.gateways import field_domains, gateway_problems, unconditioned_flow_problems
 from engine.processes.lint.model import executable_processes, scopes_of, xpath
@@ -55,6 +56,7 @@ def _process_problems(process: etree._Element, forms: FormCatalog) -> list[LintP
     problems += _guarded("form", lambda: form_problems(process, forms))
     problems += _guarded("lane", lambda: lane_problems(process))
     problems += _guarded("startable-by", lambda: starter_problems(process))
+    problems += _guarded("deadline", lambda: deadline_problems(process))
     domains = _guarded("gateway-default", lambda: field_domains(process, forms))
     for scope in scopes_of(process):
         problems += _guarded("reachability", partial(reachability_problems, scope))
