@@ -26,11 +26,15 @@ FTS_DELETE = text(
     f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, code, title, subject, body) "
     "VALUES ('delete', :case_id, :code, :title, :subject, :body)"
 )
-_WEIGHTED = " || ".join(
-    f"setweight(to_tsvector('{CONFIGURATION}', :w_{name}), '{weight}')"
+VECTOR_OF = " || ".join(
+    f"setweight(to_tsvector('{CONFIGURATION}', {{{name}}}), '{weight}')"
     for name, weight in zip(FIELDS, "ABCD", strict=True)
 )
-SET_VECTOR = text(f"UPDATE {DOCUMENTS_TABLE} SET {VECTOR_COLUMN} = {_WEIGHTED} WHERE case_id = :case_id")
+"""The weighted ``tsvector`` of the four texts' words (a template: ``VECTOR_OF.format(code=…, title=…, …)``)."""
+SET_VECTOR = text(
+    f"UPDATE {DOCUMENTS_TABLE} SET {VECTOR_COLUMN} = {VECTOR_OF.format(**{n: f':w_{n}' for n in FIELDS})} "
+    "WHERE case_id = :case_id"
+)
 """Weights: tracking code A, title B, subject C, description D (the search weighs them 1, 0.2, 0.1 and 0)."""
 
 

@@ -72,26 +72,30 @@ def _is_sqlite(session: Session) -> bool:
 
 def rank_cases(session: Session, query: SearchQuery, conditions: list[ColumnElement[bool]]) -> Ranked:
     """The newest ``CANDIDATES`` cases matching ``query`` and ``conditions`` (on ``Case``), ranked."""
-    statement = _sqlite_candidates(query) if _is_sqlite(session) else _postgresql_candidates(query)
-    statement = statement.where(*conditions).limit(CANDIDATES)
-    rows = [(case_id, float(score)) for case_id, score in session.execute(statement)]
+    if _is_sqlite(session):
+        statement = _sqlite_candidates(query).where(*conditions).limit(CANDIDATES)
+        rows = [(row[0], _sqlite_score(row[1:])) for row in session.execute(statement)]
+    else:
+        statement = _postgresql_candidates(query).where(*conditions).limit(CANDIDATES)
+        rows = [(case_id, float(score)) for case_id, score in session.execute(statement)]
     rows.sort(key=lambda row: (-row[1], -row[0]))
     return Ranked(hits=rows, capped=len(rows) >= CANDIDATES)
+
+
+def _sqlite_score(marked_columns: tuple) -> float:
+    """The weighted number of matched words in each column (each marked once by ``highlight()``)."""
+    return sum(
+        weight * (marked or "").count(MARK_START)
+        for weight, marked in zip([w for w in WEIGHTS if w], marked_columns, strict=True)
+    )
 
 
 def _sqlite_candidates(query: SearchQuery):
     fts: ColumnElement = literal_column(FTS_TABLE)
     rowid: ColumnElement = literal_column(f"{FTS_TABLE}.rowid")
-
-    def matches_in(column: int):
-        marked = func.highlight(fts, column, MARK_START, "")
-        return func.length(marked) - func.length(func.replace(marked, MARK_START, ""))
-
-    score: ColumnElement = sum(
-        (weight * matches_in(column) for column, weight in enumerate(WEIGHTS) if weight), start=literal_column("0.0")
-    )
+    marked = [func.highlight(fts, column, MARK_START, "") for column, weight in enumerate(WEIGHTS) if weight]
     return (
-        select(Case.id, score)
+        select(Case.id, *marked)
         .select_from(table(FTS_TABLE))
         .join(Case, Case.id == rowid)
         .where(fts.op("MATCH")(bindparam("match", _sqlite_match(query))))
@@ -144,7 +148,7 @@ def highlights(session: Session, query: SearchQuery, case_ids: list[int]) -> dic
             "match": _sqlite_match(query),
             "ids": json.dumps(case_ids),
         }
-        rows: Iterable[tuple] = session.execute(SQLITE_HIGHLIGHTS, params).tuples()
+        rows: Iterable[tuple] = (tuple(row) for row in session.execute(SQLITE_HIGHLIGHTS, params))
     else:
         params = {
             "tsquery": _tsquery(query), "ids": case_ids, "whole": f"HighlightAll=true, {_MARKS}",
