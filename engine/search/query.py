@@ -11,7 +11,6 @@ same weights (code 1, title 0.2, subject 0.1, description 0). The titles and sni
 ``highlight()``/``snippet()`` and ``ts_headline``, escaped, with only the matched words in ``<mark>``.
 """
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -122,8 +121,9 @@ def _postgresql_candidates(query: SearchQuery):
 SQLITE_HIGHLIGHTS = text(
     f"SELECT rowid, highlight({FTS_TABLE}, 1, :start, :end), highlight({FTS_TABLE}, 2, :start, :end), "
     f"snippet({FTS_TABLE}, 3, :start, :end, '…', {SNIPPET_WORDS}) FROM {FTS_TABLE} "
-    f"WHERE {FTS_TABLE} MATCH :match AND rowid IN (SELECT value FROM json_each(:ids))"
+    f"WHERE {FTS_TABLE} MATCH :match AND rowid = :case_id"
 )
+"""One case at a time: FTS5 seeks a rowid it is given by ``=``, but reads every match to filter an ``IN`` list."""
 _MARKS = f"StartSel={MARK_START}, StopSel={MARK_END}"
 # PostgreSQL's parser reads "<…>" as an HTML tag and never marks words inside it: the angle brackets are hidden
 # from it as two control characters (``clean`` keeps them out of indexed text) and put back afterwards.
@@ -142,13 +142,12 @@ def highlights(session: Session, query: SearchQuery, case_ids: list[int]) -> dic
     if not case_ids:
         return {}
     if _is_sqlite(session):
-        params: dict[str, object] = {
-            "start": MARK_START,
-            "end": MARK_END,
-            "match": _sqlite_match(query),
-            "ids": json.dumps(case_ids),
-        }
-        rows: Iterable[tuple] = (tuple(row) for row in session.execute(SQLITE_HIGHLIGHTS, params))
+        params: dict[str, object] = {"start": MARK_START, "end": MARK_END, "match": _sqlite_match(query)}
+        rows: Iterable[tuple] = [
+            tuple(row)
+            for case_id in case_ids
+            if (row := session.execute(SQLITE_HIGHLIGHTS, {**params, "case_id": case_id}).first()) is not None
+        ]
     else:
         params = {
             "tsquery": _tsquery(query), "ids": case_ids, "whole": f"HighlightAll=true, {_MARKS}",
