@@ -186,6 +186,14 @@ class CaseErrorOut(BaseModel):
     task: str | None
 
 
+class SearchMatchOut(BaseModel):
+    """Where a search found a case: HTML with everything escaped and only the matched words in <mark>."""
+
+    title_html: str
+    subject_html: str
+    snippet_html: str | None = Field(None, description="a piece of the description, when words were found there")
+
+
 class CaseSummary(BaseModel):
     """A case in a list."""
 
@@ -206,6 +214,7 @@ class CaseSummary(BaseModel):
     completed_at: datetime | None
     version: int
     matter_id: int | None = None
+    match: SearchMatchOut | None = Field(None, description="with q: the matched words of the title, subject, text")
 
 
 class StuckCaseOut(BaseModel):
@@ -242,6 +251,9 @@ class CasePage(BaseModel):
     total: int
     page: int
     page_size: int
+    capped: bool = Field(
+        False, description="with q: only the newest `total` matches were ranked; more words narrow the search"
+    )
 
 
 class EventOut(BaseModel):

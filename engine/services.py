@@ -67,3 +67,4 @@ import engine.petitions.operators  # noqa: E402, F401
 import engine.portal.hooks  # noqa: E402, F401
 import engine.reports.hooks  # noqa: E402, F401
 import engine.reports.operators  # noqa: E402, F401
+import engine.search.hooks  # noqa: E402, F401

@@ -20,6 +20,7 @@ from api.schemas import (
     EventOut,
     IdentityOut,
     RecoveryIn,
+    SearchMatchOut,
     StuckCaseOut,
     TaskOut,
     ValidationErrorOut,
@@ -127,15 +128,26 @@ def search_cases(
     page: Annotated[int, Query(ge=1)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> CasePage:
-    """Cases of the caller's units (and the units below them), newest first."""
+    """Cases of the caller's units (and the units below them), newest first.
+
+    With ``q``: a search as people type over tracking code, title, subject and description, without regard to
+    case or diacritics ("dat dai" finds "đất đai"); every word must match, the last may be begun ("dat da").
+    The best matches come first (code, then title, then subject), each with its matched words marked.
+    """
     filters = CaseFilters(
         status, process, q, unit, field, source, overdue, received_from, received_to,
         screening, party_sanction, state_sanction, channel,
     )  # fmt: skip
     found = list_cases(session, actor, filters, now=services.clock.now(), page=page, page_size=page_size)
-    return CasePage(
-        items=[case_summary(c) for c in found.items], total=found.total, page=found.page, page_size=found.page_size
-    )
+    items = [case_summary(c) for c in found.items]
+    for item in items:
+        if (highlight := found.highlights.get(item.id)) is not None:
+            item.match = SearchMatchOut(
+                title_html=highlight.title_html,
+                subject_html=highlight.subject_html,
+                snippet_html=highlight.snippet_html,
+            )
+    return CasePage(items=items, total=found.total, page=found.page, page_size=found.page_size, capped=found.capped)
 
 
 @router.get("/stuck", response_model=list[StuckCaseOut], responses=ERRORS)

@@ -157,7 +157,19 @@ TEXTS: dict[str, dict[str, str]] = {
     "case.error": {"vi": "Hồ sơ đang dừng do lỗi quy trình", "en": "The case is stopped by a process error"},
     "cases.title": {"vi": "Hồ sơ", "en": "Cases"},
     "cases.new": {"vi": "Tiếp nhận thông tin mới", "en": "Register new information"},
-    "cases.search": {"vi": "Tìm (mã, đối tượng, nội dung)", "en": "Search (code, subject, text)"},
+    "cases.search": {
+        "vi": "Tìm (mã, tiêu đề, đối tượng, nội dung; gõ có dấu hay không đều được)",
+        "en": "Search (code, title, subject, text; with or without diacritics)",
+    },
+    "cases.search_problem": {
+        "vi": "Chưa tìm được: hãy gõ chữ hoặc số, tối đa {words} từ.",
+        "en": "Nothing to search for yet: type letters or digits, at most {words} words.",
+    },
+    "cases.no_match": {"vi": "Không có hồ sơ nào khớp với “{q}”.", "en": "No case matches “{q}”."},
+    "cases.capped": {
+        "vi": "Hiển thị {total} hồ sơ khớp mới nhất, xếp theo mức độ phù hợp; gõ thêm từ để thu hẹp.",
+        "en": "Showing the {total} newest matching cases, best match first; type more words to narrow.",
+    },
     "cases.filter": {"vi": "Lọc", "en": "Filter"},
     "cases.any": {"vi": "— Tất cả —", "en": "— Any —"},
     "cases.overdue_only": {"vi": "Chỉ hồ sơ quá hạn", "en": "Overdue only"},

@@ -1,6 +1,7 @@
 """Case pages: the searchable list, registration of new information, and the case with its diagram and history."""
 
 import json
+from dataclasses import replace
 from datetime import date
 from math import ceil
 
@@ -27,7 +28,7 @@ from engine.cases.comments import (
 from engine.cases.evidence import download_attachment as attachment_download
 from engine.cases.queries import CASE_STATUSES, CaseFilters, case_events, list_cases, open_tasks_of_case, visible_case
 from engine.cases.runtime import CaseRuntime
-from engine.core.errors import InvalidFormData, NotFound
+from engine.core.errors import BadRequest, InvalidFormData, NotFound
 from engine.people.assignees import candidates_for
 from engine.people.permissions import (
     can_assign_task,
@@ -44,6 +45,7 @@ from engine.petitions.identity_access import read_identity
 from engine.presentation.diagram import named_lanes
 from engine.presentation.labels import process_names, step_name
 from engine.processes.deployment import definition_by_id, latest_definition
+from engine.search.text import MAX_WORDS
 
 router = APIRouter(include_in_schema=False)
 INTAKE_PROCESS = "report_1374"
@@ -58,8 +60,26 @@ def _day(value: str | None) -> date | None:
 
 @router.get("/cases", response_class=HTMLResponse)
 def case_list(page: WebPage) -> HTMLResponse:
-    """Cases of my units: search and filters, newest first, paginated."""
+    """Cases of my units: search as people type and filters, newest (or best matching) first, paginated."""
     require(can_read_case, page.actor)
+    units = units_by_ids(page.session, page.actor.visible_unit_ids)
+    processes = sorted(process_names(page.session).items(), key=lambda item: item[1])
+    schema = page.services.forms.schema("receive_report.schema.json")
+    return page.render(
+        "cases.html", params=page.request.query_params, units=units, processes=processes, statuses=CASE_STATUSES,
+        fields_enum=_enum(schema, "field"), sources_enum=_enum(schema, "source"), **_found_cases(page),
+    )  # fmt: skip
+
+
+@router.get("/cases/results", response_class=HTMLResponse)
+def case_results(page: WebPage) -> HTMLResponse:
+    """The list part of the cases page, fetched again while someone types in the search box (htmx)."""
+    require(can_read_case, page.actor)
+    return page.render("_case_results.html", **_found_cases(page))
+
+
+def _found_cases(page: Page) -> dict:
+    """The filters of the query string, the page of cases they find and what the list needs to show it."""
     params = page.request.query_params
     filters = CaseFilters(
         status=params.get("status") if params.get("status") in CASE_STATUSES else None,
@@ -72,16 +92,18 @@ def case_list(page: WebPage) -> HTMLResponse:
         state_sanction=params.get("state_sanction") or None, channel=params.get("channel") or None,
     )  # fmt: skip
     number = max(parse_id(params.get("p")) or 1, 1)
-    found = list_cases(page.session, page.actor, filters, now=page.services.clock.now(), page=number, page_size=25)
-    units = units_by_ids(page.session, page.actor.visible_unit_ids)
-    processes = sorted(process_names(page.session).items(), key=lambda item: item[1])
-    schema = page.services.forms.schema("receive_report.schema.json")
+    now = page.services.clock.now()
+    search_problem = None
+    try:
+        found = list_cases(page.session, page.actor, filters, now=now, page=number, page_size=25)
+    except BadRequest:
+        if not filters.q:
+            raise
+        search_problem = page.t("cases.search_problem", words=MAX_WORDS)
+        found = list_cases(page.session, page.actor, replace(filters, q=None), now=now, page=number, page_size=25)
     query = {k: v for k, v in params.items() if k != "p"}
-    return page.render(
-        "cases.html", found=found, filters=filters, params=params, units=units, processes=processes,
-        statuses=CASE_STATUSES, pages=max(ceil(found.total / found.page_size), 1), query=query,
-        fields_enum=_enum(schema, "field"), sources_enum=_enum(schema, "source"),
-    )  # fmt: skip
+    pages = max(ceil(found.total / found.page_size), 1)
+    return {"found": found, "filters": filters, "query": query, "pages": pages, "search_problem": search_problem}
 
 
 def _enum(schema: dict, name: str) -> list[tuple[str, str]]:

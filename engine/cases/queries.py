@@ -1,16 +1,18 @@
 """Read-side queries: case lists, inboxes, histories. Every query is scoped to the units the actor can see."""
 
 from dataclasses import dataclass
+from dataclasses import field as default
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from engine.cases.enums import CaseStatus, TaskStatus
-from engine.core.db import LIKE_ESCAPE, contains_pattern
 from engine.core.errors import BadRequest, NotFound
 from engine.core.models import AuditEvent, Case, HumanTask, Unit
 from engine.people.auth import Actor
+from engine.search.query import Highlight, highlights, rank_cases
+from engine.search.text import SearchQuery, parse_query
 
 CASE_STATUSES = tuple(CaseStatus)
 
@@ -23,11 +25,19 @@ class Page:
     total: int
     page: int
     page_size: int
+    highlights: dict[int, Highlight] = default(default_factory=dict)
+    """Of a search: each found case's title, subject and description with the matched words marked."""
+    capped: bool = False
+    """Of a search: ``total`` is the number of newest matches ranked; there may be more (more words narrow it)."""
+
+
+def _check_page(page: int, page_size: int) -> None:
+    if page < 1 or not 1 <= page_size <= 200:
+        raise BadRequest("page must be ≥ 1 and page_size between 1 and 200")
 
 
 def _paginate(session: Session, query: Select, page: int, page_size: int) -> Page:
-    if page < 1 or not 1 <= page_size <= 200:
-        raise BadRequest("page must be ≥ 1 and page_size between 1 and 200")
+    _check_page(page, page_size)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     items = list(session.scalars(query.offset((page - 1) * page_size).limit(page_size)))
     return Page(items=items, total=total, page=page, page_size=page_size)
@@ -68,7 +78,30 @@ def _check_choice(name: str, value: str | None, accepted: tuple[str, ...]) -> No
 def list_cases(
     session: Session, actor: Actor, filters: CaseFilters, *, now: datetime, page: int = 1, page_size: int = 20
 ) -> Page:
-    """Cases of the actor's units, newest first, filtered."""
+    """Cases of the actor's units, newest first, filtered; with ``q``, the best matches of a search first."""
+    _check_page(page, page_size)
+    conditions = _case_conditions(session, actor, filters, now)
+    if filters.q and filters.q.strip():
+        return _searched_cases(session, parse_query(filters.q), conditions, page, page_size)
+    query = select(Case).where(*conditions).order_by(Case.created_at.desc(), Case.id.desc())
+    return _paginate(session, query, page, page_size)
+
+
+def _searched_cases(
+    session: Session, query: SearchQuery, conditions: list[ColumnElement[bool]], page: int, page_size: int
+) -> Page:
+    """One page of a search's ranked cases, with their highlighted title, subject and description snippet."""
+    ranked = rank_cases(session, query, conditions)
+    ids = [case_id for case_id, _ in ranked.hits[(page - 1) * page_size : page * page_size]]
+    found = cases_by_id(session, set(ids))
+    return Page(
+        items=[found[case_id] for case_id in ids if case_id in found], total=len(ranked.hits), page=page,
+        page_size=page_size, highlights=highlights(session, query, ids), capped=ranked.capped,
+    )  # fmt: skip
+
+
+def _case_conditions(session: Session, actor: Actor, filters: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
+    """The conditions on ``Case`` of the actor's scope and the list's filters."""
     _check_choice("status", filters.status, CASE_STATUSES)
     _check_choice("screening", filters.screening, SCREENING_FILTERS)
     _check_choice("channel", filters.channel, tuple(CHANNEL_COLUMNS))
@@ -77,36 +110,26 @@ def list_cases(
         if filters.unit not in units:
             raise NotFound(f"Unit {filters.unit} does not exist or is not one of your units")
         units = set(session.scalars(select(Unit.id).where(Unit.path.startswith(_unit_path(session, filters.unit)))))
-    query = select(Case).where(Case.unit_id.in_(units)).order_by(Case.created_at.desc(), Case.id.desc())
+    conditions: list[ColumnElement[bool]] = [Case.unit_id.in_(units)]
     for column, value in ((Case.status, filters.status), (Case.process_key, filters.process),
                           (Case.field, filters.field), (Case.source, filters.source),
                           (Case.party_sanction, filters.party_sanction), (Case.state_sanction, filters.state_sanction),
                           ):  # fmt: skip
         if value:
-            query = query.where(column == value)
+            conditions.append(column == value)
     if filters.screening:
         pending = filters.screening == "pending"
-        query = query.where(Case.screening.is_(None) if pending else Case.screening == filters.screening)
+        conditions.append(Case.screening.is_(None) if pending else Case.screening == filters.screening)
     if filters.channel:
-        query = query.where(CHANNEL_COLUMNS[filters.channel].is_(True))
-    if filters.q:
-        pattern = contains_pattern(filters.q.strip())
-        query = query.where(
-            or_(
-                *(
-                    column.ilike(pattern, escape=LIKE_ESCAPE)
-                    for column in (Case.title, Case.tracking_code, Case.subject_name)
-                )
-            )
-        )
+        conditions.append(CHANNEL_COLUMNS[filters.channel].is_(True))
     if filters.overdue:
         late = select(HumanTask.case_id).where(HumanTask.state == TaskStatus.READY, HumanTask.due_at < now)
-        query = query.where(Case.id.in_(late))
+        conditions.append(Case.id.in_(late))
     if filters.received_from:
-        query = query.where(Case.created_at >= _start_of_day(filters.received_from))
+        conditions.append(Case.created_at >= _start_of_day(filters.received_from))
     if filters.received_to:
-        query = query.where(Case.created_at < _start_of_day(filters.received_to + timedelta(days=1)))
-    return _paginate(session, query, page, page_size)
+        conditions.append(Case.created_at < _start_of_day(filters.received_to + timedelta(days=1)))
+    return conditions
 
 
 def _unit_path(session: Session, unit_id: int) -> str:

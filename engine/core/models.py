@@ -169,6 +169,21 @@ class Case(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class CaseSearchDocument(Base):
+    """The searchable text of a case (tracking code, title, subject, description), kept with each case action.
+
+    The search indexes over it are backend-specific and made by migration 0020 (see ``engine/search/schema.py``).
+    """
+
+    __tablename__ = "case_search_documents"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, autoincrement=False)
+    code: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+
+
 class HumanTask(Base):
     """The inbox index of a user task of a case, kept in sync with the workflow after every action."""
 

@@ -121,6 +121,7 @@ POLICY: dict[tuple[str, str], Row] = {
     ("PUT", "/api/notifications/preferences"): Row(STAFF, INVALID, json={}),  # no mode
     # ---- cases: can_read_case, can_register_case ----
     ("GET", "/cases"): Row(HANDLERS, OK),
+    ("GET", "/cases/results"): Row(HANDLERS, OK),
     ("GET", "/api/cases"): Row(HANDLERS, OK),
     ("GET", "/cases/new"): Row(HANDLERS, OK),
     ("POST", "/cases/new"): Row(HANDLERS, INVALID),  # empty intake form

@@ -1,0 +1,1 @@
+"""Case search as people type: the search index kept with each case, and the ranked, highlighted search."""
