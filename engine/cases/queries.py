@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from dataclasses import field as default
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.cases.enums import CaseStatus, TaskStatus
+from engine.core.db import LIKE_ESCAPE, contains_pattern
 from engine.core.errors import BadRequest, NotFound
 from engine.core.models import AuditEvent, Case, HumanTask, Unit
 from engine.people.auth import Actor
