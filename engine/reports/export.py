@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -289,8 +290,32 @@ def summary_to_html(summary: Summary) -> str:
     )
 
 
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
+
+
+_PDF_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def font_configuration() -> FontConfiguration:
+    """The fonts WeasyPrint has loaded, built once per process and shared by every PDF."""
+    from weasyprint.text.fonts import FontConfiguration  # imported here: slow to load and only PDFs need it
+
+    return FontConfiguration()
+
+
+def warm_up_pdf() -> None:
+    """Load WeasyPrint and its fonts now (≈ 1 s), so that the first PDF a supervisor asks for is not slower."""
+    import weasyprint  # noqa: F401
+
+    font_configuration()
+
+
 def summary_to_pdf(summary: Summary) -> bytes:
-    """The report as a PDF (the HTML page printed by WeasyPrint)."""
+    """The report as a PDF (the HTML page printed by WeasyPrint, with the fonts of the process)."""
     from weasyprint import HTML  # imported here: it is slow to load and only PDFs need it
 
-    return HTML(string=summary_to_html(summary), base_url=str(TEMPLATES)).write_pdf()
+    page = HTML(string=summary_to_html(summary), base_url=str(TEMPLATES))
+    with _PDF_LOCK:  # the shared font configuration is not known to be thread-safe: one PDF at a time
+        return page.write_pdf(font_config=font_configuration())

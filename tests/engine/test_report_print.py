@@ -3,11 +3,13 @@ values are printed whole, not clipped or cut short."""
 
 import shutil
 import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 
 import pytest
 
-from engine.reports.export import bar_chart, summary_to_html, summary_to_pdf
+from engine.reports.export import bar_chart, font_configuration, summary_to_html, summary_to_pdf, warm_up_pdf
 from engine.reports.letterhead import letterhead, place_of, written_date
 from engine.reports.model import Figure, Section, Summary
 from engine.reports.numbers import format_number, format_percent
@@ -78,3 +80,11 @@ def test_the_pdf_prints_long_chart_labels_and_values_whole(tmp_path):
     assert words.count("12.345") == 2 and "Quận 1, ngày 30 tháng 11 năm 2026" in words
     subprocess.run(["pdftoppm", "-png", "-r", "40", str(tmp_path / "report.pdf"), str(tmp_path / "page")], check=True)
     assert all(png.stat().st_size > 3000 for png in tmp_path.glob("page*.png"))
+
+
+def test_pdfs_share_the_fonts_loaded_at_start_up_and_can_be_asked_for_at_once():
+    warm_up_pdf()
+    assert "weasyprint" in sys.modules and font_configuration() is font_configuration()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pdfs = list(pool.map(lambda _: summary_to_pdf(yearly_report()), range(2)))
+    assert all(pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF") for pdf in pdfs)
