@@ -254,6 +254,7 @@ def run_backend(label: str, database_url: str, args: argparse.Namespace) -> list
             elapsed = (time.perf_counter() - began) * 1000
             times.append(elapsed)
             slowest.append((elapsed, scope, typed))
+        print_plan(engine, actors["ward"], "ke toan")
     finally:
         engine.dispose()
     ordered = sorted(times)
