@@ -46,8 +46,9 @@ from engine.core.models import Case, ProcessDefinition
 from engine.people.auth import Actor
 from engine.people.units import create_unit
 from engine.search.index import FIELDS, VECTOR_OF, insert_documents
+from engine.search.query import CANDIDATES, candidates_statement
 from engine.search.schema import DOCUMENTS_TABLE, VECTOR_COLUMN, VECTOR_INDEX
-from engine.search.text import SearchDocument, index_words
+from engine.search.text import SearchDocument, index_words, parse_query
 
 GOAL_MS = 100.0
 CHUNK = 5_000
@@ -124,8 +125,8 @@ def fixture(count: int, wards: list[int], definition_id: int):
                 "updated_at": created, "audit_seq": 0, "audit_head": "0" * 64, "published_writing": False,
                 "published_media": False, "published_portal": False,
             })  # fmt: skip
-            documents.append((case_id, document(rng, code, bodies)))
-        for row, (_, doc) in zip(cases, documents, strict=True):
+            documents.append((case_id, cases[-1]["unit_id"], document(rng, code, bodies)))
+        for row, (_, _, doc) in zip(cases, documents, strict=True):
             row["title"], row["subject_name"] = doc.title[:512], doc.subject.split(" · ")[0]
         yield cases, documents
 
@@ -190,15 +191,15 @@ def write_postgresql(engine: Engine, chunks) -> None:
         cursor.execute(f"CREATE TEMPORARY TABLE words (case_id bigint, {', '.join(f'{n} text' for n in FIELDS)})")
         for cases, documents in chunks:
             _copy(cursor, f"COPY cases ({', '.join(columns)}) FROM STDIN", ([r.get(c) for c in columns] for r in cases))
-            _copy(cursor, f"COPY {DOCUMENTS_TABLE} (case_id, {', '.join(FIELDS)}) FROM STDIN",
-                  ((i, *(getattr(d, n) for n in FIELDS)) for i, d in documents))  # fmt: skip
+            _copy(cursor, f"COPY {DOCUMENTS_TABLE} (case_id, unit_id, {', '.join(FIELDS)}) FROM STDIN",
+                  ((i, u, *(getattr(d, n) for n in FIELDS)) for i, u, d in documents))  # fmt: skip
             _copy(cursor, f"COPY words (case_id, {', '.join(FIELDS)}) FROM STDIN",
-                  ((i, *(index_words(getattr(d, n)) for n in FIELDS)) for i, d in documents))  # fmt: skip
+                  ((i, *(index_words(getattr(d, n)) for n in FIELDS)) for i, _, d in documents))  # fmt: skip
         vector = VECTOR_OF.format(**{n: f"w.{n}" for n in FIELDS})
         cursor.execute(
             f"UPDATE {DOCUMENTS_TABLE} d SET {VECTOR_COLUMN} = {vector} FROM words w WHERE w.case_id = d.case_id"
         )
-        cursor.execute(f"CREATE INDEX {VECTOR_INDEX} ON {DOCUMENTS_TABLE} USING gin ({VECTOR_COLUMN})")
+        cursor.execute(f"CREATE INDEX {VECTOR_INDEX} ON {DOCUMENTS_TABLE} USING gin (unit_id, {VECTOR_COLUMN})")
         cursor.execute("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))")
         raw.commit()
     finally:
@@ -216,6 +217,20 @@ def queries(count: int, number: int) -> list[tuple[str, str]]:
         typed += [code, code[:-2].lower()]
     scopes = ("city", "district", "ward")
     return [(scopes[n % 3], typed[n % len(typed)]) for n in range(number)]
+
+
+def print_plan(engine: Engine, actor: Actor, typed: str) -> None:
+    """The plan of the hot query, the candidates of a ward officer's common words, as the database ran it."""
+    units = sorted(actor.visible_unit_ids)
+    statement = candidates_statement(engine.dialect.name, parse_query(typed), units)
+    statement = statement.where(Case.unit_id.in_(units)).limit(CANDIDATES)
+    sql = str(statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+    explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    with engine.connect() as connection:
+        plan = connection.exec_driver_sql(explain + sql).all()
+    print(f"  plan of the candidates of {typed!r} for a ward officer:")
+    for row in plan:
+        print("    " + str(row[-1]))
 
 
 def run_backend(label: str, database_url: str, args: argparse.Namespace) -> list[str]:
@@ -239,6 +254,7 @@ def run_backend(label: str, database_url: str, args: argparse.Namespace) -> list
             elapsed = (time.perf_counter() - began) * 1000
             times.append(elapsed)
             slowest.append((elapsed, scope, typed))
+        print_plan(engine, actors["ward"], "ke toan")
     finally:
         engine.dispose()
     ordered = sorted(times)

@@ -81,18 +81,23 @@ def list_cases(
 ) -> Page:
     """Cases of the actor's units, newest first, filtered; with ``q``, the best matches of a search first."""
     _check_page(page, page_size)
-    conditions = _case_conditions(session, actor, filters, now)
+    conditions, units = _case_conditions(session, actor, filters, now)
     if filters.q and filters.q.strip():
-        return _searched_cases(session, parse_query(filters.q), conditions, page, page_size)
+        return _searched_cases(session, parse_query(filters.q), conditions, units, page, page_size)
     query = select(Case).where(*conditions).order_by(Case.created_at.desc(), Case.id.desc())
     return _paginate(session, query, page, page_size)
 
 
 def _searched_cases(
-    session: Session, query: SearchQuery, conditions: list[ColumnElement[bool]], page: int, page_size: int
+    session: Session,
+    query: SearchQuery,
+    conditions: list[ColumnElement[bool]],
+    units: set[int],
+    page: int,
+    page_size: int,
 ) -> Page:
     """One page of a search's ranked cases, with their highlighted title, subject and description snippet."""
-    ranked = rank_cases(session, query, conditions)
+    ranked = rank_cases(session, query, conditions, units)
     ids = [case_id for case_id, _ in ranked.hits[(page - 1) * page_size : page * page_size]]
     found = cases_by_id(session, set(ids))
     return Page(
@@ -101,8 +106,10 @@ def _searched_cases(
     )  # fmt: skip
 
 
-def _case_conditions(session: Session, actor: Actor, filters: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
-    """The conditions on ``Case`` of the actor's scope and the list's filters."""
+def _case_conditions(
+    session: Session, actor: Actor, filters: CaseFilters, now: datetime
+) -> tuple[list[ColumnElement[bool]], set[int]]:
+    """The conditions on ``Case`` of the actor's scope and the list's filters, and the units they allow."""
     _check_choice("status", filters.status, CASE_STATUSES)
     _check_choice("screening", filters.screening, SCREENING_FILTERS)
     _check_choice("channel", filters.channel, tuple(CHANNEL_COLUMNS))
@@ -130,7 +137,7 @@ def _case_conditions(session: Session, actor: Actor, filters: CaseFilters, now: 
         conditions.append(Case.created_at >= _start_of_day(filters.received_from))
     if filters.received_to:
         conditions.append(Case.created_at < _start_of_day(filters.received_to + timedelta(days=1)))
-    return conditions
+    return conditions, units
 
 
 def _unit_path(session: Session, unit_id: int) -> str:

@@ -178,6 +178,8 @@ class CaseSearchDocument(Base):
     __tablename__ = "case_search_documents"
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, autoincrement=False)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    """The case's unit, so that the PostgreSQL index narrows a search to the actor's units itself."""
     code: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(Text)
     subject: Mapped[str] = mapped_column(Text)

@@ -9,4 +9,4 @@ from engine.search.text import document_of
 def index_case_text(saved: CaseSaved) -> None:
     """Keep the case's searchable text (code, title, subject, description) in step, in the action's transaction."""
     document = document_of(saved.case.tracking_code, saved.case.title, saved.data)
-    save_document(saved.session, saved.case.id, document)
+    save_document(saved.session, saved.case.id, saved.case.unit_id, document)

@@ -11,7 +11,7 @@ same weights (code 1, title 0.2, subject 0.1, description 0). The titles and sni
 ``highlight()``/``snippet()`` and ``ts_headline``, escaped, with only the matched words in ``<mark>``.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -69,16 +69,26 @@ def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def rank_cases(session: Session, query: SearchQuery, conditions: list[ColumnElement[bool]]) -> Ranked:
-    """The newest ``CANDIDATES`` cases matching ``query`` and ``conditions`` (on ``Case``), ranked."""
+def rank_cases(
+    session: Session, query: SearchQuery, conditions: list[ColumnElement[bool]], units: Collection[int]
+) -> Ranked:
+    """The newest ``CANDIDATES`` cases of ``units`` matching ``query`` and ``conditions`` (on ``Case``), ranked.
+
+    ``units`` must be the units ``conditions`` allow: PostgreSQL's index narrows the matches to them itself.
+    """
     if _is_sqlite(session):
         statement = _sqlite_candidates(query).where(*conditions).limit(CANDIDATES)
         rows = [(row[0], _sqlite_score(row[1:])) for row in session.execute(statement)]
     else:
-        statement = _postgresql_candidates(query).where(*conditions).limit(CANDIDATES)
+        statement = _postgresql_candidates(query, units).where(*conditions).limit(CANDIDATES)
         rows = [(case_id, float(score)) for case_id, score in session.execute(statement)]
     rows.sort(key=lambda row: (-row[1], -row[0]))
     return Ranked(hits=rows, capped=len(rows) >= CANDIDATES)
+
+
+def candidates_statement(dialect: str, query: SearchQuery, units: Collection[int]):
+    """The candidates' statement of ``dialect`` before the list's conditions and the limit (for the bench's plan)."""
+    return _sqlite_candidates(query) if dialect == "sqlite" else _postgresql_candidates(query, units)
 
 
 def _sqlite_score(marked_columns: tuple) -> float:
@@ -102,7 +112,7 @@ def _sqlite_candidates(query: SearchQuery):
     )
 
 
-def _postgresql_candidates(query: SearchQuery):
+def _postgresql_candidates(query: SearchQuery, units: Collection[int]):
     documents = table(DOCUMENTS_TABLE)
     vector: ColumnElement = literal_column(f"{DOCUMENTS_TABLE}.{VECTOR_COLUMN}")
     tsquery = func.to_tsquery(literal_column(f"'{CONFIGURATION}'"), bindparam("tsquery", _tsquery(query)))
@@ -113,7 +123,7 @@ def _postgresql_candidates(query: SearchQuery):
         select(Case.id, score)
         .select_from(documents)
         .join(Case, Case.id == case_id)
-        .where(vector.op("@@")(tsquery))
+        .where(vector.op("@@")(tsquery), literal_column(f"{DOCUMENTS_TABLE}.unit_id").in_(sorted(units)))
         .order_by(case_id.desc())
     )
 

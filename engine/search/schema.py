@@ -4,8 +4,10 @@ Both backends keep the searchable text in ``case_search_documents`` (a model). S
 ``case_search_fts`` over it (external content: the index holds the folded words, ``highlight()`` and
 ``snippet()`` read the original text from ``case_search_documents``); PostgreSQL adds the ``search_vector``
 column (a ``tsvector`` of the text through the ``phananh_search`` configuration: ``simple`` with ``unaccent``)
-and its GIN index. The models cannot declare these, so the comparison of the migrations with the models leaves
-them out (``belongs_to_the_models``).
+and a GIN index over the case's unit and the vector (``btree_gin``), so that one index scan finds only the
+matches in the actor's units: a ward officer's common words no longer read every match of the city. The
+models cannot declare these, so the comparison of the migrations with the models leaves them out
+(``belongs_to_the_models``).
 """
 
 from collections.abc import Mapping
@@ -28,11 +30,12 @@ SQLITE_DDL = (
 )
 POSTGRESQL_DDL = (
     "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE EXTENSION IF NOT EXISTS btree_gin",
     f"CREATE TEXT SEARCH CONFIGURATION {CONFIGURATION} (COPY = simple)",
     f"ALTER TEXT SEARCH CONFIGURATION {CONFIGURATION} ALTER MAPPING FOR word, hword, hword_part, numword, "
     "hword_numpart WITH unaccent, simple",
     f"ALTER TABLE {DOCUMENTS_TABLE} ADD COLUMN {VECTOR_COLUMN} tsvector",
-    f"CREATE INDEX {VECTOR_INDEX} ON {DOCUMENTS_TABLE} USING gin ({VECTOR_COLUMN})",
+    f"CREATE INDEX {VECTOR_INDEX} ON {DOCUMENTS_TABLE} USING gin (unit_id, {VECTOR_COLUMN})",
 )
 SQLITE_DROP = (f"DROP TABLE IF EXISTS {FTS_TABLE}",)
 POSTGRESQL_DROP = (f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIGURATION}",)

@@ -128,8 +128,9 @@ def test_a_reindexed_case_is_found_by_its_new_words_only(world):
     case_id = start_report(world, LAND)
     with transaction(world.factory) as session:
         document = document_of(code_of(world, case_id), "Lấn chiếm vỉa hè", {"title": "Lấn chiếm vỉa hè"})
-        assert save_document(session, case_id, document) is True
-        assert save_document(session, case_id, document) is False
+        unit_id = session.get(Case, case_id).unit_id
+        assert save_document(session, case_id, unit_id, document) is True
+        assert save_document(session, case_id, unit_id, document) is False
     assert len(search(world, "via he")) == 1
     assert search(world, "dat dai") == []
 

@@ -27,6 +27,7 @@ def upgrade() -> None:
     op.create_table(
         "case_search_documents",
         sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), primary_key=True, autoincrement=False),
+        sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id"), nullable=False),
         sa.Column("code", sa.String(32), nullable=False),
         sa.Column("title", sa.Text, nullable=False),
         sa.Column("subject", sa.Text, nullable=False),
@@ -40,16 +41,16 @@ def upgrade() -> None:
 def _index_existing_cases(connection: sa.Connection) -> None:
     """Index each case from the intake data its ``case_started`` audit event recorded."""
     statement = sa.text(
-        "SELECT c.id, c.tracking_code, c.title, e.payload FROM cases c LEFT JOIN audit_events e "
+        "SELECT c.id, c.unit_id, c.tracking_code, c.title, e.payload FROM cases c LEFT JOIN audit_events e "
         "ON e.case_id = c.id AND e.kind = 'case_started' WHERE c.id > :after ORDER BY c.id LIMIT :batch"
     )
     after = 0
     while rows := connection.execute(statement, {"after": after, "batch": BATCH}).all():
         documents = []
-        for case_id, code, title, payload in rows:
+        for case_id, unit_id, code, title, payload in rows:
             payload = json.loads(payload) if isinstance(payload, str) else payload or {}
             data = payload.get("data")
-            documents.append((case_id, document_of(code, title or "", data if isinstance(data, dict) else {})))
+            documents.append((case_id, unit_id, document_of(code, title or "", data if isinstance(data, dict) else {})))
         insert_documents(connection, documents)
         after = rows[-1][0]
 
