@@ -48,9 +48,18 @@ BY_STATUS = {
 }
 
 
+VIETNAMESE_LETTER = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
+QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|«[^»]*»")
+
+
+def is_vietnamese(message: str) -> bool:
+    """True when the message's own words (not the names it quotes) are Vietnamese: it can be shown as it is."""
+    return VIETNAMESE_LETTER.search(QUOTED.sub("", message)) is not None
+
+
 def page_message(message: str, status_code: int, lang: str) -> tuple[str, str | None]:
     """The message to show and the engine's own words as a detail (None when the message says it all)."""
-    if lang == "en":
+    if lang == "en" or is_vietnamese(message):
         return message, None
     for pattern, text in PATTERNS:
         found = pattern.match(message)

@@ -23,7 +23,7 @@ def test_an_officer_mentions_a_colleague_who_is_notified_and_reads_the_thread(ap
     posted = api.post(comments_url(case_id), "officer1", json={"body": "@officer2 xem giúp biên bản"})
     assert posted.status_code == 201, posted.text
     comment = posted.json()
-    assert comment["author"] == {"username": "officer1", "full_name": "officer1"}
+    assert comment["author"] == {"username": "officer1", "full_name": "Nguyễn Văn An"}
     assert comment["mentions"] == [{"username": "officer2", "full_name": "Trần Thị Bình"}]
     assert comment["parent_id"] is None and comment["replies"] == [] and comment["attachments"] == []
 

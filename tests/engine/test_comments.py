@@ -67,7 +67,7 @@ def test_a_comment_mentioning_two_officers_notifies_them_without_quoting_it_and_
     told = notifications(world)
     assert [(user, kind) for user, kind, _, _ in told] == [("lead1", "mention"), ("officer2", "mention")]
     for _, _, text, link in told:
-        assert "officer1" in text and "PA-" in text and link == f"/cases/{case_id}#comment-{comment_id}"
+        assert "Nguyễn Văn An" in text and "PA-" in text and link == f"/cases/{case_id}#comment-{comment_id}"
         assert "Trần Thị Y" not in text and "lời khai" not in text, "the notification never quotes the comment"
 
     with world.factory() as session:
@@ -80,7 +80,7 @@ def test_a_comment_mentioning_two_officers_notifies_them_without_quoting_it_and_
         assert verify_chain(session, case_id).valid
 
     [thread] = threads(world, case_id, "supervisor1")
-    assert (thread.author.username, thread.author.full_name, thread.body) == ("officer1", "officer1", body)
+    assert (thread.author.username, thread.author.full_name, thread.body) == ("officer1", "Nguyễn Văn An", body)
     assert [p.full_name for p in thread.mentions] == ["Trần Thị Bình", "lead1"]
     mention = next(person for _, person in thread.segments if person is not None)
     assert (mention.username, mention.full_name) == ("officer2", "Trần Thị Bình")

@@ -102,4 +102,9 @@ def test_the_domains_observe_case_actions():
         return {observer.__module__ for observer in observers}
 
     assert owners(HOOKS.task_observers) == {"engine.petitions.hooks"}
-    assert owners(HOOKS.save_observers) == {"engine.portal.hooks", "engine.reports.hooks"}
+    assert owners(HOOKS.save_observers) == {
+        "engine.portal.hooks",
+        "engine.reports.hooks",
+        "engine.notifications.hooks",
+        "engine.search.hooks",
+    }

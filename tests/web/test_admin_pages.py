@@ -41,7 +41,7 @@ def test_editing_an_account_disables_it_and_shows_the_change_in_its_history(web,
     officer = web().login("officer2")
     assert officer.get("/inbox").status_code == 200
     form = {
-        "full_name": "Trần Thị Bình",
+        "full_name": "Trần Thị Bình Minh",
         "email": "binh@example.vn",
         "roles": ["officer"],
         "units": ["d1"],
@@ -53,7 +53,7 @@ def test_editing_an_account_disables_it_and_shows_the_change_in_its_history(web,
     assert "Đã lưu thay đổi." in admin.get("/admin/users?done=saved").text
     assert officer.client.get("/inbox", follow_redirects=False).headers["location"].startswith("/login")
     page = admin.get("/admin/users/officer2")
-    assert "Sửa tài khoản: Trần Thị Bình" in page.text
+    assert "Sửa tài khoản: Trần Thị Bình Minh" in page.text
     assert "họ tên" in page.text and "trạng thái" in page.text  # the changed fields, in words
     with world.factory() as session:
         user = session.scalars(select(User).where(User.username == "officer2")).one()

@@ -69,7 +69,7 @@ def test_people_who_may_not_comment_are_refused(web, world):
     case_id = start_report(world)
     designer = web().login("designer1")
     refused = designer.post_form(f"/cases/{case_id}/comments", {"body": "x"}, csrf_from="/designer")
-    assert refused.status_code == 403 and "may not comment on cases" in refused.text
+    assert refused.status_code == 403 and "Không có quyền" in refused.text
     other_unit = web().login("officer_d2")
     hidden = other_unit.post_form(f"/cases/{case_id}/comments", {"body": "x"}, csrf_from="/cases")
     assert hidden.status_code == 404
