@@ -122,8 +122,9 @@ async def _posted_xml(page: Page) -> tuple[bytes, str]:
     return _utf8(content, filename), filename
 
 
-def _problems(problems: list[LintProblem]) -> list[dict]:
-    return [problem.as_dict() for problem in problems]
+def _problems(problems: list[LintProblem], lang: str) -> list[dict]:
+    """Each problem as the API gives it, plus ``text``: the problem in the page's language."""
+    return [{**problem.as_dict(), "text": problem.message_in(lang)} for problem in problems]
 
 
 @router.post("/designer/lint")
@@ -132,7 +133,9 @@ async def lint_diagram(page: WebPage) -> JSONResponse:
     require(can_design, page.actor)
     content, filename = await _posted_xml(page)
     report = lint_bpmn(content, filename, page.services.forms)
-    return JSONResponse({"ok": report.ok, "process_key": report.process_key, "problems": _problems(report.problems)})
+    return JSONResponse(
+        {"ok": report.ok, "process_key": report.process_key, "problems": _problems(report.problems, page.lang)}
+    )
 
 
 @router.post("/designer/deploy")
@@ -146,13 +149,15 @@ async def deploy_diagram(page: WebPage) -> JSONResponse:
             deployed_by=page.user.username, max_bytes=MAX_UPLOAD_BYTES,
         )  # fmt: skip
     except DeploymentRejected as rejected:
-        return JSONResponse({"ok": False, "problems": _problems(rejected.problems)}, status_code=http_status(rejected))
+        return JSONResponse(
+            {"ok": False, "problems": _problems(rejected.problems, page.lang)}, status_code=http_status(rejected)
+        )
     page.session.commit()
     definition = result.definition
     return JSONResponse(
         {
             "ok": True, "created": result.created, "key": definition.key, "version": definition.version,
-            "problems": _problems(result.warnings),
+            "problems": _problems(result.warnings, page.lang),
             "versions_url": f"/designer/processes/{definition.key}/versions",
             "migrations_url": f"/designer/processes/{definition.key}/migrations?to_version={definition.version}",
         }
