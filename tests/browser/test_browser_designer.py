@@ -199,8 +199,8 @@ def test_the_modeler_speaks_vietnamese_in_the_palette_and_the_panel_and_english_
     page = _sign_in_designer(browser, server)
     page.goto("/designer/edit/report_1374?lang=vi")
     page.wait_for_selector("#modeler[data-ready='true']")
-    assert page.get_attribute(".djs-palette [data-action='create.task']", "title") == "Thêm bước"
-    assert page.get_attribute(".djs-palette [data-action='hand-tool']", "title") == "Công cụ bàn tay (kéo sơ đồ)"
+    assert page.get_attribute(".djs-palette [data-action='create.task']", "aria-label") == "Thêm bước"
+    assert page.get_attribute(".djs-palette [data-action='hand-tool']", "aria-label") == "Công cụ bàn tay (kéo sơ đồ)"
     page.click(".djs-shape[data-element-id='verify_report']")
     panel = page.inner_text("#properties")
     assert "Chung" in panel and "Tên" in panel and "Biểu mẫu" in panel and "Bước của người dùng" in panel
@@ -209,7 +209,7 @@ def test_the_modeler_speaks_vietnamese_in_the_palette_and_the_panel_and_english_
 
     page.goto("/designer/edit/report_1374?lang=en")
     page.wait_for_selector("#modeler[data-ready='true']")
-    assert page.get_attribute(".djs-palette [data-action='create.task']", "title") == "Create task"
+    assert page.get_attribute(".djs-palette [data-action='create.task']", "aria-label") == "Create task"
     page.click(".djs-shape[data-element-id='verify_report']")
     panel = page.inner_text("#properties")
     assert "General" in panel and "Name" in panel and "User task" in panel and "Chung" not in panel
