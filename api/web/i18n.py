@@ -314,6 +314,37 @@ TEXTS: dict[str, dict[str, str]] = {
     "prop.script": {"vi": "Mã kịch bản (Python)", "en": "Script (Python)"},
     "prop.operator": {"vi": "Toán tử dịch vụ", "en": "Service operator"},
     "prop.result_variable": {"vi": "Biến kết quả (resultVariable)", "en": "Result variable (resultVariable)"},
+    "form_editor.schema": {"vi": "Nội dung biểu mẫu (JSON Schema)", "en": "Form content (JSON Schema)"},
+    "form_editor.hint": {
+        "vi": "Mỗi trường là một mục trong <code>properties</code>: <code>title</code> là nhãn cán bộ thấy, "
+        "<code>enum</code> cho danh sách chọn, <code>required</code> liệt kê các trường bắt buộc. Lưu sẽ tạo "
+        "tên mới (ví dụ <code>…v2.schema.json</code>); biểu mẫu cũ giữ nguyên cho các phiên bản đã triển khai.",
+        "en": "Each field is an entry of <code>properties</code>: <code>title</code> is the label officers see, "
+        "<code>enum</code> makes a choice list, <code>required</code> lists the mandatory fields. Saving creates a "
+        "new name (e.g. <code>…v2.schema.json</code>); the old form stays as it is for deployed versions.",
+    },
+    "form_editor.preview_hint": {
+        "vi": "Xem trước cập nhật khi bạn gõ.",
+        "en": "The preview follows your typing.",
+    },
+    "form_editor.empty": {
+        "vi": "Biểu mẫu đang trống: hãy nhập JSON Schema.",
+        "en": "The form is empty: enter a JSON Schema.",
+    },
+    "form_editor.bad_json": {
+        "vi": "JSON không hợp lệ (dòng {line}, cột {column}): {detail}",
+        "en": "Invalid JSON (line {line}, column {column}): {detail}",
+    },
+    "form_editor.not_object": {
+        "vi": "JSON Schema không hợp lệ: biểu mẫu phải là một đối tượng JSON.",
+        "en": "Invalid JSON Schema: the form must be a JSON object.",
+    },
+    "form_editor.bad_schema": {"vi": "JSON Schema không hợp lệ: {detail}", "en": "Invalid JSON Schema: {detail}"},
+    "form_editor.cannot_render": {
+        "vi": "Không hiển thị được biểu mẫu: {detail}",
+        "en": "The form cannot be shown: {detail}",
+    },
+    "form_editor.saving_failed": {"vi": "Không lưu được biểu mẫu", "en": "The form was not saved"},
     "designer.form_editor": {"vi": "Biểu mẫu (JSON Schema)", "en": "Form (JSON Schema)"},
     "designer.form_preview": {"vi": "Xem trước", "en": "Preview"},
     "designer.form_save": {"vi": "Lưu biểu mẫu thành tên mới", "en": "Save the form under a new name"},

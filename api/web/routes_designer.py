@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from api.errors import http_status
 from api.web.context import Page, WebPage
 from api.web.form_render import form_fields
+from api.web.i18n import translate
 from api.web.query_values import parse_id
 from engine.core.errors import BadRequest, DeploymentRejected
 from engine.people.permissions import can_deploy, can_design, require
@@ -219,13 +220,21 @@ def form_schema(page: WebPage, name: str) -> JSONResponse:
     return JSONResponse(page.services.forms.schema(name))
 
 
-def _parse_schema(text: str) -> tuple[dict | None, str | None]:
+def _parse_schema(text: str, lang: str) -> tuple[dict | None, str | None]:
+    """The posted schema, or why it cannot be a form, in the page's language."""
+    if not text.strip():
+        return None, translate("form_editor.empty", lang)
     try:
         schema = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, f"JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno}): {exc.msg}"
+        return None, translate("form_editor.bad_json", lang, line=exc.lineno, column=exc.colno, detail=exc.msg)
     problem = schema_problem(schema)
-    return (None, f"JSON Schema không hợp lệ: {problem}") if problem else (schema, None)
+    if problem is None:
+        return schema, None
+    if not isinstance(schema, dict):
+        return None, translate("form_editor.not_object", lang)
+    detail = problem.removeprefix("not a valid JSON Schema: ")
+    return None, translate("form_editor.bad_schema", lang, detail=detail)
 
 
 @router.post("/designer/forms/preview", response_class=HTMLResponse)
@@ -235,13 +244,15 @@ async def preview_form(page: WebPage) -> HTMLResponse:
     await page.check_csrf()
     posted = await page.request.form()
     text = posted.get("schema")
-    schema, problem = _parse_schema(text if isinstance(text, str) else "")
+    schema, problem = _parse_schema(text if isinstance(text, str) else "", page.lang)
     if problem:
         return page.render("_form_preview.html", 422, problem=problem, fields=[])
     try:
         fields = form_fields(schema)
     except Exception as exc:  # a valid schema our renderer cannot show is reported, never a 500
-        return page.render("_form_preview.html", 422, problem=f"Không hiển thị được biểu mẫu: {exc}", fields=[])
+        return page.render(
+            "_form_preview.html", 422, problem=translate("form_editor.cannot_render", page.lang, detail=exc), fields=[]
+        )
     return page.render("_form_preview.html", problem=None, fields=fields, title=schema.get("title"))
 
 
@@ -252,7 +263,7 @@ async def save_form_route(page: WebPage) -> JSONResponse:
     await page.check_csrf()
     posted = await page.request.form()
     text, based_on = posted.get("schema"), posted.get("based_on")
-    schema, problem = _parse_schema(text if isinstance(text, str) else "")
+    schema, problem = _parse_schema(text if isinstance(text, str) else "", page.lang)
     if problem:
         return JSONResponse({"ok": False, "problem": problem}, status_code=422)
     form = save_form(

@@ -336,9 +336,9 @@
     $("form-save").addEventListener("click", async function () {
       const element = current;
       const response = await postForm("/designer/forms", { schema: $("form-schema").value, based_on: editedForm });
-      const answer = await response.json();
+      const answer = await response.json().catch(function () { return { ok: false }; });
       if (!answer.ok) {
-        $("form-save-result").textContent = answer.problem || answer.detail || "HTTP " + response.status;
+        $("form-save-result").textContent = answer.problem || answer.detail || texts().form_not_saved + " (HTTP " + response.status + ")";
         return;
       }
       const select = $("prop-form");
