@@ -34,9 +34,12 @@ class DeploymentProblemOut(BaseModel):
 
     severity: Literal["error", "warning"] = "error"
     check: str = "deployment"
+    code: str = Field("other", description="Stable code of the kind of problem, e.g. unreachable, lane-none")
     element_id: str | None
+    element_name: str | None = None
     line: int | None = None
-    message: str
+    message: str = Field(description="The problem in English")
+    message_vi: str | None = Field(None, description="The problem in Vietnamese, naming the element: «name» (id)")
 
 
 class DeploymentRejectedOut(BaseModel):

@@ -326,6 +326,72 @@ TEXTS: dict[str, dict[str, str]] = {
     "designer.based_on": {"vi": "Dựa trên", "en": "Based on"},
     "designer.updated": {"vi": "Lưu lúc", "en": "Saved at"},
     "designer.delete": {"vi": "Xoá", "en": "Delete"},
+    "designer.lint_error": {"vi": "Lỗi", "en": "Error"},
+    "designer.lint_warning": {"vi": "Cảnh báo", "en": "Warning"},
+    "prop.general": {"vi": "Chung", "en": "General"},
+    "prop.details": {"vi": "Thực thi", "en": "Execution"},
+    "prop.process_key": {"vi": "Mã quy trình", "en": "Process key"},
+    "prop.startable_by": {"vi": "Ai được mở hồ sơ (startableBy)", "en": "Who may open cases (startableBy)"},
+    "prop.startable_hint": {
+        "vi": "Các vai trò, cách nhau bởi dấu phẩy; <code>system</code>: chỉ hệ thống mở (hẹn giờ, hồ sơ tiếp nối). "
+        "Để trống: cán bộ, tổ trưởng, lãnh đạo.",
+        "en": "Roles separated by commas; <code>system</code>: only the system opens cases (timers, follow-up cases). "
+        "Empty: officers, team leads, supervisors.",
+    },
+    "prop.name": {"vi": "Tên", "en": "Name"},
+    "prop.lane": {"vi": "Làn (vai trò)", "en": "Lane (role)"},
+    "prop.form": {"vi": "Biểu mẫu (thư mục forms/)", "en": "Form (forms/ folder)"},
+    "prop.assignee": {"vi": "Biến người được giao (assigneeVariable)", "en": "Assignee variable (assigneeVariable)"},
+    "prop.timer": {"vi": "Loại hẹn giờ", "en": "Timer"},
+    "prop.timer.timeDate": {"vi": "Vào ngày (timeDate)", "en": "On a date (timeDate)"},
+    "prop.timer.timeDuration": {"vi": "Sau khoảng thời gian (timeDuration)", "en": "After a duration (timeDuration)"},
+    "prop.timer.timeCycle": {"vi": "Lặp lại (timeCycle)", "en": "Repeating (timeCycle)"},
+    "prop.expression": {"vi": "Biểu thức", "en": "Expression"},
+    "prop.timer_hint": {
+        "vi": 'Ví dụ: <code>deadline_in_working_days(15)</code> (ngày làm việc), <code>"P3D"</code>, '
+        "hoặc một biến như <code>verification_deadline</code>.",
+        "en": 'E.g. <code>deadline_in_working_days(15)</code> (working days), <code>"P3D"</code>, '
+        "or a variable such as <code>verification_deadline</code>.",
+    },
+    "prop.timer_role": {"vi": "Vai trò hẹn giờ (timerRole)", "en": "Timer role (timerRole)"},
+    "prop.timer_role.reminder": {"vi": "Nhắc hạn", "en": "Reminder"},
+    "prop.timer_role.escalation": {"vi": "Báo cấp trên", "en": "Escalation"},
+    "prop.condition": {"vi": "Điều kiện (Python)", "en": "Condition (Python)"},
+    "prop.default": {"vi": "Luồng mặc định", "en": "Default flow"},
+    "prop.script": {"vi": "Mã kịch bản (Python)", "en": "Script (Python)"},
+    "prop.operator": {"vi": "Toán tử dịch vụ", "en": "Service operator"},
+    "prop.result_variable": {"vi": "Biến kết quả (resultVariable)", "en": "Result variable (resultVariable)"},
+    "form_editor.schema": {"vi": "Nội dung biểu mẫu (JSON Schema)", "en": "Form content (JSON Schema)"},
+    "form_editor.hint": {
+        "vi": "Mỗi trường là một mục trong <code>properties</code>: <code>title</code> là nhãn cán bộ thấy, "
+        "<code>enum</code> cho danh sách chọn, <code>required</code> liệt kê các trường bắt buộc. Lưu sẽ tạo "
+        "tên mới (ví dụ <code>…v2.schema.json</code>); biểu mẫu cũ giữ nguyên cho các phiên bản đã triển khai.",
+        "en": "Each field is an entry of <code>properties</code>: <code>title</code> is the label officers see, "
+        "<code>enum</code> makes a choice list, <code>required</code> lists the mandatory fields. Saving creates a "
+        "new name (e.g. <code>…v2.schema.json</code>); the old form stays as it is for deployed versions.",
+    },
+    "form_editor.preview_hint": {
+        "vi": "Xem trước cập nhật khi bạn gõ.",
+        "en": "The preview follows your typing.",
+    },
+    "form_editor.empty": {
+        "vi": "Biểu mẫu đang trống: hãy nhập JSON Schema.",
+        "en": "The form is empty: enter a JSON Schema.",
+    },
+    "form_editor.bad_json": {
+        "vi": "JSON không hợp lệ (dòng {line}, cột {column}): {detail}",
+        "en": "Invalid JSON (line {line}, column {column}): {detail}",
+    },
+    "form_editor.not_object": {
+        "vi": "JSON Schema không hợp lệ: biểu mẫu phải là một đối tượng JSON.",
+        "en": "Invalid JSON Schema: the form must be a JSON object.",
+    },
+    "form_editor.bad_schema": {"vi": "JSON Schema không hợp lệ: {detail}", "en": "Invalid JSON Schema: {detail}"},
+    "form_editor.cannot_render": {
+        "vi": "Không hiển thị được biểu mẫu: {detail}",
+        "en": "The form cannot be shown: {detail}",
+    },
+    "form_editor.saving_failed": {"vi": "Không lưu được biểu mẫu", "en": "The form was not saved"},
     "designer.form_editor": {"vi": "Biểu mẫu (JSON Schema)", "en": "Form (JSON Schema)"},
     "designer.form_preview": {"vi": "Xem trước", "en": "Preview"},
     "designer.form_save": {"vi": "Lưu biểu mẫu thành tên mới", "en": "Save the form under a new name"},

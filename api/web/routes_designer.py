@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from api.errors import http_status
 from api.web.context import Page, WebPage
 from api.web.form_render import form_fields
+from api.web.i18n import translate
 from api.web.query_values import parse_id
 from engine.core.errors import BadRequest, DeploymentRejected
 from engine.people.permissions import can_deploy, can_design, require
@@ -128,8 +129,9 @@ async def _posted_xml(page: Page) -> tuple[bytes, str]:
     return _utf8(content, filename), filename
 
 
-def _problems(problems: list[LintProblem]) -> list[dict]:
-    return [problem.as_dict() for problem in problems]
+def _problems(problems: list[LintProblem], lang: str) -> list[dict]:
+    """Each problem as the API gives it, plus ``text``: the problem in the page's language."""
+    return [{**problem.as_dict(), "text": problem.message_in(lang)} for problem in problems]
 
 
 @router.post("/designer/lint")
@@ -138,7 +140,9 @@ async def lint_diagram(page: WebPage) -> JSONResponse:
     require(can_design, page.actor)
     content, filename = await _posted_xml(page)
     report = lint_bpmn(content, filename, page.services.forms)
-    return JSONResponse({"ok": report.ok, "process_key": report.process_key, "problems": _problems(report.problems)})
+    return JSONResponse(
+        {"ok": report.ok, "process_key": report.process_key, "problems": _problems(report.problems, page.lang)}
+    )
 
 
 def preview_json(preview: DeploymentPreview) -> dict:
@@ -183,13 +187,15 @@ async def deploy_diagram(page: WebPage) -> JSONResponse:
             deployed_by=page.user.username, max_bytes=MAX_UPLOAD_BYTES,
         )  # fmt: skip
     except DeploymentRejected as rejected:
-        return JSONResponse({"ok": False, "problems": _problems(rejected.problems)}, status_code=http_status(rejected))
+        return JSONResponse(
+            {"ok": False, "problems": _problems(rejected.problems, page.lang)}, status_code=http_status(rejected)
+        )
     page.session.commit()
     definition = result.definition
     return JSONResponse(
         {
             "ok": True, "created": result.created, "key": definition.key, "version": definition.version,
-            "problems": _problems(result.warnings),
+            "problems": _problems(result.warnings, page.lang),
             "versions_url": f"/designer/processes/{definition.key}/versions",
             "migrations_url": f"/designer/processes/{definition.key}/migrations?to_version={definition.version}",
         }
@@ -251,13 +257,21 @@ def form_schema(page: WebPage, name: str) -> JSONResponse:
     return JSONResponse(page.services.forms.schema(name))
 
 
-def _parse_schema(text: str) -> tuple[dict | None, str | None]:
+def _parse_schema(text: str, lang: str) -> tuple[dict | None, str | None]:
+    """The posted schema, or why it cannot be a form, in the page's language."""
+    if not text.strip():
+        return None, translate("form_editor.empty", lang)
     try:
         schema = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, f"JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno}): {exc.msg}"
+        return None, translate("form_editor.bad_json", lang, line=exc.lineno, column=exc.colno, detail=exc.msg)
     problem = schema_problem(schema)
-    return (None, f"JSON Schema không hợp lệ: {problem}") if problem else (schema, None)
+    if problem is None:
+        return schema, None
+    if not isinstance(schema, dict):
+        return None, translate("form_editor.not_object", lang)
+    detail = problem.removeprefix("not a valid JSON Schema: ")
+    return None, translate("form_editor.bad_schema", lang, detail=detail)
 
 
 @router.post("/designer/forms/preview", response_class=HTMLResponse)
@@ -267,13 +281,15 @@ async def preview_form(page: WebPage) -> HTMLResponse:
     await page.check_csrf()
     posted = await page.request.form()
     text = posted.get("schema")
-    schema, problem = _parse_schema(text if isinstance(text, str) else "")
+    schema, problem = _parse_schema(text if isinstance(text, str) else "", page.lang)
     if problem:
         return page.render("_form_preview.html", 422, problem=problem, fields=[])
     try:
         fields = form_fields(schema)
     except Exception as exc:  # a valid schema our renderer cannot show is reported, never a 500
-        return page.render("_form_preview.html", 422, problem=f"Không hiển thị được biểu mẫu: {exc}", fields=[])
+        return page.render(
+            "_form_preview.html", 422, problem=translate("form_editor.cannot_render", page.lang, detail=exc), fields=[]
+        )
     return page.render("_form_preview.html", problem=None, fields=fields, title=schema.get("title"))
 
 
@@ -284,7 +300,7 @@ async def save_form_route(page: WebPage) -> JSONResponse:
     await page.check_csrf()
     posted = await page.request.form()
     text, based_on = posted.get("schema"), posted.get("based_on")
-    schema, problem = _parse_schema(text if isinstance(text, str) else "")
+    schema, problem = _parse_schema(text if isinstance(text, str) else "", page.lang)
     if problem:
         return JSONResponse({"ok": False, "problem": problem}, status_code=422)
     form = save_form(

@@ -76,6 +76,8 @@ def test_lint_over_http_agrees_with_deploy(api, name):
     assert body["ok"] is (status == 201)
     errors = {p["element_id"] for p in body["problems"] if p["severity"] == "error"}
     assert errors >= element_ids and (errors == set()) is (status == 201)
+    for problem in body["problems"]:  # each has its stable code and its Vietnamese sentence besides the English
+        assert problem["code"] != "other" and problem["message_vi"] and problem["message_vi"] != problem["message"]
 
 
 def test_lint_accepts_the_modelers_json_body_and_shows_warnings_at_their_elements(api):

@@ -196,7 +196,7 @@ def test_the_pool_says_who_may_start_the_process_and_the_lint_checks_the_roles(b
     page.press("#prop-startable-by", "Tab")
     page.click("#lint-button")
     page.wait_for_selector("#lint-panel[data-state='done']")
-    assert "'supervisr'" in page.inner_text("#lint-list li.lint-error[data-element-id='report_1374']")
+    assert "startableBy nêu «supervisr»" in page.inner_text("#lint-list li.lint-error[data-element-id='report_1374']")
 
     page.fill("#prop-startable-by", "supervisor, team_lead")
     page.press("#prop-startable-by", "Tab")
@@ -210,3 +210,25 @@ def test_the_pool_says_who_may_start_the_process_and_the_lint_checks_the_roles(b
         for p in process.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NAMESPACES)
     }
     assert properties == {"startableBy": "supervisor, team_lead"}
+
+
+def test_the_modeler_speaks_vietnamese_in_the_palette_and_the_panel_and_english_with_the_switch(browser, demo):
+    server, _case_id = demo
+    page = _sign_in_designer(browser, server)
+    page.goto("/designer/edit/report_1374?lang=vi")
+    page.wait_for_selector("#modeler[data-ready='true']")
+    assert page.get_attribute(".djs-palette [data-action='create.task']", "aria-label") == "Thêm bước"
+    assert page.get_attribute(".djs-palette [data-action='hand-tool']", "aria-label") == "Công cụ bàn tay (kéo sơ đồ)"
+    page.click(".djs-shape[data-element-id='verify_report']")
+    panel = page.inner_text("#properties")
+    assert "Chung" in panel and "Tên" in panel and "Biểu mẫu" in panel and "Bước của người dùng" in panel
+    assert not re.search(r"\b(General|Name|Lane|Form)\b", panel)
+    assert page.get_attribute(".djs-context-pad [data-action='delete']", "title") == "Xoá"
+
+    page.goto("/designer/edit/report_1374?lang=en")
+    page.wait_for_selector("#modeler[data-ready='true']")
+    assert page.get_attribute(".djs-palette [data-action='create.task']", "aria-label") == "Create task"
+    page.click(".djs-shape[data-element-id='verify_report']")
+    panel = page.inner_text("#properties")
+    assert "General" in panel and "Name" in panel and "User task" in panel and "Chung" not in panel
+    page.goto("/designer?lang=vi")

@@ -81,7 +81,10 @@ def test_upload_of_a_broken_file_shows_the_errors_at_their_elements_with_422(web
     page = browser.post_form("/designer/upload", {}, csrf_from="/designer", files=files)
     assert page.status_code == 422
     assert "Không triển khai được report_1374.bpmn" in page.text
-    assert f'data-element-id="{_flow_id_of(b"screening ==</bpmn")}"' in page.text
+    flow = _flow_id_of(b"screening ==</bpmn")
+    assert f'data-element-id="{flow}"' in page.text
+    assert re.search(rf"<td>Luồng («[^»]+» )?\({flow}\): điều kiện sai: lỗi cú pháp Python ở dòng 1", page.text)
+    assert "condition expression:" not in page.text
     garbage = {"file": ("x.bpmn", b"not xml at all", "application/xml")}
     assert browser.post_form("/designer/upload", {}, csrf_from="/designer", files=garbage).status_code == 422
 
@@ -101,6 +104,13 @@ def test_lint_route_returns_problems_at_element_ids(web, world):
     assert body["ok"] is False and body["process_key"] == "report_1374"
     errors = [p for p in body["problems"] if p["severity"] == "error"]
     assert _flow_id_of(b"screening ==</bpmn") in {p["element_id"] for p in errors}
+    broken = next(p for p in errors if p["element_id"] == _flow_id_of(b"screening ==</bpmn"))
+    assert broken["code"] == "python" and broken["message"].startswith("condition expression: Python syntax error")
+    assert "điều kiện sai: lỗi cú pháp Python ở dòng 1" in broken["text"] == broken["message_vi"]
+    browser.get("/designer?lang=en")
+    english = _post_xml(browser, "/designer/lint", BROKEN_CONDITION, csrf=csrf).json()["problems"]
+    assert all(p["text"] == p["message"] for p in english) and english
+    browser.get("/designer?lang=vi")
     clean = _post_xml(browser, "/designer/lint", REPORT_1374, csrf=csrf).json()
     assert clean["ok"] is True
     assert _post_xml(browser, "/designer/lint", REPORT_1374).status_code == 403, "the CSRF header is required"
@@ -214,3 +224,31 @@ def test_a_file_that_is_not_utf8_is_refused_with_a_reason(web, world):
     files = {"file": ("report_1374.bpmn", latin, "application/xml")}
     page = browser.post_form("/designer/upload", {}, csrf_from="/designer", files=files)
     assert page.status_code == 400 and "UTF-8" in page.text
+
+
+def test_the_form_editor_speaks_vietnamese_and_english_with_the_switch(web, world):
+    browser = web().login("designer1")
+    csrf = _csrf(browser)
+    page = browser.get("/designer/edit/report_1374").text
+    assert "Nội dung biểu mẫu (JSON Schema)" in page and "Lưu biểu mẫu thành tên mới" in page
+    assert "Xem trước cập nhật khi bạn gõ." in page and "<code>required</code> liệt kê các trường bắt buộc" in page
+
+    def preview(text: str) -> str:
+        answer = browser.client.post("/designer/forms/preview", data={"schema": text}, headers={"X-CSRF-Token": csrf})
+        assert answer.status_code == 422
+        return answer.text
+
+    assert "Biểu mẫu đang trống: hãy nhập JSON Schema." in preview("  ")
+    assert "JSON không hợp lệ (dòng 1, cột 2)" in preview("{")
+    assert "JSON Schema không hợp lệ: biểu mẫu phải là một đối tượng JSON." in preview("[1]")
+    saved = browser.client.post("/designer/forms", data={"schema": "[1]"}, headers={"X-CSRF-Token": csrf})
+    assert saved.status_code == 422 and saved.json()["problem"].startswith("JSON Schema không hợp lệ")
+
+    page = browser.get("/designer/edit/report_1374?lang=en").text
+    assert "Form content (JSON Schema)" in page and "Save the form under a new name" in page
+    assert "Nội dung biểu mẫu" not in page
+    assert "Invalid JSON (line 1, column 2)" in preview("{")
+    assert "Invalid JSON Schema: &#39;nope&#39; is not valid under any of the given schemas" in preview(
+        '{"type": "nope"}'
+    )
+    browser.get("/designer?lang=vi")

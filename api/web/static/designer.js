@@ -47,7 +47,10 @@
   }
 
   function start(container) {
-    const modeler = new window.BpmnJS({ container: container, keyboard: { bindTo: document }, moddleExtensions: { spiffworkflow: SPIFF } });
+    const modeler = new window.BpmnJS({
+      container: container, keyboard: { bindTo: document }, moddleExtensions: { spiffworkflow: SPIFF },
+      additionalModules: window.phananhBpmnTranslate ? [window.phananhBpmnTranslate] : [],
+    });
     window.phananhModeler = modeler;
     const modeling = modeler.get("modeling");
     const moddle = modeler.get("moddle");
@@ -167,7 +170,8 @@
       if (!element) { openFormEditor("").catch(console.error); return; }
       const bo = element.businessObject;
       $("prop-id").textContent = bo.id;
-      $("prop-type").textContent = bo.$type.replace("bpmn:", "");
+      const kind = bo.$type.replace("bpmn:", "").replace(/([a-z])([A-Z])/g, "$1 $2");
+      $("prop-type").textContent = modeler.get("translate")(kind.charAt(0) + kind.slice(1).toLowerCase());
       $("prop-name").value = bo.name || "";
       showGroup("process", is(element, "bpmn:Process"));
       if (is(element, "bpmn:Process")) { $("prop-process-id").value = bo.id; }
@@ -342,9 +346,9 @@
     $("form-save").addEventListener("click", async function () {
       const element = current;
       const response = await postForm("/designer/forms", { schema: $("form-schema").value, based_on: editedForm });
-      const answer = await response.json();
+      const answer = await response.json().catch(function () { return { ok: false }; });
       if (!answer.ok) {
-        $("form-save-result").textContent = answer.problem || answer.detail || "HTTP " + response.status;
+        $("form-save-result").textContent = answer.problem || answer.detail || texts().form_not_saved + " (HTTP " + response.status + ")";
         return;
       }
       const select = $("prop-form");
@@ -419,13 +423,13 @@
           const badge = document.createElement("span");
           badge.className = "lint-badge lint-badge--" + problem.severity;
           badge.textContent = "!";
-          badge.title = problem.message;
+          badge.title = problem.text || problem.message;
           overlays.add(id, "lint", { position: { top: -10, right: 10 }, html: badge });
         }
         const item = document.createElement("li");
         item.className = "lint-" + problem.severity;
         item.dataset.elementId = id || "";
-        item.textContent = (problem.severity === "error" ? "Lỗi" : "Cảnh báo") + " · " + (id || "—") + ": " + problem.message;
+        item.textContent = (problem.severity === "error" ? texts().lint_error : words.lint_warning) + " · " + (problem.text || problem.message);
         if (element) {
           item.addEventListener("click", function () {
             selection.select(element);

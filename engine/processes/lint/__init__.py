@@ -12,6 +12,7 @@ end.
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import TypeVar
 
@@ -88,6 +89,16 @@ def _choose_process(tree: etree._ElementTree) -> tuple[list[etree._Element], lis
     ]
 
 
+def _named(problem: LintProblem, tree: etree._ElementTree) -> LintProblem:
+    """The problem with the name and kind of its element, for checks that only knew the id."""
+    if problem.element_tag or not problem.element_id:
+        return problem
+    found = tree.getroot().xpath("//*[@id=$id]", id=problem.element_id)
+    if not found:
+        return problem
+    return replace(problem, element_name=found[0].get("name"), element_tag=etree.QName(found[0]).localname)
+
+
 def lint_bpmn(content: bytes, filename: str, forms: FormCatalog) -> LintReport:
     """Every problem of a BPMN file, each at its element and line; ``report.ok`` when nothing blocks deployment."""
     report = LintReport(filename)
@@ -109,6 +120,6 @@ def lint_bpmn(content: bytes, filename: str, forms: FormCatalog) -> LintReport:
                 for p in spiff_parse_problems(tree, filename, report.process_key)
                 if p.element_id is None or p.element_id not in flagged
             ]
-    unique = list(dict.fromkeys(problems))
+    unique = [_named(p, tree) for p in dict.fromkeys(problems)]
     report.problems = sorted(unique, key=lambda p: (p.line or 0, p.severity != "error"))
     return report

@@ -3,6 +3,10 @@
 from dataclasses import dataclass, field
 from typing import Literal
 
+from lxml import etree
+
+from engine.processes.lint.texts import code_of, element_label, in_vietnamese
+
 Severity = Literal["error", "warning"]
 
 
@@ -15,6 +19,22 @@ class LintProblem:
     element_id: str | None
     line: int | None
     message: str
+    element_name: str | None = None
+    element_tag: str | None = None
+
+    @property
+    def code(self) -> str:
+        """A stable code for the kind of problem (e.g. ``unreachable``), the same in every language."""
+        return code_of(self.message)
+
+    @property
+    def message_vi(self) -> str:
+        """The problem in Vietnamese, naming the element: «name» (id)."""
+        return in_vietnamese(self.message, element_label(self.element_id, self.element_name, self.element_tag))
+
+    def message_in(self, lang: str) -> str:
+        """The problem in the page's language (``en`` or Vietnamese)."""
+        return self.message if lang == "en" else self.message_vi
 
     def __str__(self) -> str:
         where = f"element '{self.element_id}'" if self.element_id else "document"
@@ -26,9 +46,12 @@ class LintProblem:
         return {
             "severity": self.severity,
             "check": self.check,
+            "code": self.code,
             "element_id": self.element_id,
+            "element_name": self.element_name,
             "line": self.line,
             "message": self.message,
+            "message_vi": self.message_vi,
         }
 
 
@@ -43,10 +66,12 @@ def warning(check: str, element, message: str, *, element_id: str | None = None,
 
 
 def _at(severity: Severity, check: str, element, message: str, element_id: str | None, line: int | None):
+    name = tag = None
     if element is not None:
         element_id = element_id or element.get("id")
         line = line or element.sourceline
-    return LintProblem(severity, check, element_id, line, message)
+        name, tag = element.get("name"), etree.QName(element).localname
+    return LintProblem(severity, check, element_id, line, message, name, tag)
 
 
 @dataclass
