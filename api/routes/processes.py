@@ -141,17 +141,20 @@ async def lint_process(request: Request, services: Services, _actor: Designer) -
     return LintOut(ok=report.ok, process_key=report.process_key, problems=_problems_out(report.problems))
 
 
+DEPLOY_RESPONSES: dict[int | str, dict] = {
+    422: {
+        "model": DeploymentRejectedOut | ValidationErrorOut,
+        "description": "The BPMN file is refused (its problems), or the request is invalid (its fields)",
+    },
+    403: {"model": ErrorOut},
+    413: {"model": ErrorOut},
+}
+
+
 @router.post(
     "/preview",
     response_model=DeploymentPreviewOut,
-    responses={
-        422: {
-            "model": DeploymentRejectedOut | ValidationErrorOut,
-            "description": "The BPMN file is refused (its problems), or the request is invalid (its fields)",
-        },
-        403: {"model": ErrorOut},
-        413: {"model": ErrorOut},
-    },
+    responses=DEPLOY_RESPONSES,
 )
 async def preview_process_deployment(
     file: UploadFile, session: DbSession, services: Services, _actor: Deployer
@@ -186,14 +189,7 @@ async def preview_process_deployment(
     "",
     response_model=DeploymentOut,
     status_code=201,
-    responses={
-        422: {
-            "model": DeploymentRejectedOut | ValidationErrorOut,
-            "description": "The BPMN file is refused (its problems), or the request is invalid (its fields)",
-        },
-        403: {"model": ErrorOut},
-        413: {"model": ErrorOut},
-    },
+    responses=DEPLOY_RESPONSES,
 )
 async def deploy_process(file: UploadFile, session: DbSession, services: Services, actor: Deployer) -> DeploymentOut:
     """Deploy an uploaded BPMN file (from any modeler) as the next version of its process.

@@ -145,7 +145,7 @@ async def lint_diagram(page: WebPage) -> JSONResponse:
     )
 
 
-def preview_json(preview: DeploymentPreview) -> dict:
+def preview_json(preview: DeploymentPreview, lang: str) -> dict:
     """A deployment preview as the modeler's confirmation dialog reads it."""
     diff = preview.diff
     elements = {
@@ -158,7 +158,8 @@ def preview_json(preview: DeploymentPreview) -> dict:
     return {
         "ok": True, "process_key": preview.process_key, "process_name": preview.process_name,
         "current_version": preview.current_version, "next_version": preview.next_version,
-        "unchanged": preview.unchanged, **elements, "changed": changed, "problems": _problems(preview.warnings),
+        "unchanged": preview.unchanged, **elements, "changed": changed,
+        "problems": _problems(preview.warnings, lang),
     }  # fmt: skip
 
 
@@ -172,8 +173,9 @@ async def preview_deploy(page: WebPage) -> JSONResponse:
             page.session, content=content, filename=filename, forms=page.services.forms, max_bytes=MAX_UPLOAD_BYTES
         )
     except DeploymentRejected as rejected:
-        return JSONResponse({"ok": False, "problems": _problems(rejected.problems)}, status_code=http_status(rejected))
-    return JSONResponse(preview_json(preview))
+        problems = _problems(rejected.problems, page.lang)
+        return JSONResponse({"ok": False, "problems": problems}, status_code=http_status(rejected))
+    return JSONResponse(preview_json(preview, page.lang))
 
 
 @router.post("/designer/deploy")

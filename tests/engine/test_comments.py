@@ -81,7 +81,7 @@ def test_a_comment_mentioning_two_officers_notifies_them_without_quoting_it_and_
 
     [thread] = threads(world, case_id, "supervisor1")
     assert (thread.author.username, thread.author.full_name, thread.body) == ("officer1", "Nguyễn Văn An", body)
-    assert [p.full_name for p in thread.mentions] == ["Trần Thị Bình", "lead1"]
+    assert [p.full_name for p in thread.mentions] == ["Trần Thị Bình", "Lê Văn Cường"]
     mention = next(person for _, person in thread.segments if person is not None)
     assert (mention.username, mention.full_name) == ("officer2", "Trần Thị Bình")
     assert "".join(text for text, _ in thread.segments) == body
