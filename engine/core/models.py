@@ -561,3 +561,49 @@ class AdminEvent(Base):
     action: Mapped[str] = mapped_column(String(32))  # an AdminAction
     target: Mapped[str] = mapped_column(String(128))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class DocumentRegister(Base):
+    """A unit's register of outgoing documents (sổ văn bản đi) for one year and kind: the last number given."""
+
+    __tablename__ = "document_registers"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(48), primary_key=True)  # a DocumentKind
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IssuedDocument(Base):
+    """An official document issued by a step of a case: its register number, its files and their fingerprint.
+
+    ``pdf`` is the signed PDF. A document addressed to a protected person (``identity_bearing``) keeps its DOCX and
+    PDF encrypted in ``docx``/``pdf`` (vault key) and a redacted PDF in ``redacted_pdf`` for everyone else.
+    """
+
+    __tablename__ = "issued_documents"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "year", "kind", "number"),
+        Index("ix_issued_documents_case", "case_id"),
+        Index("ix_issued_documents_sha256", "sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    kind: Mapped[str] = mapped_column(String(48))  # a DocumentKind
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    symbol: Mapped[str] = mapped_column(String(64))  # "12/TB-QU1"
+    title: Mapped[str] = mapped_column(String(500))  # the summary (trích yếu)
+    issued_on: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    issued_by: Mapped[str] = mapped_column(String(64))
+    signer_name: Mapped[str] = mapped_column(String(200))
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the (signed) PDF handed out
+    identity_bearing: Mapped[bool] = mapped_column(Boolean, default=False)
+    docx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    redacted_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

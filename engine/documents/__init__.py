@@ -1,0 +1,1 @@
+"""Official documents (văn bản): templates, drafts, issuance with a register number, PDF, signature, verification."""
