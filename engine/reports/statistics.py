@@ -28,6 +28,8 @@ RECORDED_FIELDS = (
     "complaint_instance",
     "conclusion_result",
     "extension_count",
+    "follow_up_result",
+    "origin_process",
 )
 
 

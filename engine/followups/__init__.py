@@ -1,0 +1,1 @@
+"""Follow-up of decisions and conclusions (theo dõi, đôn đốc thi hành)."""
