@@ -22,6 +22,7 @@ from api.routes import (
     people,
     process_versions,
     processes,
+    report_forms,
     reports,
     tasks,
 )
@@ -89,4 +90,5 @@ def create_app(
     app.include_router(administration.router)
     app.include_router(portal_api.router)
     app.include_router(reception_api.router)
+    app.include_router(report_forms.router)
     return app

@@ -518,6 +518,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "prefs.save": {"vi": "Lưu", "en": "Save"},
     "prefs.saved": {"vi": "Đã lưu cách nhận thông báo.", "en": "Notification settings saved."},
     "prefs.bad_hour": {"vi": "Giờ gửi phải là một số từ 0 đến 23.", "en": "The hour must be a number from 0 to 23."},
+    "forms.title": {"vi": "Biểu mẫu báo cáo", "en": "Statutory report forms"},
+    "forms.link": {
+        "vi": "Biểu mẫu báo cáo (xử lý đơn, khiếu nại, tố cáo)",
+        "en": "Statutory forms (petitions, complaints, denunciations)",
+    },
+    "forms.form": {"vi": "Biểu", "en": "Form"},
+    "forms.petitions": {"vi": "Kết quả xử lý đơn", "en": "Petition handling"},
+    "forms.complaints": {"vi": "Kết quả giải quyết khiếu nại", "en": "Complaint resolution"},
+    "forms.denunciations": {"vi": "Kết quả giải quyết tố cáo", "en": "Denunciation resolution"},
+    "forms.follow_ups": {"vi": "Theo dõi, đôn đốc thi hành", "en": "Follow-up of decisions"},
+    "forms.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "forms.reporting_unit": {"vi": "Đơn vị báo cáo", "en": "Reporting unit"},
 }
 
 

@@ -15,7 +15,9 @@ from engine.reports.drilldown import figure_cases
 from engine.reports.export import summary_to_pdf, summary_to_xlsx
 from engine.reports.periodic import periodic_reports_of, thaw, visible_periodic_report
 from engine.reports.periods import current_and_recent
-from engine.reports.service import report_unit, sla_for, summary_for
+from engine.reports.service import report_unit, sla_for, statutory_form_for, summary_for
+from engine.reports.statutory import FORMS
+from engine.reports.statutory_export import statutory_form_to_xlsx
 
 router = APIRouter(include_in_schema=False)
 CHARTED = ("by_field", "by_source", "party_sanctions", "publicity")
@@ -113,3 +115,24 @@ def export_frozen_report(report_id: int, fmt: str, page: WebPage) -> Response:
     report = visible_periodic_report(page.session, page.actor, report_id)
     render, media_type = EXPORTS[fmt]
     return _download(render(thaw(report.summary)), media_type, f"bao-cao-{report.period_code}-{report.unit_id}.{fmt}")
+
+
+def _form_choice(page: WebPage) -> tuple[dict, str, str, int]:
+    pickers, period, unit_id = _chosen(page)
+    return pickers, page.request.query_params.get("form") or "petitions", period, unit_id
+
+
+@router.get("/reports/forms", response_class=HTMLResponse)
+def statutory_forms_page(page: WebPage) -> HTMLResponse:
+    """A statutory report form (petition handling, complaints, denunciations, follow-ups) of a unit and period."""
+    pickers, key, period, unit_id = _form_choice(page)
+    form = statutory_form_for(page.session, page.services, page.actor, form=key, unit_id=unit_id, period=period)
+    return page.render("report_forms.html", form=form, unit_id=unit_id, form_keys=list(FORMS), **pickers)
+
+
+@router.get("/reports/forms.xlsx")
+def statutory_form_xlsx(page: WebPage) -> Response:
+    """The page's form as an XLSX sheet laid out like the printed form."""
+    _pickers_unused, key, period, unit_id = _form_choice(page)
+    form = statutory_form_for(page.session, page.services, page.actor, form=key, unit_id=unit_id, period=period)
+    return _download(statutory_form_to_xlsx(form), EXPORTS["xlsx"][1], f"bieu-{form.key}-{form.period.code}.xlsx")

@@ -607,3 +607,18 @@ class IssuedDocument(Base):
     docx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     redacted_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+
+
+class PetitionHandling(Base):
+    """How a petition (a triage case) was handled: its classification, the jurisdiction decision and, when it was
+    accepted as a complaint or denunciation, the case that resolves it. Kept by the statutory report forms'
+    observer (``engine/reports/hooks.py``) with each save of the triage case."""
+
+    __tablename__ = "petition_handling"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    classification: Mapped[str | None] = mapped_column(String(16))
+    decision: Mapped[str | None] = mapped_column(String(16))
+    resolving_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

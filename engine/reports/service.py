@@ -10,6 +10,7 @@ from engine.people.permissions import can_read_reports, require
 from engine.reports.model import Summary
 from engine.reports.periods import Period, parse_period
 from engine.reports.sla import SlaReport, build_sla
+from engine.reports.statutory import StatutoryForm, build_form
 from engine.reports.summary import build_summary
 from engine.services import EngineServices
 
@@ -45,3 +46,13 @@ def sla_for(session: Session, services: EngineServices, actor: Actor, *, unit_id
     """The SLA analytics a supervisor asked for."""
     return build_sla(session, unit_id=report_unit(actor, unit_id), period=report_period(period),
                      calendar=services.calendar, now=now or services.clock.now())  # fmt: skip
+
+
+def statutory_form_for(session: Session, services: EngineServices, actor: Actor, *, form: str, unit_id: int | None,
+                       period: str, now: datetime | None = None) -> StatutoryForm:  # fmt: skip
+    """A statutory report form (``petitions``, ``complaints``, ``denunciations``, ``follow_ups``) a supervisor
+    asked for."""
+    return build_form(
+        session, key=form, unit_id=report_unit(actor, unit_id), period=report_period(period),
+        zone=services.calendar.zone, now=now or services.clock.now(),
+    )  # fmt: skip

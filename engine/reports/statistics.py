@@ -39,7 +39,7 @@ def record_case_statistics(data: dict, _params: dict) -> dict:
 
 
 def store_case_statistics(session: Session, case: Case, workflow: BpmnWorkflow, now: datetime) -> None:
-    """Keep the statistics record the finished case's ``record_statistics`` task left (the last one; once per case)."""
+    """Keep the statistics record the case's ``record_statistics`` task left (the last one; once per case)."""
     record = None
     for task in workflow.get_tasks(state=TaskState.COMPLETED):
         if STATISTICS_VARIABLE in task.data:

@@ -202,6 +202,10 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/api/reports/summary.xlsx"): Row(frozenset({SUPERVISOR}), OK, query="period=2026-05"),
     ("GET", "/api/reports/summary.pdf"): Row(frozenset({SUPERVISOR}), OK, query="period=2026-05"),
     ("GET", "/api/reports/sla"): Row(frozenset({SUPERVISOR}), OK, query="period=2026-05"),
+    ("GET", "/reports/forms"): Row(frozenset({SUPERVISOR}), OK),
+    ("GET", "/reports/forms.xlsx"): Row(frozenset({SUPERVISOR}), OK),
+    ("GET", "/api/reports/forms/{form}"): Row(frozenset({SUPERVISOR}), OK, query="period=2026-05"),
+    ("GET", "/api/reports/forms/{form}.xlsx"): Row(frozenset({SUPERVISOR}), OK, query="period=2026-05"),
     ("GET", "/api/reports/periodic"): Row(frozenset({SUPERVISOR}), OK),
     ("GET", "/api/reports/periodic/{report_id}"): Row(frozenset({SUPERVISOR}), OK, other=FOUND_NOT),
     ("GET", "/api/reports/periodic/{report_id}.pdf"): Row(frozenset({SUPERVISOR}), OK, other=FOUND_NOT),
@@ -373,7 +377,7 @@ class Targets:
         values = {**(self.own if scope == "own" else self.other), "key": "report_1374", "version": 1,
                   "fmt": "xlsx", "tab": "visit", "token": "khong-co",
                   "name": "receive_report.schema.json", "absence_id": 999_999,
-                  "username": "officer1", "code": "d1"}  # fmt: skip
+                  "username": "officer1", "code": "d1", "form": "petitions"}  # fmt: skip
         if "{draft_id}" in path:
             values["draft_id"] = self.fresh_draft()
         filled = path.format(**values)
