@@ -103,6 +103,7 @@ def test_the_domains_observe_case_actions():
 
     assert owners(HOOKS.task_observers) == {"engine.petitions.hooks"}
     assert owners(HOOKS.save_observers) == {
+        "engine.followups.hooks",
         "engine.portal.hooks",
         "engine.reports.hooks",
         "engine.notifications.hooks",
