@@ -30,10 +30,9 @@ TAKES_EFFECT_AT = {
     "report_1374": "report_completed",
 }
 """The end event at which a process's decision or conclusion takes effect."""
-CARRIED_FIELDS = (
-    "title", "field", "decision_number", "decided_on", "decision_result", "conclusion_result", "violation",
-    "party_sanction", "state_sanction", "summary",
-)  # fmt: skip
+CARRIED_FIELDS = ("title", "decision_number", "decided_on", "decision_result", "conclusion_result", "violation",
+                  "summary")  # fmt: skip
+"""What the follow-up carries of the decision (the fields of its start form ``decision_in_force.schema.json``)."""
 FOLLOW_UP_RESULTS = ("done", "partly_done", "not_done")
 """The results a follow-up records (thực hiện xong / một phần / chưa thực hiện), as in its form."""
 

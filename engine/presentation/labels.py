@@ -75,6 +75,8 @@ COMPUTED_FIELDS: dict[str, Label] = {
     "second_instance_request_deadline": {"vi": "Hạn khiếu nại lần hai", "en": "Second instance deadline"},
     "matter_id": {"vi": "Vụ việc", "en": "Matter"},
     "tracking_code": {"vi": "Mã hồ sơ", "en": "Tracking code"},
+    "follow_up_deadline": {"vi": "Hạn theo dõi thi hành", "en": "Follow-up deadline"},
+    "follow_up_reminder_at": {"vi": "Ngày nhắc hạn theo dõi thi hành", "en": "Follow-up reminder"},
 }
 """Labels of the data the processes' scripts compute (no form collects them)."""
 

@@ -56,3 +56,30 @@ def test_the_petition_form_reproduces_148_received_100_within_jurisdiction_83_re
     complaints = api.get(f"/api/reports/forms/complaints?period={QUARTER}&unit={unit}", "supervisor1").json()
     figures = complaints["rows"][0]["values"]
     assert (figures["received"], figures["accepted"], figures["resolved"], figures["partly_correct"]) == (20, 3, 3, 3)
+
+
+def test_the_follow_up_case_and_its_task_read_in_words(world, web):
+    from tests.engine.test_decision_follow_up import concluded_denunciation, follow_ups
+    from tests.factories import PEOPLE
+    from tests.raw_codes import raw_words, visible_text
+
+    concluded_denunciation(world)
+    [follow_up] = follow_ups(world)
+    task = world.ready_task(follow_up.id, "record_follow_up_result")
+    officer = web().login("officer1")
+    usernames = {username for username, *_rest in PEOPLE}
+    for url in (f"/cases/{follow_up.id}", f"/tasks/{task.id}"):
+        page = officer.get(url)
+        assert page.status_code == 200
+        assert raw_words(visible_text(page.text), usernames) == [], url
+    assert "Đã thực hiện xong" in officer.get(f"/tasks/{task.id}").text
+
+
+def test_the_forms_page_offers_every_form_and_refuses_an_unknown_one(world, web):
+    supervisor = web().login("supervisor1")
+    page = supervisor.get("/reports/forms?form=complaints&period=2027-Q1").text
+    assert "TỔNG HỢP KẾT QUẢ GIẢI QUYẾT KHIẾU NẠI" in page and "(14)" in page
+    assert all(f'value="{key}"' in page for key in ("petitions", "complaints", "denunciations", "follow_ups"))
+    assert 'href="/reports/forms?' in supervisor.get("/reports").text
+    assert supervisor.get("/reports/forms?form=visits&period=2027-Q1").status_code == 404
+    assert web().login("officer1").get("/reports/forms").status_code == 403
