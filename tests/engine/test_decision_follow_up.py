@@ -97,3 +97,28 @@ def test_a_complaint_sent_to_the_second_instance_starts_no_follow_up(world):
     world.clock.set(datetime(2027, 3, 10, 2, 0, tzinfo=UTC))
     k.request_second_instance(world, case_id)
     assert follow_ups(world) == []
+
+
+def test_a_1374_conclusion_with_a_violation_is_followed_up_and_one_without_is_not(world):
+    from tests.cases import CONCLUDE, walk_to_publication
+
+    case_id = walk_to_publication(world, ["writing"], "Đã công khai kết luận.")
+    [follow_up] = follow_ups(world)
+    data = case_data(world, follow_up.id)
+    assert data["origin_case"] == case_row(world, case_id).tracking_code and data["violation"] is True
+    assert CONCLUDE["violation"] is True
+    clean = walk_to_verification_without_violation(world)
+    assert case_row(world, clean).status == "completed" and len(follow_ups(world)) == 1
+
+
+def walk_to_verification_without_violation(world) -> int:
+    from tests.cases import VERIFY, walk_to_verification
+
+    case_id = walk_to_verification(world)
+    complete(world, case_id, "verify_report", "officer1", VERIFY)
+    conclusion = {"violation": False, "party_sanction": "none", "state_sanction": "none", "conclusion": "Không vi phạm"}
+    complete(world, case_id, "conclude_verification", "officer1", conclusion)
+    complete(world, case_id, "approve_conclusion", "supervisor1", {"decision": "approve"})
+    complete(world, case_id, "publicize_result", "officer1", {"channels": ["writing"], "published_on": "2027-01-15",
+                                                             "summary": "Không có vi phạm."})  # fmt: skip
+    return case_id
