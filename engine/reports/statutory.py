@@ -116,8 +116,9 @@ COMPLAINT_COLUMNS = _columns([
     ("received", "Tổng số vụ việc tiếp nhận", ""),
     ("first", "Lần đầu", "Theo lần giải quyết"),
     ("second", "Lần hai", "Theo lần giải quyết"),
-    ("accepted", "Đã thụ lý", ""),
-    ("not_accepted", "Không thụ lý", ""),
+    ("accepted", "Đã thụ lý", "Thụ lý"),
+    ("not_accepted", "Không thụ lý", "Thụ lý"),
+    ("awaiting", "Chưa thụ lý", "Thụ lý"),
     ("resolved", "Đã giải quyết", "Kết quả giải quyết"),
     ("correct", "Khiếu nại đúng", "Kết quả giải quyết"),
     ("partly_correct", "Khiếu nại đúng một phần", "Kết quả giải quyết"),
@@ -130,8 +131,9 @@ COMPLAINT_COLUMNS = _columns([
 ], rates=["resolved_rate"])  # fmt: skip
 DENUNCIATION_COLUMNS = _columns([
     ("received", "Tổng số vụ việc tiếp nhận", ""),
-    ("accepted", "Đã thụ lý", ""),
-    ("not_accepted", "Không thụ lý", ""),
+    ("accepted", "Đã thụ lý", "Thụ lý"),
+    ("not_accepted", "Không thụ lý", "Thụ lý"),
+    ("awaiting", "Chưa thụ lý", "Thụ lý"),
     ("resolved", "Đã giải quyết", "Kết quả giải quyết"),
     ("true", "Tố cáo đúng", "Kết quả giải quyết"),
     ("partly_true", "Tố cáo đúng một phần", "Kết quả giải quyết"),
@@ -253,6 +255,8 @@ def count_resolutions(session: Session, scope: Scope, processes: tuple[str, ...]
         elif screening == "in_scope":
             row["in_progress"] += 1
             row["overdue"] += 1 if is_late else 0
+        elif screening is None:
+            row["awaiting"] += 1
     return counts
 
 

@@ -32,7 +32,7 @@ def test_a_concluded_denunciation_and_its_follow_up_fill_the_denunciation_form(w
     assert total.total and own.values == total.values, "the supervisor's unit handled it itself"
     assert [row.values["received"] for row in below] == [0] * len(below) and len(below) == 2
     assert [label for label, _first, _span in filled.header_groups() if label] == [
-        "Kết quả giải quyết", "Theo dõi thi hành",
+        "Thụ lý", "Kết quả giải quyết", "Theo dõi thi hành",
     ]  # fmt: skip
     follow = form(world, "follow_ups")
     assert (follow.value("concluded"), follow.value("follow_up_done"), follow.value("open")) == (1, 1, 0)

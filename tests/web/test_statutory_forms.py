@@ -56,6 +56,7 @@ def test_the_petition_form_reproduces_148_received_100_within_jurisdiction_83_re
     complaints = api.get(f"/api/reports/forms/complaints?period={QUARTER}&unit={unit}", "supervisor1").json()
     figures = complaints["rows"][0]["values"]
     assert (figures["received"], figures["accepted"], figures["resolved"], figures["partly_correct"]) == (20, 3, 3, 3)
+    assert figures["awaiting"] == 17, "the other complaints wait for acceptance"
 
 
 def test_the_follow_up_case_and_its_task_read_in_words(world, web):
@@ -78,7 +79,7 @@ def test_the_follow_up_case_and_its_task_read_in_words(world, web):
 def test_the_forms_page_offers_every_form_and_refuses_an_unknown_one(world, web):
     supervisor = web().login("supervisor1")
     page = supervisor.get("/reports/forms?form=complaints&period=2027-Q1").text
-    assert "TỔNG HỢP KẾT QUẢ GIẢI QUYẾT KHIẾU NẠI" in page and "(14)" in page
+    assert "TỔNG HỢP KẾT QUẢ GIẢI QUYẾT KHIẾU NẠI" in page and "(16)" in page
     assert all(f'value="{key}"' in page for key in ("petitions", "complaints", "denunciations", "follow_ups"))
     assert 'href="/reports/forms?' in supervisor.get("/reports").text
     assert supervisor.get("/reports/forms?form=visits&period=2027-Q1").status_code == 404
