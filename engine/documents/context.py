@@ -3,9 +3,9 @@ the recipients and the signer.
 
 Case data comes in by its keys (``findings``, ``competent_body``, ``subject.name`` …) with values through the
 presenter (a code shows its label, a username the person's full name, a date is written out "ngày 14 tháng 01 năm
-2027"). The standard keys (``STANDARD_KEYS``) come on top. The register number and the issue date stay the literal
-placeholders ``{{ document_number }}`` (the issuance writes number and symbol, "12-TB/QU") and
-``{{ issued_on_text }}`` for the issuance to fill.
+2027"). The standard keys (``STANDARD_KEYS`` in template_texts.py) come on top. The register number and the issue
+date stay the literal placeholders ``{{ document_number }}`` (the issuance writes number and symbol, "12-TB/QU")
+and ``{{ issued_on_text }}`` for the issuance to fill.
 """
 
 from collections.abc import Mapping
@@ -29,17 +29,6 @@ NUMBER_PLACEHOLDER = "{{ document_number }}"
 DATE_PLACEHOLDER = "{{ issued_on_text }}"
 PROTECTED_NAME = "Người gửi đơn (thông tin được bảo vệ)"
 PROTECTED_DETAIL = "(được bảo vệ)"
-
-STANDARD_KEYS = frozenset(
-    {
-        "document_number", "issued_on_text", "number_prefix", "document_type", "document_summary",
-        "superior_name", "unit_name", "unit_name_caps", "header_mark", "national_title", "motto",
-        "place", "signer_authority", "signer_title", "signer_name", "deciding_authority", "recipients",
-        "tracking_code", "case_title", "received_on_text", "petitioner_name", "petitioner_address",
-        "subject_name", "subject_position", "subject_unit", "result_text", "report_text", "today_text",
-    }
-)  # fmt: skip
-"""Every key the context provides whatever the case's forms: lint accepts them in any template."""
 
 
 def written_date(day: date) -> str:

@@ -5,31 +5,24 @@ An upload must be a real DOCX whose placeholders parse (docxtpl/Jinja); a bad fi
 problem. Every change is written to the admin log (uploads and activations are designers' acts on no case).
 """
 
-import io
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from docxtpl import DocxTemplate
-from jinja2 import TemplateSyntaxError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from engine.core.errors import BadRequest, NotFound, PayloadTooLarge
+from engine.core.errors import NotFound, PayloadTooLarge
 from engine.core.models import DocumentTemplate
 from engine.documents.kinds import DocumentKind
 from engine.documents.template_builder import TEMPLATES_DIR, template_path
+from engine.documents.template_check import TemplateRefused, template_variables
 from engine.people.admin_log import AdminAction, record_admin_event
 from engine.people.auth import Actor
 from engine.people.permissions import can_design, require
 
 MAX_TEMPLATE_BYTES = 2_000_000
 DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-class TemplateRefused(BadRequest):
-    """An uploaded template that is not a usable DOCX template (the message says why)."""
 
 
 @dataclass(frozen=True)
@@ -47,22 +40,6 @@ def kind_of(value: str) -> DocumentKind:
         return DocumentKind(value)
     except ValueError:
         raise NotFound(f"Không có loại văn bản «{value}»") from None
-
-
-def template_variables(docx: bytes) -> list[str]:
-    """The placeholders a DOCX template uses, sorted; TemplateRefused when it is no DOCX or does not parse."""
-    if not zipfile.is_zipfile(io.BytesIO(docx)):
-        raise TemplateRefused("Tệp mẫu không phải tệp DOCX (Word 2007 trở lên)")
-    try:
-        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-            if "word/document.xml" not in archive.namelist():
-                raise TemplateRefused("Tệp mẫu không phải văn bản Word: thiếu word/document.xml")
-        template = DocxTemplate(io.BytesIO(docx))
-        return sorted(template.get_undeclared_template_variables())
-    except TemplateSyntaxError as exc:
-        raise TemplateRefused(f"Trường trộn trong mẫu sai cú pháp (dòng {exc.lineno}): {exc.message}") from exc
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise TemplateRefused(f"Không đọc được tệp mẫu DOCX: {exc}") from exc
 
 
 def committed_template(kind: DocumentKind, folder: Path = TEMPLATES_DIR) -> bytes | None:

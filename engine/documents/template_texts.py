@@ -148,5 +148,16 @@ def summary_of(kind: DocumentKind, *, case_title: str, subject_name: str) -> str
     return summaries[kind]
 
 
+STANDARD_KEYS = frozenset(
+    {
+        "document_number", "issued_on_text", "number_prefix", "document_type", "document_summary",
+        "superior_name", "unit_name", "unit_name_caps", "header_mark", "national_title", "motto",
+        "place", "signer_authority", "signer_title", "signer_name", "deciding_authority", "recipients",
+        "tracking_code", "case_title", "received_on_text", "petitioner_name", "petitioner_address",
+        "subject_name", "subject_position", "subject_unit", "result_text", "report_text", "today_text",
+    }
+)  # fmt: skip
+"""Every key the context provides whatever the case's forms: lint accepts them in any template."""
+
 IDENTITY_BEARING_KINDS = frozenset(kind for kind, text in KIND_TEXTS.items() if text.identity_bearing)
 """Kinds addressed to the complainant, denouncer or petitioner: the full copy names them (stored encrypted)."""
