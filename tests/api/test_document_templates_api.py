@@ -139,3 +139,9 @@ def test_the_designer_pages_upload_activate_and_preview(web, world):
     assert builtin.status_code == 303
     assert 'id="in-use">Mẫu gốc<' in browser.get(page).text
     assert browser.get(f"{page}/preview?case_id=abc").status_code == 400
+
+
+def test_the_modeler_offers_the_kinds_by_name_for_a_steps_documents(web):
+    page = web().login("designer1").get("/designer/new").text
+    assert 'id="prop-document-kinds"' in page
+    assert '<option value="transfer_slip">Phiếu chuyển đơn</option>' in page
