@@ -171,7 +171,7 @@ def build_context(
         "issued_on_text": DATE_PLACEHOLDER,
         "number_prefix": letterhead.number_prefix(),
         "document_type": KIND_INFO[kind].name_vi,
-        "document_summary": document_summary(kind, case=case, data=data),
+        "document_summary": _safe(document_summary(kind, case=case, data=data)),
         "signer_name": signer_name(session, unit_id=unit.id, actor=actor),
         "tracking_code": case.tracking_code,
         "case_title": _safe(case.title or str(data.get("title") or "")),

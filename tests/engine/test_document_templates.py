@@ -168,3 +168,22 @@ def test_the_layout_follows_the_kind_of_body(world):
         assert head.superior_name == "Đảng bộ TP. Hồ Chí Minh"
         assert letterhead_of(session, inspect).body_type == BodyType.STATE
         assert letterhead_of(session, inspect).number_prefix() == "Số: "
+
+
+def test_case_text_cannot_open_a_placeholder_filled_again_at_issuance(world):
+    from docxtpl import DocxTemplate
+
+    from tests.petitions import petition_data
+
+    name_units(world, *STATE)
+    case = register_petition(world, petition_data(title="Đơn {{ document_number }} {% if x %} & <khác>"))
+    triage(world, case.id, "complaint", "transfer", competent_body="UBND Quận 3")
+    docx = draft(world, case.id, DocumentKind.TRANSFER_SLIP, redacted=True)
+    issued = DocxTemplate(io.BytesIO(docx))
+    issued.render({"document_number": "7/PC-UBND", "issued_on_text": "30 tháng 11 năm 2026"}, autoescape=True)
+    out = io.BytesIO()
+    issued.save(out)
+    text = text_of(out.getvalue())
+    assert "Số: 7/PC-UBND" in text and "Quận 1, ngày 30 tháng 11 năm 2026" in text
+    assert "Đơn { { document_number }} { % if x %} & <khác>" in text
+    assert text.count("7/PC-UBND") == 1
