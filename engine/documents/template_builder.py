@@ -47,7 +47,7 @@ def _run(paragraph, text: str, *, size: float = 14, bold: bool = False, italic: 
 
 
 def _line(container, text: str, *, align=CENTER, space_after: float = 0, **style) -> None:
-    paragraph = container.add_paragraph() if not isinstance(container, _Cell) else container.add_paragraph()
+    paragraph = container.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(space_after)
     paragraph.paragraph_format.space_before = Pt(0)
