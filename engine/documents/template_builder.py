@@ -79,15 +79,20 @@ def _letterhead(document: DocxDocument, text: KindText) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     left, right = table.rows[0].cells
+    table.columns[0].width, table.columns[1].width = Cm(7), Cm(9.5)
     left.width, right.width = Cm(7), Cm(9.5)
-    _first_line(left, "{{ superior_name }}", size=13)
+    _first_line(left, "{{ superior_name }}", size=12)
     _line(left, "{{ unit_name_caps }}", size=13, bold=True)
     _line(left, "{{ header_mark }}", size=13)
     _line(left, NUMBER_LINE, size=13)
     if not text.document_type:
         _line(left, "{{ document_summary }}", size=12)
-    _first_line(right, "{{ national_title }}", size=13, bold=True)
-    _line(right, "{{ motto }}", size=14, bold=True)
+    title = right.paragraphs[0]
+    title.alignment = CENTER
+    title.paragraph_format.space_after = Pt(0)
+    _run(title, "{{ party_title }}", size=14, bold=True, underline=True)  # 36-HD/VPTW: a line under it
+    _run(title, "{{ state_title }}", size=12, bold=True)
+    _line(right, "{{ motto }}", size=14, bold=True, underline=True)  # NĐ 30/2020: a line under the motto
     _line(right, DATE_LINE, size=14, italic=True)
 
 
@@ -119,6 +124,7 @@ def _signature(document: DocxDocument) -> None:
     table = document.add_table(rows=1, cols=2)
     table.autofit = False
     left, right = table.rows[0].cells
+    table.columns[0].width, table.columns[1].width = Cm(8), Cm(8.5)
     left.width, right.width = Cm(8), Cm(8.5)
     first = left.paragraphs[0]
     _run(first, "Nơi nhận:", size=12, bold=True, italic=True)

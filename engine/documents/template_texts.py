@@ -151,7 +151,7 @@ def summary_of(kind: DocumentKind, *, case_title: str, subject_name: str) -> str
 STANDARD_KEYS = frozenset(
     {
         "document_number", "issued_on_text", "number_prefix", "document_type", "document_summary",
-        "superior_name", "unit_name", "unit_name_caps", "header_mark", "national_title", "motto",
+        "superior_name", "unit_name", "unit_name_caps", "header_mark", "party_title", "state_title", "motto",
         "place", "signer_authority", "signer_title", "signer_name", "deciding_authority", "recipients",
         "tracking_code", "case_title", "received_on_text", "petitioner_name", "petitioner_address",
         "subject_name", "subject_position", "subject_unit", "result_text", "report_text", "today_text",
