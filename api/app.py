@@ -28,6 +28,7 @@ from api.routes import (
 )
 from api.routes import portal as portal_api
 from api.routes import reception as reception_api
+from api.routes.document_templates import router as document_templates_router
 from api.security_headers import SecurityHeaders
 from api.web import install_web
 from engine.cases.scheduler import SchedulerThread
@@ -91,4 +92,5 @@ def create_app(
     app.include_router(portal_api.router)
     app.include_router(reception_api.router)
     app.include_router(report_forms.router)
+    app.include_router(document_templates_router)
     return app

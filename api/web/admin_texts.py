@@ -64,6 +64,8 @@ ADMIN_TEXTS: dict[str, dict[str, str]] = {
     "admin.action.unit_created": {"vi": "Thêm đơn vị", "en": "Unit created"},
     "admin.action.unit_changed": {"vi": "Sửa đơn vị", "en": "Unit changed"},
     "admin.action.unit_retired": {"vi": "Giải thể đơn vị", "en": "Unit retired"},
+    "admin.action.template_uploaded": {"vi": "Tải lên mẫu văn bản", "en": "Document template uploaded"},
+    "admin.action.template_activated": {"vi": "Đổi mẫu văn bản đang dùng", "en": "Document template activated"},
     "admin.field.full_name": {"vi": "họ tên", "en": "full name"},
     "admin.field.email": {"vi": "e-mail", "en": "e-mail"},
     "admin.field.roles": {"vi": "vai trò", "en": "roles"},

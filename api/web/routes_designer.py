@@ -11,6 +11,7 @@ from api.web.form_render import form_fields
 from api.web.i18n import translate
 from api.web.query_values import parse_id
 from engine.core.errors import BadRequest, DeploymentRejected
+from engine.documents.kinds import KIND_INFO, DocumentKind
 from engine.people.permissions import can_deploy, can_design, require
 from engine.processes.deployment import (
     DeploymentPreview,
@@ -90,6 +91,7 @@ def _modeler(page: Page, *, xml_url: str | None, key: str | None, version: int |
     return page.render(
         "modeler.html", xml_url=xml_url, key=key, version=version, blank_xml=BLANK_DIAGRAM,
         forms=page.services.forms.names(), draft=draft,
+        document_kinds=[(kind.value, KIND_INFO[kind].name_vi) for kind in DocumentKind],
     )  # fmt: skip
 
 

@@ -622,3 +622,19 @@ class PetitionHandling(Base):
     decision: Mapped[str | None] = mapped_column(String(16))
     resolving_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+class DocumentTemplate(Base):
+    """A designer's uploaded version of a kind's DOCX template; the ``active`` one replaces the committed file."""
+
+    __tablename__ = "document_templates"
+    __table_args__ = (UniqueConstraint("kind", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(48), index=True)  # a DocumentKind
+    version: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    variables: Mapped[list[str]] = mapped_column(JSON, default=list)  # the placeholders the template uses
+    docx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -19,6 +19,8 @@ class AdminAction(StrEnum):
     UNIT_CREATED = "unit_created"
     UNIT_CHANGED = "unit_changed"
     UNIT_RETIRED = "unit_retired"
+    TEMPLATE_UPLOADED = "template_uploaded"
+    TEMPLATE_ACTIVATED = "template_activated"
 
 
 def record_admin_event(

@@ -266,6 +266,21 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/api/forms"): Row(DESIGNERS, OK),
     ("GET", "/api/forms/{name}"): Row(DESIGNERS, OK),
     ("POST", "/api/forms"): Row(DESIGNERS, INVALID, json={}),
+    # ---- document templates: can_design (a preview's case must be of a unit the designer sees) ----
+    ("GET", "/api/document-templates"): Row(DESIGNERS, OK),
+    ("GET", "/api/document-templates/{kind}/versions"): Row(DESIGNERS, OK),
+    ("POST", "/api/document-templates/{kind}/versions"): Row(DESIGNERS, INVALID),  # no file
+    ("POST", "/api/document-templates/{kind}/versions/{version}/activate"): Row(DESIGNERS, FOUND_NOT),  # no upload
+    ("GET", "/api/document-templates/{kind}/versions/{version}/file"): Row(DESIGNERS, FOUND_NOT),
+    ("GET", "/api/document-templates/{kind}/preview/{case_id}"): Row(DESIGNERS, OK, other=FOUND_NOT),
+    ("GET", "/api/document-templates/{kind}/preview/{case_id}/fields"): Row(DESIGNERS, OK, other=FOUND_NOT),
+    ("GET", "/designer/documents"): Row(DESIGNERS, OK),
+    ("GET", "/designer/documents/{kind}"): Row(DESIGNERS, OK),
+    ("POST", "/designer/documents/{kind}"): Row(DESIGNERS, BAD),  # no file
+    ("POST", "/designer/documents/{kind}/activate"): Row(DESIGNERS, BAD),  # no version
+    ("GET", "/designer/documents/{kind}/file"): Row(DESIGNERS, OK),
+    ("GET", "/designer/documents/{kind}/preview"): Row(DESIGNERS, BAD),  # no case number
+    ("GET", "/designer/documents/{kind}/preview.docx"): Row(DESIGNERS, BAD),
     # ---- people: can_read_staff_directory, can_read_unit_tree ----
     ("GET", "/api/users"): Row(frozenset({TEAM_LEAD, SUPERVISOR, ADMIN}), OK),
     ("GET", "/api/units"): Row(STAFF, OK),
@@ -377,7 +392,8 @@ class Targets:
         values = {**(self.own if scope == "own" else self.other), "key": "report_1374", "version": 1,
                   "fmt": "xlsx", "tab": "visit", "token": "khong-co",
                   "name": "receive_report.schema.json", "absence_id": 999_999,
-                  "username": "officer1", "code": "d1", "form": "petitions"}  # fmt: skip
+                  "username": "officer1", "code": "d1", "form": "petitions",
+                  "kind": "transfer_slip"}  # fmt: skip
         if "{draft_id}" in path:
             values["draft_id"] = self.fresh_draft()
         filled = path.format(**values)

@@ -74,6 +74,7 @@ def test_edit_the_deadline_fix_a_broken_condition_deploy_v2_and_migrate_a_runnin
     assert page.input_value("#prop-deadline-days") == "7", "the 1374 screening period is a step property"
     page.fill("#prop-deadline-days", "9")
     page.press("#prop-deadline-days", "Tab")
+    page.select_option("#prop-document-kinds", ["guidance_letter"])  # the kinds by their Vietnamese names
     page.click("#deploy-button")
     page.wait_for_selector("#deploy-confirm[open]")
     summary = page.inner_text("#deploy-confirm")
@@ -94,6 +95,7 @@ def test_edit_the_deadline_fix_a_broken_condition_deploy_v2_and_migrate_a_runnin
     deployed = page.request.get("/designer/processes/report_1374/versions/2/diagram.bpmn").text()
     assert "deadline_in_working_days(verification_days + 5)</bpmn:timeDate>" in deployed
     assert '<spiffworkflow:property name="deadlineDays" value="9"' in deployed
+    assert '<spiffworkflow:property name="documentKinds" value="guidance_letter"' in deployed
     assert '<spiffworkflow:property name="formJsonSchemaFilename" value="verify_report.schema.json"' in deployed
     assert re.search(r'<spiffworkflow:property name="timerRole" value="escalation"', deployed)
     assert '<spiffworkflow:serviceTaskOperator id="record_case_statistics"' in deployed

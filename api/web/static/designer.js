@@ -208,6 +208,8 @@
         $("prop-assignee").value = spiffProperty(bo, "assigneeVariable");
         $("prop-deadline-days").value = spiffProperty(bo, "deadlineDays");
         $("prop-deadline-day-type").value = spiffProperty(bo, "deadlineDayType") || "working";
+        const kinds = (spiffProperty(bo, "documentKinds") || "").split(",").map(function (k) { return k.trim(); });
+        Array.from($("prop-document-kinds").options).forEach(function (o) { o.selected = kinds.indexOf(o.value) >= 0; });
       }
       openFormEditor(formable ? spiffProperty(bo, "formJsonSchemaFilename") : "").catch(console.error);
       const timer = is(element, "bpmn:Event") ? timerOf(bo) : null;
@@ -267,6 +269,10 @@
     });
     on("prop-timer-kind", "change", setTimer);
     on("prop-timer-expression", "input", setTimer);
+    on("prop-document-kinds", "change", function (el, input) {
+      const chosen = Array.from(input.selectedOptions).map(function (o) { return o.value; });
+      setSpiffProperty(el, "documentKinds", chosen.join(","));
+    });
     on("prop-timer-role", "change", function (el, input) { setSpiffProperty(el, "timerRole", input.value); });
     on("prop-startable-by", "change", function (el, input) {
       const roles = input.value.split(",").map(function (r) { return r.trim(); }).filter(Boolean).join(", ");
@@ -429,7 +435,7 @@
         const item = document.createElement("li");
         item.className = "lint-" + problem.severity;
         item.dataset.elementId = id || "";
-        item.textContent = (problem.severity === "error" ? texts().lint_error : words.lint_warning) + " · " + (problem.text || problem.message);
+        item.textContent = (problem.severity === "error" ? texts().lint_error : texts().lint_warning) + " · " + (problem.text || problem.message);
         if (element) {
           item.addEventListener("click", function () {
             selection.select(element);

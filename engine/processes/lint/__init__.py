@@ -3,11 +3,11 @@
 Errors refuse deployment: XML that is not well-formed or declares a DOCTYPE, BPMN schema (XSD) errors, elements
 SpiffWorkflow cannot execute, Python syntax or forbidden constructs in scripts, conditions and timers, forms that
 do not exist, service tasks calling an operator no domain registered, a gateway's non-default flow without a
-condition, several (or no) executable processes, an unknown role in the process's ``startableBy``, and whatever
-SpiffWorkflow's parser refuses.
+condition, several (or no) executable processes, an unknown role in the process's ``startableBy``, a document
+kind that does not exist or has no template, and whatever SpiffWorkflow's parser refuses.
 Warnings do not: user tasks without a lane or a form, gateways whose conditions may all be false without a
 default flow, zone-less timer dates, loops without a bound, unreachable elements and elements with no path to an
-end.
+end, template fields of a step's documents that no form up to the step fills.
 """
 
 import logging
@@ -21,6 +21,7 @@ from lxml import etree
 from engine.processes.bpmn_xml import parse_bpmn_xml, validate_against_xsd
 from engine.processes.forms import FormCatalog
 from engine.processes.lint.deadlines import deadline_problems
+from engine.processes.lint.documents import document_problems
 from engine.processes.lint.flow import loop_problems, reachability_problems
 from engine.processes.lint.gateways import field_domains, gateway_problems, unconditioned_flow_problems
 from engine.processes.lint.model import executable_processes, scopes_of, xpath
@@ -58,6 +59,7 @@ def _process_problems(process: etree._Element, forms: FormCatalog) -> list[LintP
     problems += _guarded("lane", lambda: lane_problems(process))
     problems += _guarded("startable-by", lambda: starter_problems(process))
     problems += _guarded("deadline", lambda: deadline_problems(process))
+    problems += _guarded("document", lambda: document_problems(process, forms))
     domains = _guarded("gateway-default", lambda: field_domains(process, forms))
     for scope in scopes_of(process):
         problems += _guarded("reachability", partial(reachability_problems, scope))
