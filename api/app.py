@@ -14,6 +14,7 @@ from api.routes import (
     auth,
     cases,
     comments,
+    documents,
     drafts,
     forms,
     health,
@@ -89,4 +90,5 @@ def create_app(
     app.include_router(administration.router)
     app.include_router(portal_api.router)
     app.include_router(reception_api.router)
+    app.include_router(documents.router)
     return app

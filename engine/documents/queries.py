@@ -100,6 +100,14 @@ def register_entries(
     if session.get(Unit, unit_id) is None:
         raise NotFound(f"Unit {unit_id} does not exist")
     require(can_read_registers, actor, unit_id)
+    return register_lines(session, unit_id=unit_id, year=year, kind=kind, q=q)
+
+
+def register_lines(
+    session: Session, *, unit_id: int, year: int, kind: str | None = None, q: str | None = None
+) -> list[RegisterEntry]:
+    """The lines of a register, without asking the policy: for ``register_entries`` and the server's command line
+    (``phananh documents register``), whose operator holds the database itself."""
     query = (
         select(IssuedDocument, Case.tracking_code)
         .options(*WITHOUT_FILES)
