@@ -14,6 +14,7 @@ DOCUMENT_TEXTS: dict[str, dict[str, str]] = {
     },
     "documents.download_draft": {"vi": "Tải bản thảo (DOCX)", "en": "Download the draft (DOCX)"},
     "documents.upload_draft": {"vi": "Tải lên bản đã sửa", "en": "Upload the edited draft"},
+    "documents.edited_file": {"vi": "Bản đã sửa (DOCX)", "en": "Edited draft (DOCX)"},
     "documents.uploaded": {"vi": "Đã tải lên bản sửa", "en": "Edited draft uploaded"},
     "documents.upload_done": {"vi": "Đã lưu bản đã sửa.", "en": "The edited draft is saved."},
     "documents.title": {"vi": "Văn bản đã ban hành", "en": "Issued documents"},

@@ -57,8 +57,7 @@ DESIGNERS = frozenset({DESIGNER, ADMIN})
 IDENTITY_READERS = frozenset({SUPERVISOR, CUSTODIAN})
 RECOVERERS = frozenset({SUPERVISOR}) | DESIGNERS
 ADMINS = frozenset({ADMIN})
-UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}",
-               "{document_id}")
+UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}", "{document_id}")
 OK, CREATED, NO_CONTENT, REDIRECT, FOUND_NOT, BAD, CONFLICT, INVALID = 200, 201, 204, 303, 404, 400, 409, 422
 # FOUND_NOT: hidden, the unit is not theirs
 EVIDENCE = {"file": ("bien-ban.txt", b"bien ban", "text/plain")}
