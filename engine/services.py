@@ -61,7 +61,6 @@ def build_services(settings: Settings, clock: Clock | None = None, session_facto
 # Each domain registers its service operators and case observers when these modules are imported. Importing them
 # here, once, after EngineServices exists, gives the runtime, the scheduler, the CLI, the lint and the tests the
 # same operators and observers.
-import engine.documents.hooks  # noqa: E402, F401
 import engine.notifications.hooks  # noqa: E402, F401
 import engine.petitions.hooks  # noqa: E402, F401
 import engine.petitions.operators  # noqa: E402, F401
@@ -69,3 +68,7 @@ import engine.portal.hooks  # noqa: E402, F401
 import engine.reports.hooks  # noqa: E402, F401
 import engine.reports.operators  # noqa: E402, F401
 import engine.search.hooks  # noqa: E402, F401
+
+# isort: off
+import engine.documents.hooks  # noqa: E402, F401  (last: documents are issued after the other observers checked the step)
+# isort: on

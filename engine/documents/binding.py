@@ -1,8 +1,10 @@
 """Which documents a step issues: its BPMN user task's ``documentKinds`` property (and ``documentKindsWhen``).
 
-``documentKinds`` lists the kinds, comma-separated (``verification_conclusion``). ``documentKindsWhen`` is an
-optional ``field=value`` on the step's submitted data (``decision=approve``): the documents are issued only when
-the step is completed with that value, so a conclusion sent back for rework issues nothing.
+``documentKinds`` lists the kinds, comma-separated (``verification_conclusion``). ``documentKindsWhen`` holds
+optional conditions on the step's submitted data, separated by ``;``: ``field=value`` applies to every kind
+(``decision=approve``: a conclusion sent back for rework issues nothing), ``kind: field=value`` to one kind
+(``transfer_slip: decision=transfer; guidance_letter: decision=guide``). A kind is issued when every condition that
+applies to it holds.
 """
 
 from sqlalchemy.orm import Session
@@ -34,12 +36,23 @@ def task_document_kinds(session: Session, services: EngineServices, case: Case, 
     return [kind for kind in parse_document_kinds(properties.get(DOCUMENT_KINDS_PROPERTY)) if kind in known]
 
 
+def conditions(value: str | None) -> list[tuple[str | None, str, str]]:
+    """The ``(kind or None for all, field, value)`` conditions of a ``documentKindsWhen`` property."""
+    found: list[tuple[str | None, str, str]] = []
+    for clause in (value or "").split(";"):
+        kind, _, test = clause.rpartition(":")
+        field, equals, expected = test.partition("=")
+        if equals and field.strip():
+            found.append((kind.strip() or None, field.strip(), expected.strip()))
+    return found
+
+
 def issues_with(session: Session, services: EngineServices, case: Case, task: HumanTask, data: dict) -> list[str]:
-    """The kinds completing the task with ``data`` issues: its kinds, unless ``documentKindsWhen`` says no."""
+    """The kinds completing the task with ``data`` issues: its kinds whose ``documentKindsWhen`` conditions hold."""
     kinds = task_document_kinds(session, services, case, task)
-    condition = task_properties(session, services, case, task.spec_name).get(DOCUMENT_KINDS_WHEN_PROPERTY, "")
-    if kinds and "=" in condition:
-        field, value = (part.strip() for part in condition.split("=", 1))
-        if str(data.get(field)) != value:
-            return []
-    return kinds
+    when = conditions(task_properties(session, services, case, task.spec_name).get(DOCUMENT_KINDS_WHEN_PROPERTY))
+    return [
+        kind
+        for kind in kinds
+        if all(str(data.get(field)) == expected for only, field, expected in when if only in (None, kind))
+    ]

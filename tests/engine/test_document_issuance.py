@@ -13,10 +13,12 @@ from engine.cases.audit import verify_chain
 from engine.cases.queries import case_events
 from engine.core.errors import DomainError
 from engine.core.models import Case, DocumentRegister, IssuedDocument
+from engine.documents.binding import conditions
 from engine.documents.registers import date_written_out
 from engine.documents.templates import document_title
 from tests import denunciations
 from tests.cases import CONCLUDE, VERIFY, complete, walk_to_verification
+from tests.petitions import register_petition, triage
 
 
 def conclude(world, case_id: int) -> None:
@@ -129,3 +131,25 @@ def test_a_denunciation_issues_its_acceptance_notice_extension_decision_and_conc
     with world.factory() as session:
         assert session.get(Case, case_id) is not None
         assert verify_chain(session, case_id).valid
+
+
+def test_a_triage_decision_issues_the_transfer_slip_or_the_guidance_letter_that_fits_it(world):
+    transferred = register_petition(world).id
+    triage(world, transferred, "complaint", "transfer", competent_body="UBND Quận 3")
+    assert [d.kind for d in issued(world, transferred)] == ["transfer_slip"]
+    guided = register_petition(world).id
+    triage(world, guided, "proposal", "guide", guidance="Gửi đơn đến UBND quận")
+    [letter] = issued(world, guided)
+    assert letter.kind == "guidance_letter" and letter.identity_bearing  # addressed to the petitioner by name
+    filed = register_petition(world).id
+    triage(world, filed, "proposal", "file")
+    assert issued(world, filed) == []
+
+
+def test_the_conditions_of_a_step_apply_to_every_kind_or_to_the_kind_they_name():
+    assert conditions("decision=approve") == [(None, "decision", "approve")]
+    assert conditions("transfer_slip: decision=transfer; guidance_letter: decision=guide ;") == [
+        ("transfer_slip", "decision", "transfer"),
+        ("guidance_letter", "decision", "guide"),
+    ]
+    assert conditions("") == [] and conditions("nonsense") == []
