@@ -48,7 +48,7 @@ def test_the_case_page_lists_the_issued_documents_by_kind_name_symbol_and_date(w
     assert "Kết luận xác minh" in section and "1/KL-D1" in section and today in section
     assert "Phạm Thị Dung" in section and "Đã ký số" in section
     assert "verification_conclusion" not in section
-    assert "Ban hành văn bản" in page.text  # the timeline names the event
+    assert "Ban hành văn bản</strong>" in page.text and page.text.count("1/KL-D1") == 2  # the timeline names it
 
 
 def test_a_notice_naming_the_denouncer_is_offered_redacted_to_officers_and_in_full_to_the_resolver(web, world):
