@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from api.cli import app as cli
 from engine.cases.queries import case_events
 from engine.core.settings import get_settings
-from engine.documents import signing
+from engine.documents import drafts, signing
 from engine.documents.registers import date_written_out
 from tests import denunciations
 from tests.api.test_api_report_flow import complete_step, open_task, register
@@ -181,3 +181,30 @@ def test_the_register_lists_searches_and_exports_a_units_documents_and_the_comma
     assert "Số, ký hiệu" in result.output and "1/KL-D1" in result.output and "2/KL-D1" in result.output
     assert "2 văn bản" in result.output
     assert missing.exit_code == 1 and "nowhere" in missing.output
+
+
+def test_a_draft_naming_the_denouncer_is_redacted_for_officers_and_full_and_audited_for_the_resolver(
+    api, world, monkeypatch
+):
+    asked: list[tuple[str, bool]] = []
+    render = drafts.render_draft
+
+    def spy(session, *, case_id, kind, actor, redacted=False):
+        asked.append((actor.username, redacted))
+        return render(session, case_id=case_id, kind=kind, actor=actor, redacted=redacted)
+
+    monkeypatch.setattr(drafts, "render_draft", spy)
+    case_id = denunciations.start_denunciation(world)
+    denunciations.accept(world, case_id)
+    notice_task = open_task(api, case_id, "notify_acceptance")["id"]
+    notice = api.get(f"/api/tasks/{notice_task}/documents/denunciation_acceptance_notice/draft", "officer1")
+    assert notice.status_code == 200 and asked == [("officer1", True)]
+    denunciations.notify(world, case_id)
+    denunciations.request_extension(world, case_id)
+    extension_task = open_task(api, case_id, "extend_deadline")["id"]
+    assert api.get(f"/api/tasks/{extension_task}/documents/extension_decision/draft", "officer1").status_code == 403
+    full = api.get(f"/api/tasks/{extension_task}/documents/extension_decision/draft", "supervisor1")
+    assert full.status_code == 200 and asked[-1] == ("supervisor1", False)
+    with world.factory() as session:
+        reads = [e.payload["what"] for e in case_events(session, case_id) if e.kind == "identity_read"]
+    assert reads == [f"document_draft:{extension_task}:extension_decision"]
