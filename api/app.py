@@ -14,6 +14,7 @@ from api.routes import (
     auth,
     cases,
     comments,
+    documents,
     drafts,
     forms,
     health,
@@ -93,4 +94,5 @@ def create_app(
     app.include_router(reception_api.router)
     app.include_router(report_forms.router)
     app.include_router(document_templates_router)
+    app.include_router(documents.router)
     return app

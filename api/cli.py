@@ -303,6 +303,33 @@ def create_user_command(
     _guard(run)
 
 
+documents_app = typer.Typer(help="Văn bản: sổ văn bản đi.", no_args_is_help=True)
+app.add_typer(documents_app, name="documents")
+
+
+@documents_app.command("register")
+def documents_register_command(
+    unit: Annotated[str, typer.Option(help="unit code, e.g. q1")],
+    year: Annotated[int, typer.Option(help="the register's year, e.g. 2026")],
+    kind: Annotated[str | None, typer.Option(help="one kind of document, e.g. verification_conclusion")] = None,
+) -> None:
+    """Print a unit's register of outgoing documents (sổ văn bản đi) for a year as a table."""
+    from engine.documents.queries import register_lines, unit_by_code
+    from engine.documents.register_export import HEADERS, register_rows
+
+    def run() -> None:
+        with _ready_factory()() as session:
+            found = unit_by_code(session, unit)
+            rows = register_rows(register_lines(session, unit_id=found.id, year=year, kind=kind))
+        typer.echo(f"Sổ văn bản đi năm {year} — {found.name}")
+        widths = [max([len(HEADERS[i])] + [len(row[i]) for row in rows]) for i in range(len(HEADERS))]
+        for line in (HEADERS, tuple("-" * w for w in widths), *rows):
+            typer.echo("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+        typer.echo(f"{len(rows)} văn bản")
+
+    _guard(run)
+
+
 def main() -> None:
     """Console entry point."""
     app()

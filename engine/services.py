@@ -69,3 +69,7 @@ import engine.portal.hooks  # noqa: E402, F401
 import engine.reports.hooks  # noqa: E402, F401
 import engine.reports.operators  # noqa: E402, F401
 import engine.search.hooks  # noqa: E402, F401
+
+# isort: off
+import engine.documents.hooks  # noqa: E402, F401  (last: documents are issued after the other observers checked the step)
+# isort: on

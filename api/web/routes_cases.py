@@ -14,6 +14,7 @@ from api.web.context import Page, WebPage
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission
 from api.web.query_values import parse_id
+from api.web.routes_issued_documents import case_documents_view
 from engine.cases.attachments import attachments_of_case
 from engine.cases.audit import verify_chain
 from engine.cases.comments import (
@@ -206,7 +207,7 @@ def _case_page(
         can_read_identity=can_read_identity(page.actor, case),
         identity_shown=identity_shown, identity=identity, comments=comments_of(page.session, page.actor, case),
         can_comment=can_comment_on_case(page.actor, case), comment_form=comment_form or {},
-        comment_max=COMMENT_MAX_CHARS,
+        comment_max=COMMENT_MAX_CHARS, **case_documents_view(page, case),
     )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ from starlette.datastructures import UploadFile
 from api.web.context import Page, WebPage
 from api.web.deadlines import deadline_view
 from api.web.form_render import errors_by_field, form_fields, parse_submission
+from api.web.routes_issued_documents import step_documents_view
 from engine.cases.attachments import attachments_of_case
 from engine.cases.enums import TaskStatus
 from engine.cases.evidence import EvidenceFile, complete_task_with_evidence
@@ -41,7 +42,9 @@ def _people_for(page: Page, case: Case):
     return people
 
 
-def _task_page(page: Page, task: HumanTask, *, values=None, errors=None, status: int = 200, message=None):
+def _task_page(
+    page: Page, task: HumanTask, *, values=None, errors=None, status: int = 200, message=None, draft_error=None
+):
     case = case_of_task(page.session, task)
     schema = page.services.forms.schema(task.form) if task.form else {"type": "object", "properties": {}}
     now = page.services.clock.now()
@@ -55,6 +58,7 @@ def _task_page(page: Page, task: HumanTask, *, values=None, errors=None, status:
         duplicates=duplicate_candidates(page.session, case) if task.spec_name in DUPLICATE_PANEL_TASKS else None,
         attachments=attachments, redacted_copies={a.redacted_copy_of: a for a in attachments if a.redacted_copy_of},
         can_read_identity=can_read_identity(page.actor, case),
+        **step_documents_view(page, task, draft_error=draft_error),
     )  # fmt: skip
 
 

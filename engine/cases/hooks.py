@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from engine.core.models import Case, HumanTask
+    from engine.people.auth import Actor
     from engine.services import EngineServices
 
 
@@ -32,6 +33,8 @@ class TaskSubmission:
     case: "Case"
     task: "HumanTask"
     data: dict
+    actor: "Actor | None" = None  # who completes it (the runtime passes both; older callers may not)
+    services: "EngineServices | None" = None
 
 
 @dataclass(frozen=True)

@@ -344,7 +344,10 @@ class CaseRuntime:
         require(can_complete_task, actor, task)
         if task.form:
             self.services.forms.validate(task.form, data)
-        HOOKS.task_submitted(TaskSubmission(session=self.session, case=case, task=task, data=data))
+        submission = TaskSubmission(
+            session=self.session, case=case, task=task, data=data, actor=actor, services=self.services
+        )
+        HOOKS.task_submitted(submission)
         check_assignee_fields(self.session, self._process(case).catalog, data, case.unit_id)
         if task.form:
             check_person_fields(self.session, self.services.forms.schema(task.form), data, case.unit_id)

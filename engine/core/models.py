@@ -622,6 +622,8 @@ class PetitionHandling(Base):
     decision: Mapped[str | None] = mapped_column(String(16))
     resolving_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class DocumentTemplate(Base):
     """A designer's uploaded version of a kind's DOCX template; the ``active`` one replaces the committed file."""
 
@@ -638,3 +640,23 @@ class DocumentTemplate(Base):
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DocumentDraft(Base):
+    """An officer's edited draft (DOCX) of one document kind of an open task, issued when the task is completed.
+
+    A draft of a kind addressed to a protected person is stored encrypted (vault key), like the issued copy.
+    """
+
+    __tablename__ = "document_drafts"
+    __table_args__ = (UniqueConstraint("task_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(48))  # a DocumentKind
+    docx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)

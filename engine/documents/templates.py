@@ -16,7 +16,6 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, Undefined
 from sqlalchemy.orm import Session
 
-from engine.cases.runtime import CaseRuntime
 from engine.core.errors import NotFound
 from engine.core.models import Case
 from engine.documents.context import build_context, document_summary
@@ -86,6 +85,8 @@ def draft_context(
     data: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The context of a draft: the case's current data (``data``, e.g. the form being completed, on top)."""
+    from engine.cases.runtime import CaseRuntime  # the runtime imports the services, which import the domains
+
     current = CaseRuntime(session, services).current_data(case)
     merged = {**current, **(data or {})}
     return build_context(session, services, case=case, kind=kind, data=merged, actor=actor, identity=identity)

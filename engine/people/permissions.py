@@ -313,3 +313,16 @@ def _own_account_or_admin(actor: Actor, username: str, fields: frozenset[str] = 
 can_update_user = Rule("can_update_user", "change user accounts", STAFF, _own_account_or_admin)
 """Changing an account (the target: the username and the fields changed): admins any field of anyone; every member
 of staff their own e-mail, notification mode and digest hour."""
+
+# ---- official documents ---------------------------------------------------------------------------------------
+
+can_read_documents = Rule("can_read_documents", "read the official documents of cases", CASE_HANDLERS, _in_units)
+"""The documents a case issued (list and copies) for those who may read the case; the full copy of a document
+naming a protected person also needs ``can_read_identity`` (audited), everyone else gets the redacted copy."""
+
+can_draft_documents = Rule("can_draft_documents", "download and upload the drafts of a step's documents",
+                           CASE_HANDLERS, _completable)  # fmt: skip
+"""A step's document drafts belong to whoever may complete the step."""
+
+can_read_registers = Rule("can_read_registers", "read the registers of outgoing documents", CASE_HANDLERS, _in_units)
+"""A unit's registers of outgoing documents (sổ văn bản đi), for the units the actor sees (target: a unit id)."""

@@ -11,7 +11,8 @@ from engine.core.db import make_engine, make_session_factory
 from engine.core.models import Case, FormSchema, HumanTask, User
 from engine.core.settings import PROJECT_ROOT, get_settings
 
-COMMANDS = ("migrate", "deploy", "lint", "demo", "serve", "worker", "create-user", "doctor", "backup", "restore")
+COMMANDS = ("migrate", "deploy", "lint", "demo", "serve", "worker", "create-user", "doctor", "backup", "restore",
+            "documents")  # fmt: skip
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from api.web.session import SESSION_COOKIE, WEB_AUDIENCE
 from engine.cases.attachments import attach_file
 from engine.cases.runtime import CaseRuntime
 from engine.core.db import transaction
-from engine.core.models import Case, Matter, MigrationBatch, PeriodicReport
+from engine.core.models import Case, IssuedDocument, Matter, MigrationBatch, PeriodicReport
 from engine.processes.drafts import save_draft
 from engine.reports.periodic import produce_periodic_reports
 from tests.factories import INTAKE, PASSWORD, World, migrated_copy
@@ -57,7 +57,7 @@ DESIGNERS = frozenset({DESIGNER, ADMIN})
 IDENTITY_READERS = frozenset({SUPERVISOR, CUSTODIAN})
 RECOVERERS = frozenset({SUPERVISOR}) | DESIGNERS
 ADMINS = frozenset({ADMIN})
-UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}")
+UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}", "{document_id}")
 OK, CREATED, NO_CONTENT, REDIRECT, FOUND_NOT, BAD, CONFLICT, INVALID = 200, 201, 204, 303, 404, 400, 409, 422
 # FOUND_NOT: hidden, the unit is not theirs
 EVIDENCE = {"file": ("bien-ban.txt", b"bien ban", "text/plain")}
@@ -171,6 +171,27 @@ POLICY: dict[tuple[str, str], Row] = {
                                                  json={"username": "officer1"}),
     # can_assign_task, several at once: the empty body is refused with 422 once let through
     ("POST", "/api/tasks/reassign"): Row(frozenset({TEAM_LEAD, SUPERVISOR}), INVALID, json={}),
+    # ---- official documents: can_read_documents (a case's issued documents), can_draft_documents (the step's
+    # completer; screen_report issues no document: 404 once let through), can_read_registers (the unit's registers)
+    ("GET", "/api/cases/{case_id}/documents"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("GET", "/api/documents/{document_id}.pdf"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("GET", "/api/documents/{document_id}.docx"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("GET", "/documents/{document_id}.pdf"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("GET", "/documents/{document_id}.docx"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("GET", "/api/tasks/{task_id}/documents"): Row(HANDLERS, OK, other=FOUND_NOT,
+                                                   refused=frozenset({TEAM_LEAD, SUPERVISOR})),
+    ("GET", "/api/tasks/{task_id}/documents/{kind}/draft"): Row(HANDLERS, FOUND_NOT, other=FOUND_NOT,
+                                                                refused=frozenset({TEAM_LEAD, SUPERVISOR})),
+    ("PUT", "/api/tasks/{task_id}/documents/{kind}/draft"): Row(HANDLERS, FOUND_NOT, other=FOUND_NOT, files=EVIDENCE,
+                                                                refused=frozenset({TEAM_LEAD, SUPERVISOR})),
+    ("GET", "/tasks/{task_id}/documents/{kind}/draft"): Row(HANDLERS, FOUND_NOT, other=FOUND_NOT,
+                                                            refused=frozenset({TEAM_LEAD, SUPERVISOR})),
+    ("POST", "/tasks/{task_id}/documents/{kind}/draft"): Row(HANDLERS, FOUND_NOT, other=FOUND_NOT, files=EVIDENCE,
+                                                             refused=frozenset({TEAM_LEAD, SUPERVISOR})),
+    ("GET", "/api/registers"): Row(HANDLERS, OK, query="unit=d1&year=2026"),
+    ("GET", "/api/registers.xlsx"): Row(HANDLERS, OK, query="unit=d1&year=2026"),
+    ("GET", "/registers"): Row(HANDLERS, OK),  # the reader's own unit, this year
+    ("GET", "/registers.xlsx"): Row(HANDLERS, OK),
     # ---- absences and deputies: can_manage_absence (the test's absence id names none: 404 once let through) ----
     ("GET", "/api/absences"): Row(HANDLERS, OK),
     ("POST", "/api/absences"): Row(HANDLERS, INVALID, json={}),
@@ -368,9 +389,16 @@ class Targets:
                 matter = Matter(unit_id=world.units[unit], title="Vụ việc", created_at=now)
                 batch = MigrationBatch(process_key="report_1374", to_version=1, requested_by="designer1",
                                        unit_id=world.units[unit], created_at=now)  # fmt: skip
-                session.add_all([matter, batch])
+                document = IssuedDocument(
+                    case_id=case.id, unit_id=world.units[unit], kind="result_notice", year=2026, number=1,
+                    symbol="1/TB-X", title="Thông báo", issued_on=now.date(), issued_at=now, issued_by=username,
+                    signer_name="Nguyễn Văn An", signed=True, sha256="0" * 64, identity_bearing=False,
+                    docx=b"PK", pdf=b"%PDF",
+                )  # fmt: skip
+                session.add_all([matter, batch, document])
                 session.flush()
-                found.update(case_id=case.id, attachment_id=attachment.id, matter_id=matter.id, batch_id=batch.id)
+                found.update(case_id=case.id, attachment_id=attachment.id, matter_id=matter.id, batch_id=batch.id,
+                             document_id=document.id)  # fmt: skip
             month_start = now.date().replace(day=1)  # the month before the clock's closes on the day before
             produce_periodic_reports(session, world.services.forms, closing_day=month_start - timedelta(days=1),
                                      zone=world.services.calendar.zone, now=now, case_id=None)  # fmt: skip
@@ -393,7 +421,7 @@ class Targets:
                   "fmt": "xlsx", "tab": "visit", "token": "khong-co",
                   "name": "receive_report.schema.json", "absence_id": 999_999,
                   "username": "officer1", "code": "d1", "form": "petitions",
-                  "kind": "transfer_slip"}  # fmt: skip
+                  "kind": "verification_conclusion"}  # fmt: skip
         if "{draft_id}" in path:
             values["draft_id"] = self.fresh_draft()
         filled = path.format(**values)

@@ -24,3 +24,13 @@ def test_bench_report_pdf_runs_and_prints_the_timing_table():
     assert result.returncode == 0, result.stderr
     rows = {line.split()[0] for line in result.stdout.splitlines() if line.split()}
     assert {"build", "render", "total"} <= rows and "p95 CPU" in result.stdout and "PDF size:" in result.stdout
+
+
+def test_bench_issuance_runs_and_prints_the_timing_table():
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "bench" / "bench_issuance.py"), "--repeat", "2"],
+        capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0] for line in result.stdout.splitlines() if line.split()}
+    assert {"render", "convert", "sign", "issue"} <= rows and "goal p95 issuance" in result.stdout

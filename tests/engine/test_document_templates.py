@@ -16,6 +16,7 @@ from engine.documents.template_builder import TEMPLATES_DIR, build_template, tem
 from engine.documents.template_store import template_variables
 from engine.documents.template_texts import IDENTITY_BEARING_KINDS
 from engine.documents.templates import BLANK, document_title, render_draft
+from tests.documents import text_of
 from tests.petitions import register_petition, triage
 from tests.walks import walk_to_the_end
 
@@ -28,17 +29,6 @@ def name_units(world, superior: str, unit: str) -> None:
     with transaction(world.factory) as session:
         session.get(Unit, world.units["city"]).name = superior
         session.get(Unit, world.units["d1"]).name = unit
-
-
-def text_of(docx: bytes) -> str:
-    """Every paragraph of the document, tables included, one per line."""
-    document = Document(io.BytesIO(docx))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                lines += [p.text for p in cell.paragraphs]
-    return "\n".join(lines)
 
 
 def runs_of(docx: bytes) -> list[str]:
