@@ -29,7 +29,7 @@ install: $(VENV)/.installed web-assets
 browser:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium poppler-utils libreoffice-writer-nogui python3-uno fonts-dejavu-core fonts-liberation >/dev/null; \
 		else echo "note: chromium/pdftoppm missing; browser and PDF tests will be skipped (apt-get install chromium poppler-utils)"; fi; \
 	fi
 

@@ -14,6 +14,7 @@ from api.routes import (
     auth,
     cases,
     comments,
+    document_verification,
     drafts,
     forms,
     health,
@@ -89,4 +90,5 @@ def create_app(
     app.include_router(administration.router)
     app.include_router(portal_api.router)
     app.include_router(reception_api.router)
+    app.include_router(document_verification.router)
     return app
