@@ -198,3 +198,14 @@ def shared_converter() -> Converter:
 def docx_to_pdf(docx: bytes) -> bytes:
     """The PDF of a DOCX, made by this process's warm LibreOffice (started on first use)."""
     return shared_converter().convert(docx)
+
+
+def sample_docx(text: str = "Quận 1, ngày 30 tháng 11 năm 2026") -> bytes:
+    """A one-paragraph DOCX (for the doctor's check and the benchmarks)."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
