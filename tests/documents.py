@@ -58,3 +58,14 @@ def foreign_p12(unit_name: str) -> tuple[bytes, bytes]:
         unit_name=unit_name, ca_certificate=ca_certificate, ca_key=ca_key, now=now, password=b"mat-khau", demo=True
     )
     return p12, ca_certificate.public_bytes(serialization.Encoding.PEM)
+
+
+def signed_pdf(world: World, unit: str = "d1") -> bytes:
+    """``small_pdf`` signed with the unit's demo key from the test seed."""
+    from engine.documents.signing import sign_pdf
+
+    with world.factory() as session:
+        return sign_pdf(
+            small_pdf(), unit_id=world.units[unit], signer_name="Trần Thị Lãnh Đạo", signer_title="Chánh Thanh tra",
+            session=session, signed_on=world.clock.now().date(), settings=world.settings,
+        )  # fmt: skip

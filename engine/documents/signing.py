@@ -4,14 +4,18 @@ The unit's key comes from ``engine.documents.certificates``; the block says who 
 which unit and on which day, in a font with the Vietnamese letters (``PHANANH_SIGNING_FONT``).
 """
 
+import asyncio
 import hashlib
 import io
 import logging
 import os
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography.hazmat.primitives.serialization import pkcs12
 from fontTools.ttLib import TTFont
@@ -37,6 +41,7 @@ from engine.documents.certificates import UnitSigningKey, unit_signing_key
 
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "FFTM NOT subset" on every signature
 
+T = TypeVar("T")
 FIELD_PREFIX = "ChuKySo"
 BLOCK_WIDTH, BLOCK_HEIGHT, MARGIN = 250, 52, 6  # points, at the bottom right of the last page
 
@@ -47,6 +52,17 @@ class NotAPdf(BadRequest):
 
 class SigningFailed(DomainError):
     """The signing key cannot be opened (wrong password, damaged file)."""
+
+
+def outside_event_loop(function: Callable[[], T]) -> T:
+    """Call ``function`` here, or in a worker thread when this thread runs an event loop (an async page handler):
+    pyHanko's synchronous calls start their own loop, which a running loop forbids."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function).result()
 
 
 def day_text(day: date) -> str:
@@ -153,5 +169,4 @@ def sign_pdf(
         meta, signer, stamp_style=style,
         new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=-1, box=box),
     )  # fmt: skip
-    output = pdf_signer.sign_pdf(writer)
-    return output.getvalue()
+    return outside_event_loop(lambda: pdf_signer.sign_pdf(writer).getvalue())

@@ -4,23 +4,20 @@ Started by ``engine.documents.converter`` as ``python3 uno_bridge.py <pipe name>
 listening on that UNO pipe, prints one ``{"ready": true}`` line, then answers requests read from stdin, one JSON
 line each (``{"input": docx path, "output": pdf path}``) with one JSON line (``{"ok": true}`` or
 ``{"ok": false, "error": ..., "fatal": bool}``). A fatal answer (LibreOffice gone) is followed by exit.
-This file imports nothing from the project: the system Python does not see its packages.
+This file imports nothing from the project (the system Python does not see its packages), and LibreOffice's
+modules only when run, so that the engine's own Python can import it (the error-table test imports every module).
 """
 
 import json
 import sys
 import time
 
-import uno  # type: ignore[import-not-found]
-from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
-from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
-from com.sun.star.lang import DisposedException  # type: ignore[import-not-found]
-from com.sun.star.uno import RuntimeException  # type: ignore[import-not-found]
-
 CONNECT_SECONDS = 60.0
 
 
 def _property(name: str, value: object) -> object:
+    from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
     prop = PropertyValue()
     prop.Name, prop.Value = name, value
     return prop
@@ -32,6 +29,9 @@ def _answer(payload: dict) -> None:
 
 
 def _connect(pipe: str) -> object:
+    import uno  # type: ignore[import-not-found]
+    from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     deadline = time.monotonic() + CONNECT_SECONDS
@@ -47,6 +47,8 @@ def _connect(pipe: str) -> object:
 
 
 def _convert(desktop: object, source: str, target: str) -> None:
+    import uno
+
     load = (_property("Hidden", True), _property("ReadOnly", True), _property("UpdateDocMode", 0))
     document = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0, load)  # type: ignore[attr-defined]
     if document is None:
@@ -59,6 +61,10 @@ def _convert(desktop: object, source: str, target: str) -> None:
 
 def main() -> None:
     """Connect, announce readiness, serve conversions until stdin closes or LibreOffice goes away."""
+    import uno  # noqa: F401  (installs the import hook of the com.sun.star modules)
+    from com.sun.star.lang import DisposedException  # type: ignore[import-not-found]
+    from com.sun.star.uno import RuntimeException  # type: ignore[import-not-found]
+
     try:
         desktop = _connect(sys.argv[1])
     except Exception as exc:  # noqa: BLE001 - reported to the engine, which decides

@@ -26,7 +26,7 @@ from engine.core.models import Case, IssuedDocument, Unit
 from engine.core.settings import Settings, get_settings
 from engine.documents.certificates import DEMO_MARK, trust_roots
 from engine.documents.kinds import KIND_INFO, DocumentKind
-from engine.documents.signing import NotAPdf
+from engine.documents.signing import NotAPdf, outside_event_loop
 
 log = logging.getLogger("phananh.documents")
 
@@ -132,7 +132,7 @@ def verify_document(session: Session, pdf: bytes, *, settings: Settings | None =
         trust_roots=trust_roots(session, settings or get_settings()), allow_fetching=False, revocation_mode="soft-fail"
     )
     try:
-        status = validate_pdf_signature(signature, context)
+        status = outside_event_loop(lambda: validate_pdf_signature(signature, context))
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
         log.info("signature could not be validated: %s", exc)
         return _verdict(VerdictStatus.INVALID, signed=True, intact=False, trusted=False, sha256=sha256)
