@@ -60,7 +60,7 @@ def _convert(desktop: object, source: str, target: str) -> None:
 
 
 def main() -> None:
-    """Connect, announce readiness, serve conversions until stdin closes or LibreOffice goes away."""
+    """Connect, announce readiness, serve conversions until stdin closes (then end LibreOffice) or it goes away."""
     import uno  # noqa: F401  (installs the import hook of the com.sun.star modules)
     from com.sun.star.lang import DisposedException  # type: ignore[import-not-found]
     from com.sun.star.uno import RuntimeException  # type: ignore[import-not-found]
@@ -82,6 +82,14 @@ def main() -> None:
             _answer({"ok": False, "fatal": False, "error": f"{type(exc).__name__}: {exc}"})
         else:
             _answer({"ok": True})
+    _terminate(desktop)  # stdin closed: the engine stopped or died, so LibreOffice must not outlive it
+
+
+def _terminate(desktop: object) -> None:
+    try:
+        desktop.terminate()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001, S110 - LibreOffice already gone
+        pass
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """DOCX → PDF with a warm LibreOffice: one soffice reused, restarted when it dies, safe across threads, and clear
 errors for what it cannot convert or when LibreOffice is missing."""
 
+import io
 import os
 import shutil
 import signal
 import subprocess
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -62,9 +64,6 @@ def test_what_is_not_a_docx_is_refused_before_libreoffice(converter):
     with pytest.raises(ConversionFailed, match="không phải văn bản DOCX"):
         converter.convert(b"%PDF-1.7 not a docx")
     with pytest.raises(ConversionFailed, match="word/document.xml"):
-        import io
-        import zipfile
-
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             archive.writestr("hello.txt", "xin chào")
@@ -78,3 +77,23 @@ def test_a_missing_libreoffice_is_a_clear_error():
     no_uno = Converter(soffice="soffice", python="/nonexistent/python3")
     with pytest.raises(ConverterUnavailable, match="uno"):
         no_uno.convert(sample_docx())
+
+
+def test_a_damaged_docx_is_a_clear_error_and_the_converter_goes_on(converter):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<<< not xml")
+    with pytest.raises(ConversionFailed, match="LibreOffice không chuyển được"):
+        converter.convert(buffer.getvalue())
+    assert converter.running
+    assert "vẫn chạy" in _text(converter.convert(sample_docx("vẫn chạy")))
+
+
+def test_a_conversion_over_the_time_limit_stops_libreoffice_and_fails():
+    impatient = Converter(soffice="soffice", python="/usr/bin/python3", timeout_seconds=0.001)
+    try:
+        with pytest.raises(ConversionFailed, match="no answer within"):
+            impatient.convert(sample_docx())
+        assert not impatient.running and impatient.starts == 2, "started again once, then given up"
+    finally:
+        impatient.stop()
