@@ -8,10 +8,13 @@ Each converter has its own LibreOffice profile directory, so several processes n
 """
 
 import atexit
+import contextlib
 import io
 import json
+import os
 import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -164,8 +167,10 @@ class Converter:
         for process in (self._bridge, self._soffice):
             if process is None:
                 continue
-            if process.poll() is None:
-                process.kill()
+            # Each runs in its own process group: `soffice` is a launcher whose soffice.bin lives on in that
+            # group after the launcher itself exits, so the whole group is ended.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
             for stream in (process.stdin, process.stdout):
                 if stream is not None:

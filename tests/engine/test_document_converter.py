@@ -97,3 +97,12 @@ def test_a_conversion_over_the_time_limit_stops_libreoffice_and_fails():
         assert not impatient.running and impatient.starts == 2, "started again once, then given up"
     finally:
         impatient.stop()
+
+
+def test_stop_ends_every_libreoffice_process_it_started():
+    converter = Converter(soffice="soffice", python="/usr/bin/python3")
+    converter.convert(sample_docx())
+    group = converter.soffice_pid  # the launcher's process group holds soffice.bin too
+    converter.stop()
+    with pytest.raises(ProcessLookupError):
+        os.killpg(group, 0)
