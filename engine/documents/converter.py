@@ -18,6 +18,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 import uuid
 import zipfile
 from pathlib import Path
@@ -172,6 +173,7 @@ class Converter:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+            _wait_for_group_end(process.pid)
             for stream in (process.stdin, process.stdout):
                 if stream is not None:
                     stream.close()
@@ -179,6 +181,17 @@ class Converter:
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
+
+
+def _wait_for_group_end(group: int, seconds: float = 5.0) -> None:
+    """Wait (bounded) until no process of ``group`` is left, so that a stopped converter holds no memory."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.02)
 
 
 _shared: Converter | None = None
