@@ -128,3 +128,13 @@ def test_a_registered_document_gives_its_number_date_unit_and_the_published_case
         code = case.tracking_code
         session.commit()
     assert _verify(world, signed).document.tracking_code == code
+
+
+def test_damaged_pdfs_get_a_verdict_never_an_exception(world):
+    signed = _sign(world)
+    at = signed.index(b"/Contents <") + len(b"/Contents <") + 20  # inside the signature's own bytes
+    broken_signature = signed[:at] + (b"0" if signed[at : at + 1] != b"0" else b"1") + signed[at + 1 :]
+    for damaged in (signed[: len(signed) // 2], broken_signature, b"%PDF-1.7\n" + bytes(range(256)) * 4):
+        verdict = _verify(world, damaged)
+        assert verdict.status in (VerdictStatus.INVALID, VerdictStatus.MODIFIED, VerdictStatus.UNSIGNED), damaged[:20]
+        assert not verdict.valid
