@@ -52,7 +52,7 @@ async def verify_upload(page: Portal) -> HTMLResponse:
     except PayloadTooLarge:
         return _form(page, 413, page.t("verify.too_big", limit=_limit(page)))
     zone = page.services.calendar.zone
-    signed_at = verdict.signed_at.astimezone(zone).strftime("%H:%M %d/%m/%Y") if verdict.signed_at else None
+    signed_at = verdict.signed_at.astimezone(zone).strftime("%d/%m/%Y %H:%M") if verdict.signed_at else None
     return page.render(
         "portal_verify.html", token=page.form_token(VERIFY_FORM), limit=_limit(page), message=None,
         verdict=verdict, signed_at=signed_at,
