@@ -25,12 +25,15 @@ web-assets: $(WEB)/node_modules/.package-lock.json
 install: $(VENV)/.installed web-assets
 
 # Browser tests drive Debian's Chromium (a browser download cannot work here); report tests turn PDFs into PNGs
-# with poppler's pdftoppm. Install both from Debian when we can.
+# with poppler's pdftoppm; official documents become PDFs with LibreOffice (and its uno module for the system
+# Python) in fonts with the Vietnamese letters. Install them from Debian when we can.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
-		else echo "note: chromium/pdftoppm missing; browser and PDF tests will be skipped (apt-get install chromium poppler-utils)"; fi; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null \
+				&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui \
+					python3-uno fonts-dejavu-core fonts-liberation >/dev/null; \
+		else echo "note: chromium/pdftoppm/soffice missing; browser, PDF and document tests will be skipped (apt-get install chromium poppler-utils libreoffice-writer-nogui python3-uno)"; fi; \
 	fi
 
 run: install

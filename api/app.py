@@ -14,6 +14,7 @@ from api.routes import (
     auth,
     cases,
     comments,
+    document_verification,
     documents,
     drafts,
     forms,
@@ -95,4 +96,5 @@ def create_app(
     app.include_router(report_forms.router)
     app.include_router(document_templates_router)
     app.include_router(documents.router)
+    app.include_router(document_verification.router)
     return app

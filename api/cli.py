@@ -119,15 +119,19 @@ def lint(
 @app.command()
 def demo() -> None:
     """Load demo units, users (password phananh-demo) and cases."""
-    from engine.demo import CUSTODIAN, DEMO_PASSWORD, DEMO_USERS, load_demo
+    from engine.demo import CUSTODIAN, DEMO_PASSWORD, DEMO_USERS, load_demo, load_demo_certificates
 
     def run() -> None:
         factory = _ready_factory()
-        if load_demo(factory, _services(factory)):
+        services = _services(factory)
+        if load_demo(factory, services):
             users = ", ".join([*(u for u, _, _ in DEMO_USERS), CUSTODIAN[0]])
             typer.echo(f"demo data loaded; users {users} (password {DEMO_PASSWORD})")
         else:
             typer.echo("demo data already present; nothing to do")
+        made = load_demo_certificates(factory, services)
+        if made:
+            typer.echo(f"demo signing certificates (DEMO CA, no legal value) made for {made} unit(s)")
 
     _guard(run)
 
@@ -258,9 +262,10 @@ def migrate_cases_command(
 
 @app.command()
 def doctor() -> None:
-    """Check the database, the schema level, the deployed processes and the timer backlog."""
+    """Check the database, the schema level, the deployed processes, the timer backlog and the documents."""
     from engine.core.clock import SystemClock
     from engine.doctor import diagnose
+    from engine.documents.converter import shared_converter
 
     settings = get_settings()
     engine = engine_from_settings(settings)
@@ -270,6 +275,8 @@ def doctor() -> None:
         processes_dir=settings.processes_dir,
         now=SystemClock().now(),
         secret_key=settings.secret_key,
+        converter=shared_converter(),
+        settings=settings,
     )
     for finding in findings:
         typer.echo(str(finding))

@@ -31,6 +31,9 @@ from engine.core.errors import (
     PayloadTooLarge,
 )
 from engine.core.instance_secret import SecretMissing
+from engine.documents.certificates import SigningKeyMissing
+from engine.documents.converter import ConversionFailed, ConverterUnavailable
+from engine.documents.signing import NotAPdf, SigningFailed
 from engine.people.absences import AbsenceConflict, AbsenceRefused
 from engine.people.accounts import AccountExists, InvalidAccountData
 from engine.people.password_links import PasswordLinkInvalid
@@ -65,6 +68,11 @@ HTTP_STATUS: dict[type[DomainError], int] = {
     DatabaseNotReady: 503,
     PortalFormUnavailable: 503,
     SecretMissing: 503,
+    NotAPdf: 400,
+    ConversionFailed: 422,
+    ConverterUnavailable: 503,
+    SigningKeyMissing: 503,
+    SigningFailed: 503,
 }
 FALLBACK_STATUS = 400
 """The answer to a domain error whose class has no entry (tests keep every class of the engine in the table)."""

@@ -10,6 +10,7 @@ from engine.cases.enums import TaskStatus
 from engine.cases.runtime import CaseRuntime
 from engine.core.db import transaction
 from engine.core.models import HumanTask, Unit, User
+from engine.documents.certificates import make_demo_certificates
 from engine.people.auth import Actor, actor_for, create_user
 from engine.people.roles import Role
 from engine.people.units import create_unit
@@ -182,6 +183,12 @@ def load_demo(factory: sessionmaker[Session], services: EngineServices) -> bool:
     for intake, triage_steps in DEMO_PETITIONS:
         _walk_demo_petition(factory, services, intake, triage_steps)
     return True
+
+
+def load_demo_certificates(factory: sessionmaker[Session], services: EngineServices) -> int:
+    """A demo CA and a demo signing certificate ("… (DEMO)") for every unit without one; how many were made."""
+    with transaction(factory) as session:
+        return make_demo_certificates(session, now=services.clock.now())
 
 
 def _walk_demo_petition(factory: sessionmaker[Session], services: EngineServices, intake: dict, steps) -> None:

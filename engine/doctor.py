@@ -1,6 +1,8 @@
-"""Health checks for operators: database, schema level, deployed processes, timer backlog, cases in error."""
+"""Health checks for operators: database, schema level, deployed processes, timer backlog, cases in error, and
+the official documents (LibreOffice converts, every unit has a signing key)."""
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,9 +15,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from engine.cases.enums import CaseStatus, TimerStatus
+from engine.core.errors import DomainError
 from engine.core.instance_secret import secret_weakness
 from engine.core.migrate import alembic_config
-from engine.core.models import Case, CaseTimer
+from engine.core.models import Case, CaseTimer, Unit
+from engine.core.settings import Settings
+from engine.documents.certificates import SigningKeyMissing, unit_signing_key
+from engine.documents.converter import Converter, sample_docx
 from engine.notifications.delivery import failed_emails
 from engine.processes.deployment import latest_definition
 
@@ -128,20 +134,64 @@ def check_secrets(secret_key: str) -> list[Finding]:
     return [Finding(True, "secrets", "the signing secret is set")]
 
 
+def check_converter(converter: Converter) -> list[Finding]:
+    """LibreOffice turns a DOCX into a PDF (the official documents' PDFs), timed from a cold start."""
+    started = time.perf_counter()
+    try:
+        pdf = converter.convert(sample_docx())
+    except DomainError as exc:
+        return [Finding(False, "documents", f"DOCX → PDF does not work: {exc.message}")]
+    finally:
+        converter.stop()
+    seconds = time.perf_counter() - started
+    return [Finding(pdf.startswith(b"%PDF-"), "documents", f"LibreOffice converts DOCX to PDF ({seconds:.1f} s cold)")]
+
+
+def check_signing_keys(session: Session, settings: Settings) -> list[Finding]:
+    """Every active unit can sign its documents (a PKCS#12 file or a demo key); demo keys are named."""
+    missing, demo = [], 0
+    for unit in session.scalars(select(Unit).where(Unit.retired_at.is_(None)).order_by(Unit.code)):
+        try:
+            key = unit_signing_key(session, unit_id=unit.id, settings=settings)
+        except SigningKeyMissing:
+            missing.append(unit.code)
+            continue
+        demo += key.source == "database"
+    if missing:
+        shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+        return [Finding(False, "signing", f"{len(missing)} unit(s) without a signing key: {shown}")]
+    note = f" ({demo} with a DEMO certificate, no legal value)" if demo else ""
+    return [Finding(True, "signing", f"every unit has a signing key{note}")]
+
+
 def diagnose(
-    engine: Engine, session_factory, *, processes_dir: Path, now: datetime, secret_key: str | None = None
+    engine: Engine,
+    session_factory,
+    *,
+    processes_dir: Path,
+    now: datetime,
+    secret_key: str | None = None,
+    converter: Converter | None = None,
+    settings: Settings | None = None,
 ) -> list[Finding]:
-    """All checks, in order; later checks are skipped when the database cannot be used."""
+    """All checks, in order; later checks are skipped when the database cannot be used.
+
+    The document checks run when a ``converter`` (LibreOffice) and the ``settings`` (signing keys) are given.
+    """
     findings = check_database(engine)
     if secret_key is not None:
         findings += check_secrets(secret_key)
     if not all(f.ok for f in findings):
         return findings
     with session_factory() as session:
-        return (
-            findings
-            + check_processes(session, processes_dir)
+        findings += (
+            check_processes(session, processes_dir)
             + check_timers(session, now)
             + check_cases(session)
             + check_outbox(session)
         )
+        if settings is not None:
+            findings += check_signing_keys(session, settings)
+    if converter is not None:
+        findings += check_converter(converter)
+    return findings

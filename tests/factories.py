@@ -13,6 +13,7 @@ from engine.core.db import make_engine, make_session_factory, transaction
 from engine.core.migrate import upgrade_to_head
 from engine.core.models import HumanTask, Unit, User
 from engine.core.settings import PROJECT_ROOT, Settings
+from engine.documents.certificates import make_demo_certificates
 from engine.people.auth import Actor, actor_for, create_user
 from engine.people.units import create_unit
 from engine.processes.deployment import deploy_path
@@ -111,6 +112,7 @@ def seed_world(database_url: str, *, deploy: tuple[Path, ...] = (PROCESSES,)) ->
             )
         for path in deploy:
             deploy_path(session, path, forms=services.forms)
+        make_demo_certificates(session, now=datetime.now(UTC))  # every unit can sign its documents
     engine.dispose()
 
 

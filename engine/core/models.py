@@ -660,3 +660,25 @@ class DocumentDraft(Base):
     size: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SigningCertificate(Base):
+    """A certificate of the instance's signing: a trust root (``role`` "root") or a unit's signing key ("unit").
+
+    A unit's row keeps its demo PKCS#12 (key and certificate; a demo key is no secret); a root keeps only its
+    certificate. ``demo`` marks what ``phananh demo`` made (CN "… (DEMO)").
+    A unit's key in ``PHANANH_SIGNING_P12_DIR`` is used before its row.
+    """
+
+    __tablename__ = "signing_certificates"
+    __table_args__ = (UniqueConstraint("role", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))  # a CertificateRole
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    subject: Mapped[str] = mapped_column(String(255))
+    certificate: Mapped[bytes] = mapped_column(LargeBinary)  # DER
+    p12: Mapped[bytes | None] = mapped_column(LargeBinary)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    not_after: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

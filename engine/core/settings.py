@@ -61,11 +61,23 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_from: str = "phananh@localhost"
     smtp_max_attempts: int = 5
+    # Official documents: LibreOffice for DOCX → PDF (soffice and the system Python that has its uno module),
+    # and the units' signing keys: <signing_p12_dir>/<unit code>.p12 (else the demo keys kept in the database),
+    # trusted by the instance's roots (the demo CA's, plus the PEM files listed in signing_trust_roots).
+    soffice_path: str = "soffice"
+    soffice_python: str = "/usr/bin/python3"
+    conversion_timeout_seconds: float = 60.0
+    signing_p12_dir: Path | None = None
+    signing_p12_password: str = ""
+    signing_trust_roots: str = ""
+    signing_font: Path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    max_verify_bytes: int = 10_000_000  # a PDF posted to be verified
 
     @property
     def max_body_bytes(self) -> int:
         """The largest non-JSON body read: the largest upload allowed, plus room for the multipart envelope."""
-        return max(self.max_attachment_bytes, self.max_bpmn_bytes, self.max_upload_bytes) + 1_000_000
+        largest = max(self.max_attachment_bytes, self.max_bpmn_bytes, self.max_upload_bytes, self.max_verify_bytes)
+        return largest + 1_000_000
 
     @model_validator(mode="after")
     def _resolve_secret_key(self) -> "Settings":

@@ -103,6 +103,8 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/portal/huy-dang-ky/{token}"): Row(EVERYONE, OK),
     ("POST", "/portal/huy-dang-ky/{token}"): Row(EVERYONE, OK),  # an unknown token gets the same answer
     ("GET", "/portal/cong-khai"): Row(EVERYONE, OK),
+    ("GET", "/portal/xac-thuc-van-ban"): Row(EVERYONE, OK),
+    ("POST", "/portal/xac-thuc-van-ban"): Row(EVERYONE, BAD),
     # ---- every signed-in person ----
     ("GET", "/"): Row(STAFF, REDIRECT),  # to the home page of the role
     ("POST", "/logout"): Row(STAFF, REDIRECT),  # to the sign-in page, without ?next=
@@ -335,6 +337,7 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/api/portal/published"): Row(EVERYONE, OK),
     ("POST", "/api/portal/subscriptions"): Row(EVERYONE, INVALID, json={}),
     ("DELETE", "/api/portal/subscriptions/{token}"): Row(EVERYONE, NO_CONTENT),  # unknown token: same answer
+    ("POST", "/api/documents/verify"): Row(EVERYONE, INVALID),  # no file: 422; a recipient checks a document
     # ---- the reception desk over REST: can_receive_petitions, can_read_visits_register ----
     ("POST", "/api/petitions"): Row(HANDLERS, INVALID, json={}),
     ("POST", "/api/reception/visits"): Row(HANDLERS, INVALID, json={}),

@@ -1,7 +1,10 @@
 """bench/bench_engine.py keeps working (no timing is asserted here: figures are read from the bench output)."""
 
+import shutil
 import subprocess
 import sys
+
+import pytest
 
 from engine.core.settings import PROJECT_ROOT
 
@@ -34,3 +37,15 @@ def test_bench_issuance_runs_and_prints_the_timing_table():
     assert result.returncode == 0, result.stderr
     rows = {line.split()[0] for line in result.stdout.splitlines() if line.split()}
     assert {"render", "convert", "sign", "issue"} <= rows and "goal p95 issuance" in result.stdout
+
+
+def test_bench_documents_issues_signed_documents_and_prints_the_stage_table():
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "bench" / "bench_documents.py"), "--repeat", "2"],
+        capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0] for line in result.stdout.splitlines() if line.split()}
+    assert {"render", "convert", "sign", "store", "total"} <= rows and "n=2" in result.stdout
