@@ -7,14 +7,14 @@ one first, in windows of case ids, and asks the index only when it can expect th
 
 1. The first window holds the ``WINDOW`` newest cases of the actor's scope (its width in case ids sized from
    the scope's share of the cases in the statistics). A common word fills the candidates there.
-2. Otherwise the GIN index finds the older matches when it can be expected to return few rows: its condition
-   holds the whole words typed (and the begun word only when no common lexeme begins so), the whole query is
-   checked on each row it returns, the least common of those words is in at most ``INDEX_POSTINGS`` cases of
-   the scope, and the rows it should return, by PostgreSQL's statistics (the cases times each word's share) and
-   by the share of matches in the first window, are at most ``INDEX_ROWS``.
-3. Otherwise the words are too common for the index: the scope's older cases are read one by one, up to ``READ_BUDGET``
-   of them, and the matches found so far are the candidates, newest first; the list says there may be more
-   ("gõ thêm từ để thu hẹp").
+2. Otherwise the GIN index finds the older matches when it can be expected to do little: its condition holds
+   the whole words typed (and the begun word only when the lexemes it may become are in few cases), the whole
+   query is checked on each row it returns, the least common of those words is in at most ``INDEX_POSTINGS``
+   cases, and the rows it should return, by PostgreSQL's statistics (the cases times each word's share) and by
+   the share of matches in the first window, are at most ``INDEX_ROWS``.
+3. Otherwise the words are too common for the index: the scope's older cases are read one by one, up to
+   ``READ_BUDGET`` of them, and the matches found so far are the candidates, newest first; the list says there
+   may be more ("gõ thêm từ để thu hẹp").
 
 Without statistics (a small or new database) every word counts as rare and the index answers, as before.
 """
@@ -122,27 +122,28 @@ def _scope_share(session: Session, units: Collection[int]) -> float:
 def _index_words(session: Session, query: SearchQuery, cases: int, scope_share: float) -> tuple[str | None, float]:
     """The tsquery the GIN index is given, and how many rows it should return by the statistics.
 
-    The whole words typed, and the begun word when no common lexeme begins so (the index reads every lexeme a
-    begun word may become); the rows expected are the cases times each word's share (a word the statistics
+    The whole words typed, and the begun word when the lexemes it may become are in few cases (the index reads
+    all their posting lists); the rows expected are the cases times each word's share (a word the statistics
     leave out counts as the least common they list). None when only a common begun word was typed. Without
     statistics the whole query, expecting nothing.
     """
-    shares: dict[str, float] = dict(session.execute(_LEXEME_STATISTICS).tuples().all())
+    shares: dict[str, float] = {lexeme: share for lexeme, share in session.execute(_LEXEME_STATISTICS)}
     if not shares:
         return tsquery_text(query.words, query.last_is_prefix), 0.0
     floor = min(shares.values())
     words = [_unaccented(word) for word in query.words]
-    asked = words[:-1] if query.last_is_prefix else words
-    begun_is_rare = query.last_is_prefix and not any(lexeme.startswith(words[-1]) for lexeme in shares)
-    if begun_is_rare:
-        asked = words
+    share_of = {word: shares.get(word, floor) for word in words}
+    if query.last_is_prefix:  # a begun word is in the cases of every lexeme it may become
+        share_of[words[-1]] = sum(share for lexeme, share in shares.items() if lexeme.startswith(words[-1])) or floor
+    begun_is_cheap = query.last_is_prefix and share_of[words[-1]] * cases * scope_share <= INDEX_POSTINGS
+    asked = words if begun_is_cheap or not query.last_is_prefix else words[:-1]
     if not asked:
         return None, math.inf
-    known = [shares.get(word, floor) for word in asked]
+    known = [share_of[word] for word in asked]
     if min(known) * cases * scope_share > INDEX_POSTINGS:
         return None, math.inf  # every word in the index is common: reading their posting lists is the cost
     expected = cases * scope_share * math.prod(known)
-    return tsquery_text(asked, begun_is_rare), expected
+    return tsquery_text(asked, begun_is_cheap), expected
 
 
 def _unaccented(word: str) -> str:
