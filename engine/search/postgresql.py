@@ -42,9 +42,9 @@ from engine.core.models import Case
 from engine.search.schema import CONFIGURATION, DOCUMENTS_TABLE, VECTOR_COLUMN
 from engine.search.text import SearchQuery
 
-WINDOW = 3_000
+WINDOW = 2_000
 """How many of the newest cases of the actor's scope a search reads one by one first."""
-READ_BUDGET = 12_000
+READ_BUDGET = 8_000
 """At most how many cases of the scope a search of only common words reads one by one."""
 INDEX_ROWS = 10_000
 """At most how many rows the GIN index may be expected to return for it to be asked (an upper bound: a word the
