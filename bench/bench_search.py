@@ -268,14 +268,17 @@ def run_backend(label: str, database_url: str, args: argparse.Namespace) -> list
         for scope, typed in asked[:10]:  # untimed warm-up
             with factory() as session:
                 list_cases(session, actors[scope], CaseFilters(q=typed), now=NOW, page_size=25)
+        partial = 0
         for scope, typed in asked:
             began = time.perf_counter()
             with factory() as session:
-                list_cases(session, actors[scope], CaseFilters(q=typed), now=NOW, page_size=25)
+                page = list_cases(session, actors[scope], CaseFilters(q=typed), now=NOW, page_size=25)
             elapsed = (time.perf_counter() - began) * 1000
+            partial += page.capped and page.total < CANDIDATES
             times.append(elapsed)
             slowest.append((elapsed, scope, typed))
         print_plan(engine, actors["ward"], "ke toan")
+        print(f"  partial lists (fewer than {CANDIDATES} matches, may be more): {partial} of {len(asked)}")
     finally:
         engine.dispose()
     ordered = sorted(times)
