@@ -7,7 +7,9 @@ one first, in windows of case ids, and asks the index only when it can expect th
 
 1. The first window holds the ``WINDOW`` newest cases of the actor's scope (its width in case ids sized from
    the scope's share of the cases in the statistics). A common word fills the candidates there.
-2. Otherwise the GIN index finds the older matches when it can be expected to do little: its condition holds
+2. Otherwise, when the share of matches in the first window promises the rest within ``READ_BUDGET`` cases
+   and fewer rows than the index would return, the next cases are read the same way. Else (or when they still
+   fall short) the GIN index finds the older matches when it can be expected to do little: its condition holds
    the whole words typed (and the begun word only when the lexemes it may become are in few cases), the whole
    query is checked on each row it returns, the least common of those words is in at most ``INDEX_POSTINGS``
    cases, and the rows it should return, by PostgreSQL's statistics (the cases times each word's share) and by
@@ -94,14 +96,34 @@ def newest_matches(
         return rows, len(rows) >= limit
     returned_share = share if len(units) <= GIN_UNITS else 1.0
     asked, expected_rows = _index_words(session, query, newest, returned_share)
-    seen_rows = len(rows) / WINDOW * newest * returned_share  # the window's share of matches, everywhere
-    if asked is not None and max(expected_rows, seen_rows) <= INDEX_ROWS:
-        statement = candidates(query, weights, units, below=low, index_words=asked)
-        rows += _run(session, statement, conditions, limit - len(rows))
-        return rows, len(rows) >= limit
-    older = (low - math.ceil(READ_BUDGET / share), low)
+    index_rows = max(expected_rows, len(rows) / WINDOW * newest * returned_share)  # also the window's share
+    to_read = (limit - len(rows)) * WINDOW / len(rows) * 1.3 if rows else math.inf  # cases to fill the limit
+    index_answers = asked is not None and index_rows <= INDEX_ROWS
+    if index_answers and not (to_read <= READ_BUDGET and to_read <= index_rows):
+        return _rest_through_the_index(session, query, weights, units, conditions, rows, limit, low, asked)
+    older = (low - math.ceil(min(to_read, READ_BUDGET) / share), low)
     rows += _run(session, candidates(query, weights, units, window=older), conditions, limit - len(rows))
-    return rows, len(rows) >= limit or older[0] > 0
+    if len(rows) >= limit or older[0] <= 0:
+        return rows, len(rows) >= limit
+    if index_answers:
+        return _rest_through_the_index(session, query, weights, units, conditions, rows, limit, older[0], asked)
+    return rows, True
+
+
+def _rest_through_the_index(
+    session: Session,
+    query: SearchQuery,
+    weights: Sequence[float],
+    units: Collection[int],
+    conditions: list[ColumnElement[bool]],
+    rows: list[tuple[int, float]],
+    limit: int,
+    below: int,
+    asked: str | None,
+) -> tuple[list[tuple[int, float]], bool]:
+    statement = candidates(query, weights, units, below=below, index_words=asked)
+    rows = rows + _run(session, statement, conditions, limit - len(rows))
+    return rows, len(rows) >= limit
 
 
 def _run(session: Session, statement, conditions: list[ColumnElement[bool]], limit: int) -> list[tuple[int, float]]:
