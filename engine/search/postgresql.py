@@ -96,17 +96,21 @@ def newest_matches(
         return rows, len(rows) >= limit
     returned_share = share if len(units) <= GIN_UNITS else 1.0
     asked, expected_rows = _index_words(session, query, newest, returned_share)
-    index_rows = max(expected_rows, len(rows) / WINDOW * newest * returned_share)  # also the window's share
-    to_read = (limit - len(rows)) * WINDOW / len(rows) * 1.3 if rows else math.inf  # cases to fill the limit
-    index_answers = asked is not None and index_rows <= INDEX_ROWS
-    if index_answers and not (to_read <= READ_BUDGET and to_read <= index_rows):
-        return _rest_through_the_index(session, query, weights, units, conditions, rows, limit, low, asked)
-    older = (low - math.ceil(min(to_read, READ_BUDGET) / share), low)
-    rows += _run(session, candidates(query, weights, units, window=older), conditions, limit - len(rows))
-    if len(rows) >= limit or older[0] <= 0:
-        return rows, len(rows) >= limit
+    read, high = float(WINDOW), low
+    while True:
+        index_rows = max(expected_rows, len(rows) / read * newest * returned_share)  # also the share read
+        index_answers = asked is not None and index_rows <= INDEX_ROWS
+        to_read = (limit - len(rows)) * read / len(rows) * 1.3 if rows else math.inf  # cases to fill the limit
+        if not (read + to_read <= READ_BUDGET and to_read <= index_rows) and (index_answers or read >= READ_BUDGET):
+            break
+        step = min(max(to_read, WINDOW / 4), READ_BUDGET - read)
+        older = (high - math.ceil(step / share), high)
+        rows += _run(session, candidates(query, weights, units, window=older), conditions, limit - len(rows))
+        read, high = read + step, older[0]
+        if len(rows) >= limit or high <= 0:
+            return rows, len(rows) >= limit
     if index_answers:
-        return _rest_through_the_index(session, query, weights, units, conditions, rows, limit, older[0], asked)
+        return _rest_through_the_index(session, query, weights, units, conditions, rows, limit, high, asked)
     return rows, True
 
 
