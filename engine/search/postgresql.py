@@ -7,13 +7,13 @@ one first, in windows of case ids, and asks the index only when it can expect th
 
 1. The first window holds the ``WINDOW`` newest cases of the actor's scope (its width in case ids sized from
    the scope's share of the cases in the statistics). A common word fills the candidates there.
-2. Otherwise, when the share of matches in the first window promises the rest within ``READ_BUDGET`` cases
-   and fewer rows than the index would return, the next cases are read the same way. Else (or when they still
-   fall short) the GIN index finds the older matches when it can be expected to do little: its condition holds
-   the whole words typed (and the begun word only when the lexemes it may become are in few cases), the whole
-   query is checked on each row it returns, the least common of those words is in at most ``INDEX_POSTINGS``
-   cases, and the rows it should return, by PostgreSQL's statistics (the cases times each word's share) and by
-   the share of matches in the first window, are at most ``INDEX_ROWS``.
+2. Otherwise, when the share of matches read so far promises the rest within ``READ_BUDGET`` cases and fewer
+   rows than the index would return, the next cases are read the same way. Else the GIN index finds the older
+   matches when it can be expected to do little: it reads the whole posting list of each word it is given, so
+   its condition holds only the typed words in at most ``INDEX_POSTINGS`` cases by PostgreSQL's statistics
+   (a begun word counts the cases of every lexeme it may become), the whole query is checked on each row it
+   returns, and the rows it should return (the scope's cases times those words' shares, and the share of
+   matches read so far) are at most ``INDEX_ROWS``.
 3. Otherwise the words are too common for the index: the scope's older cases are read one by one, up to
    ``READ_BUDGET`` of them, and the matches found so far are the candidates, newest first; the list says there
    may be more ("gõ thêm từ để thu hẹp").
@@ -52,7 +52,7 @@ INDEX_ROWS = 10_000
 """At most how many rows the GIN index may be expected to return for it to be asked (an upper bound: a word the
 statistics leave out is in fewer cases than the least common one they list)."""
 INDEX_POSTINGS = 60_000
-"""At most how many cases the least common word given to the index may be in (its posting list is read)."""
+"""At most how many cases a word given to the index may be in (its whole posting list is read)."""
 GIN_UNITS = 2
 """Up to how many units the index's own unit column narrows the matches (one index scan per unit)."""
 
@@ -148,10 +148,11 @@ def _scope_share(session: Session, units: Collection[int]) -> float:
 def _index_words(session: Session, query: SearchQuery, cases: int, scope_share: float) -> tuple[str | None, float]:
     """The tsquery the GIN index is given, and how many rows it should return by the statistics.
 
-    The whole words typed, and the begun word when the lexemes it may become are in few cases (the index reads
-    all their posting lists); the rows expected are the cases times each word's share (a word the statistics
-    leave out counts as the least common they list). None when only a common begun word was typed. Without
-    statistics the whole query, expecting nothing.
+    The index reads the whole posting list of every word it is given (of every lexeme a begun word may become),
+    so it is given only the typed words in at most ``INDEX_POSTINGS`` cases (a word the statistics leave out
+    counts as the least common they list); the others are checked on each row it returns. The rows expected
+    are the scope's cases times the given words' shares. None when every word is common. Without statistics
+    the whole query, expecting nothing.
     """
     shares: dict[str, float] = {lexeme: share for lexeme, share in session.execute(_LEXEME_STATISTICS)}
     if not shares:
@@ -159,17 +160,14 @@ def _index_words(session: Session, query: SearchQuery, cases: int, scope_share: 
     floor = min(shares.values())
     words = [_unaccented(word) for word in query.words]
     share_of = {word: shares.get(word, floor) for word in words}
-    if query.last_is_prefix:  # a begun word is in the cases of every lexeme it may become
+    if query.last_is_prefix:
         share_of[words[-1]] = sum(share for lexeme, share in shares.items() if lexeme.startswith(words[-1])) or floor
-    begun_is_cheap = query.last_is_prefix and share_of[words[-1]] * cases * scope_share <= INDEX_POSTINGS
-    asked = words if begun_is_cheap or not query.last_is_prefix else words[:-1]
+    asked = [word for word in words if share_of[word] * cases <= INDEX_POSTINGS]
     if not asked:
         return None, math.inf
-    known = [share_of[word] for word in asked]
-    if min(known) * cases * scope_share > INDEX_POSTINGS:
-        return None, math.inf  # every word in the index is common: reading their posting lists is the cost
-    expected = cases * scope_share * math.prod(known)
-    return tsquery_text(asked, begun_is_cheap), expected
+    begun = query.last_is_prefix and asked[-1] == words[-1]
+    expected = cases * scope_share * math.prod(share_of[word] for word in asked)
+    return tsquery_text(asked, begun), expected
 
 
 def _unaccented(word: str) -> str:
