@@ -238,7 +238,8 @@ def print_plan(engine: Engine, actor: Actor, typed: str) -> None:
     explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
     with engine.connect() as connection:
         plan = connection.exec_driver_sql(explain + sql).all()
-    print(f"  plan of the candidates of {typed!r} for a ward officer:")
+    alone = "" if engine.dialect.name == "sqlite" else " through the GIN index alone (the search reads windows first)"
+    print(f"  plan of the candidates of {typed!r} for a ward officer{alone}:")
     for row in plan:
         print("    " + str(row[-1]))
 
