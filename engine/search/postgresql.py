@@ -16,7 +16,8 @@ one first, in windows of case ids, and asks the index only when it can expect th
    matches read so far) are at most ``INDEX_ROWS``.
 3. Otherwise the words are too common for the index: the scope's older cases are read one by one, up to
    ``READ_BUDGET`` of them, and the matches found so far are the candidates, newest first; the list says there
-   may be more ("gõ thêm từ để thu hẹp").
+   may be more ("gõ thêm từ để thu hẹp"). When none was found there, the index is asked all the same: "no
+   match" must be true.
 
 Without statistics (a small or new database) every word counts as rare and the index answers, as before.
 """
@@ -109,7 +110,7 @@ def newest_matches(
         read, high = read + step, older[0]
         if len(rows) >= limit or high <= 0:
             return rows, len(rows) >= limit
-    if index_answers:
+    if index_answers or not rows:  # no match among the newest cases: the index tells whether there is any
         return _rest_through_the_index(session, query, weights, units, conditions, rows, limit, high, asked)
     return rows, True
 

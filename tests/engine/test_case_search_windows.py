@@ -51,3 +51,13 @@ def test_words_too_common_for_the_index_list_the_newest_matches_read_and_say_the
     assert read == cases[::-1][: len(read)]  # the newest, in order: none skipped
     assert 3 <= len(read) < len(cases)
     assert page.capped
+
+
+def test_no_match_among_the_cases_read_is_checked_with_the_index_before_saying_no_match(
+    world, cases, small_windows, monkeypatch
+):
+    monkeypatch.setattr(postgresql, "INDEX_POSTINGS", 0)
+    page = found(world, "dat dai zyxwv")
+    assert [case.tracking_code for case in page.items] == [cases[0]]
+    assert not page.capped
+    assert found(world, "dat dai qqqq").items == []
