@@ -176,6 +176,8 @@ class CaseSearchDocument(Base):
     """
 
     __tablename__ = "case_search_documents"
+    __table_args__ = (Index("ix_case_search_documents_unit_case", "unit_id", "case_id"),)
+    """PostgreSQL reads a scope's newest cases one by one through it before it asks the full-text index."""
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, autoincrement=False)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))

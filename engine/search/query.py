@@ -15,11 +15,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import ColumnElement, Float, bindparam, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, bindparam, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 from engine.core.models import Case
-from engine.search.schema import CONFIGURATION, DOCUMENTS_TABLE, FTS_TABLE, VECTOR_COLUMN
+from engine.search.postgresql import candidates, newest_matches, tsquery_text
+from engine.search.schema import CONFIGURATION, DOCUMENTS_TABLE, FTS_TABLE
 from engine.search.text import MARK_END, MARK_START, SearchQuery
 
 CANDIDATES = 300
@@ -59,10 +60,7 @@ def _sqlite_match(query: SearchQuery) -> str:
 
 
 def _tsquery(query: SearchQuery) -> str:
-    words = [f"'{word}'" for word in query.words]
-    if query.last_is_prefix:
-        words[-1] += ":*"
-    return " & ".join(words)
+    return tsquery_text(query.words, query.last_is_prefix)
 
 
 def _is_sqlite(session: Session) -> bool:
@@ -79,16 +77,16 @@ def rank_cases(
     if _is_sqlite(session):
         statement = _sqlite_candidates(query).where(*conditions).limit(CANDIDATES)
         rows = [(row[0], _sqlite_score(row[1:])) for row in session.execute(statement)]
+        capped = len(rows) >= CANDIDATES
     else:
-        statement = _postgresql_candidates(query, units).where(*conditions).limit(CANDIDATES)
-        rows = [(case_id, float(score)) for case_id, score in session.execute(statement)]
+        rows, capped = newest_matches(session, query, conditions, units, limit=CANDIDATES, weights=WEIGHTS)
     rows.sort(key=lambda row: (-row[1], -row[0]))
-    return Ranked(hits=rows, capped=len(rows) >= CANDIDATES)
+    return Ranked(hits=rows, capped=capped)
 
 
 def candidates_statement(dialect: str, query: SearchQuery, units: Collection[int]):
     """The candidates' statement of ``dialect`` before the list's conditions and the limit (for the bench's plan)."""
-    return _sqlite_candidates(query) if dialect == "sqlite" else _postgresql_candidates(query, units)
+    return _sqlite_candidates(query) if dialect == "sqlite" else candidates(query, WEIGHTS, units)
 
 
 def _sqlite_score(marked_columns: tuple) -> float:
@@ -109,22 +107,6 @@ def _sqlite_candidates(query: SearchQuery):
         .join(Case, Case.id == rowid)
         .where(fts.op("MATCH")(bindparam("match", _sqlite_match(query))))
         .order_by(rowid.desc())
-    )
-
-
-def _postgresql_candidates(query: SearchQuery, units: Collection[int]):
-    documents = table(DOCUMENTS_TABLE)
-    vector: ColumnElement = literal_column(f"{DOCUMENTS_TABLE}.{VECTOR_COLUMN}")
-    tsquery = func.to_tsquery(literal_column(f"'{CONFIGURATION}'"), bindparam("tsquery", _tsquery(query)))
-    weights: ColumnElement = literal_column("'{" + ",".join(str(w) for w in reversed(WEIGHTS)) + "}'::float4[]")
-    score = func.ts_rank(weights, vector, tsquery, type_=Float)
-    case_id: ColumnElement = literal_column(f"{DOCUMENTS_TABLE}.case_id")
-    return (
-        select(Case.id, score)
-        .select_from(documents)
-        .join(Case, Case.id == case_id)
-        .where(vector.op("@@")(tsquery), literal_column(f"{DOCUMENTS_TABLE}.unit_id").in_(sorted(units)))
-        .order_by(case_id.desc())
     )
 
 
