@@ -15,6 +15,7 @@ from api.routes import (
     cases,
     comments,
     drafts,
+    federation,
     forms,
     health,
     matters,
@@ -89,4 +90,5 @@ def create_app(
     app.include_router(administration.router)
     app.include_router(portal_api.router)
     app.include_router(reception_api.router)
+    app.include_router(federation.router)
     return app

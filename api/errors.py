@@ -31,6 +31,7 @@ from engine.core.errors import (
     PayloadTooLarge,
 )
 from engine.core.instance_secret import SecretMissing
+from engine.federation.inbox import MalformedMessage, MessageRefused
 from engine.people.absences import AbsenceConflict, AbsenceRefused
 from engine.people.accounts import AccountExists, InvalidAccountData
 from engine.people.password_links import PasswordLinkInvalid
@@ -62,6 +63,8 @@ HTTP_STATUS: dict[type[DomainError], int] = {
     InvalidAccountData: 422,
     InvalidUnitData: 422,
     RateLimited: 429,
+    MalformedMessage: 400,
+    MessageRefused: 401,
     DatabaseNotReady: 503,
     PortalFormUnavailable: 503,
     SecretMissing: 503,

@@ -607,3 +607,77 @@ class IssuedDocument(Base):
     docx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     redacted_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+
+
+class FederationIdentity(Base):
+    """This instance's federation name and key pairs (one row); the private keys are sealed by the vault."""
+
+    __tablename__ = "federation_identity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    name: Mapped[str] = mapped_column(String(64))
+    signing_key: Mapped[bytes] = mapped_column(LargeBinary)  # Ed25519, sealed
+    exchange_key: Mapped[bytes] = mapped_column(LargeBinary)  # X25519, sealed
+    public_key: Mapped[str] = mapped_column(String(200))  # "pa1.<ed25519>.<x25519>"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FederationPeer(Base):
+    """Another instance this one exchanges messages with, registered by an admin."""
+
+    __tablename__ = "federation_peers"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(String(500))
+    public_key: Mapped[str] = mapped_column(String(200))
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FederationOutbox(Base):
+    """A message to a peer, queued in the transaction of the change that caused it; delivered by the worker."""
+
+    __tablename__ = "federation_outbox"
+    __table_args__ = (Index("ix_federation_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    peer: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # a MessageKind
+    body: Mapped[dict] = mapped_column(JSON)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    status: Mapped[str] = mapped_column(String(16))  # an OutboxStatus
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FederationInbox(Base):
+    """A message received from a peer, kept by its id so that a redelivery is recognised."""
+
+    __tablename__ = "federation_inbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    sender: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    body: Mapped[dict] = mapped_column(JSON)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FederationRefusal(Base):
+    """A message refused on arrival (unknown sender, bad signature, wrong recipient, stale), for the record."""
+
+    __tablename__ = "federation_refusals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    sender: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(32))  # a RefusalReason
+    remote_address: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,16 @@
+"""Instance and peer names: short, lower-case, as they appear in envelopes and on the command line."""
+
+import re
+
+from engine.core.errors import BadRequest
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def check_instance_name(name: str) -> str:
+    """``name`` if it is a valid instance name, else ``BadRequest`` naming the rule."""
+    if not NAME_PATTERN.match(name):
+        raise BadRequest(
+            f"Instance name {name!r} must be 1-63 lower-case letters, digits or '-', starting with a letter or digit"
+        )
+    return name
