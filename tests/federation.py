@@ -7,10 +7,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.cases.identity import IdentityVault
 from engine.core.db import make_engine, make_session_factory, transaction
-from tests import postgres
-from tests.factories import TEST_SECRET_KEY, migrated_copy
 from engine.federation.keys import create_instance_identity
 from engine.federation.peers import add_peer
+from tests import postgres
+from tests.factories import TEST_SECRET_KEY, migrated_copy
 
 VAULT = IdentityVault(TEST_SECRET_KEY)
 

@@ -40,12 +40,15 @@ def parse_public_key(token: str) -> PeerKey:
     """The public keys in a token; ``BadRequest`` naming the problem for anything else."""
     parts = token.strip().split(".")
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
-        raise BadRequest(f"A public key has the form {KEY_PREFIX}.<ed25519>.<x25519>, as `phananh instance key` prints")
+        raise BadRequest(
+            f"Khóa công khai không đúng dạng {KEY_PREFIX}.<ed25519>.<x25519> "
+            "(lệnh `phananh instance key` in ra khóa này)"
+        )
     try:
         verify, exchange = _unb64(parts[1]), _unb64(parts[2])
         return PeerKey(Ed25519PublicKey.from_public_bytes(verify), X25519PublicKey.from_public_bytes(exchange))
     except ValueError as exc:
-        raise BadRequest(f"The public key is not a valid pair of 32-byte keys: {exc}") from exc
+        raise BadRequest(f"Khóa công khai không hợp lệ: cần hai khóa 32 byte ({exc})") from exc
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def create_instance_identity(session: Session, vault: IdentityVault, *, name: st
     """Give this instance its name and new key pairs (once; ``BadRequest`` if it already has them)."""
     check_instance_name(name)
     if session.get(FederationIdentity, 1) is not None:
-        raise BadRequest("This instance already has its federation name and keys")
+        raise BadRequest("Hệ thống này đã có tên và khóa liên thông")
     signing, exchange = Ed25519PrivateKey.generate(), X25519PrivateKey.generate()
     row = FederationIdentity(
         id=1, name=name, public_key=_public_token(signing, exchange), created_at=now,
@@ -84,7 +87,7 @@ def instance_identity(session: Session) -> FederationIdentity:
     """This instance's stored identity; ``NotFound`` before ``phananh instance key --name`` has made it."""
     row = session.get(FederationIdentity, 1)
     if row is None:
-        raise NotFound("This instance has no federation name yet: run `phananh instance key --name NAME`")
+        raise NotFound("Hệ thống này chưa có tên liên thông: chạy lệnh `phananh instance key --name TÊN`")
     return row
 
 

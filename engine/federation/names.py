@@ -11,6 +11,7 @@ def check_instance_name(name: str) -> str:
     """``name`` if it is a valid instance name, else ``BadRequest`` naming the rule."""
     if not NAME_PATTERN.match(name):
         raise BadRequest(
-            f"Instance name {name!r} must be 1-63 lower-case letters, digits or '-', starting with a letter or digit"
+            f"Tên hệ thống {name!r} không hợp lệ: chỉ gồm 1–63 chữ thường a–z, chữ số hoặc dấu '-', "
+            "bắt đầu bằng chữ hoặc số"
         )
     return name

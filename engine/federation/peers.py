@@ -21,10 +21,12 @@ def add_peer(session: Session, *, name: str, url: str, public_key: str, added_by
     check_instance_name(name)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BadRequest(f"A peer's URL is its http(s) base address, e.g. https://phananh.quan3.example; got {url!r}")
+        raise BadRequest(
+            f"Địa chỉ {url!r} không hợp lệ: cần địa chỉ http(s) của hệ thống, ví dụ https://phananh.quan3.example"
+        )
     parse_public_key(public_key)
     if session.get(FederationPeer, name) is not None:
-        raise Conflict(f"Peer {name!r} is already registered")
+        raise Conflict(f"Hệ thống {name!r} đã được đăng ký")
     peer = FederationPeer(
         name=name, url=url.rstrip("/"), public_key=public_key.strip(), added_by=added_by, added_at=now
     )
@@ -37,7 +39,7 @@ def peer_named(session: Session, name: str) -> FederationPeer:
     """A registered peer; ``NotFound`` otherwise."""
     peer = session.get(FederationPeer, name)
     if peer is None:
-        raise NotFound(f"No peer named {name!r} is registered (phananh peer list)")
+        raise NotFound(f"Chưa đăng ký hệ thống liên thông {name!r} (xem: phananh peer list)")
     return peer
 
 

@@ -46,4 +46,4 @@ def open_part(sealed: dict[str, str], *, key: X25519PrivateKey, recipient: str) 
         nonce, ciphertext = base64.urlsafe_b64decode(sealed["nonce"]), base64.urlsafe_b64decode(sealed["ciphertext"])
         return cipher.decrypt(nonce, ciphertext, recipient.encode())
     except Exception as exc:  # any failure means the same thing to the caller: not openable here
-        raise BadRequest("A sealed part could not be opened with this instance's key") from exc
+        raise BadRequest("Không mở được phần dữ liệu niêm phong bằng khóa của hệ thống này") from exc

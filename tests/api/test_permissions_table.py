@@ -287,6 +287,12 @@ POLICY: dict[tuple[str, str], Row] = {
     # the one-time password link's page is public; an unknown link is a 404
     ("GET", "/password/set/{token}"): Row(EVERYONE, FOUND_NOT),
     ("POST", "/password/set/{token}"): Row(EVERYONE, FOUND_NOT),
+    # ---- liên thông: peers deliver signed messages (no user: the signature is checked after the body); admins ----
+    ("POST", "/api/federation/messages"): Row(EVERYONE, INVALID, json={}),
+    ("GET", "/api/federation"): Row(ADMINS, OK),
+    ("POST", "/api/federation/peers"): Row(ADMINS, INVALID, json={}),
+    ("GET", "/admin/federation"): Row(ADMINS, OK),
+    ("POST", "/admin/federation/peers"): Row(ADMINS, BAD),  # empty form: the name is refused
     # ---- the portal over REST: public, the same guards as the pages ----
     ("GET", "/api/portal/form-token"): Row(EVERYONE, OK, query="form=report"),
     ("POST", "/api/portal/reports"): Row(EVERYONE, INVALID, json={}),

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from engine.core.db import transaction
 from engine.core.errors import BadRequest, Conflict
 from engine.core.models import FederationInbox, FederationOutbox, FederationRefusal
-from engine.federation.envelope import Envelope, sign_envelope
 from engine.federation.enums import MessageKind, OutboxStatus, RefusalReason
+from engine.federation.envelope import Envelope, sign_envelope
 from engine.federation.inbox import MalformedMessage, MessageRefused, receive_message
 from engine.federation.keys import open_instance_keys, parse_public_key
 from engine.federation.outbox import deliver_outbox, queue_message, retry_now
@@ -195,7 +195,9 @@ def test_a_sealed_part_opens_only_at_the_instance_it_was_sealed_for(pair):
         recipient=DISTRICT,
     )  # fmt: skip
     assert "Nguyễn" not in json.dumps(sealed, ensure_ascii=False)
-    assert open_part(sealed, key=district_keys.exchange_key, recipient=DISTRICT).decode() == "Nguyễn Văn A, 0903 123 456"
+    assert (
+        open_part(sealed, key=district_keys.exchange_key, recipient=DISTRICT).decode() == "Nguyễn Văn A, 0903 123 456"
+    )
     with pytest.raises(BadRequest):
         open_part(sealed, key=city_keys.exchange_key, recipient=CITY)
 
@@ -206,12 +208,12 @@ def test_registering_a_peer_checks_its_name_url_and_key_and_refuses_a_second_of_
         key = open_instance_keys(session, VAULT).public_key
         now = world.clock.now()
         for name, url, token, problem in [
-            ("Quận 3", "http://q3.test", key, "lower-case"),
+            ("Quận 3", "http://q3.test", key, "chữ thường"),
             ("quan-3", "ftp://q3.test", key, "http"),
-            ("quan-3", "http://q3.test", "pa1.abc", "has the form"),
-            ("quan-3", "http://q3.test", "pa1.AAAA.BBBB", "32-byte"),
+            ("quan-3", "http://q3.test", "pa1.abc", "không đúng dạng"),
+            ("quan-3", "http://q3.test", "pa1.AAAA.BBBB", "32 byte"),
         ]:
             with pytest.raises(BadRequest, match=problem):
                 add_peer(session, name=name, url=url, public_key=token, added_by="t", now=now)
-        with pytest.raises(Conflict, match="already registered"):
+        with pytest.raises(Conflict, match="đã được đăng ký"):
             add_peer(session, name=DISTRICT, url="http://x.test", public_key=key, added_by="t", now=now)

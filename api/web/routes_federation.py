@@ -1,0 +1,49 @@
+"""The admin's federation page (Liên thông): this instance's name and key, the peers and their traffic, refusals.
+
+It reads ``federation_status`` and registers peers with ``register_peer``, as ``GET /api/federation`` and
+``POST /api/federation/peers`` do, under the same rule (``can_administer``).
+"""
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+import api.web.federation_texts  # noqa: F401  (adds the page's texts to the table)
+from api.deps import commit
+from api.errors import http_status
+from api.web.context import Page, WebPage
+from engine.core.errors import DomainError
+from engine.federation.peers import register_peer
+from engine.federation.status import federation_status
+
+router = APIRouter(include_in_schema=False)
+
+
+def _render(page: Page, *, values: dict | None = None, error: str | None = None, status: int = 200) -> HTMLResponse:
+    done = page.request.query_params.get("done") == "added"
+    return page.render(
+        "admin_federation.html", federation=federation_status(page.session, page.actor), values=values or {},
+        error=error, done=done, status_code=status,
+    )  # fmt: skip
+
+
+@router.get("/admin/federation", response_class=HTMLResponse)
+def federation_page(page: WebPage) -> HTMLResponse:
+    """This instance's federation identity, the peers with their message counts, and the latest refusals."""
+    return _render(page)
+
+
+@router.post("/admin/federation/peers", response_model=None)
+async def add_peer_from_page(page: WebPage) -> HTMLResponse | RedirectResponse:
+    """Register a peer; a bad name, address or key shows the form again with the reason."""
+    await page.check_csrf()
+    form = await page.request.form()
+    values = {name: str(form.get(name, "")).strip() for name in ("name", "url", "public_key")}
+    try:
+        register_peer(page.session, page.actor, **values, now=page.services.clock.now())
+        commit(page.session)
+    except DomainError as exc:
+        page.session.rollback()
+        if http_status(exc) in (401, 403):
+            raise
+        return _render(page, values=values, error=exc.message, status=http_status(exc))
+    return RedirectResponse("/admin/federation?done=added", status_code=303)
