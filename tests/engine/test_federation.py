@@ -4,11 +4,13 @@ import json
 from datetime import timedelta
 
 import pytest
+from jsonschema import Draft202012Validator
 from sqlalchemy import func, select
 
 from engine.core.db import transaction
 from engine.core.errors import BadRequest, Conflict
 from engine.core.models import FederationInbox, FederationOutbox, FederationRefusal
+from engine.core.settings import PROJECT_ROOT
 from engine.federation.enums import MessageKind, OutboxStatus, RefusalReason
 from engine.federation.envelope import Envelope, sign_envelope
 from engine.federation.inbox import MalformedMessage, MessageRefused, receive_message
@@ -217,3 +219,17 @@ def test_registering_a_peer_checks_its_name_url_and_key_and_refuses_a_second_of_
                 add_peer(session, name=name, url=url, public_key=token, added_by="t", now=now)
         with pytest.raises(Conflict, match="đã được đăng ký"):
             add_peer(session, name=DISTRICT, url="http://x.test", public_key=key, added_by="t", now=now)
+
+
+def test_the_documented_message_format_accepts_what_the_outbox_sends(pair):
+    schema = json.loads((PROJECT_ROOT / "docs" / "federation.schema.json").read_text())
+    world, district = pair
+    sent: list[dict] = []
+    queue(world, 1, kind=MessageKind.TRANSFER)
+    deliver_outbox(world.factory, VAULT, now=world.clock.now(), post=poster_into(district, world.clock, sent))
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert list(validator.iter_errors(sent[0])) == []
+    with world.factory() as session:
+        key = open_instance_keys(session, VAULT).public_key
+    assert list(Draft202012Validator({**schema["$defs"]["public_key"]}).iter_errors(key)) == []
+    assert [e.validator for e in validator.iter_errors({**sent[0], "kind": "gossip"})] == ["enum"]
