@@ -681,3 +681,20 @@ class FederationRefusal(Base):
     message_id: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(32))  # a RefusalReason
     remote_address: Mapped[str | None] = mapped_column(String(64))
+
+
+class MatterFingerprint(Base):
+    """A matter's keyed fingerprint (petitioner and subject, HMAC with the federation key): this instance's own
+    petitions and those other instances published, so that the same matter is recognised across bodies."""
+
+    __tablename__ = "matter_fingerprints"
+    __table_args__ = (UniqueConstraint("instance", "tracking_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    instance: Mapped[str] = mapped_column(String(64))  # "" for this instance before it has a federation name
+    unit_name: Mapped[str] = mapped_column(String(255))
+    tracking_code: Mapped[str] = mapped_column(String(32))
+    since: Mapped[date] = mapped_column(Date)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))  # this instance's own petition
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -132,6 +132,7 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/api/cases/{case_id}/events"): Row(HANDLERS, OK, other=FOUND_NOT),
     ("GET", "/api/cases/{case_id}/events/verify"): Row(HANDLERS, OK, other=FOUND_NOT),
     ("GET", "/api/cases/{case_id}/duplicate-candidates"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("GET", "/api/cases/{case_id}/handled-elsewhere"): Row(HANDLERS, OK, other=FOUND_NOT),
     # a file that shows no identity: can_read_attachment lets the custodian in by role, can_read_case refuses
     ("GET", "/cases/{case_id}/attachments/{attachment_id}"): Row(HANDLERS | {CUSTODIAN}, OK, other=FOUND_NOT,
                                                                  refused=frozenset({CUSTODIAN})),

@@ -1,4 +1,4 @@
-"""federation: this instance's keys, its peers, the transactional outbox, the inbox and refused messages
+"""federation: this instance's keys, its peers, the transactional outbox, the inbox, refused messages, fingerprints
 
 Revision ID: 0029
 Revises: 0021
@@ -76,10 +76,29 @@ def upgrade() -> None:
         sa.Column("remote_address", sa.String(64), nullable=True),
     )
     op.create_index("ix_federation_refusals_at", "federation_refusals", ["at"])
+    op.create_table(
+        "matter_fingerprints",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("instance", sa.String(64), nullable=False),
+        sa.Column("unit_name", sa.String(255), nullable=False),
+        sa.Column("tracking_code", sa.String(32), nullable=False),
+        sa.Column("since", sa.Date, nullable=False),
+        sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=True),
+        sa.Column("recorded_at", UTCDateTime, nullable=False),
+        sa.UniqueConstraint("instance", "tracking_code"),
+    )
+    op.create_index("ix_matter_fingerprints_fingerprint", "matter_fingerprints", ["fingerprint"])
 
 
 def downgrade() -> None:
     """Drop the federation tables."""
-    for table in ("federation_refusals", "federation_inbox", "federation_outbox", "federation_peers"):
+    for table in (
+        "matter_fingerprints",
+        "federation_refusals",
+        "federation_inbox",
+        "federation_outbox",
+        "federation_peers",
+    ):
         op.drop_table(table)
     op.drop_table("federation_identity")
