@@ -50,7 +50,7 @@ def deliver_message(body: FederationMessageIn, request: Request, services: Servi
     recipient or a stale ``sent_at`` answer 401 and are recorded; a redelivered message answers 202 ``duplicate``.
     """
     receipt = receive_message(
-        request.app.state.session_factory, body.model_dump(), now=services.clock.now(),
+        request.app.state.session_factory, services, body.model_dump(), now=services.clock.now(),
         remote_address=client_address(request),
     )  # fmt: skip
     return ReceiptOut(message_id=receipt.message_id, duplicate=receipt.duplicate)

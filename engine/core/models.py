@@ -698,3 +698,37 @@ class MatterFingerprint(Base):
     since: Mapped[date] = mapped_column(Date)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))  # this instance's own petition
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseTransfer(Base):
+    """A petition handed to another body (liên thông): to a unit of this instance or to a peer instance.
+
+    The sending side keeps ``source_case_id``; the receiving side's row (this instance's own unit, or a petition that
+    came from a peer: ``source_peer``) keeps ``target_case_id``. Both follow the transfer's state to its result.
+    """
+
+    __tablename__ = "case_transfers"
+    __table_args__ = (
+        Index("ix_case_transfers_source", "source_case_id"),
+        Index("ix_case_transfers_target", "target_case_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transfer_id: Mapped[str] = mapped_column(String(36), unique=True)
+    source_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    source_peer: Mapped[str | None] = mapped_column(String(64))
+    source_tracking_code: Mapped[str] = mapped_column(String(32))
+    source_body: Mapped[str] = mapped_column(String(255))  # the sending unit's name
+    target_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    target_peer: Mapped[str | None] = mapped_column(String(64))
+    target_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    target_tracking_code: Mapped[str | None] = mapped_column(String(32))
+    target_body: Mapped[str] = mapped_column(String(255))  # the receiving unit's (or instance's) name
+    reason: Mapped[str] = mapped_column(Text)
+    chain: Mapped[list] = mapped_column(JSON, default=list)  # the bodies the petition passed through, sender last
+    state: Mapped[str] = mapped_column(String(16))  # a TransferState
+    progress: Mapped[str | None] = mapped_column(String(500))
+    result: Mapped[str | None] = mapped_column(Text)
+    sent_by: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

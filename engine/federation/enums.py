@@ -29,3 +29,12 @@ class RefusalReason(StrEnum):
     BAD_SIGNATURE = "bad_signature"
     WRONG_RECIPIENT = "wrong_recipient"
     OUTSIDE_WINDOW = "outside_window"
+
+
+class TransferState(StrEnum):
+    """Where a transferred petition stands, as the sending body sees it."""
+
+    SENT = "sent"
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.core.models import Case, FederationIdentity, FederationPeer, MatterFingerprint, Unit
+from engine.core.models import Case, FederationIdentity, FederationInbox, FederationPeer, MatterFingerprint, Unit
 from engine.federation.enums import MessageKind
 from engine.federation.handlers import handles
 from engine.federation.outbox import queue_message
@@ -61,7 +61,7 @@ def publish_fingerprint(
 
 
 @handles(MessageKind.MATTER_FINGERPRINT)
-def keep_published_fingerprint(session: Session, message, now: datetime) -> None:
+def keep_published_fingerprint(session: Session, services: object, message: FederationInbox, now: datetime) -> None:
     """A peer published one of its petitions' fingerprints: keep it (once per peer and tracking code)."""
     body = message.body
     exists = select(MatterFingerprint.id).where(

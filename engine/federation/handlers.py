@@ -6,13 +6,17 @@ handler yet is kept in the inbox (``handled_at`` empty) for a later version to h
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from engine.core.models import FederationInbox
 from engine.federation.enums import MessageKind
 
-MessageHandler = Callable[[Session, FederationInbox, datetime], None]
+if TYPE_CHECKING:
+    from engine.services import EngineServices
+
+MessageHandler = Callable[[Session, "EngineServices", FederationInbox, datetime], None]
 _HANDLERS: dict[MessageKind, MessageHandler] = {}
 
 
@@ -26,9 +30,9 @@ def handles(kind: MessageKind) -> Callable[[MessageHandler], MessageHandler]:
     return register
 
 
-def handle_received(session: Session, message: FederationInbox, now: datetime) -> None:
+def handle_received(session: Session, services: "EngineServices", message: FederationInbox, now: datetime) -> None:
     """Run the handler of the message's kind, if one is registered, and mark the message handled."""
     handler = _HANDLERS.get(MessageKind(message.kind))
     if handler is not None:
-        handler(session, message, now)
+        handler(session, services, message, now)
         message.handled_at = now

@@ -2,6 +2,7 @@
 
 from engine.cases.hooks import HOOKS, CaseSaved
 from engine.federation.fingerprints import petitioner_name, publish_fingerprint
+from engine.federation.transfer_flow import report_back_to_the_sender
 from engine.petitions.matters import TRIAGE_PROCESS
 
 
@@ -19,3 +20,9 @@ def publish_petition_fingerprint(saved: CaseSaved) -> None:
     if name:
         publish_fingerprint(saved.session, key=key, case=case, petitioner=name, subject=case.subject_name,
                             now=saved.now)  # fmt: skip
+
+
+@HOOKS.after_case_saved
+def report_transfer_progress(saved: CaseSaved) -> None:
+    """A petition that came by transfer reports its progress and its result to the body that sent it."""
+    report_back_to_the_sender(saved)

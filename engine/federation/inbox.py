@@ -6,7 +6,7 @@ is kept otherwise.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,9 @@ from engine.federation.enums import RefusalReason
 from engine.federation.envelope import Envelope, MalformedEnvelope, read_envelope, signature_holds
 from engine.federation.handlers import handle_received
 from engine.federation.keys import instance_identity, parse_public_key
+
+if TYPE_CHECKING:
+    from engine.services import EngineServices
 
 REPLAY_WINDOW = timedelta(minutes=5)
 
@@ -66,7 +69,14 @@ def _record_refusal(factory: sessionmaker[Session], **fields: Any) -> None:
         session.add(FederationRefusal(**fields))
 
 
-def receive_message(factory: sessionmaker[Session], wire: Any, *, now: datetime, remote_address: str | None) -> Receipt:
+def receive_message(
+    factory: sessionmaker[Session],
+    services: "EngineServices",
+    wire: Any,
+    *,
+    now: datetime,
+    remote_address: str | None,
+) -> Receipt:
     """Check and keep one delivered message, then handle it, all in one transaction.
 
     Raises ``MalformedMessage`` for something that is no envelope, ``MessageRefused`` (recorded) for an unknown
@@ -81,7 +91,7 @@ def receive_message(factory: sessionmaker[Session], wire: Any, *, now: datetime,
             instance_identity(session)
             reason = _refusal_reason(session, envelope, signed, signature, now)
             if reason is None:
-                return _keep(session, envelope, now)
+                return _keep(session, services, envelope, now)
     except IntegrityError:  # the same message delivered twice at once: the other delivery kept it
         return Receipt(envelope.message_id, duplicate=True)
     _record_refusal(
@@ -94,7 +104,7 @@ def receive_message(factory: sessionmaker[Session], wire: Any, *, now: datetime,
     raise MessageRefused(f"Message {envelope.message_id} refused: {text}")
 
 
-def _keep(session: Session, envelope: Envelope, now: datetime) -> Receipt:
+def _keep(session: Session, services: "EngineServices", envelope: Envelope, now: datetime) -> Receipt:
     known = select(FederationInbox.id).where(FederationInbox.message_id == envelope.message_id)
     if session.scalar(known) is not None:
         return Receipt(envelope.message_id, duplicate=True)
@@ -104,7 +114,7 @@ def _keep(session: Session, envelope: Envelope, now: datetime) -> Receipt:
     )  # fmt: skip
     session.add(message)
     session.flush()
-    handle_received(session, message, now)
+    handle_received(session, services, message, now)
     return Receipt(envelope.message_id, duplicate=False)
 
 

@@ -37,7 +37,7 @@ def pair(world, request, tmp_path):
         district.kw["bind"].dispose()
 
 
-def poster_into(factory, clock, log=None):
+def poster_into(factory, clock, log=None, services=None):
     """A Poster that hands each message to the receiving instance's ``receive_message`` and answers its status."""
 
     def post(url: str, body: bytes) -> int:
@@ -45,12 +45,18 @@ def poster_into(factory, clock, log=None):
         if log is not None:
             log.append(wire)
         try:
-            receive_message(factory, wire, now=clock.now(), remote_address="127.0.0.1")
+            receive_message(factory, services, wire, now=clock.now(), remote_address="127.0.0.1")
         except MessageRefused:
             return 401
         return 202
 
     return post
+
+
+def send_all(world, district, sent: list | None = None):
+    """One outbox pass of the city into the district (in process)."""
+    post = poster_into(district, world.clock, sent, world.services)
+    return deliver_outbox(world.factory, VAULT, now=world.clock.now(), post=post)
 
 
 def down(url: str, body: bytes) -> int:
@@ -75,16 +81,20 @@ def test_a_queued_message_is_delivered_signed_and_kept_once_even_when_delivered_
     world, district = pair
     sent: list[dict] = []
     [message_id] = queue(world, 1)
-    done = deliver_outbox(world.factory, VAULT, now=world.clock.now(), post=poster_into(district, world.clock, sent))
+    done = deliver_outbox(
+        world.factory, VAULT, now=world.clock.now(), post=poster_into(district, world.clock, sent, world.services)
+    )
     assert (done.delivered, done.retried) == (1, 0)
     assert sent[0]["sender"] == CITY and sent[0]["recipient"] == DISTRICT and sent[0]["body"]["text"] == "Đã xác minh"
-    receipt = receive_message(district, sent[0], now=world.clock.now(), remote_address=None)
+    receipt = receive_message(district, world.services, sent[0], now=world.clock.now(), remote_address=None)
     assert receipt.duplicate and receipt.message_id == message_id
     assert inbox_count(district) == 1
     with world.factory() as session:
         row = session.scalars(select(FederationOutbox)).one()
         assert (row.status, row.attempts, row.delivered_at) == (OutboxStatus.DELIVERED, 1, world.clock.now())
-    again = deliver_outbox(world.factory, VAULT, now=world.clock.now(), post=poster_into(district, world.clock))
+    again = deliver_outbox(
+        world.factory, VAULT, now=world.clock.now(), post=poster_into(district, world.clock, services=world.services)
+    )
     assert (again.delivered, again.retried) == (0, 0)
 
 
@@ -112,7 +122,9 @@ def test_while_the_peer_is_down_messages_wait_with_growing_backoff_then_all_arri
         assert all("không kết nối được" in r.last_error for r in rows)
     with transaction(world.factory) as session:
         assert retry_now(session, peer=DISTRICT, now=world.clock.now()) == 30
-    done = deliver_outbox(world.factory, VAULT, now=world.clock.now(), post=poster_into(district, world.clock))
+    done = deliver_outbox(
+        world.factory, VAULT, now=world.clock.now(), post=poster_into(district, world.clock, services=world.services)
+    )
     assert (done.delivered, done.retried) == (30, 0)
     with district() as session:
         bodies = sorted(m.body["n"] for m in session.scalars(select(FederationInbox)))
@@ -137,7 +149,7 @@ def test_a_tampered_message_is_refused_recorded_and_not_kept(pair):
     world, district = pair
     wire = _signed_by_city(world, district, body={"result": "không giải quyết"})
     with pytest.raises(MessageRefused, match="signature"):
-        receive_message(district, wire, now=world.clock.now(), remote_address="10.0.0.9")
+        receive_message(district, world.services, wire, now=world.clock.now(), remote_address="10.0.0.9")
     assert _refusals(district) == [RefusalReason.BAD_SIGNATURE] and inbox_count(district) == 0
 
 
@@ -152,11 +164,11 @@ def test_a_message_signed_by_an_unknown_key_is_refused_and_recorded(pair, reques
     wire = sign_envelope(Envelope("m-2", "la-mat", DISTRICT, MessageKind.TRANSFER, world.clock.now(), {}),
                          keys.signing_key)  # fmt: skip
     with pytest.raises(MessageRefused, match="not a registered peer"):
-        receive_message(district, wire, now=world.clock.now(), remote_address=None)
+        receive_message(district, world.services, wire, now=world.clock.now(), remote_address=None)
     impostor = sign_envelope(Envelope("m-3", CITY, DISTRICT, MessageKind.TRANSFER, world.clock.now(), {}),
                              keys.signing_key)  # fmt: skip
     with pytest.raises(MessageRefused, match="signature"):
-        receive_message(district, impostor, now=world.clock.now(), remote_address=None)
+        receive_message(district, world.services, impostor, now=world.clock.now(), remote_address=None)
     assert _refusals(district) == [RefusalReason.UNKNOWN_PEER, RefusalReason.BAD_SIGNATURE]
 
 
@@ -164,13 +176,15 @@ def test_a_stale_message_and_one_for_another_instance_are_refused(pair):
     world, district = pair
     stale = _signed_by_city(world, district)
     with pytest.raises(MessageRefused, match="five minutes"):
-        receive_message(district, stale, now=world.clock.now() + timedelta(minutes=6), remote_address=None)
+        receive_message(
+            district, world.services, stale, now=world.clock.now() + timedelta(minutes=6), remote_address=None
+        )
     with world.factory() as session:
         keys = open_instance_keys(session, VAULT)
     elsewhere = sign_envelope(Envelope("m-4", CITY, "quan-3", MessageKind.RESULT, world.clock.now(), {}),
                               keys.signing_key)  # fmt: skip
     with pytest.raises(MessageRefused, match="addressed to 'quan-3'"):
-        receive_message(district, elsewhere, now=world.clock.now(), remote_address=None)
+        receive_message(district, world.services, elsewhere, now=world.clock.now(), remote_address=None)
     assert _refusals(district) == [RefusalReason.OUTSIDE_WINDOW, RefusalReason.WRONG_RECIPIENT]
 
 
@@ -183,7 +197,7 @@ def test_a_stale_message_and_one_for_another_instance_are_refused(pair):
 def test_something_that_is_no_envelope_is_a_bad_request(pair, wire, problem):
     world, district = pair
     with pytest.raises(MalformedMessage, match=problem):
-        receive_message(district, wire, now=world.clock.now(), remote_address=None)
+        receive_message(district, world.services, wire, now=world.clock.now(), remote_address=None)
 
 
 def test_a_sealed_part_opens_only_at_the_instance_it_was_sealed_for(pair):
@@ -225,8 +239,10 @@ def test_the_documented_message_format_accepts_what_the_outbox_sends(pair):
     schema = json.loads((PROJECT_ROOT / "docs" / "federation.schema.json").read_text())
     world, district = pair
     sent: list[dict] = []
-    queue(world, 1, kind=MessageKind.TRANSFER)
-    deliver_outbox(world.factory, VAULT, now=world.clock.now(), post=poster_into(district, world.clock, sent))
+    queue(world, 1, kind=MessageKind.RESULT)
+    deliver_outbox(
+        world.factory, VAULT, now=world.clock.now(), post=poster_into(district, world.clock, sent, world.services)
+    )
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     assert list(validator.iter_errors(sent[0])) == []
     with world.factory() as session:

@@ -34,6 +34,12 @@ def district_and_city(world, request, tmp_path):
         city.factory.kw["bind"].dispose()
 
 
+def deliver(sender, receiver) -> None:
+    """One outbox pass of ``sender`` into ``receiver`` (in process)."""
+    post = poster_into(receiver.factory, receiver.clock, services=receiver.services)
+    deliver_outbox(sender.factory, VAULT, now=sender.clock.now(), post=post)
+
+
 def test_the_fingerprint_ignores_case_and_diacritics_and_depends_on_the_key():
     plain = fingerprint_of("k", petitioner="Lê Thị Tố Cáo", subject="Nguyễn Văn X")
     assert plain == fingerprint_of("k", petitioner="LE THI  TO CAO", subject="nguyen van x")
@@ -51,7 +57,12 @@ def test_a_petition_filed_in_a_district_is_flagged_with_the_city_petition_about_
     travelling = json.dumps(message.body, ensure_ascii=False)
     assert PETITIONER["name"] not in travelling and "Nguyễn Văn X" not in travelling
     assert message.body["tracking_code"] == first.tracking_code
-    deliver_outbox(city.factory, VAULT, now=city.clock.now(), post=poster_into(district.factory, district.clock))
+    deliver_outbox(
+        city.factory,
+        VAULT,
+        now=city.clock.now(),
+        post=poster_into(district.factory, district.clock, services=district.services),
+    )
 
     same = register_petition(district, petition_data(
         petitioner={**PETITIONER, "name": "LE THI TO CAO"}, subject={"name": "nguyễn văn x"},
@@ -81,7 +92,12 @@ def test_nothing_is_published_without_the_federation_key_or_for_an_anonymous_pet
 def test_the_triage_page_and_the_api_say_where_the_matter_is_already_handled(district_and_city, web):
     district, city = district_and_city
     first = register_petition(city)
-    deliver_outbox(city.factory, VAULT, now=city.clock.now(), post=poster_into(district.factory, district.clock))
+    deliver_outbox(
+        city.factory,
+        VAULT,
+        now=city.clock.now(),
+        post=poster_into(district.factory, district.clock, services=district.services),
+    )
     same = register_petition(district)
     officer = web().login("officer1")
     task = district.ready_task(same.id, "classify_petition")

@@ -28,7 +28,7 @@ def test_the_federation_page_shows_the_key_registers_a_peer_and_lists_refused_me
     wire = {"format": "phananh-federation/1", "message_id": "m-1", "sender": "la-mat", "recipient": "quan-1",
             "kind": "transfer", "sent_at": world.clock.now().isoformat(), "body": {}, "signature": "AAAA"}  # fmt: skip
     with pytest.raises(MessageRefused):
-        receive_message(world.factory, wire, now=world.clock.now(), remote_address="10.1.2.3")
+        receive_message(world.factory, world.services, wire, now=world.clock.now(), remote_address="10.1.2.3")
     refusals = admin.get("/admin/federation")
     assert "Hệ thống gửi chưa được đăng ký" in refusals.text and "10.1.2.3" in refusals.text
     assert "unknown_peer" not in refusals.text

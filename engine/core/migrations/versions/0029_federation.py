@@ -89,6 +89,30 @@ def upgrade() -> None:
         sa.UniqueConstraint("instance", "tracking_code"),
     )
     op.create_index("ix_matter_fingerprints_fingerprint", "matter_fingerprints", ["fingerprint"])
+    op.create_table(
+        "case_transfers",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("transfer_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("source_case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=True),
+        sa.Column("source_peer", sa.String(64), nullable=True),
+        sa.Column("source_tracking_code", sa.String(32), nullable=False),
+        sa.Column("source_body", sa.String(255), nullable=False),
+        sa.Column("target_unit_id", sa.Integer, sa.ForeignKey("units.id"), nullable=True),
+        sa.Column("target_peer", sa.String(64), nullable=True),
+        sa.Column("target_case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=True),
+        sa.Column("target_tracking_code", sa.String(32), nullable=True),
+        sa.Column("target_body", sa.String(255), nullable=False),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("chain", sa.JSON, nullable=False),
+        sa.Column("state", sa.String(16), nullable=False),
+        sa.Column("progress", sa.String(500), nullable=True),
+        sa.Column("result", sa.Text, nullable=True),
+        sa.Column("sent_by", sa.String(64), nullable=False),
+        sa.Column("sent_at", UTCDateTime, nullable=False),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+    )
+    op.create_index("ix_case_transfers_source", "case_transfers", ["source_case_id"])
+    op.create_index("ix_case_transfers_target", "case_transfers", ["target_case_id"])
 
 
 def downgrade() -> None:
