@@ -20,6 +20,7 @@ from engine.federation.keys import open_instance_keys
 from engine.federation.outbox import queue_message
 from engine.federation.sealing import open_part
 from engine.federation.transfers import REPLY_STEP, SYSTEM, _ready_task, case_runtime, incoming_transfer
+from engine.people.units import unit_by_code
 from engine.petitions.matters import TRIAGE_PROCESS
 from engine.services import EngineServices
 
@@ -91,7 +92,8 @@ def receive_transferred_petition(
     if body.get("identity"):
         keys = open_instance_keys(session, services.identities)
         data.update(json.loads(open_part(body["identity"], key=keys.exchange_key, recipient=keys.name)))
-    unit = session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id)).first()
+    named = unit_by_code(session, str(body["to_unit"])) if body.get("to_unit") else None
+    unit = named or session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id)).first()
     if unit is None:
         raise ValueError("this instance has no unit to receive a transferred petition")
     case = case_runtime(session, services).start_public_case(TRIAGE_PROCESS, data, unit.id, started_by=SYSTEM)

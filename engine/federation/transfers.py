@@ -106,11 +106,14 @@ def transfer_petition(
 ) -> CaseTransfer:
     """Transfer a petition waiting for its jurisdiction decision to a unit or a peer instance; the caller commits.
 
+    ``to_unit`` alone names a unit of this instance; with ``to_peer`` it names a unit of the peer (its top unit
+    when omitted).
+
     The decision step is completed as "transfer" to the destination, so the case waits for the reply.
     """
     case = visible_case(session, actor, case_id)
     require(can_transfer_case, actor, case)
-    if (to_unit is None) == (to_peer is None):
+    if to_unit is None and to_peer is None:
         raise TransferRefused("Chọn một nơi nhận: một đơn vị (to_unit) hoặc một hệ thống liên thông (to_peer)")
     if not reason.strip():
         raise TransferRefused("Cần ghi lý do chuyển đơn")
@@ -121,7 +124,7 @@ def transfer_petition(
         )
     source_body = session.get_one(Unit, case.unit_id).name
     target_unit = None
-    if to_unit is not None:
+    if to_peer is None and to_unit is not None:
         target_unit = unit_by_code(session, to_unit)
         if target_unit is None or target_unit.retired_at is not None:
             raise NotFound(f"Không có đơn vị mã '{to_unit}'")
@@ -163,8 +166,10 @@ def transfer_petition(
                       recipient=peer.name)
             if identity else None
         )  # fmt: skip
-        body = {"transfer_id": transfer.transfer_id, "tracking_code": case.tracking_code, "source_body": source_body,
-                "reason": transfer.reason, "chain": chain, "data": handed, "identity": sealed}  # fmt: skip
+        body = {
+            "transfer_id": transfer.transfer_id, "tracking_code": case.tracking_code, "source_body": source_body,
+            "reason": transfer.reason, "chain": chain, "data": handed, "identity": sealed, "to_unit": to_unit,
+        }  # fmt: skip
         queue_message(session, peer=peer.name, kind=MessageKind.TRANSFER, body=body, now=now, case_id=case.id)
         session.add(transfer)
     session.flush()
