@@ -25,6 +25,7 @@ from api.routes import (
     processes,
     reports,
     tasks,
+    transfers,
 )
 from api.routes import portal as portal_api
 from api.routes import reception as reception_api
@@ -91,4 +92,5 @@ def create_app(
     app.include_router(portal_api.router)
     app.include_router(reception_api.router)
     app.include_router(federation.router)
+    app.include_router(transfers.router)
     return app

@@ -100,6 +100,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_stuck,
         routes_tasks,
         routes_team,
+        routes_transfers,
         routes_versions,
     )
     from engine.people import permissions
@@ -117,7 +118,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_auth, routes_inbox, routes_tasks, routes_stuck, routes_cases, routes_overview, routes_reports,
         routes_reception, routes_versions, routes_designer, routes_portal, routes_notifications, routes_absences,
         routes_team,
-        routes_admin, routes_password, routes_federation,
+        routes_admin, routes_password, routes_federation, routes_transfers,
     )  # fmt: skip
     for module in pages:
         app.include_router(module.router)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.cases.queries import visible_case
 from engine.core.errors import BadRequest, Conflict, NotFound
-from engine.core.models import Attachment, Case, CaseTransfer, HumanTask, Unit
+from engine.core.models import Attachment, Case, CaseTransfer, FederationPeer, HumanTask, Unit
 from engine.federation.enums import MessageKind, TransferState
 from engine.federation.outbox import queue_message
 from engine.federation.peers import peer_key, peer_named
@@ -190,6 +190,16 @@ class TransferView:
     sent_at: datetime
 
 
+def view_of(row: CaseTransfer, case_id: int) -> TransferView:
+    """A transfer as the case ``case_id`` sees it (sent on from it, or brought it here)."""
+    out = row.source_case_id == case_id
+    return TransferView(
+        direction="out" if out else "in", other_body=row.target_body if out else row.source_body,
+        other_tracking_code=row.target_tracking_code if out else row.source_tracking_code, reason=row.reason,
+        state=TransferState(row.state), progress=row.progress, result=row.result, sent_at=row.sent_at,
+    )  # fmt: skip
+
+
 def transfers_of_case(session: Session, case_id: int) -> list[TransferView]:
     """The transfers this case was sent by and came by, oldest first."""
     rows = session.scalars(
@@ -197,23 +207,33 @@ def transfers_of_case(session: Session, case_id: int) -> list[TransferView]:
         .where((CaseTransfer.source_case_id == case_id) | (CaseTransfer.target_case_id == case_id))
         .order_by(CaseTransfer.id)
     )
-    return [
-        TransferView(
-            direction="out" if row.source_case_id == case_id else "in",
-            other_body=row.target_body if row.source_case_id == case_id else row.source_body,
-            other_tracking_code=row.target_tracking_code if row.source_case_id == case_id else row.source_tracking_code,
-            reason=row.reason,
-            state=TransferState(row.state),
-            progress=row.progress,
-            result=row.result,
-            sent_at=row.sent_at,
-        )  # fmt: skip
-        for row in rows
-    ]
+    return [view_of(row, case_id) for row in rows]
+
+
+@dataclass(frozen=True)
+class TransferDestinations:
+    """Where a petition can be transferred: the other active units of this instance and the peer instances."""
+
+    units: list[tuple[str, str]]  # (code, name)
+    peers: list[str]
+
+
+def transfer_destinations(session: Session, actor: Actor, case: Case) -> TransferDestinations | None:
+    """The destinations offered for a petition waiting for its jurisdiction decision; None when it cannot be
+    transferred now or by this person."""
+    if not can_transfer_case(actor, case) or case.process_key != TRIAGE_PROCESS:
+        return None
+    if _ready_task(session, case, TRANSFERABLE_STEP) is None:
+        return None
+    units = session.execute(
+        select(Unit.code, Unit.name).where(Unit.id != case.unit_id, Unit.retired_at.is_(None)).order_by(Unit.name)
+    ).all()
+    peers = list(session.scalars(select(FederationPeer.name).order_by(FederationPeer.name)))
+    return TransferDestinations(units=[(code, name) for code, name in units], peers=peers)
 
 
 def case_runtime(session: Session, services: EngineServices):
-    """A case runtime (imported here: the runtime imports the services, which import this module's observers)."""
+    """A case runtime (imported here: the runtime imports the services, which import this package's observers)."""
     from engine.cases.runtime import CaseRuntime
 
     return CaseRuntime(session, services)

@@ -58,6 +58,7 @@ IDENTITY_READERS = frozenset({SUPERVISOR, CUSTODIAN})
 RECOVERERS = frozenset({SUPERVISOR}) | DESIGNERS
 ADMINS = frozenset({ADMIN})
 UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}")
+TRANSFER_TO_D2 = {"reason": "Thuộc thẩm quyền của quận 2", "to_unit": "d2"}
 OK, CREATED, NO_CONTENT, REDIRECT, FOUND_NOT, BAD, CONFLICT, INVALID = 200, 201, 204, 303, 404, 400, 409, 422
 # FOUND_NOT: hidden, the unit is not theirs
 EVIDENCE = {"file": ("bien-ban.txt", b"bien ban", "text/plain")}
@@ -133,6 +134,9 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/api/cases/{case_id}/events/verify"): Row(HANDLERS, OK, other=FOUND_NOT),
     ("GET", "/api/cases/{case_id}/duplicate-candidates"): Row(HANDLERS, OK, other=FOUND_NOT),
     ("GET", "/api/cases/{case_id}/handled-elsewhere"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("GET", "/api/cases/{case_id}/transfers"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("POST", "/api/cases/{case_id}/transfer"): Row(HANDLERS, BAD, other=FOUND_NOT, json=TRANSFER_TO_D2),
+    ("POST", "/cases/{case_id}/transfer"): Row(HANDLERS, BAD, other=FOUND_NOT),  # empty form: no destination
     # a file that shows no identity: can_read_attachment lets the custodian in by role, can_read_case refuses
     ("GET", "/cases/{case_id}/attachments/{attachment_id}"): Row(HANDLERS | {CUSTODIAN}, OK, other=FOUND_NOT,
                                                                  refused=frozenset({CUSTODIAN})),
