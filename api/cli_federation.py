@@ -41,6 +41,7 @@ def peer_add(
     name: Annotated[str, typer.Argument(help="the peer's instance name, e.g. quan-3")],
     url: Annotated[str, typer.Argument(help="its base URL, e.g. https://phananh.quan3.example")],
     public_key: Annotated[str, typer.Argument(help="the key its `phananh instance key` prints")],
+    upward: Annotated[bool, typer.Option(help="the upper level: send it this instance's periodic reports")] = False,
 ) -> None:
     """Register a peer instance."""
     from api.cli import _ready_factory, _services

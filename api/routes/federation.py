@@ -1,17 +1,18 @@
 """Liên thông over REST: peers deliver signed messages here; admins read the federation's state and add peers."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from api.deps import Administrator, DbSession, Services, client_address, commit
+from api.deps import Administrator, DbSession, ReportReader, Services, client_address, commit
 from api.schemas import COMMON_RESPONSES, ErrorOut
 from engine.federation.enums import MessageKind
 from engine.federation.inbox import receive_message
 from engine.federation.peers import register_peer
 from engine.federation.status import federation_status
+from engine.federation.upward_reports import consolidated_report, consolidated_table
 
 router = APIRouter(prefix="/api/federation", tags=["federation"])
 
@@ -62,6 +63,7 @@ class PeerOut(BaseModel):
     name: str
     url: str
     public_key: str
+    upward: bool = Field(description="this instance sends its periodic reports to it")
     added_at: datetime
     waiting: int = Field(description="messages queued for it, not yet delivered")
     delivered: int
@@ -95,6 +97,7 @@ class PeerIn(BaseModel):
     name: str = Field(max_length=63)
     url: str = Field(max_length=500)
     public_key: str = Field(max_length=200)
+    upward: bool = Field(default=False, description="the instance this one sends its periodic reports to")
 
 
 _ADMIN_RESPONSES: dict[int | str, dict[str, Any]] = {**COMMON_RESPONSES, 403: {"model": ErrorOut}}
@@ -124,10 +127,58 @@ def read_federation(session: DbSession, actor: Administrator) -> FederationOut:
 def add_federation_peer(body: PeerIn, session: DbSession, services: Services, actor: Administrator) -> PeerOut:
     """Register a peer instance (admins); 400 for a bad name, URL or key, 409 if the name is taken."""
     peer = register_peer(
-        session, actor, name=body.name, url=body.url, public_key=body.public_key, now=services.clock.now()
+        session,
+        actor,
+        name=body.name,
+        url=body.url,
+        public_key=body.public_key,
+        now=services.clock.now(),
+        upward=body.upward,
     )
     commit(session)
     return PeerOut(
-        name=peer.name, url=peer.url, public_key=peer.public_key, added_at=peer.added_at, waiting=0, delivered=0,
-        received=0, last_error=None,
+        name=peer.name, url=peer.url, public_key=peer.public_key, upward=peer.upward, added_at=peer.added_at,
+        waiting=0, delivered=0, received=0, last_error=None,
+    )  # fmt: skip
+
+
+class ConsolidatedFigureOut(BaseModel):
+    """One figure: this instance's value, each district's in the order of ``columns``, and the total."""
+
+    key: str
+    label: str
+    values: list[float]
+    total: float
+
+
+class ConsolidatedSectionOut(BaseModel):
+    """A section of the report."""
+
+    title: str
+    figures: list[ConsolidatedFigureOut]
+
+
+class ConsolidatedOut(BaseModel):
+    """The report of a period consolidated with the districts' reports; ``missing``: districts yet to report."""
+
+    period: str
+    period_label: str
+    columns: list[str] = Field(description="this instance's top unit, then each district that reported")
+    sections: list[ConsolidatedSectionOut]
+    missing: list[str]
+
+
+@router.get("/reports/consolidated", response_model=ConsolidatedOut,
+            responses={**_ADMIN_RESPONSES, 404: {"model": ErrorOut}})  # fmt: skip
+def read_consolidated_report(
+    session: DbSession, services: Services, actor: ReportReader, period: Annotated[str, Query(max_length=16)]
+) -> ConsolidatedOut:
+    """The top unit's report for ``period`` plus the frozen reports the district instances sent up (report
+    readers of the top unit); rates are weighted averages."""
+    report = consolidated_report(session, services, actor, period_code=period)
+    table = consolidated_table(report)
+    return ConsolidatedOut(
+        period=report.period.code, period_label=report.period.label, columns=table.columns, missing=report.missing,
+        sections=[ConsolidatedSectionOut(title=title, figures=[ConsolidatedFigureOut(**vars(row)) for row in rows])
+                  for title, rows in table.sections],
     )  # fmt: skip

@@ -14,6 +14,8 @@ from api.web.context import Page, WebPage
 from engine.core.errors import DomainError
 from engine.federation.peers import register_peer
 from engine.federation.status import federation_status
+from engine.federation.upward_reports import consolidated_report, consolidated_table
+from engine.people.permissions import can_read_reports, require
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,8 +40,9 @@ async def add_peer_from_page(page: WebPage) -> HTMLResponse | RedirectResponse:
     await page.check_csrf()
     form = await page.request.form()
     values = {name: str(form.get(name, "")).strip() for name in ("name", "url", "public_key")}
+    upward = form.get("upward") == "on"
     try:
-        register_peer(page.session, page.actor, **values, now=page.services.clock.now())
+        register_peer(page.session, page.actor, **values, now=page.services.clock.now(), upward=upward)
         commit(page.session)
     except DomainError as exc:
         page.session.rollback()
@@ -47,3 +50,13 @@ async def add_peer_from_page(page: WebPage) -> HTMLResponse | RedirectResponse:
             raise
         return _render(page, values=values, error=exc.message, status=http_status(exc))
     return RedirectResponse("/admin/federation?done=added", status_code=303)
+
+
+@router.get("/reports/consolidated", response_class=HTMLResponse)
+def consolidated_page(page: WebPage) -> HTMLResponse:
+    """The top unit's report for a period with each district instance's, their total, and who has not reported."""
+    require(can_read_reports, page.actor)
+    today = page.services.clock.now().astimezone(page.services.calendar.zone).date()
+    period = page.request.query_params.get("period") or str(today.year)
+    report = consolidated_report(page.session, page.services, page.actor, period_code=period[:16])
+    return page.render("reports_consolidated.html", report=report, table=consolidated_table(report))

@@ -630,6 +630,7 @@ class FederationPeer(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     url: Mapped[str] = mapped_column(String(500))
     public_key: Mapped[str] = mapped_column(String(200))
+    upward: Mapped[bool] = mapped_column(Boolean, default=False)  # the body this instance reports to
     added_by: Mapped[str] = mapped_column(String(64))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -732,3 +733,17 @@ class CaseTransfer(Base):
     sent_by: Mapped[str] = mapped_column(String(64))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReceivedReport(Base):
+    """A frozen periodic report a lower-level instance (a district) sent up, kept for the consolidated report."""
+
+    __tablename__ = "received_reports"
+    __table_args__ = (UniqueConstraint("sender", "period_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender: Mapped[str] = mapped_column(String(64))
+    period_code: Mapped[str] = mapped_column(String(32))
+    unit_name: Mapped[str] = mapped_column(String(255))
+    summary: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

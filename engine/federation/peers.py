@@ -16,8 +16,11 @@ from engine.people.auth import Actor
 from engine.people.permissions import can_administer, require
 
 
-def add_peer(session: Session, *, name: str, url: str, public_key: str, added_by: str, now: datetime) -> FederationPeer:
-    """Register a peer instance by its name, base URL and public key token; the caller commits."""
+def add_peer(
+    session: Session, *, name: str, url: str, public_key: str, added_by: str, now: datetime, upward: bool = False
+) -> FederationPeer:
+    """Register a peer instance by its name, base URL and public key token (``upward``: the instance this one sends
+    its periodic reports to); the caller commits."""
     check_instance_name(name)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -28,7 +31,7 @@ def add_peer(session: Session, *, name: str, url: str, public_key: str, added_by
     if session.get(FederationPeer, name) is not None:
         raise Conflict(f"Hệ thống {name!r} đã được đăng ký")
     peer = FederationPeer(
-        name=name, url=url.rstrip("/"), public_key=public_key.strip(), added_by=added_by, added_at=now
+        name=name, url=url.rstrip("/"), public_key=public_key.strip(), upward=upward, added_by=added_by, added_at=now
     )
     session.add(peer)
     session.flush()
@@ -55,6 +58,7 @@ class PeerSummary:
     name: str
     url: str
     public_key: str
+    upward: bool
     added_at: datetime
     waiting: int
     delivered: int
@@ -93,6 +97,7 @@ def list_peers(session: Session) -> list[PeerSummary]:
             name=peer.name,
             url=peer.url,
             public_key=peer.public_key,
+            upward=peer.upward,
             added_at=peer.added_at,
             waiting=outbox.get(peer.name, 0),
             delivered=delivered.get(peer.name, 0),
@@ -104,8 +109,8 @@ def list_peers(session: Session) -> list[PeerSummary]:
 
 
 def register_peer(
-    session: Session, actor: Actor, *, name: str, url: str, public_key: str, now: datetime
+    session: Session, actor: Actor, *, name: str, url: str, public_key: str, now: datetime, upward: bool = False
 ) -> FederationPeer:
     """An admin registers a peer (the page and ``POST /api/federation/peers``); the caller commits."""
     require(can_administer, actor)
-    return add_peer(session, name=name, url=url, public_key=public_key, added_by=actor.username, now=now)
+    return add_peer(session, name=name, url=url, public_key=public_key, added_by=actor.username, now=now, upward=upward)

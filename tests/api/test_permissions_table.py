@@ -297,6 +297,11 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/api/federation"): Row(ADMINS, OK),
     ("POST", "/api/federation/peers"): Row(ADMINS, INVALID, json={}),
     ("GET", "/admin/federation"): Row(ADMINS, OK),
+    # the consolidated report is the top unit's: supervisor1 (district d1) is refused by the unit scope
+    ("GET", "/api/federation/reports/consolidated"): Row(frozenset({SUPERVISOR}), OK, query="period=2026",
+                                                         refused=frozenset({SUPERVISOR})),
+    ("GET", "/reports/consolidated"): Row(frozenset({SUPERVISOR}), OK, query="period=2026",
+                                          refused=frozenset({SUPERVISOR})),
     ("POST", "/admin/federation/peers"): Row(ADMINS, BAD),  # empty form: the name is refused
     # ---- the portal over REST: public, the same guards as the pages ----
     ("GET", "/api/portal/form-token"): Row(EVERYONE, OK, query="form=report"),

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(64), primary_key=True),
         sa.Column("url", sa.String(500), nullable=False),
         sa.Column("public_key", sa.String(200), nullable=False),
+        sa.Column("upward", sa.Boolean, nullable=False),
         sa.Column("added_by", sa.String(64), nullable=False),
         sa.Column("added_at", UTCDateTime, nullable=False),
     )
@@ -111,18 +112,25 @@ def upgrade() -> None:
         sa.Column("sent_at", UTCDateTime, nullable=False),
         sa.Column("updated_at", UTCDateTime, nullable=False),
     )
+    op.create_table(
+        "received_reports",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("sender", sa.String(64), nullable=False),
+        sa.Column("period_code", sa.String(32), nullable=False),
+        sa.Column("unit_name", sa.String(255), nullable=False),
+        sa.Column("summary", sa.JSON, nullable=False),
+        sa.Column("received_at", UTCDateTime, nullable=False),
+        sa.UniqueConstraint("sender", "period_code"),
+    )
     op.create_index("ix_case_transfers_source", "case_transfers", ["source_case_id"])
     op.create_index("ix_case_transfers_target", "case_transfers", ["target_case_id"])
 
 
 def downgrade() -> None:
     """Drop the federation tables."""
-    for table in (
-        "matter_fingerprints",
-        "federation_refusals",
-        "federation_inbox",
-        "federation_outbox",
-        "federation_peers",
-    ):
+    tables = (
+        "received_reports", "case_transfers", "matter_fingerprints", "federation_refusals", "federation_inbox",
+        "federation_outbox", "federation_peers", "federation_identity",
+    )  # fmt: skip
+    for table in tables:
         op.drop_table(table)
-    op.drop_table("federation_identity")
