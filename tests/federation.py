@@ -36,7 +36,9 @@ def make_instance(factory: sessionmaker[Session], name: str, now: datetime) -> s
         return create_instance_identity(session, VAULT, name=name, now=now).public_key
 
 
-def register(factory: sessionmaker[Session], *, name: str, url: str, key: str, now: datetime) -> None:
-    """Register a peer in the instance of ``factory``."""
+def register(
+    factory: sessionmaker[Session], *, name: str, url: str, key: str, now: datetime, upward: bool = False
+) -> None:
+    """Register a peer in the instance of ``factory`` (``upward``: the instance it reports to)."""
     with transaction(factory) as session:
-        add_peer(session, name=name, url=url, public_key=key, added_by="test", now=now)
+        add_peer(session, name=name, url=url, public_key=key, added_by="test", now=now, upward=upward)
