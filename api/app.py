@@ -18,6 +18,7 @@ from api.routes import (
     federation,
     forms,
     health,
+    legacy_import,
     matters,
     notifications,
     people,
@@ -93,4 +94,5 @@ def create_app(
     app.include_router(reception_api.router)
     app.include_router(federation.router)
     app.include_router(transfers.router)
+    app.include_router(legacy_import.router)
     return app

@@ -315,10 +315,11 @@ def create_user_command(
 
 
 def _add_federation_commands() -> None:
-    from api.cli_federation import instance_app, peer_app
+    from api.cli_federation import import_legacy_command, instance_app, peer_app
 
     app.add_typer(instance_app, name="instance")
     app.add_typer(peer_app, name="peer")
+    app.command("import-legacy")(import_legacy_command)
 
 
 _add_federation_commands()

@@ -1,5 +1,6 @@
 """``phananh instance`` and ``phananh peer``: this instance's federation name and key, and its peer instances."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -92,5 +93,43 @@ def peer_retry(name: Annotated[str, typer.Argument(help="the peer that is back")
         with transaction(factory) as session:
             count = retry_now(session, peer=name, now=_services(factory).clock.now())
         typer.echo(f"{count} message(s) for {name} are due now")
+
+    _run(run)
+
+
+def import_legacy_command(
+    path: Annotated[Path, typer.Argument(help="the Excel register (.xlsx), headers on row 1")],
+    username: Annotated[str, typer.Option(help="who imports (an officer of the units in the sheet)")],
+    column: Annotated[list[str] | None, typer.Option(help='"Header=field", e.g. "Ngày tiếp nhận=received_on"')] = None,
+    dry_run: Annotated[bool, typer.Option(help="check every row, import nothing")] = False,
+) -> None:
+    """Import petitions kept in an Excel register; every bad row is reported by its row number."""
+    from api.cli import _ready_factory, _services
+    from engine.core.db import transaction
+    from engine.core.errors import BadRequest
+    from engine.core.models import User
+    from engine.people.auth import actor_for
+    from engine.petitions.legacy_import import import_legacy_petitions
+
+    mapping = {}
+    for pair in column or []:
+        header, _, name = pair.partition("=")
+        mapping[header.strip()] = name.strip()
+
+    def run() -> None:
+        factory = _ready_factory()
+        services = _services(factory)
+        with transaction(factory) as session:
+            user = session.query(User).filter_by(username=username).first()
+            if user is None:
+                raise BadRequest(f"Không có người dùng '{username}'")
+            report = import_legacy_petitions(
+                session, services, actor_for(session, user), content=path.read_bytes(), mapping=mapping,
+                dry_run=dry_run,
+            )  # fmt: skip
+        for problem in report.problems:
+            typer.echo(f"dòng {problem.row}: {problem.reason}")
+        verb = "kiểm tra" if report.dry_run else "đã nhập"
+        typer.echo(f"{report.rows} dòng: {report.good} hợp lệ, {len(report.problems)} lỗi; {verb} {report.imported}")
 
     _run(run)

@@ -91,6 +91,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_designer,
         routes_federation,
         routes_inbox,
+        routes_legacy_import,
         routes_notifications,
         routes_overview,
         routes_password,
@@ -118,7 +119,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_auth, routes_inbox, routes_tasks, routes_stuck, routes_cases, routes_overview, routes_reports,
         routes_reception, routes_versions, routes_designer, routes_portal, routes_notifications, routes_absences,
         routes_team,
-        routes_admin, routes_password, routes_federation, routes_transfers,
+        routes_admin, routes_password, routes_federation, routes_transfers, routes_legacy_import,
     )  # fmt: skip
     for module in pages:
         app.include_router(module.router)

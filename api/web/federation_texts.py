@@ -52,6 +52,30 @@ FEDERATION_TEXTS: dict[str, dict[str, str]] = {
         "vi": "Tỷ lệ ở cột tổng cộng là bình quân có trọng số theo số liệu gốc của từng nơi.",
         "en": "Rates in the total column are averages weighted by each part's base figures.",
     },
+    "legacy.title": {"vi": "Nhập sổ đơn cũ từ Excel", "en": "Import a legacy Excel register"},
+    "legacy.back": {"vi": "Tiếp công dân", "en": "Reception desk"},
+    "legacy.help": {
+        "vi": "Dòng 1 là tiêu đề cột: Ngày nhận, Họ tên người gửi, Địa chỉ, Loại đơn, Lĩnh vực, Tiêu đề, Nội dung, "
+        "Người bị khiếu nại, tố cáo, Đơn vị, Kết quả, Ngày giải quyết. Kiểm tra trước; khi nhập, mọi dòng hợp lệ "
+        "được nhập cùng lúc (hoặc không dòng nào nếu có sự cố) và giữ nguyên ngày gốc.",
+        "en": "Row 1 holds the headers: received date, sender, address, kind, field, title, content, subject, unit, "
+        "outcome, resolution date. Check first; the import loads every good row at once (or none if anything "
+        "fails) and keeps the original dates.",
+    },
+    "legacy.file": {"vi": "Tệp Excel (.xlsx)", "en": "Excel file (.xlsx)"},
+    "legacy.columns": {
+        "vi": "Cột có tên khác (mỗi dòng: Tiêu đề cột=trường)",
+        "en": "Other column names (one per line: Header=field)",
+    },
+    "legacy.check": {"vi": "Kiểm tra", "en": "Check"},
+    "legacy.import": {"vi": "Nhập các dòng hợp lệ", "en": "Import the good rows"},
+    "legacy.checked": {
+        "vi": "{rows} dòng: {good} hợp lệ, {bad} lỗi. Chưa nhập dòng nào.",
+        "en": "{rows} rows: {good} good, {bad} bad. Nothing imported yet.",
+    },
+    "legacy.imported": {"vi": "Đã nhập {imported} đơn.", "en": "{imported} petitions imported."},
+    "legacy.row": {"vi": "Dòng", "en": "Row"},
+    "legacy.reason": {"vi": "Lý do", "en": "Reason"},
     "transfer.title": {"vi": "Chuyển đơn", "en": "Transfers"},
     "transfer.sent": {"vi": "Đã chuyển đơn.", "en": "The petition was transferred."},
     "transfer.direction.out": {"vi": "Đã chuyển đến {body}", "en": "Transferred to {body}"},

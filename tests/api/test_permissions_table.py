@@ -297,6 +297,9 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/api/federation"): Row(ADMINS, OK),
     ("POST", "/api/federation/peers"): Row(ADMINS, INVALID, json={}),
     ("GET", "/admin/federation"): Row(ADMINS, OK),
+    ("GET", "/reception/import"): Row(HANDLERS, OK),
+    ("POST", "/reception/import"): Row(HANDLERS, BAD),  # empty form: no workbook
+    ("POST", "/api/petitions/import"): Row(HANDLERS, INVALID),  # no file
     # the consolidated report is the top unit's: supervisor1 (district d1) is refused by the unit scope
     ("GET", "/api/federation/reports/consolidated"): Row(frozenset({SUPERVISOR}), OK, query="period=2026",
                                                          refused=frozenset({SUPERVISOR})),
