@@ -17,8 +17,10 @@ from api.routes import (
     document_verification,
     documents,
     drafts,
+    federation,
     forms,
     health,
+    legacy_import,
     matters,
     notifications,
     people,
@@ -27,6 +29,7 @@ from api.routes import (
     report_forms,
     reports,
     tasks,
+    transfers,
 )
 from api.routes import portal as portal_api
 from api.routes import reception as reception_api
@@ -97,4 +100,7 @@ def create_app(
     app.include_router(document_templates_router)
     app.include_router(documents.router)
     app.include_router(document_verification.router)
+    app.include_router(federation.router)
+    app.include_router(transfers.router)
+    app.include_router(legacy_import.router)
     return app

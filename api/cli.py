@@ -1,4 +1,4 @@
-"""The ``phananh`` command line: migrate, deploy, lint, demo, serve, worker, create-user."""
+"""The ``phananh`` command line: migrate, deploy, lint, demo, serve, worker, create-user, instance, peer."""
 
 import logging
 import time
@@ -194,10 +194,19 @@ def worker(
     lease_seconds: Annotated[float, typer.Option(help="how long a claim holds before others may take it")] = 60.0,
     once: Annotated[bool, typer.Option(help="fire what is due now, then exit")] = False,
 ) -> None:
-    """Fire due timers and send queued e-mail in a loop (run as many workers as you like against PostgreSQL)."""
+    """Fire due timers, deliver messages to peer instances and send queued e-mail in a loop.
+
+    Run as many workers as you like against PostgreSQL.
+    """
     from datetime import timedelta
 
-    from engine.cases.scheduler import WorkerSettings, default_worker_id, drain_due_timers, send_staff_digests
+    from engine.cases.scheduler import (
+        WorkerSettings,
+        default_worker_id,
+        deliver_federation_outbox,
+        drain_due_timers,
+        send_staff_digests,
+    )
     from engine.portal.notifications import portal_housekeeping
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -212,6 +221,8 @@ def worker(
             fired = drain_due_timers(factory, services, settings)
             if fired:
                 typer.echo(f"{settings.worker_id}: fired {fired} timer(s)")
+            if messages := deliver_federation_outbox(factory, services):
+                typer.echo(f"{settings.worker_id}: delivered {messages} message(s) to peer instances")
             if digests := send_staff_digests(factory, services):
                 typer.echo(f"{settings.worker_id}: queued {digests} notification digest(s)")
             sent = portal_housekeeping(factory, get_settings(), services.clock.now())
@@ -335,6 +346,17 @@ def documents_register_command(
         typer.echo(f"{len(rows)} văn bản")
 
     _guard(run)
+
+
+def _add_federation_commands() -> None:
+    from api.cli_federation import import_legacy_command, instance_app, peer_app
+
+    app.add_typer(instance_app, name="instance")
+    app.add_typer(peer_app, name="peer")
+    app.command("import-legacy")(import_legacy_command)
+
+
+_add_federation_commands()
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ from engine.core.instance_secret import SecretMissing
 from engine.documents.certificates import SigningKeyMissing
 from engine.documents.converter import ConversionFailed, ConverterUnavailable
 from engine.documents.signing import NotAPdf, SigningFailed
+from engine.federation.inbox import MalformedMessage, MessageRefused
 from engine.people.absences import AbsenceConflict, AbsenceRefused
 from engine.people.accounts import AccountExists, InvalidAccountData
 from engine.people.password_links import PasswordLinkInvalid
@@ -65,6 +66,8 @@ HTTP_STATUS: dict[type[DomainError], int] = {
     InvalidAccountData: 422,
     InvalidUnitData: 422,
     RateLimited: 429,
+    MalformedMessage: 400,
+    MessageRefused: 401,
     DatabaseNotReady: 503,
     PortalFormUnavailable: 503,
     SecretMissing: 503,

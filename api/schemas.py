@@ -1,6 +1,6 @@
 """Pydantic models of every request and response body, so the OpenAPI document is complete."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
@@ -286,6 +286,15 @@ class IdentityOut(BaseModel):
     case_id: int
     anonymous: bool
     identity: dict[str, Any] | None
+
+
+class HandledElsewhereOut(BaseModel):
+    """A petition of another instance (liên thông) about the same matter: same petitioner and subject."""
+
+    instance: str = Field(description="the other instance's federation name")
+    unit_name: str
+    tracking_code: str
+    since: date
 
 
 class DuplicateCandidateOut(BaseModel):

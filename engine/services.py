@@ -26,6 +26,7 @@ class EngineServices:
     max_upload_bytes: int = 2_000_000
     max_bpmn_bytes: int = 5_000_000
     portal_base_url: str = "http://127.0.0.1:8000"
+    federation_key: str = ""
 
     def script_engine(self, context: OperatorContext | None = None):
         """A script engine bound to this clock and calendar whose service tasks act on one case (``context``).
@@ -55,12 +56,14 @@ def build_services(settings: Settings, clock: Clock | None = None, session_facto
         max_upload_bytes=settings.max_upload_bytes,
         max_bpmn_bytes=settings.max_bpmn_bytes,
         portal_base_url=settings.portal_base_url,
+        federation_key=settings.federation_key,
     )
 
 
 # Each domain registers its service operators and case observers when these modules are imported. Importing them
 # here, once, after EngineServices exists, gives the runtime, the scheduler, the CLI, the lint and the tests the
 # same operators and observers.
+import engine.federation.hooks  # noqa: E402, F401
 import engine.followups.hooks  # noqa: E402, F401
 import engine.notifications.hooks  # noqa: E402, F401
 import engine.petitions.hooks  # noqa: E402, F401

@@ -38,12 +38,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def api_server(database_url: str, secret_key: str, *, via_cli: bool = False, **extra_env: str):
+def api_server(database_url: str, secret_key: str, *, via_cli: bool = False, port: int | None = None, **extra_env: str):
     """A real uvicorn process serving the app on loopback (``extra_env``: more PHANANH_* settings); yields its URL.
+
+    ``port`` serves on that port (e.g. to restart an instance where its peers expect it); a free one otherwise.
 
     ``via_cli`` starts it the way production does, with ``phananh serve`` (its output is discarded).
     """
-    port = free_port()
+    port = port or free_port()
     if via_cli:
         command = [sys.executable, "-m", "api", "serve", "--port", str(port)]
     else:

@@ -18,6 +18,7 @@ from api.schemas import (
     DuplicateCandidateOut,
     ErrorOut,
     EventOut,
+    HandledElsewhereOut,
     IdentityOut,
     RecoveryIn,
     SearchMatchOut,
@@ -31,6 +32,7 @@ from engine.cases.queries import CaseFilters, case_events, list_cases, open_task
 from engine.cases.recovery import cancel_case, retry_case, stuck_cases
 from engine.cases.runtime import CaseRuntime
 from engine.core.models import Case, HumanTask
+from engine.federation.fingerprints import handled_elsewhere
 from engine.petitions.duplicates import duplicate_candidates
 from engine.petitions.identity_access import read_identity
 
@@ -234,6 +236,13 @@ def read_protected_identity(case_id: int, session: DbSession, services: Services
     identity = read_identity(session, services, actor, case)
     commit(session)
     return IdentityOut(case_id=case.id, anonymous=identity is None, identity=identity)
+
+
+@router.get("/{case_id}/handled-elsewhere", response_model=list[HandledElsewhereOut], responses=ERRORS)
+def read_handled_elsewhere(case_id: int, session: DbSession, actor: CaseReader) -> list[HandledElsewhereOut]:
+    """Petitions of other instances about the same matter (their published fingerprints match), oldest first."""
+    case = visible_case(session, actor, case_id)
+    return [HandledElsewhereOut(**vars(match)) for match in handled_elsewhere(session, case)]
 
 
 @router.get("/{case_id}/duplicate-candidates", response_model=list[DuplicateCandidateOut], responses=ERRORS)

@@ -90,8 +90,10 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_cases,
         routes_designer,
         routes_documents,
+        routes_federation,
         routes_inbox,
         routes_issued_documents,
+        routes_legacy_import,
         routes_notifications,
         routes_overview,
         routes_password,
@@ -101,6 +103,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_stuck,
         routes_tasks,
         routes_team,
+        routes_transfers,
         routes_verification,
         routes_versions,
     )
@@ -120,6 +123,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_reception, routes_versions, routes_designer, routes_portal, routes_notifications, routes_absences,
         routes_team,
         routes_admin, routes_password, routes_documents, routes_issued_documents, routes_verification,
+        routes_admin, routes_password, routes_federation, routes_transfers, routes_legacy_import,
     )  # fmt: skip
     for module in pages:
         app.include_router(module.router)

@@ -477,6 +477,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "duplicates.title": {"vi": "Đơn có thể trùng", "en": "Possible duplicates"},
     "duplicates.matter": {"vi": "Vụ việc", "en": "Matter"},
     "duplicates.none": {"vi": "Không thấy đơn tương tự.", "en": "No similar petitions."},
+    "federation.handled_elsewhere": {
+        "vi": "Vụ việc này đã được {unit} xử lý từ {since}, mã {code}.",
+        "en": "This matter is already handled by {unit} since {since}, code {code}.",
+    },
     "duplicates.same_subject": {"vi": "cùng đối tượng", "en": "same subject"},
     "case.matter": {"vi": "Vụ việc", "en": "Matter"},
     "event.follow_up_opened": {"vi": "Mở hồ sơ tiếp theo", "en": "Follow-up case opened"},

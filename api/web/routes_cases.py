@@ -30,6 +30,7 @@ from engine.cases.evidence import download_attachment as attachment_download
 from engine.cases.queries import CASE_STATUSES, CaseFilters, case_events, list_cases, open_tasks_of_case, visible_case
 from engine.cases.runtime import CaseRuntime
 from engine.core.errors import BadRequest, InvalidFormData, NotFound
+from engine.federation.transfers import transfer_destinations, transfers_of_case
 from engine.people.assignees import candidates_for
 from engine.people.permissions import (
     can_assign_task,
@@ -182,6 +183,7 @@ def _case_page(
     identity_shown: bool = False,
     identity: dict | None = None,
     comment_form: dict | None = None,
+    transfer_form: dict | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     now = page.services.clock.now()
@@ -208,6 +210,8 @@ def _case_page(
         identity_shown=identity_shown, identity=identity, comments=comments_of(page.session, page.actor, case),
         can_comment=can_comment_on_case(page.actor, case), comment_form=comment_form or {},
         comment_max=COMMENT_MAX_CHARS, **case_documents_view(page, case),
+        transfers=transfers_of_case(page.session, case.id),
+        destinations=transfer_destinations(page.session, page.actor, case), transfer_form=transfer_form or {},
     )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from engine.cases.queries import case_of_task, visible_task
 from engine.cases.runtime import CaseRuntime
 from engine.core.errors import BadRequest, FieldError, InvalidFormData
 from engine.core.models import Case, HumanTask
+from engine.federation.fingerprints import handled_elsewhere
 from engine.people.assignees import candidates_for
 from engine.people.permissions import can_complete_task, can_read_identity, can_read_task, require
 from engine.petitions.duplicates import duplicate_candidates
@@ -56,6 +57,7 @@ def _task_page(
         deadline=deadline_view(page.services.calendar, due_at=task.due_at, reminded_at=task.reminded_at, now=now),
         message=message, mine=task.assignee in (None, page.actor.username),
         duplicates=duplicate_candidates(page.session, case) if task.spec_name in DUPLICATE_PANEL_TASKS else None,
+        elsewhere=handled_elsewhere(page.session, case) if task.spec_name in DUPLICATE_PANEL_TASKS else [],
         attachments=attachments, redacted_copies={a.redacted_copy_of: a for a in attachments if a.redacted_copy_of},
         can_read_identity=can_read_identity(page.actor, case),
         **step_documents_view(page, task, draft_error=draft_error),

@@ -151,13 +151,15 @@ class CaseRuntime:
         """Start a process whose start event is a timer (e.g. the periodic report), on behalf of the system."""
         return self._start(definition, unit_id=unit_id, started_by="system", data={})
 
-    def start_follow_up_case(self, origin: Case, *, process_key: str, data: dict) -> Case:
-        """Start a case that continues ``origin`` (same unit, started by the system) and shares its identity.
+    def start_follow_up_case(self, origin: Case, *, process_key: str, data: dict, unit_id: int | None = None) -> Case:
+        """Start a case that continues ``origin`` (in its unit, or ``unit_id`` when it is handed to another unit;
+        started by the system) and shares its identity.
 
         ``data`` is case data already without identities; the origin's sealed identity row is copied as is.
         """
         definition = self._latest_definition(process_key)
-        return self._start(definition, unit_id=origin.unit_id, started_by="system", data=data, identity_from=origin)
+        unit = origin.unit_id if unit_id is None else unit_id
+        return self._start(definition, unit_id=unit, started_by="system", data=data, identity_from=origin)
 
     def pending_events(self, case_id: int) -> list[dict]:
         """Audit events that service operators queue for a case; written with the case's next save."""
@@ -342,6 +344,19 @@ class CaseRuntime:
         task, case = self._visible_task(actor, task_id)
         self._require_ready(task, case)
         require(can_complete_task, actor, task)
+        return self._submit(task, case, data, username=actor.username, actor=actor)
+
+    def complete_task_for_system(self, task_id: str, data: dict, *, by: str) -> Case:
+        """Complete a task with data that arrived without a person (e.g. the result of a transferred petition):
+        validated and hooked like any submission, audited as ``by``; no person's policy applies."""
+        found = self.store.task_with_case(task_id)
+        if found is None:
+            raise NotFound(f"Task {task_id} does not exist")
+        task, case = found
+        self._require_ready(task, case)
+        return self._submit(task, case, data, username=by, actor=None)
+
+    def _submit(self, task: HumanTask, case: Case, data: dict, *, username: str, actor: Actor | None) -> Case:
         if task.form:
             self.services.forms.validate(task.form, data)
         submission = TaskSubmission(
@@ -354,7 +369,7 @@ class CaseRuntime:
         now = self.services.clock.now()
         workflow = self._load_workflow(case)
         before = snapshot(workflow)
-        spiff_task = workflow.get_task_from_id(UUID(task_id))
+        spiff_task = workflow.get_task_from_id(UUID(task.id))
         if spiff_task is None or spiff_task.state != TaskState.READY:
             raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is no longer ready")
         data_before = dict(spiff_task.data)
@@ -363,12 +378,12 @@ class CaseRuntime:
             spiff_task.run()
         except SpiffWorkflowException as exc:
             raise Conflict(f"Task '{task.name}' could not be completed: {str(exc).splitlines()[0]}") from exc
-        task.state, task.completed_at, task.completed_by = TaskStatus.COMPLETED, now, actor.username
-        task.assignee = task.assignee or actor.username
+        task.state, task.completed_at, task.completed_by = TaskStatus.COMPLETED, now, username
+        task.assignee = task.assignee or username
         self.store.close_task(task)
         trail = AuditTrail(self.session, case)
         payload = {"task": task.spec_name, "data_diff": _data_diff(data_before, data)}
-        trail.append(kind="task_completed", actor=actor.username, at=now, task_id=task.id, payload=payload)
+        trail.append(kind="task_completed", actor=username, at=now, task_id=task.id, payload=payload)
         self._advance_and_save(case, workflow, before, trail, now, closed_by_action=frozenset({task.id}))
         return case
 

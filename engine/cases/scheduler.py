@@ -22,6 +22,7 @@ from engine.core.db import transaction
 from engine.core.errors import DomainError
 from engine.core.models import CaseTimer
 from engine.core.settings import Settings
+from engine.federation.outbox import deliver_outbox
 from engine.notifications.delivery import send_due_digests
 from engine.notifications.events import notify_timer_fired
 from engine.portal.notifications import portal_housekeeping
@@ -136,6 +137,16 @@ def drain_due_timers(factory: sessionmaker[Session], services: EngineServices, w
     return total
 
 
+def deliver_federation_outbox(factory: sessionmaker[Session], services: EngineServices) -> int:
+    """Deliver the messages due for the peer instances until none is due; returns how many were delivered."""
+    delivered = 0
+    while True:
+        done = deliver_outbox(factory, services.identities, now=services.clock.now())
+        delivered += done.delivered
+        if done.delivered == 0:
+            return delivered
+
+
 class SchedulerThread(threading.Thread):
     """Runs ``fire_due_timers`` every few seconds inside the web process until stopped."""
 
@@ -156,6 +167,7 @@ class SchedulerThread(threading.Thread):
             try:
                 drain_due_timers(self.factory, self.services, worker)
                 send_staff_digests(self.factory, self.services)
+                deliver_federation_outbox(self.factory, self.services)
                 if self.settings is not None:
                     portal_housekeeping(self.factory, self.settings, self.services.clock.now())
             except Exception:  # keep the loop alive; the next pass retries

@@ -684,3 +684,143 @@ class SigningCertificate(Base):
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     not_after: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FederationIdentity(Base):
+    """This instance's federation name and key pairs (one row); the private keys are sealed by the vault."""
+
+    __tablename__ = "federation_identity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    name: Mapped[str] = mapped_column(String(64))
+    signing_key: Mapped[bytes] = mapped_column(LargeBinary)  # Ed25519, sealed
+    exchange_key: Mapped[bytes] = mapped_column(LargeBinary)  # X25519, sealed
+    public_key: Mapped[str] = mapped_column(String(200))  # "pa1.<ed25519>.<x25519>"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FederationPeer(Base):
+    """Another instance this one exchanges messages with, registered by an admin."""
+
+    __tablename__ = "federation_peers"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(String(500))
+    public_key: Mapped[str] = mapped_column(String(200))
+    upward: Mapped[bool] = mapped_column(Boolean, default=False)  # the body this instance reports to
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FederationOutbox(Base):
+    """A message to a peer, queued in the transaction of the change that caused it; delivered by the worker."""
+
+    __tablename__ = "federation_outbox"
+    __table_args__ = (Index("ix_federation_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    peer: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # a MessageKind
+    body: Mapped[dict] = mapped_column(JSON)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    status: Mapped[str] = mapped_column(String(16))  # an OutboxStatus
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FederationInbox(Base):
+    """A message received from a peer, kept by its id so that a redelivery is recognised."""
+
+    __tablename__ = "federation_inbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    sender: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    body: Mapped[dict] = mapped_column(JSON)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FederationRefusal(Base):
+    """A message refused on arrival (unknown sender, bad signature, wrong recipient, stale), for the record."""
+
+    __tablename__ = "federation_refusals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    sender: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(32))  # a RefusalReason
+    remote_address: Mapped[str | None] = mapped_column(String(64))
+
+
+class MatterFingerprint(Base):
+    """A matter's keyed fingerprint (petitioner and subject, HMAC with the federation key): this instance's own
+    petitions and those other instances published, so that the same matter is recognised across bodies."""
+
+    __tablename__ = "matter_fingerprints"
+    __table_args__ = (UniqueConstraint("instance", "tracking_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    instance: Mapped[str] = mapped_column(String(64))  # "" for this instance before it has a federation name
+    unit_name: Mapped[str] = mapped_column(String(255))
+    tracking_code: Mapped[str] = mapped_column(String(32))
+    since: Mapped[date] = mapped_column(Date)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))  # this instance's own petition
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseTransfer(Base):
+    """A petition handed to another body (liên thông): to a unit of this instance or to a peer instance.
+
+    The sending side keeps ``source_case_id``; the receiving side's row (this instance's own unit, or a petition that
+    came from a peer: ``source_peer``) keeps ``target_case_id``. Both follow the transfer's state to its result.
+    """
+
+    __tablename__ = "case_transfers"
+    __table_args__ = (
+        Index("ix_case_transfers_source", "source_case_id"),
+        Index("ix_case_transfers_target", "target_case_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transfer_id: Mapped[str] = mapped_column(String(36), unique=True)
+    source_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    source_peer: Mapped[str | None] = mapped_column(String(64))
+    source_tracking_code: Mapped[str] = mapped_column(String(32))
+    source_body: Mapped[str] = mapped_column(String(255))  # the sending unit's name
+    target_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    target_peer: Mapped[str | None] = mapped_column(String(64))
+    target_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    target_tracking_code: Mapped[str | None] = mapped_column(String(32))
+    target_body: Mapped[str] = mapped_column(String(255))  # the receiving unit's (or instance's) name
+    reason: Mapped[str] = mapped_column(Text)
+    chain: Mapped[list] = mapped_column(JSON, default=list)  # the bodies the petition passed through, sender last
+    state: Mapped[str] = mapped_column(String(16))  # a TransferState
+    progress: Mapped[str | None] = mapped_column(String(500))
+    result: Mapped[str | None] = mapped_column(Text)
+    sent_by: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReceivedReport(Base):
+    """A frozen periodic report a lower-level instance (a district) sent up, kept for the consolidated report."""
+
+    __tablename__ = "received_reports"
+    __table_args__ = (UniqueConstraint("sender", "period_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender: Mapped[str] = mapped_column(String(64))
+    period_code: Mapped[str] = mapped_column(String(32))
+    unit_name: Mapped[str] = mapped_column(String(255))
+    summary: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # A JSON body holds at most a BPMN file (lint, drafts) and its envelope; larger bodies are refused unread.
     max_json_bytes: int = 6_000_000
     identity_key: str = ""
+    # Liên thông: the key every instance of a federation shares to fingerprint matters (HMAC); empty: none published.
+    federation_key: str = ""
     # Public portal (/portal): per-client-address limits (fixed windows counted in the database, so they hold
     # across several web processes) and the spam guard's form-token ages.
     portal_filing_limit: int = 5

@@ -182,6 +182,8 @@ can_recover_cases = Rule("can_recover_cases", "retry or cancel cases stopped by 
 """Listing the cases stopped by an error, retrying them or cancelling them: the supervisors of the case's units,
 and the designers and admins who fixed the process (scoped to their units as well)."""
 
+can_transfer_case = Rule("can_transfer_case", "transfer petitions to another body", CASE_HANDLERS, _in_units)
+
 can_read_matter = Rule("can_read_matter", "read matters", CASE_HANDLERS, _in_units)
 """A matter (petitions grouped as one) of the actor's units."""
 

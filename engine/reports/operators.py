@@ -6,6 +6,7 @@
 
 from datetime import date
 
+from engine.federation.upward_reports import send_reports_upward
 from engine.processes.operators import OperatorContext, register_operator
 from engine.reports.periodic import produce_periodic_reports
 from engine.reports.statistics import STATISTICS_OPERATOR, record_case_statistics
@@ -26,4 +27,5 @@ def produce_periodic_reports_operator(context: OperatorContext, data: dict, _par
         context.session, services.forms, closing_day=closing_day, zone=services.calendar.zone,
         now=services.clock.now(), case_id=context.case.id,
     )  # fmt: skip
+    send_reports_upward(context.session, produced, services.clock.now())
     return {"closing_day": closing_day.isoformat(), "reports": len(produced)}

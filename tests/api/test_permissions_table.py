@@ -58,6 +58,8 @@ IDENTITY_READERS = frozenset({SUPERVISOR, CUSTODIAN})
 RECOVERERS = frozenset({SUPERVISOR}) | DESIGNERS
 ADMINS = frozenset({ADMIN})
 UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}", "{document_id}")
+UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}")
+TRANSFER_TO_D2 = {"reason": "Thuộc thẩm quyền của quận 2", "to_unit": "d2"}
 OK, CREATED, NO_CONTENT, REDIRECT, FOUND_NOT, BAD, CONFLICT, INVALID = 200, 201, 204, 303, 404, 400, 409, 422
 # FOUND_NOT: hidden, the unit is not theirs
 EVIDENCE = {"file": ("bien-ban.txt", b"bien ban", "text/plain")}
@@ -134,6 +136,10 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/api/cases/{case_id}/events"): Row(HANDLERS, OK, other=FOUND_NOT),
     ("GET", "/api/cases/{case_id}/events/verify"): Row(HANDLERS, OK, other=FOUND_NOT),
     ("GET", "/api/cases/{case_id}/duplicate-candidates"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("GET", "/api/cases/{case_id}/handled-elsewhere"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("GET", "/api/cases/{case_id}/transfers"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("POST", "/api/cases/{case_id}/transfer"): Row(HANDLERS, BAD, other=FOUND_NOT, json=TRANSFER_TO_D2),
+    ("POST", "/cases/{case_id}/transfer"): Row(HANDLERS, BAD, other=FOUND_NOT),  # empty form: no destination
     # a file that shows no identity: can_read_attachment lets the custodian in by role, can_read_case refuses
     ("GET", "/cases/{case_id}/attachments/{attachment_id}"): Row(HANDLERS | {CUSTODIAN}, OK, other=FOUND_NOT,
                                                                  refused=frozenset({CUSTODIAN})),
@@ -329,6 +335,20 @@ POLICY: dict[tuple[str, str], Row] = {
     # the one-time password link's page is public; an unknown link is a 404
     ("GET", "/password/set/{token}"): Row(EVERYONE, FOUND_NOT),
     ("POST", "/password/set/{token}"): Row(EVERYONE, FOUND_NOT),
+    # ---- liên thông: peers deliver signed messages (no user: the signature is checked after the body); admins ----
+    ("POST", "/api/federation/messages"): Row(EVERYONE, INVALID, json={}),
+    ("GET", "/api/federation"): Row(ADMINS, OK),
+    ("POST", "/api/federation/peers"): Row(ADMINS, INVALID, json={}),
+    ("GET", "/admin/federation"): Row(ADMINS, OK),
+    ("GET", "/reception/import"): Row(HANDLERS, OK),
+    ("POST", "/reception/import"): Row(HANDLERS, BAD),  # empty form: no workbook
+    ("POST", "/api/petitions/import"): Row(HANDLERS, INVALID),  # no file
+    # the consolidated report is the top unit's: supervisor1 (district d1) is refused by the unit scope
+    ("GET", "/api/federation/reports/consolidated"): Row(frozenset({SUPERVISOR}), OK, query="period=2026",
+                                                         refused=frozenset({SUPERVISOR})),
+    ("GET", "/reports/consolidated"): Row(frozenset({SUPERVISOR}), OK, query="period=2026",
+                                          refused=frozenset({SUPERVISOR})),
+    ("POST", "/admin/federation/peers"): Row(ADMINS, BAD),  # empty form: the name is refused
     # ---- the portal over REST: public, the same guards as the pages ----
     ("GET", "/api/portal/form-token"): Row(EVERYONE, OK, query="form=report"),
     ("POST", "/api/portal/reports"): Row(EVERYONE, INVALID, json={}),

@@ -49,3 +49,14 @@ def test_bench_documents_issues_signed_documents_and_prints_the_stage_table():
     assert result.returncode == 0, result.stderr
     rows = {line.split()[0] for line in result.stdout.splitlines() if line.split()}
     assert {"render", "convert", "sign", "store", "total"} <= rows and "n=2" in result.stdout
+
+
+def test_bench_federation_runs_and_prints_the_delivery_table():
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "bench" / "bench_federation.py"), "--messages", "20", "--seconds", "1",
+         "--backend", "sqlite"],
+        capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    [row] = [line.split() for line in result.stdout.splitlines() if line.startswith("sqlite")]
+    assert row[1] == "20" and row[3] == "20"  # every message delivered in both runs

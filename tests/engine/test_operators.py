@@ -108,4 +108,5 @@ def test_the_domains_observe_case_actions():
         "engine.reports.hooks",
         "engine.notifications.hooks",
         "engine.search.hooks",
+        "engine.federation.hooks",
     }

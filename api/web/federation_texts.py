@@ -1,0 +1,102 @@
+"""UI texts of the federation page (Liên thông), added to the one table of texts (api/web/i18n.py)."""
+
+from api.web.i18n import TEXTS
+
+FEDERATION_TEXTS: dict[str, dict[str, str]] = {
+    "federation.title": {"vi": "Liên thông", "en": "Federation"},
+    "federation.instance": {"vi": "Hệ thống này", "en": "This instance"},
+    "federation.name": {"vi": "Tên hệ thống", "en": "Instance name"},
+    "federation.public_key": {"vi": "Khóa công khai", "en": "Public key"},
+    "federation.no_identity": {
+        "vi": "Hệ thống này chưa có tên và khóa liên thông. Chạy lệnh: phananh instance key --name TÊN",
+        "en": "This instance has no federation name and keys yet. Run: phananh instance key --name NAME",
+    },
+    "federation.peers": {"vi": "Hệ thống liên thông", "en": "Peer instances"},
+    "federation.no_peers": {"vi": "Chưa đăng ký hệ thống liên thông nào.", "en": "No peer registered yet."},
+    "federation.url": {"vi": "Địa chỉ", "en": "Address"},
+    "federation.waiting": {"vi": "Đang chờ gửi", "en": "Waiting"},
+    "federation.delivered": {"vi": "Đã gửi", "en": "Delivered"},
+    "federation.received": {"vi": "Đã nhận", "en": "Received"},
+    "federation.last_error": {"vi": "Lỗi gần nhất", "en": "Last error"},
+    "federation.add_peer": {"vi": "Đăng ký hệ thống liên thông", "en": "Register a peer"},
+    "federation.peer_name": {"vi": "Tên hệ thống (ví dụ quan-3)", "en": "Instance name (e.g. quan-3)"},
+    "federation.add": {"vi": "Đăng ký", "en": "Register"},
+    "federation.added": {"vi": "Đã đăng ký hệ thống liên thông.", "en": "The peer is registered."},
+    "federation.refusals": {"vi": "Thông điệp bị từ chối", "en": "Refused messages"},
+    "federation.no_refusals": {"vi": "Không có thông điệp nào bị từ chối.", "en": "No message was refused."},
+    "federation.at": {"vi": "Thời điểm", "en": "When"},
+    "federation.sender": {"vi": "Hệ thống gửi", "en": "Sender"},
+    "federation.reason": {"vi": "Lý do", "en": "Reason"},
+    "federation.address": {"vi": "Địa chỉ gửi", "en": "From address"},
+    "federation.reason.malformed": {"vi": "Không đúng định dạng", "en": "Malformed"},
+    "federation.reason.unknown_peer": {"vi": "Hệ thống gửi chưa được đăng ký", "en": "Unknown sender"},
+    "federation.reason.bad_signature": {"vi": "Chữ ký không hợp lệ", "en": "Bad signature"},
+    "federation.reason.wrong_recipient": {"vi": "Gửi nhầm hệ thống nhận", "en": "Addressed to another instance"},
+    "federation.reason.outside_window": {"vi": "Quá thời hạn hợp lệ (5 phút)", "en": "Outside the 5-minute window"},
+    "federation.upward": {"vi": "Cấp trên", "en": "Upper level"},
+    "federation.upward_hint": {
+        "vi": "Cấp trên: hệ thống này gửi báo cáo định kỳ lên đó",
+        "en": "Upper level: this instance reports to it",
+    },
+    "consolidated.title": {"vi": "Báo cáo tổng hợp liên thông", "en": "Consolidated report"},
+    "consolidated.period": {"vi": "Kỳ báo cáo", "en": "Period"},
+    "consolidated.show": {"vi": "Xem", "en": "Show"},
+    "consolidated.figure": {"vi": "Chỉ tiêu", "en": "Figure"},
+    "consolidated.total": {"vi": "Tổng cộng", "en": "Total"},
+    "consolidated.missing": {"vi": "Chưa gửi báo cáo kỳ này: {names}", "en": "Not reported for this period: {names}"},
+    "consolidated.all_in": {
+        "vi": "Tất cả các hệ thống cấp dưới đã gửi báo cáo.",
+        "en": "Every lower instance reported.",
+    },
+    "consolidated.rates": {
+        "vi": "Tỷ lệ ở cột tổng cộng là bình quân có trọng số theo số liệu gốc của từng nơi.",
+        "en": "Rates in the total column are averages weighted by each part's base figures.",
+    },
+    "legacy.title": {"vi": "Nhập sổ đơn cũ từ Excel", "en": "Import a legacy Excel register"},
+    "legacy.back": {"vi": "Tiếp công dân", "en": "Reception desk"},
+    "legacy.help": {
+        "vi": "Dòng 1 là tiêu đề cột: Ngày nhận, Họ tên người gửi, Địa chỉ, Loại đơn, Lĩnh vực, Tiêu đề, Nội dung, "
+        "Người bị khiếu nại, tố cáo, Đơn vị, Kết quả, Ngày giải quyết. Kiểm tra trước; khi nhập, mọi dòng hợp lệ "
+        "được nhập cùng lúc (hoặc không dòng nào nếu có sự cố) và giữ nguyên ngày gốc.",
+        "en": "Row 1 holds the headers: received date, sender, address, kind, field, title, content, subject, unit, "
+        "outcome, resolution date. Check first; the import loads every good row at once (or none if anything "
+        "fails) and keeps the original dates.",
+    },
+    "legacy.file": {"vi": "Tệp Excel (.xlsx)", "en": "Excel file (.xlsx)"},
+    "legacy.columns": {
+        "vi": "Cột có tên khác (mỗi dòng: Tiêu đề cột=trường)",
+        "en": "Other column names (one per line: Header=field)",
+    },
+    "legacy.check": {"vi": "Kiểm tra", "en": "Check"},
+    "legacy.import": {"vi": "Nhập các dòng hợp lệ", "en": "Import the good rows"},
+    "legacy.checked": {
+        "vi": "{rows} dòng: {good} hợp lệ, {bad} lỗi. Chưa nhập dòng nào.",
+        "en": "{rows} rows: {good} good, {bad} bad. Nothing imported yet.",
+    },
+    "legacy.imported": {"vi": "Đã nhập {imported} đơn.", "en": "{imported} petitions imported."},
+    "legacy.row": {"vi": "Dòng", "en": "Row"},
+    "legacy.reason": {"vi": "Lý do", "en": "Reason"},
+    "transfer.title": {"vi": "Chuyển đơn", "en": "Transfers"},
+    "transfer.sent": {"vi": "Đã chuyển đơn.", "en": "The petition was transferred."},
+    "transfer.direction.out": {"vi": "Đã chuyển đến {body}", "en": "Transferred to {body}"},
+    "transfer.direction.in": {"vi": "Được chuyển đến từ {body}", "en": "Transferred here from {body}"},
+    "transfer.code": {"vi": "mã hồ sơ", "en": "case code"},
+    "transfer.state": {"vi": "Tình trạng", "en": "State"},
+    "transfer.state.sent": {"vi": "Đã gửi, chờ nơi nhận tiếp nhận", "en": "Sent, awaiting receipt"},
+    "transfer.state.received": {"vi": "Nơi nhận đã tiếp nhận", "en": "Received"},
+    "transfer.state.in_progress": {"vi": "Đang xử lý", "en": "Being handled"},
+    "transfer.state.resolved": {"vi": "Đã có kết quả", "en": "Resolved"},
+    "transfer.reason": {"vi": "Lý do chuyển", "en": "Reason"},
+    "transfer.result": {"vi": "Kết quả", "en": "Result"},
+    "transfer.send": {"vi": "Chuyển đơn đến cơ quan có thẩm quyền", "en": "Transfer to the competent body"},
+    "transfer.destination": {"vi": "Nơi nhận", "en": "Destination"},
+    "transfer.choose": {"vi": "— Chọn nơi nhận —", "en": "— Choose —"},
+    "transfer.units": {"vi": "Đơn vị trong hệ thống", "en": "Units of this instance"},
+    "transfer.peers": {"vi": "Hệ thống liên thông", "en": "Peer instances"},
+    "transfer.allow_return": {
+        "vi": "Tôi xác nhận chuyển lại đến nơi đơn đã từng qua",
+        "en": "I confirm sending it back where it has been",
+    },
+    "transfer.submit": {"vi": "Chuyển đơn", "en": "Transfer"},
+}
+TEXTS.update(FEDERATION_TEXTS)
