@@ -25,7 +25,7 @@ from engine.cases.identity import copy_identity, split_identity
 from engine.cases.store import CaseStore, IndexChanges
 from engine.cases.task_index import IndexSnapshot, IndexSync, snapshot
 from engine.cases.tracking import next_tracking_code
-from engine.core.errors import Conflict, Forbidden, NotFound
+from engine.core.errors import CaseSuspended, Conflict, Forbidden, NotFound
 from engine.core.models import Case, CaseTimer, HumanTask, ProcessDefinition, Unit
 from engine.people.absences import Delegation, delegation_for
 from engine.people.assignees import check_assignee_fields, check_candidate, check_person_fields, find_user
@@ -372,8 +372,8 @@ class CaseRuntime:
     def fire_timer(self, timer: CaseTimer) -> Case | None:
         """Fire one due timer of a case. Returns None when the timer is no longer waiting."""
         case = self.store.case(timer.case_id)
-        if timer.status != TimerStatus.WAITING or case is None:
-            return None
+        if timer.status != TimerStatus.WAITING or case is None or case.status == CaseStatus.SUSPENDED:
+            return None  # a suspended case's timers wait for its resumption
         now = self.services.clock.now()
         workflow = self._load_workflow(case)
         before = snapshot(workflow)
@@ -530,6 +530,8 @@ class CaseRuntime:
             raise Conflict(f"Task '{task.name}' of case {case.tracking_code} was already completed {who}")
         if task.state != TaskStatus.READY:
             raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is no longer open ({task.state})")
+        if case.status == CaseStatus.SUSPENDED:
+            raise CaseSuspended(f"Case {case.tracking_code} is suspended; resume it before completing its tasks")
         if case.status == CaseStatus.ERROR:
             raise Conflict(
                 f"Case {case.tracking_code} is stopped by an error in '{case.error_task}': {case.error_message}"

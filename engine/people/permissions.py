@@ -313,3 +313,12 @@ def _own_account_or_admin(actor: Actor, username: str, fields: frozenset[str] = 
 can_update_user = Rule("can_update_user", "change user accounts", STAFF, _own_account_or_admin)
 """Changing an account (the target: the username and the fields changed): admins any field of anyone; every member
 of staff their own e-mail, notification mode and digest hour."""
+
+
+# ---- the legal lifecycle -------------------------------------------------------------------------------------------
+
+DECIDERS = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR})
+can_decide_case_course = Rule("can_decide_case_course", "suspend, resume, terminate or record the withdrawal of cases",
+                              DECIDERS, _in_units)  # fmt: skip
+"""Suspension, resumption, termination and withdrawal of a case of their units: the leaders who sign the decision
+(the laws give them to the person resolving the case, i.e. the head of the unit): team leads and supervisors."""
