@@ -27,6 +27,7 @@ from api.routes import (
 )
 from api.routes import portal as portal_api
 from api.routes import reception as reception_api
+from api.routes import lifecycle as lifecycle_api
 from api.security_headers import SecurityHeaders
 from api.web import install_web
 from engine.cases.scheduler import SchedulerThread
@@ -89,4 +90,5 @@ def create_app(
     app.include_router(administration.router)
     app.include_router(portal_api.router)
     app.include_router(reception_api.router)
+    app.include_router(lifecycle_api.router)
     return app
