@@ -25,9 +25,9 @@ from api.routes import (
     reports,
     tasks,
 )
+from api.routes import lifecycle as lifecycle_api
 from api.routes import portal as portal_api
 from api.routes import reception as reception_api
-from api.routes import lifecycle as lifecycle_api
 from api.security_headers import SecurityHeaders
 from api.web import install_web
 from engine.cases.scheduler import SchedulerThread

@@ -42,7 +42,8 @@ def test_suspend_then_resume_over_rest_moves_the_deadlines(api, world, complaint
 
 @pytest.mark.parametrize(("action", "status"), [("withdraw", "withdrawn"), ("terminate", "terminated")])
 def test_withdraw_or_terminate_over_rest_leaves_no_open_task(api, complaint, action, status):
-    ended = api.post(f"/api/cases/{complaint}/{action}", "lead1", json=decision("2027-01-30", "Người khiếu nại rút đơn"))
+    body = decision("2027-01-30", "Người khiếu nại rút đơn")
+    ended = api.post(f"/api/cases/{complaint}/{action}", "lead1", json=body)
     assert ended.status_code == 200, ended.text
     assert ended.json()["status"] == status and ended.json()["open_tasks"] == []
     again = api.post(f"/api/cases/{complaint}/suspend", "lead1", json=decision("2027-02-01"))
