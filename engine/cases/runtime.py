@@ -13,7 +13,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -179,8 +179,10 @@ class CaseRuntime:
             case_data, identity = dict(data), None
         process = self.services.specs.add(definition)
         workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=self.services.script_engine())
+        remote = self.session.scalar(select(Unit.remote_area).where(Unit.id == unit_id))
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(case_data)
+            task.data["remote_area"] = bool(remote)  # the law's longer periods in remote areas (units.remote_area)
         year = now.astimezone(self.services.calendar.zone).year
         case = Case(
             tracking_code=next_tracking_code(self.session, process_key=definition.key, year=year),
@@ -344,7 +346,9 @@ class CaseRuntime:
         require(can_complete_task, actor, task)
         if task.form:
             self.services.forms.validate(task.form, data)
-        HOOKS.task_submitted(TaskSubmission(session=self.session, case=case, task=task, data=data))
+        submission = TaskSubmission(session=self.session, case=case, task=task, data=data,
+                                    now=self.services.clock.now(), zone=self.services.calendar.zone)  # fmt: skip
+        HOOKS.task_submitted(submission)
         check_assignee_fields(self.session, self._process(case).catalog, data, case.unit_id)
         if task.form:
             check_person_fields(self.session, self.services.forms.schema(task.form), data, case.unit_id)
