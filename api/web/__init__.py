@@ -90,6 +90,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_cases,
         routes_designer,
         routes_inbox,
+        routes_lifecycle,
         routes_notifications,
         routes_overview,
         routes_password,
@@ -116,7 +117,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_auth, routes_inbox, routes_tasks, routes_stuck, routes_cases, routes_overview, routes_reports,
         routes_reception, routes_versions, routes_designer, routes_portal, routes_notifications, routes_absences,
         routes_team,
-        routes_admin, routes_password,
+        routes_admin, routes_password, routes_lifecycle,
     )  # fmt: skip
     for module in pages:
         app.include_router(module.router)

@@ -148,6 +148,10 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/api/cases/{case_id}/retry"): Row(RECOVERERS, CONFLICT, other=FOUND_NOT, json={"reason": "thử lại"}),
     ("POST", "/api/cases/{case_id}/cancel"): Row(RECOVERERS, CONFLICT, other=FOUND_NOT, json={"reason": "hủy"}),
     # ---- the legal lifecycle: can_decide_case_course (a decision dated in the future: 400; resume: not suspended) ----
+    ("POST", "/cases/{case_id}/suspend"): Row(DECIDERS, BAD, other=FOUND_NOT, form=LATER_DECISION),
+    ("POST", "/cases/{case_id}/resume"): Row(DECIDERS, CONFLICT, other=FOUND_NOT, form=LATER_DECISION),
+    ("POST", "/cases/{case_id}/terminate"): Row(DECIDERS, BAD, other=FOUND_NOT, form=LATER_DECISION),
+    ("POST", "/cases/{case_id}/withdraw"): Row(DECIDERS, BAD, other=FOUND_NOT, form=LATER_DECISION),
     ("POST", "/api/cases/{case_id}/suspend"): Row(DECIDERS, BAD, other=FOUND_NOT, json=LATER_DECISION),
     ("POST", "/api/cases/{case_id}/resume"): Row(DECIDERS, CONFLICT, other=FOUND_NOT, json=LATER_DECISION),
     ("POST", "/api/cases/{case_id}/terminate"): Row(DECIDERS, BAD, other=FOUND_NOT, json=LATER_DECISION),
