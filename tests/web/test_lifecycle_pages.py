@@ -3,6 +3,9 @@ words (never a raw code); officers see no decision form."""
 
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+
+from engine.core.models import Unit
 from tests import complaints as k
 from tests.petitions import case_row, waiting_timers
 from tests.web_session import Browser
@@ -63,3 +66,19 @@ def test_an_officer_sees_no_decision_form(world, web):
     refused = officer.post_form(f"/cases/{case_id}/suspend", {"reason": "x", "decided_on": "2027-01-25"},
                                 csrf_from=f"/cases/{case_id}")  # fmt: skip
     assert refused.status_code == 403
+
+
+def test_an_admin_marks_a_unit_as_a_remote_area_on_the_units_page(world, web):
+    admin = signed_in(web, "admin1")
+    page = admin.get("/admin/units").text
+    assert "Vùng sâu, vùng xa" in page
+    done = admin.post_form("/admin/units/w11", {"name": "Đơn vị w11", "parent": "d1", "remote_area": "on"},
+                           csrf_from="/admin/units")  # fmt: skip
+    assert done.status_code == 303
+    with world.factory() as session:
+        assert session.scalars(select(Unit.remote_area).where(Unit.code == "w11")).one() is True
+    row = admin.get("/admin/units").text.split('id="unit-w11"')[1].split("</tr>")[0]
+    assert 'name="remote_area" checked' in row and '<span class="badge">Vùng sâu, vùng xa</span>' in row
+    admin.post_form("/admin/units/w11", {"name": "Đơn vị w11", "parent": "d1"}, csrf_from="/admin/units")
+    with world.factory() as session:
+        assert session.scalars(select(Unit.remote_area).where(Unit.code == "w11")).one() is False
