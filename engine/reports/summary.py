@@ -123,12 +123,10 @@ def count_periods(session: Session, unit_ids: list[int], periods: tuple[Period, 
 def _count_ended(session: Session, counts: PeriodCounts, scope: Scope) -> None:
     """The cases withdrawn or terminated by the period's "as of" moment: not resolved, not in progress."""
     for name, kind in ENDINGS.items():
-        query = select(Case.screening == "in_scope", func.count()).where(
-            received_in(scope), ended_by(scope.as_of, kind)
-        )
-        for in_scope, n in session.execute(query.group_by(Case.screening == "in_scope")):
+        query = select(Case.screening, func.count()).where(received_in(scope), ended_by(scope.as_of, kind))
+        for screening, n in session.execute(query.group_by(Case.screening)):
             setattr(counts, name, getattr(counts, name) + n)
-            counts.ended_in_scope += n if in_scope else 0
+            counts.ended_in_scope += n if screening == "in_scope" else 0
 
 
 def _count_on_time(session: Session, counts: PeriodCounts, unit_ids: list[int], start: datetime, end: datetime,
