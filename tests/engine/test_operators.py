@@ -101,7 +101,7 @@ def test_the_domains_observe_case_actions():
     def owners(observers) -> set[str]:
         return {observer.__module__ for observer in observers}
 
-    assert owners(HOOKS.task_observers) == {"engine.petitions.hooks"}
+    assert owners(HOOKS.task_observers) == {"engine.petitions.hooks", "engine.cases.lifecycle_hooks"}
     assert owners(HOOKS.save_observers) == {
         "engine.portal.hooks",
         "engine.reports.hooks",
