@@ -25,6 +25,8 @@ from engine.cases.scheduler import fire_due_timers
 from engine.core.db import transaction
 from engine.core.errors import CaseSuspended, Forbidden
 from engine.core.models import AuditEvent, CaseTimer, HumanTask
+from engine.core.settings import PROJECT_ROOT
+from engine.processes.lint import lint_bpmn
 from tests import complaints as k
 from tests import denunciations as d
 from tests.petitions import case_data, case_row, local, waiting_timers
@@ -165,3 +167,17 @@ def test_a_withdrawn_or_terminated_denunciation_ends_with_no_open_task_nor_timer
         decide(world, resume_case, case_id, "2027-02-01")
     world.clock.set(datetime(2027, 3, 1, 2, 0, tzinfo=UTC))
     assert fire_due_timers(world.factory, world.services) == 0
+
+
+DENUNCIATION = PROJECT_ROOT / "processes" / "denunciation.bpmn"
+
+
+def test_a_timer_may_say_how_its_period_is_counted_and_the_lint_checks_the_value(world):
+    content = DENUNCIATION.read_text(encoding="utf-8")
+    clean = lint_bpmn(content.encode(), "denunciation.bpmn", world.services.forms)
+    assert clean.errors == [] and not [w for w in clean.warnings if w.check == "deadline"]
+    old = '<spiffworkflow:property name="deadlineDayType" value="working" />'
+    wrong = content.replace(old, old.replace("working", "lunar"), 1)
+    report = lint_bpmn(wrong.encode(), "denunciation.bpmn", world.services.forms)
+    assert [p.check for p in report.errors] == ["deadline"]
+    assert report.errors[0].element_id == "check_acceptance_reminder" and "lunar" in report.errors[0].message
