@@ -17,7 +17,7 @@ from engine.people.permissions import can_administer, require
 from engine.people.units import create_unit, unit_by_code
 
 UNIT_CODE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-OPEN_CASE_STATUSES = (CaseStatus.IN_PROGRESS.value, CaseStatus.ERROR.value)
+OPEN_CASE_STATUSES = (CaseStatus.IN_PROGRESS.value, CaseStatus.ERROR.value, CaseStatus.SUSPENDED.value)
 
 
 class InvalidUnitData(InvalidFormData):

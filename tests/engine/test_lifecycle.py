@@ -27,6 +27,7 @@ from engine.core.errors import CaseSuspended, Forbidden
 from engine.core.models import AuditEvent, CaseTimer, HumanTask
 from engine.core.settings import PROJECT_ROOT
 from engine.processes.lint import lint_bpmn
+from engine.reports.overview import build_overview
 from tests import complaints as k
 from tests import denunciations as d
 from tests.petitions import case_data, case_row, local, waiting_timers
@@ -181,3 +182,13 @@ def test_a_timer_may_say_how_its_period_is_counted_and_the_lint_checks_the_value
     report = lint_bpmn(wrong.encode(), "denunciation.bpmn", world.services.forms)
     assert [p.check for p in report.errors] == ["deadline"]
     assert report.errors[0].element_id == "check_acceptance_reminder" and "lunar" in report.errors[0].message
+
+
+def test_a_suspended_case_is_still_open_on_the_overview(world):
+    case_id = complaint_received_25_january(world)
+    world.clock.set(MONDAY_1_FEBRUARY)
+    decide(world, suspend_case, case_id, "2027-02-01")
+    with world.factory() as session:
+        overview = build_overview(session, world.actor("supervisor1"), now=world.clock.now(),
+                                  zone=world.services.calendar.zone)  # fmt: skip
+    assert overview.open_by_process == {"complaint": 1}
