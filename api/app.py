@@ -31,6 +31,7 @@ from api.routes import (
     tasks,
     transfers,
 )
+from api.routes import lifecycle as lifecycle_api
 from api.routes import portal as portal_api
 from api.routes import reception as reception_api
 from api.routes.document_templates import router as document_templates_router
@@ -103,4 +104,5 @@ def create_app(
     app.include_router(federation.router)
     app.include_router(transfers.router)
     app.include_router(legacy_import.router)
+    app.include_router(lifecycle_api.router)
     return app

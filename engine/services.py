@@ -63,6 +63,7 @@ def build_services(settings: Settings, clock: Clock | None = None, session_facto
 # Each domain registers its service operators and case observers when these modules are imported. Importing them
 # here, once, after EngineServices exists, gives the runtime, the scheduler, the CLI, the lint and the tests the
 # same operators and observers.
+import engine.cases.lifecycle_hooks  # noqa: E402, F401
 import engine.federation.hooks  # noqa: E402, F401
 import engine.followups.hooks  # noqa: E402, F401
 import engine.notifications.hooks  # noqa: E402, F401

@@ -104,6 +104,7 @@ class UnitPatch(BaseModel):
 
     name: str | None = Field(default=None, max_length=255)
     parent: str | None = Field(default=None, max_length=64)
+    remote_area: bool | None = Field(default=None, description="A remote or difficult area: longer legal periods")
 
 
 class UnitAdminOut(BaseModel):
@@ -113,6 +114,7 @@ class UnitAdminOut(BaseModel):
     name: str
     parent: str | None
     retired_at: datetime | None
+    remote_area: bool = False
 
 
 class PersonOut(BaseModel):
@@ -153,7 +155,11 @@ def _link_out(request: Request, link: IssuedLink) -> PasswordLinkOut:
 def _unit_out(session: DbSession, unit: Unit) -> UnitAdminOut:
     parent = session.get(Unit, unit.parent_id) if unit.parent_id is not None else None
     return UnitAdminOut(
-        code=unit.code, name=unit.name, parent=parent.code if parent else None, retired_at=unit.retired_at
+        code=unit.code,
+        name=unit.name,
+        parent=parent.code if parent else None,
+        retired_at=unit.retired_at,
+        remote_area=bool(unit.remote_area),
     )
 
 

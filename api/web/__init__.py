@@ -94,6 +94,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_inbox,
         routes_issued_documents,
         routes_legacy_import,
+        routes_lifecycle,
         routes_notifications,
         routes_overview,
         routes_password,
@@ -124,6 +125,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_team,
         routes_admin, routes_password, routes_documents, routes_issued_documents, routes_verification,
         routes_admin, routes_password, routes_federation, routes_transfers, routes_legacy_import,
+        routes_admin, routes_password, routes_lifecycle,
     )  # fmt: skip
     for module in pages:
         app.include_router(module.router)

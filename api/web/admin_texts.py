@@ -80,6 +80,7 @@ ADMIN_TEXTS: dict[str, dict[str, str]] = {
     "admin.add_unit": {"vi": "Thêm đơn vị", "en": "Add a unit"},
     "admin.change_unit": {"vi": "Đổi tên / chuyển", "en": "Rename / move"},
     "admin.retire": {"vi": "Giải thể", "en": "Retire"},
+    "admin.remote_area": {"vi": "Vùng sâu, vùng xa", "en": "Remote area"},
     "admin.retired_on": {"vi": "Đã giải thể ngày {day}", "en": "Retired on {day}"},
     "admin.retire_note": {
         "vi": "Chỉ giải thể được đơn vị không còn hồ sơ đang xử lý, cán bộ đang hoạt động hay đơn vị trực thuộc. "

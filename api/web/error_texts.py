@@ -36,6 +36,13 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(.+) was changed by someone else while you worked on it; reload and retry$", "Dữ liệu vừa được người khác thay đổi trong lúc bạn làm việc; vui lòng tải lại và thử lại."),
         (r"^Unknown report figure '(.+)'; use one of .+$", "Không có chỉ tiêu báo cáo «{0}»."),
         (r"^The figure '(.+)' \((.+)\) is not a count of cases and has no list$", "Chỉ tiêu «{0}» là tỷ lệ, không phải số hồ sơ, nên không có danh sách."),
+        (r"^The date (\S+) is in the future \(today is (\S+)\) \(field '(.+)'\)$", "Ngày {0} là ngày trong tương lai (hôm nay là {1})."),
+        (r"^The date (\S+) is before the case was received on (\S+) \(field '(.+)'\)$", "Ngày {0} trước ngày tiếp nhận hồ sơ ({1})."),
+        (r"^The date (\S+) is before the suspension on (\S+) \(field '(.+)'\)$", "Ngày {0} trước ngày tạm đình chỉ ({1})."),
+        (r"^The date of the decision is required \(field '(.+)'.*$", "Cần ghi ngày quyết định."),
+        (r"^A reason is required \(field 'reason'\)$", "Cần ghi lý do."),
+        (r"^Case (\S+) is suspended; resume it before completing its tasks$", "Hồ sơ {0} đang tạm đình chỉ; cần quyết định tiếp tục giải quyết trước khi làm các bước."),
+        (r"^Case (\S+) cannot take a (\S+) decision: it is (\S+)$", "Hồ sơ {0} không nhận quyết định này ở tình trạng hiện tại."),
     )
 )  # fmt: skip
 BY_STATUS = {

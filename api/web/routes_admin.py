@@ -179,7 +179,8 @@ async def change_unit_from_page(code: str, page: WebPage) -> RedirectResponse:
     require(can_administer, page.actor)
     await page.check_csrf()
     form = await page.request.form()
-    changes = {"name": _text(form, "name"), "parent": _text(form, "parent") or None}
+    changes = {"name": _text(form, "name"), "parent": _text(form, "parent") or None,
+               "remote_area": form.get("remote_area") == "on"}  # fmt: skip
     change_unit(page.session, page.actor, code, changes, now=page.services.clock.now())
     commit(page.session)
     return RedirectResponse("/admin/units?done=changed", status_code=303)

@@ -7,12 +7,26 @@ class CaseStatus(StrEnum):
     """Where a case stands: being handled, finished, stopped by an error in a script or service task, or cancelled.
 
     A case in ``error`` stays there until a supervisor or designer retries it or cancels it (engine/cases/recovery).
+    The legal lifecycle (engine/cases/lifecycle): a ``suspended`` case (tạm đình chỉ) waits, its deadlines paused,
+    until it is resumed; a ``withdrawn`` (rút đơn) or ``terminated`` (đình chỉ) case ended without a resolution.
     """
 
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
     ERROR = "error"
     CANCELLED = "cancelled"
+    SUSPENDED = "suspended"
+    WITHDRAWN = "withdrawn"
+    TERMINATED = "terminated"
+
+
+class DecisionKind(StrEnum):
+    """A recorded decision on a case's course (``case_decisions.kind``)."""
+
+    SUSPENSION = "suspension"
+    RESUMPTION = "resumption"
+    TERMINATION = "termination"
+    WITHDRAWAL = "withdrawal"
 
 
 class TaskStatus(StrEnum):

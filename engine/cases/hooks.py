@@ -17,6 +17,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
     from sqlalchemy.orm import Session
 
@@ -35,6 +37,9 @@ class TaskSubmission:
     data: dict
     actor: "Actor | None" = None  # who completes it (the runtime passes both; older callers may not)
     services: "EngineServices | None" = None
+    now: datetime | None = None
+    zone: "ZoneInfo | None" = None
+    """The action's moment and the calendar's zone (the checks of dates written in a decision need them)."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,7 @@ from engine.cases.identity import copy_identity, split_identity
 from engine.cases.store import CaseStore, IndexChanges
 from engine.cases.task_index import IndexSnapshot, IndexSync, snapshot
 from engine.cases.tracking import next_tracking_code
-from engine.core.errors import Conflict, Forbidden, NotFound
+from engine.core.errors import CaseSuspended, Conflict, Forbidden, NotFound
 from engine.core.models import Case, CaseTimer, HumanTask, ProcessDefinition, Unit
 from engine.people.absences import Delegation, delegation_for
 from engine.people.assignees import check_assignee_fields, check_candidate, check_person_fields, find_user
@@ -181,8 +181,10 @@ class CaseRuntime:
             case_data, identity = dict(data), None
         process = self.services.specs.add(definition)
         workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=self.services.script_engine())
+        remote = self.session.scalar(select(Unit.remote_area).where(Unit.id == unit_id))
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(case_data)
+            task.data["remote_area"] = bool(remote)  # the law's longer periods in remote areas (units.remote_area)
         year = now.astimezone(self.services.calendar.zone).year
         case = Case(
             tracking_code=next_tracking_code(self.session, process_key=definition.key, year=year),
@@ -360,8 +362,9 @@ class CaseRuntime:
         if task.form:
             self.services.forms.validate(task.form, data)
         submission = TaskSubmission(
-            session=self.session, case=case, task=task, data=data, actor=actor, services=self.services
-        )
+            session=self.session, case=case, task=task, data=data, actor=actor, services=self.services,
+            now=self.services.clock.now(), zone=self.services.calendar.zone,
+        )  # fmt: skip
         HOOKS.task_submitted(submission)
         check_assignee_fields(self.session, self._process(case).catalog, data, case.unit_id)
         if task.form:
@@ -390,8 +393,8 @@ class CaseRuntime:
     def fire_timer(self, timer: CaseTimer) -> Case | None:
         """Fire one due timer of a case. Returns None when the timer is no longer waiting."""
         case = self.store.case(timer.case_id)
-        if timer.status != TimerStatus.WAITING or case is None:
-            return None
+        if timer.status != TimerStatus.WAITING or case is None or case.status == CaseStatus.SUSPENDED:
+            return None  # a suspended case's timers wait for its resumption
         now = self.services.clock.now()
         workflow = self._load_workflow(case)
         before = snapshot(workflow)
@@ -548,6 +551,8 @@ class CaseRuntime:
             raise Conflict(f"Task '{task.name}' of case {case.tracking_code} was already completed {who}")
         if task.state != TaskStatus.READY:
             raise Conflict(f"Task '{task.name}' of case {case.tracking_code} is no longer open ({task.state})")
+        if case.status == CaseStatus.SUSPENDED:
+            raise CaseSuspended(f"Case {case.tracking_code} is suspended; resume it before completing its tasks")
         if case.status == CaseStatus.ERROR:
             raise Conflict(
                 f"Case {case.tracking_code} is stopped by an error in '{case.error_task}': {case.error_message}"

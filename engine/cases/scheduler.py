@@ -16,11 +16,11 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.cases.enums import TimerStatus
+from engine.cases.enums import CaseStatus, TimerStatus
 from engine.cases.runtime import CaseRuntime
 from engine.core.db import transaction
 from engine.core.errors import DomainError
-from engine.core.models import CaseTimer
+from engine.core.models import Case, CaseTimer
 from engine.core.settings import Settings
 from engine.federation.outbox import deliver_outbox
 from engine.notifications.delivery import send_due_digests
@@ -49,6 +49,7 @@ class WorkerSettings:
 def claim_due_timers(factory: sessionmaker[Session], services: EngineServices, worker: WorkerSettings) -> list[str]:
     """Claim up to ``batch_size`` due timers that nobody holds (or whose lease expired); returns their ids."""
     now = services.clock.now()
+    suspended = select(Case.id).where(Case.status == CaseStatus.SUSPENDED)  # their timers wait for the resumption
     with transaction(factory) as session:
         due = (
             select(CaseTimer.id)
@@ -56,6 +57,7 @@ def claim_due_timers(factory: sessionmaker[Session], services: EngineServices, w
                 CaseTimer.status == TimerStatus.WAITING,
                 CaseTimer.fire_at <= now,
                 or_(CaseTimer.lease_until.is_(None), CaseTimer.lease_until < now),
+                CaseTimer.case_id.not_in(suspended),
             )
             .order_by(CaseTimer.fire_at)
             .limit(worker.batch_size)

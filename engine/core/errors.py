@@ -24,6 +24,10 @@ class Conflict(DomainError):
     """The state changed under the caller (already completed, concurrent update)."""
 
 
+class CaseSuspended(Conflict):
+    """The case is suspended (tạm đình chỉ): its tasks wait until a decision resumes it."""
+
+
 class BadRequest(DomainError):
     """The input itself is malformed."""
 

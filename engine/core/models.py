@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.schema import Table
@@ -62,6 +63,8 @@ class Unit(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     path: Mapped[str] = mapped_column(String(512), index=True, default="/")
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retired units leave the pickers
+    remote_area: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """A remote or difficult area (vùng sâu, vùng xa): the processes apply the law's longer periods."""
 
 
 class UserUnit(Base):
@@ -824,3 +827,23 @@ class ReceivedReport(Base):
     unit_name: Mapped[str] = mapped_column(String(255))
     summary: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseDecision(Base):
+    """A decision on a case's course: suspension (tạm đình chỉ), resumption, termination (đình chỉ) or withdrawal
+    (rút đơn), with the date written in it, its reason and who recorded it.
+
+    A resumption keeps the days the deadlines were moved by (calendar and working days of the pause).
+    """
+
+    __tablename__ = "case_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # a DecisionKind
+    reason: Mapped[str] = mapped_column(Text)
+    decided_on: Mapped[date] = mapped_column(Date)
+    decided_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paused_calendar_days: Mapped[int | None] = mapped_column(Integer)
+    paused_working_days: Mapped[int | None] = mapped_column(Integer)

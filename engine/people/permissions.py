@@ -328,3 +328,11 @@ can_draft_documents = Rule("can_draft_documents", "download and upload the draft
 
 can_read_registers = Rule("can_read_registers", "read the registers of outgoing documents", CASE_HANDLERS, _in_units)
 """A unit's registers of outgoing documents (sổ văn bản đi), for the units the actor sees (target: a unit id)."""
+
+# ---- the legal lifecycle -------------------------------------------------------------------------------------------
+
+DECIDERS = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR})
+can_decide_case_course = Rule("can_decide_case_course", "suspend, resume, terminate or record the withdrawal of cases",
+                              DECIDERS, _in_units)  # fmt: skip
+"""Suspension, resumption, termination and withdrawal of a case of their units: the leaders who sign the decision
+(the laws give them to the person resolving the case, i.e. the head of the unit): team leads and supervisors."""

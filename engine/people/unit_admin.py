@@ -17,7 +17,7 @@ from engine.people.permissions import can_administer, require
 from engine.people.units import create_unit, unit_by_code
 
 UNIT_CODE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-OPEN_CASE_STATUSES = (CaseStatus.IN_PROGRESS.value, CaseStatus.ERROR.value)
+OPEN_CASE_STATUSES = (CaseStatus.IN_PROGRESS.value, CaseStatus.ERROR.value, CaseStatus.SUSPENDED.value)
 
 
 class InvalidUnitData(InvalidFormData):
@@ -48,6 +48,7 @@ class UnitRow:
     parent_code: str | None
     depth: int
     retired_at: datetime | None
+    remote_area: bool = False
 
 
 def unit_named(session: Session, code: str) -> Unit:
@@ -85,7 +86,7 @@ def all_units(session: Session, actor: Actor) -> list[UnitRow]:
     codes = {unit.id: unit.code for unit in units}
     return [
         UnitRow(id=u.id, code=u.code, name=u.name, parent_code=codes.get(u.parent_id) if u.parent_id else None,
-                depth=u.path.count("/") - 2, retired_at=u.retired_at)
+                depth=u.path.count("/") - 2, retired_at=u.retired_at, remote_area=bool(u.remote_area))
         for u in units
     ]  # fmt: skip
 
@@ -111,30 +112,38 @@ def add_unit(session: Session, actor: Actor, *, code: str, name: str, parent_cod
     return unit
 
 
-def change_unit(session: Session, actor: Actor, code: str, changes: Mapping[str, str | None], *, now: datetime) -> Unit:
-    """Rename a unit (``name``) or move it under another (``parent``: a code, or None for the top of the tree).
+def change_unit(session: Session, actor: Actor, code: str, changes: Mapping[str, object], *, now: datetime) -> Unit:
+    """Rename a unit (``name``), move it under another (``parent``: a code, or None for the top of the tree) or
+    mark it a remote area (``remote_area``: true or false; the processes then apply the law's longer periods).
 
     A unit cannot move under itself or a unit below it; the paths of the whole subtree follow the move.
     """
     require(can_administer, actor)
-    unknown = sorted(set(changes) - {"name", "parent"})
+    unknown = sorted(set(changes) - {"name", "parent", "remote_area"})
     if unknown:
         raise InvalidUnitData(unknown[0], f"Không thay đổi được trường: {', '.join(unknown)}")
     unit = unit_named(session, code)
     if unit.retired_at is not None:
         raise InvalidUnitData("code", f"Đơn vị '{unit.name}' đã giải thể; không sửa được")
-    changed: dict[str, list[str | None]] = {}
+    changed: dict[str, list] = {}
     if "name" in changes:
-        name = _check_name(changes["name"] or "")
+        name = _check_name(str(changes["name"] or ""))
         if name != unit.name:
             changed["name"] = [unit.name, name]
             unit.name = name
     if "parent" in changes:
-        parent = _parent(session, changes["parent"])
+        parent = _parent(session, str(changes["parent"]) if changes["parent"] else None)
         if (parent.id if parent else None) != unit.parent_id:
             old_parent = session.get(Unit, unit.parent_id) if unit.parent_id is not None else None
             _move(session, unit, parent)
             changed["parent"] = [old_parent.code if old_parent else None, parent.code if parent else None]
+    if "remote_area" in changes:
+        remote = changes["remote_area"]
+        if not isinstance(remote, bool):
+            raise InvalidUnitData("remote_area", "Vùng sâu, vùng xa: chọn có hoặc không")
+        if remote != unit.remote_area:
+            changed["remote_area"] = [bool(unit.remote_area), remote]
+            unit.remote_area = remote
     if changed:
         session.flush()
         record_admin_event(

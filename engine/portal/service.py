@@ -27,8 +27,12 @@ from engine.services import EngineServices
 _DUMMY_HASH = hashlib.sha256(b"phananh-no-such-case").hexdigest()
 
 
-PUBLIC_STATUSES = {CaseStatus.COMPLETED: CaseStatus.COMPLETED, CaseStatus.CANCELLED: CaseStatus.CANCELLED}
-"""What the public sees of a case's status; every other status (an internal error included) is "in progress"."""
+PUBLIC_STATUSES = {
+    CaseStatus.COMPLETED: CaseStatus.COMPLETED, CaseStatus.CANCELLED: CaseStatus.CANCELLED,
+    CaseStatus.WITHDRAWN: CaseStatus.CANCELLED, CaseStatus.TERMINATED: CaseStatus.CANCELLED,
+}  # fmt: skip
+"""What the public sees of a case's status: a withdrawn or terminated case is "handling stopped"; every other
+status (a suspension or an internal error included) is "in progress"."""
 
 
 def _hash_secret(secret: str) -> str:

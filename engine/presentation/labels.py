@@ -28,6 +28,9 @@ CASE_STATUSES: dict[str, Label] = {
     CaseStatus.COMPLETED: {"vi": "Đã hoàn thành", "en": "Completed"},
     CaseStatus.ERROR: {"vi": "Lỗi quy trình", "en": "Process error"},
     CaseStatus.CANCELLED: {"vi": "Đã hủy", "en": "Cancelled"},
+    CaseStatus.SUSPENDED: {"vi": "Tạm đình chỉ", "en": "Suspended"},
+    CaseStatus.WITHDRAWN: {"vi": "Đã rút đơn", "en": "Withdrawn"},
+    CaseStatus.TERMINATED: {"vi": "Đình chỉ giải quyết", "en": "Terminated"},
 }
 TASK_STATUSES: dict[str, Label] = {
     TaskStatus.READY: {"vi": "Đang chờ xử lý", "en": "Open"},
@@ -77,6 +80,8 @@ COMPUTED_FIELDS: dict[str, Label] = {
     "tracking_code": {"vi": "Mã hồ sơ", "en": "Tracking code"},
     "follow_up_deadline": {"vi": "Hạn theo dõi thi hành", "en": "Follow-up deadline"},
     "follow_up_reminder_at": {"vi": "Ngày nhắc hạn theo dõi thi hành", "en": "Follow-up reminder"},
+    "remote_area": {"vi": "Vùng sâu, vùng xa", "en": "Remote area"},
+    "resolution_start": {"vi": "Ngày bắt đầu tính hạn giải quyết", "en": "Resolution period starts"},
 }
 """Labels of the data the processes' scripts compute (no form collects them)."""
 

@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -37,9 +37,19 @@ def deadline_functions(clock: Clock, calendar: WorkingCalendar) -> dict[str, Cal
             raise ValueError(f"day_type must be 'calendar' or 'working', got {day_type!r}")
         return calendar.add_calendar_days(moment, days).isoformat()
 
-    def fraction_of_period(deadline: str, fraction: float) -> str:
-        """The moment at ``fraction`` of the way from now to ``deadline`` (0.8 → the 80% reminder)."""
-        start = clock.now().astimezone(calendar.zone)
+    def day_at_current_time(day: str) -> datetime:
+        """A decision's date (``YYYY-MM-DD``) at the current local time of day, as every deadline is."""
+        return datetime.combine(date.fromisoformat(str(day)[:10]), clock.now().astimezone(calendar.zone).timetz())
+
+    def deadline_from_day(day: str, days: float, day_type: str = "calendar") -> str:
+        """A period of ``days`` counted from the date written in a decision (e.g. the acceptance date), not from
+        the moment it was recorded."""
+        return deadline_after(day_at_current_time(day).isoformat(), days, day_type)
+
+    def fraction_of_period(deadline: str, fraction: float, start_day: str | None = None) -> str:
+        """The moment at ``fraction`` of the way to ``deadline`` (0.8 → the 80% reminder), from now or from the
+        decision date ``start_day`` of a period counted with ``deadline_from_day``."""
+        start = day_at_current_time(start_day) if start_day else clock.now().astimezone(calendar.zone)
         return calendar.fraction_of_period(start, _parse_moment(deadline), fraction).isoformat()
 
     def now() -> str:
@@ -61,6 +71,7 @@ def deadline_functions(clock: Clock, calendar: WorkingCalendar) -> dict[str, Cal
         "deadline_in_working_days": deadline_in_working_days,
         "deadline_in_calendar_days": deadline_in_calendar_days,
         "deadline_after": deadline_after,
+        "deadline_from_day": deadline_from_day,
         "fraction_of_period": fraction_of_period,
         "now": now,
         "start_of_next_month": start_of_next_month,

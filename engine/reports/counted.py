@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
-from engine.cases.enums import TaskStatus
-from engine.core.models import Case, HumanTask
+from engine.cases.enums import DecisionKind, TaskStatus
+from engine.core.models import Case, CaseDecision, HumanTask
 from engine.reports.periods import Period
 
 REPORT_PROCESS = "report_1374"
@@ -57,6 +57,17 @@ def resolved_by(as_of: datetime) -> ColumnElement[bool]:
     return and_(Case.screening == "in_scope", Case.completed_at.is_not(None), Case.completed_at < as_of)
 
 
+ENDINGS = {"withdrawn": DecisionKind.WITHDRAWAL, "terminated": DecisionKind.TERMINATION}
+"""The figures of the cases that ended without a resolution, and the decision that ended them."""
+
+
+def ended_by(as_of: datetime, *kinds: DecisionKind) -> ColumnElement[bool]:
+    """Ended by a withdrawal (rút đơn) or a termination (đình chỉ) recorded before ``as_of`` (by default either)."""
+    chosen = kinds or tuple(ENDINGS.values())
+    decided = select(CaseDecision.case_id).where(CaseDecision.kind.in_(chosen), CaseDecision.recorded_at < as_of)
+    return Case.id.in_(decided)
+
+
 def late_steps(unit_ids: list[int], as_of: datetime):
     """The ids of cases with a step that was open and past its deadline at ``as_of``."""
     return select(HumanTask.case_id).where(
@@ -67,7 +78,10 @@ def late_steps(unit_ids: list[int], as_of: datetime):
 
 def overdue_at(scope: Scope) -> ColumnElement[bool]:
     """Received in the period, unresolved at ``as_of``, with a step past its deadline then."""
-    return and_(received_in(scope), ~resolved_by(scope.as_of), Case.id.in_(late_steps(scope.unit_ids, scope.as_of)))
+    return and_(
+        received_in(scope), ~resolved_by(scope.as_of), ~ended_by(scope.as_of),
+        Case.id.in_(late_steps(scope.unit_ids, scope.as_of)),
+    )  # fmt: skip
 
 
 def screening_is(code: str) -> ColumnElement[bool]:
@@ -78,7 +92,8 @@ def screening_is(code: str) -> ColumnElement[bool]:
 def figure_condition(key: str, scope: Scope) -> ColumnElement[bool] | None:
     """The condition of the cases counted by the figure ``key``; None for a figure that counts no case set.
 
-    Keys: ``received``, ``resolved``, ``in_progress``, ``overdue``, ``petitions.received``, and ``<section>.<code>``
+    Keys: ``received``, ``resolved``, ``in_progress``, ``overdue``, ``withdrawn``, ``terminated`` (ended without a
+    resolution: neither resolved nor in progress), ``petitions.received``, and ``<section>.<code>``
     for the breakdowns (``by_source``, ``by_field``, ``screening``, ``party_sanctions``, ``state_sanctions``,
     ``publicity``).
     """
@@ -86,7 +101,9 @@ def figure_condition(key: str, scope: Scope) -> ColumnElement[bool] | None:
     whole = {
         "received": received,
         "resolved": and_(received, resolved_by(scope.as_of)),
-        "in_progress": and_(received, Case.screening == "in_scope", ~resolved_by(scope.as_of)),
+        "in_progress": and_(received, Case.screening == "in_scope", ~resolved_by(scope.as_of), ~ended_by(scope.as_of)),
+        "withdrawn": and_(received, ended_by(scope.as_of, ENDINGS["withdrawn"])),
+        "terminated": and_(received, ended_by(scope.as_of, ENDINGS["terminated"])),
         "overdue": overdue_at(scope),
         "petitions.received": received_in(scope, PETITION_PROCESS),
     }

@@ -64,7 +64,7 @@ def build_overview(session: Session, actor: Actor, *, now: datetime, zone: ZoneI
         buckets.setdefault(field_code, [0] * weeks)[week] += number
     open_rows = session.execute(
         select(Case.process_key, func.count())
-        .where(in_units, Case.status == CaseStatus.IN_PROGRESS)
+        .where(in_units, Case.status.in_((CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED)))  # suspended is still open
         .group_by(Case.process_key)
         .order_by(Case.process_key)
     ).all()

@@ -20,7 +20,16 @@ from engine.core.models import Case, HumanTask, Unit
 from engine.petitions.matters import petition_counts
 from engine.processes.deployment import latest_definition
 from engine.processes.forms import FormCatalog
-from engine.reports.counted import PETITION_PROCESS, REPORT_PROCESS, Scope, overdue_at, received_in, resolved_by
+from engine.reports.counted import (
+    ENDINGS,
+    PETITION_PROCESS,
+    REPORT_PROCESS,
+    Scope,
+    ended_by,
+    overdue_at,
+    received_in,
+    resolved_by,
+)
 from engine.reports.model import Figure, Section, Summary
 from engine.reports.periods import Period
 
@@ -49,6 +58,9 @@ class PeriodCounts:
     steps_on_time: int
     cases_closed: int
     cases_closed_on_time: int
+    withdrawn: int = 0
+    terminated: int = 0
+    ended_in_scope: int = 0
 
 
 def unit_subtree(session: Session, unit_id: int) -> tuple[Unit, list[int]]:
@@ -103,8 +115,18 @@ def count_periods(session: Session, unit_ids: list[int], periods: tuple[Period, 
         start, end = period.bounds(zone)
         overdue = select(func.count()).select_from(Case).where(overdue_at(scopes[index]))
         counts[index].overdue = session.scalar(overdue) or 0
+        _count_ended(session, counts[index], scopes[index])
         _count_on_time(session, counts[index], unit_ids, start, end, process_key)
     return counts
+
+
+def _count_ended(session: Session, counts: PeriodCounts, scope: Scope) -> None:
+    """The cases withdrawn or terminated by the period's "as of" moment: not resolved, not in progress."""
+    for name, kind in ENDINGS.items():
+        query = select(Case.screening, func.count()).where(received_in(scope), ended_by(scope.as_of, kind))
+        for screening, n in session.execute(query.group_by(Case.screening)):
+            setattr(counts, name, getattr(counts, name) + n)
+            counts.ended_in_scope += n if screening == "in_scope" else 0
 
 
 def _count_on_time(session: Session, counts: PeriodCounts, unit_ids: list[int], start: datetime, end: datetime,
@@ -180,9 +202,11 @@ class SummaryBuilder:
         return [
             Figure("resolved", "Đã giải quyết (thuộc thẩm quyền)", now.resolved, before.resolved,
                    self.link("resolved")),
-            Figure("in_progress", "Đang xử lý", now.by_screening["in_scope"] - now.resolved,
-                   before.by_screening["in_scope"] - before.resolved,
+            Figure("in_progress", "Đang xử lý", now.by_screening["in_scope"] - now.resolved - now.ended_in_scope,
+                   before.by_screening["in_scope"] - before.resolved - before.ended_in_scope,
                    self.link("in_progress")),
+            Figure("withdrawn", "Rút đơn", now.withdrawn, before.withdrawn, self.link("withdrawn")),
+            Figure("terminated", "Đình chỉ giải quyết", now.terminated, before.terminated, self.link("terminated")),
             Figure("overdue", "Quá hạn", now.overdue, before.overdue, self.link("overdue")),
             Figure("resolved_rate", "Tỷ lệ giải quyết (%)", _rate(now.resolved, now.by_screening["in_scope"]),
                    _rate(before.resolved, before.by_screening["in_scope"])),

@@ -101,7 +101,7 @@ def test_a_password_reset_link_replaces_the_earlier_one_and_expires_after_a_day(
 def test_units_are_created_moved_renamed_and_retired_over_rest(api, world):
     created = api.post("/api/units", "admin1", json={"code": "w13", "name": "Phường 13", "parent": "d1"})
     assert created.status_code == 201 and created.json() == {
-        "code": "w13", "name": "Phường 13", "parent": "d1", "retired_at": None,
+        "code": "w13", "name": "Phường 13", "parent": "d1", "retired_at": None, "remote_area": False,
     }  # fmt: skip
     assert api.post("/api/units", "admin1", json={"code": "w13", "name": "Trùng"}).status_code == 409
     assert api.post("/api/units", "admin1", json={"code": "Có dấu", "name": "X"}).status_code == 422
@@ -118,6 +118,17 @@ def test_units_are_created_moved_renamed_and_retired_over_rest(api, world):
         assert session.scalars(select(Unit.retired_at).where(Unit.code == "w13")).one() is not None
         actions = session.scalars(select(AdminEvent.action).where(AdminEvent.target == "w13").order_by(AdminEvent.id))
         assert list(actions) == ["unit_created", "unit_changed", "unit_retired"]
+
+
+def test_an_admin_marks_a_unit_as_a_remote_area_over_rest(api, world):
+    marked = patch(api, "/api/units/w11", "admin1", {"remote_area": True})
+    assert marked.status_code == 200 and marked.json()["remote_area"] is True
+    assert patch(api, "/api/units/w11", "admin1", {"remote_area": None}).status_code == 422
+    assert patch(api, "/api/units/w11", "supervisor1", {"remote_area": False}).status_code == 403
+    with world.factory() as session:
+        assert session.scalars(select(Unit.remote_area).where(Unit.code == "w11")).one() is True
+        details = session.scalars(select(AdminEvent.details).where(AdminEvent.target == "w11")).one()
+    assert details == {"remote_area": [False, True]}
 
 
 def test_retiring_a_unit_in_use_is_a_409_naming_why(api, world):

@@ -58,6 +58,8 @@ IDENTITY_READERS = frozenset({SUPERVISOR, CUSTODIAN})
 RECOVERERS = frozenset({SUPERVISOR}) | DESIGNERS
 ADMINS = frozenset({ADMIN})
 UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}", "{document_id}")
+DECIDERS = frozenset({TEAM_LEAD, SUPERVISOR})
+LATER_DECISION = {"reason": "chờ giám định", "decided_on": "2999-01-01"}
 UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}")
 TRANSFER_TO_D2 = {"reason": "Thuộc thẩm quyền của quận 2", "to_unit": "d2"}
 OK, CREATED, NO_CONTENT, REDIRECT, FOUND_NOT, BAD, CONFLICT, INVALID = 200, 201, 204, 303, 404, 400, 409, 422
@@ -153,6 +155,15 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/api/cases/stuck"): Row(RECOVERERS, OK),
     ("POST", "/api/cases/{case_id}/retry"): Row(RECOVERERS, CONFLICT, other=FOUND_NOT, json={"reason": "thử lại"}),
     ("POST", "/api/cases/{case_id}/cancel"): Row(RECOVERERS, CONFLICT, other=FOUND_NOT, json={"reason": "hủy"}),
+    # ---- the legal lifecycle: can_decide_case_course (a decision dated in the future: 400; resume: not suspended) ----
+    ("POST", "/cases/{case_id}/suspend"): Row(DECIDERS, BAD, other=FOUND_NOT, form=LATER_DECISION),
+    ("POST", "/cases/{case_id}/resume"): Row(DECIDERS, CONFLICT, other=FOUND_NOT, form=LATER_DECISION),
+    ("POST", "/cases/{case_id}/terminate"): Row(DECIDERS, BAD, other=FOUND_NOT, form=LATER_DECISION),
+    ("POST", "/cases/{case_id}/withdraw"): Row(DECIDERS, BAD, other=FOUND_NOT, form=LATER_DECISION),
+    ("POST", "/api/cases/{case_id}/suspend"): Row(DECIDERS, BAD, other=FOUND_NOT, json=LATER_DECISION),
+    ("POST", "/api/cases/{case_id}/resume"): Row(DECIDERS, CONFLICT, other=FOUND_NOT, json=LATER_DECISION),
+    ("POST", "/api/cases/{case_id}/terminate"): Row(DECIDERS, BAD, other=FOUND_NOT, json=LATER_DECISION),
+    ("POST", "/api/cases/{case_id}/withdraw"): Row(DECIDERS, BAD, other=FOUND_NOT, json=LATER_DECISION),
     ("GET", "/api/cases/{case_id}/identity"): Row(IDENTITY_READERS, OK, other=FOUND_NOT),
     ("GET", "/api/matters/{matter_id}"): Row(HANDLERS, OK, other=FOUND_NOT),  # can_read_matter
     # ---- tasks: the own task is screen_report, lane officer, claimed by officer1 ----

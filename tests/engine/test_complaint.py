@@ -150,7 +150,7 @@ def test_the_second_instance_resolves_within_45_days_or_60_when_complex(world):
     k.request_second_instance(world, case_id)
     [second] = cases_of(world, "complaint_second_instance")
     assert world.ready_task(second.id, "accept_complaint").due_at == local(2027, 3, 20)
-    k.accept(world, second.id)
+    k.accept(world, second.id, {**k.ACCEPT, "accepted_on": "2027-03-10"})
     assert world.ready_task(second.id, "verify_complaint").due_at == local(2027, 4, 24)
     k.resolve(world, second.id)
     assert case_row(world, second.id).status == "completed"
@@ -159,7 +159,7 @@ def test_the_second_instance_resolves_within_45_days_or_60_when_complex(world):
     world.clock.set(datetime(2027, 3, 10, 2, 0, tzinfo=UTC))
     k.request_second_instance(world, other)
     newest = max(cases_of(world, "complaint_second_instance"), key=lambda c: c.id)
-    k.accept(world, newest.id, k.ACCEPT_COMPLEX)
+    k.accept(world, newest.id, {**k.ACCEPT_COMPLEX, "accepted_on": "2027-03-10"})
     assert world.ready_task(newest.id, "verify_complaint").due_at == local(2027, 5, 9)
 
 
@@ -173,8 +173,11 @@ def test_complaint_over_the_rest_api(api, world):
         f"/api/tasks/{task.id}/complete", "officer1", json={"data": {"accepted": True, "complex": True}}
     )
     assert missing_reason.status_code == 422 and "complexity_reason" in missing_reason.text
+    early = api.post(f"/api/tasks/{task.id}/complete", "officer1", json={"data": k.ACCEPT_COMPLEX})
+    assert early.status_code == 400 and "accepted_on" in early.text and "in the future" in early.text
+    world.clock.set(TUESDAY_BEFORE_TET)
     done = api.post(f"/api/tasks/{task.id}/complete", "officer1", json={"data": k.ACCEPT_COMPLEX})
     assert done.status_code == 200, done.text
     detail = api.get(f"/api/cases/{case_id}", "officer1").json()
     [verify] = [t for t in detail["open_tasks"] if t["spec_name"] == "verify_complaint"]
-    assert datetime.fromisoformat(verify["due_at"]) == local(2027, 3, 18)
+    assert datetime.fromisoformat(verify["due_at"]) == local(2027, 3, 19)  # 45 days from the acceptance date

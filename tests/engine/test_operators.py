@@ -101,7 +101,9 @@ def test_the_domains_observe_case_actions():
     def owners(observers) -> set[str]:
         return {observer.__module__ for observer in observers}
 
-    assert owners(HOOKS.task_observers) == {"engine.petitions.hooks", "engine.documents.hooks"}
+    assert owners(HOOKS.task_observers) == {
+        "engine.petitions.hooks", "engine.documents.hooks", "engine.cases.lifecycle_hooks",
+    }  # fmt: skip
     assert owners(HOOKS.save_observers) == {
         "engine.followups.hooks",
         "engine.portal.hooks",

@@ -69,6 +69,9 @@ def mixed_month(world):
     return world
 
 
+ENDED = ("withdrawn", "terminated")
+
+
 def expected_cases(world, key: str) -> set[int]:
     """The cases a figure of the May report of district d1 should count, worked out row by row in Python."""
     as_of = min(world.clock.now(), JUNE_START)
@@ -96,15 +99,17 @@ def expected_cases(world, key: str) -> set[int]:
     chosen = {
         "received": lambda c: True,
         "resolved": is_resolved,
-        "in_progress": lambda c: c.screening == "in_scope" and not is_resolved(c),
-        "overdue": lambda c: c.id in late and not is_resolved(c),
+        "in_progress": lambda c: c.screening == "in_scope" and not is_resolved(c) and c.status not in ENDED,
+        "overdue": lambda c: c.id in late and not is_resolved(c) and c.status not in ENDED,
+        "withdrawn": lambda c: c.status == "withdrawn",
+        "terminated": lambda c: c.status == "terminated",
         "by_source": lambda c: c.source == code,
         "by_field": lambda c: c.field == code,
         "screening": lambda c: (c.screening or "pending") == code,
         "party_sanctions": lambda c: c.party_sanction == code,
         "state_sanctions": lambda c: c.state_sanction == code,
         "publicity": lambda c: bool(getattr(c, f"published_{code}")),
-    }[key if key in ("received", "resolved", "in_progress", "overdue") else section]
+    }[key if key in ("received", "resolved", "in_progress", "overdue", *ENDED) else section]
     return {c.id for c in received if chosen(c)}
 
 

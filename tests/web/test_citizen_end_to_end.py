@@ -14,6 +14,7 @@ from sqlalchemy import select
 from api.app import create_app
 from engine.core.models import AuditEvent, Case, CaseTimer, EmailOutbox, HumanTask
 from tests import denunciations as steps
+from tests.cases import written_on_or_before_today
 from tests.factories import PASSWORD
 from tests.portal import PETITION_FIELDS, file_on_portal, form_token, portal_client
 from tests.web_session import Browser
@@ -111,7 +112,7 @@ def test_a_portal_denunciation_is_triaged_extended_concluded_published_and_read_
 
     # Accepted, notified, then extended once (complex): the resolution deadline moves 30 days.
     staff.complete("officer1", case_id, "check_acceptance", steps.CONDITIONS_MET)
-    staff.complete("officer1", case_id, "notify_acceptance", steps.NOTIFY)
+    staff.complete("officer1", case_id, "notify_acceptance", written_on_or_before_today(world, steps.NOTIFY))
     first_deadline = _due_of(world, case_id, "verify_denunciation")
     more_time = {"findings": "Cần xác minh thêm.", "next_step": "request_extension"}
     staff.complete("officer1", case_id, "verify_denunciation", more_time)

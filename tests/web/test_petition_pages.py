@@ -1,6 +1,7 @@
 """Web pages of complaints and denunciations: their task forms render and submit, the case page hides the denouncer."""
 
 from tests import denunciations as d
+from tests.cases import written_on_or_before_today
 
 DENOUNCER = "Trần Thị Y"
 
@@ -19,7 +20,7 @@ def test_an_officer_takes_a_denunciation_through_its_task_pages(web, world):
 
     notify_id = world.ready_task(case_id, "notify_acceptance").id
     assert "Người bị tố cáo" in officer.get(f"/tasks/{notify_id}").text
-    typed = {**d.NOTIFY, "notified_parties": ["denouncer", "accused"]}
+    typed = {**written_on_or_before_today(world, d.NOTIFY), "notified_parties": ["denouncer", "accused"]}
     done = officer.post_form(f"/tasks/{notify_id}", typed, csrf_from=f"/tasks/{notify_id}")
     assert done.status_code == 303, done.text
     assert world.ready_task(case_id, "verify_denunciation") is not None
