@@ -313,3 +313,24 @@ def _own_account_or_admin(actor: Actor, username: str, fields: frozenset[str] = 
 can_update_user = Rule("can_update_user", "change user accounts", STAFF, _own_account_or_admin)
 """Changing an account (the target: the username and the fields changed): admins any field of anyone; every member
 of staff their own e-mail, notification mode and digest hour."""
+
+
+# ---- reception by leaders, case categories, 1374 reports under one matter --------------------------------------
+
+can_plan_reception = Rule("can_plan_reception", "plan reception days", ASSIGNERS, _in_units)
+"""Team leads and supervisors put their unit's leaders' reception days in the schedule."""
+
+can_record_reception = Rule("can_record_reception", "record reception sessions", CASE_HANDLERS, _in_units)
+"""Whoever handles cases records a session held in their units (visits, people, matters, groups)."""
+
+can_read_reception = Rule("can_read_reception", "read the reception schedule and sessions", CASE_HANDLERS, _in_units)
+
+can_read_reception_figures = Rule("can_read_reception_figures", "read reception figures", OVERVIEW_READERS, _in_units)
+
+can_categorize_case = Rule("can_categorize_case", "mark cases as mass, complex or prolonged", ASSIGNERS, _in_units)
+
+can_read_case_categories = Rule("can_read_case_categories", "read the mass, complex and prolonged cases",
+                                OVERVIEW_READERS)  # fmt: skip
+
+can_group_reports = Rule("can_group_reports", "group reports under one matter", CASE_HANDLERS, _in_units)
+"""1374 reports about the same subject are grouped under one matter, as duplicate petitions are."""
