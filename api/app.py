@@ -12,6 +12,7 @@ from api.routes import (
     administration,
     attachments,
     auth,
+    case_categories,
     cases,
     comments,
     drafts,
@@ -22,6 +23,7 @@ from api.routes import (
     people,
     process_versions,
     processes,
+    reception_leaders,
     reports,
     tasks,
 )
@@ -89,4 +91,6 @@ def create_app(
     app.include_router(administration.router)
     app.include_router(portal_api.router)
     app.include_router(reception_api.router)
+    app.include_router(reception_leaders.router)
+    app.include_router(case_categories.router)
     return app

@@ -57,6 +57,7 @@ DESIGNERS = frozenset({DESIGNER, ADMIN})
 IDENTITY_READERS = frozenset({SUPERVISOR, CUSTODIAN})
 RECOVERERS = frozenset({SUPERVISOR}) | DESIGNERS
 ADMINS = frozenset({ADMIN})
+LEADS = frozenset({TEAM_LEAD, SUPERVISOR})
 UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}")
 OK, CREATED, NO_CONTENT, REDIRECT, FOUND_NOT, BAD, CONFLICT, INVALID = 200, 201, 204, 303, 404, 400, 409, 422
 # FOUND_NOT: hidden, the unit is not theirs
@@ -302,6 +303,20 @@ POLICY: dict[tuple[str, str], Row] = {
     # revealing needs can_read_identity too: the officer and team lead are refused after the register rule
     ("POST", "/api/reception/visits/revealed"): Row(HANDLERS | {CUSTODIAN}, OK,
                                                     refused=frozenset({OFFICER, TEAM_LEAD})),
+    # ---- reception by leaders: can_plan_reception, can_record_reception, can_read_reception(_figures) ----
+    ("GET", "/api/reception/schedule"): Row(HANDLERS, OK),
+    ("POST", "/api/reception/schedule"): Row(LEADS, INVALID, json={}),
+    ("GET", "/api/reception/sessions"): Row(HANDLERS, OK),
+    ("POST", "/api/reception/sessions"): Row(HANDLERS, INVALID, json={}),
+    ("GET", "/api/reception/figures"): Row(LEADS, OK),
+    ("GET", "/api/reception/figures.xlsx"): Row(LEADS, OK),
+    ("GET", "/api/portal/reception-schedule"): Row(EVERYONE, OK),
+    # ---- case categories: can_categorize_case, can_read_case_categories; 1374 grouping: can_group_reports ----
+    ("GET", "/api/cases/{case_id}/categories"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("PUT", "/api/cases/{case_id}/categories"): Row(LEADS, OK, other=FOUND_NOT, json={"categories": []}),
+    ("GET", "/api/case-categories"): Row(LEADS, OK),
+    ("GET", "/api/cases/{case_id}/similar-reports"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("POST", "/api/cases/{case_id}/matter"): Row(HANDLERS, INVALID, json={}),  # no other report named
 }
 # fmt: on
 
