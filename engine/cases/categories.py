@@ -46,6 +46,7 @@ def set_case_categories(
     session: Session, actor: Actor, *, case_id: int, categories: list[str], at: datetime
 ) -> list[CaseCategoryKind]:
     """Flag a case with exactly these categories; the change (added, removed) goes into the case's audit chain."""
+    require(can_categorize_case, actor)  # the role first: other roles get 403, not a 404 about the case
     case = visible_case(session, actor, case_id)
     require(can_categorize_case, actor, case)
     wanted = parse_categories(categories)

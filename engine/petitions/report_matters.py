@@ -20,6 +20,7 @@ from engine.petitions.matters import REPORT_PROCESS, join_matter, open_matter, p
 
 
 def _report(session: Session, actor: Actor, case_id: int) -> Case:
+    require(can_group_reports, actor)  # the role first: other roles get 403, not a 404 about the case
     case = visible_case(session, actor, case_id)
     require(can_group_reports, actor, case)
     if case.process_key != REPORT_PROCESS:

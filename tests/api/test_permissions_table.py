@@ -188,6 +188,18 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/reception/new/{tab}"): Row(HANDLERS, INVALID),  # empty visit form
     ("GET", "/reception/register"): Row(HANDLERS | {CUSTODIAN}, OK),
     ("POST", "/reception/register"): Row(IDENTITY_READERS, OK),  # revealing needs can_read_identity
+    # ---- reception by leaders: can_read_reception, can_plan_reception, can_record_reception, figures ----
+    ("GET", "/reception/schedule"): Row(HANDLERS, OK),
+    ("POST", "/reception/schedule"): Row(LEADS, BAD),  # empty form: no date
+    ("GET", "/reception/sessions"): Row(HANDLERS, OK),
+    ("POST", "/reception/sessions"): Row(HANDLERS, BAD),  # empty form: no date
+    ("GET", "/reception/figures"): Row(LEADS, OK),
+    ("GET", "/portal/lich-tiep-cong-dan"): Row(EVERYONE, OK),
+    # ---- case categories and 1374 grouping ----
+    ("GET", "/categories"): Row(LEADS, OK),
+    ("GET", "/cases/{case_id}/categories"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("POST", "/cases/{case_id}/categories"): Row(LEADS, REDIRECT, other=FOUND_NOT),  # nothing ticked: cleared
+    ("POST", "/cases/{case_id}/matter"): Row(HANDLERS, FOUND_NOT, other=FOUND_NOT),  # no other report named
     # ---- overview and reports: can_view_overview, can_read_reports ----
     ("GET", "/overview"): Row(frozenset({SUPERVISOR, TEAM_LEAD}), OK),
     ("GET", "/api/reports/overview"): Row(frozenset({SUPERVISOR, TEAM_LEAD}), OK),
