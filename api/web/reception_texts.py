@@ -25,6 +25,7 @@ RECEPTION_TEXTS: dict[str, dict[str, str]] = {
     "leaders.online": {"vi": "Trực tuyến", "en": "Online"},
     "leaders.partner": {"vi": "Kết nối với đơn vị", "en": "Connected unit"},
     "leaders.none": {"vi": "Không", "en": "None"},
+    "leaders.scheduled_day": {"vi": "Theo lịch tiếp ngày", "en": "Scheduled day"},
     "leaders.received_by": {"vi": "Người chủ trì", "en": "Received by"},
     "leaders.level": {"vi": "Cấp", "en": "Level"},
     "leaders.level.city": {"vi": "Cấp tỉnh", "en": "City"},

@@ -114,8 +114,9 @@ async def plan_reception_page(page: WebPage):
 def _sessions_page(page: Page, *, message: str | None = None, status: int = 200, values: dict | None = None):
     start, end = _period(page)
     records = reception_sessions(page.session, page.actor, start=start, end=end)
+    days = schedule_of(page.session, page.actor, start=start, end=end)
     return page.render(
-        "reception_sessions.html", status_code=status, records=records, start=start, end=end, kinds=KINDS,
+        "reception_sessions.html", status_code=status, records=records, start=start, end=end, kinds=KINDS, days=days,
         codes=session_tracking_codes(page.session, [r.id for r in records]), units=_units(page),
         unit_names={u.id: u.name for u in _units(page)}, message=message, values=values or {},
         can_record=can_record_reception(page.actor),

@@ -120,3 +120,15 @@ def test_figures_need_an_overview_role_in_the_unit(world):
         reception_figures(session, officer, unit_id=world.units["d1"], start=MONTH[0], end=MONTH[1])
     with world.factory() as session, pytest.raises(Forbidden):
         reception_figures(session, supervisor, unit_id=world.units["d2"], start=MONTH[0], end=MONTH[1])
+
+
+def test_a_session_is_recorded_against_a_scheduled_day_of_its_own_unit(world):
+    day_id = _plan(world)
+    actor = world.actor("officer1")
+    base = {"held_on": date(2027, 3, 15), "kind": "periodic", "received_by": "Lê Văn Cường", "day_id": day_id,
+            "counts": SessionCounts(visits=3, people=4, matters=2)}  # fmt: skip
+    with transaction(world.factory) as session, pytest.raises(BadRequest, match="thuộc đơn vị khác"):
+        record_session(session, actor, unit_id=world.units["w11"], **base, at=world.clock.now())
+    with transaction(world.factory) as session:
+        record = record_session(session, actor, unit_id=world.units["d1"], **base, at=world.clock.now())
+        assert (record.day_id, record.level) == (day_id, ReceptionLevel.DISTRICT)
