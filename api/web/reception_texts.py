@@ -70,6 +70,7 @@ RECEPTION_TEXTS: dict[str, dict[str, str]] = {
     "categories.grouped": {"vi": "Đã gộp vào vụ việc số {n}.", "en": "Grouped under matter {n}."},
     "categories.matter": {"vi": "Vụ việc", "en": "Matter"},
     "portal.reception.title": {"vi": "Lịch tiếp công dân của lãnh đạo", "en": "Leaders' reception schedule"},
+    "portal.reception.nav": {"vi": "Lịch tiếp công dân", "en": "Reception schedule"},
     "portal.reception.empty": {"vi": "Chưa có lịch tiếp công dân sắp tới.", "en": "No reception days coming up."},
 }
 TEXTS.update(RECEPTION_TEXTS)  # one table, one lookup: these pages call ``translate`` like every other page
