@@ -12,6 +12,7 @@ from enum import StrEnum
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from engine.cases.audit import AuditTrail
 from engine.core.errors import BadRequest, NotFound
 from engine.core.models import Case, ReceptionSession, ReceptionSessionCase, Unit
 from engine.people.auth import Actor
@@ -95,6 +96,11 @@ def record_session(
     session.flush()
     for case in _linked_cases(session, actor, tracking_codes or []):
         session.add(ReceptionSessionCase(session_id=record.id, case_id=case.id))
+        trail = AuditTrail(session, case)  # the petition's history says which session it was received at
+        payload = {"session_id": record.id, "held_on": held_on.isoformat(), "received_by": record.received_by}
+        trail.append(kind="reception_session_linked", actor=actor.username, at=at, payload=payload)
+        session.flush()
+        trail.write()
     session.flush()
     return record
 

@@ -34,6 +34,8 @@ def test_a_session_is_recorded_with_its_petitions_and_bad_counts_are_named(api, 
     recorded = api.post("/api/reception/sessions", "officer1", json=body)
     assert recorded.status_code == 201, recorded.text
     assert recorded.json()["level"] == "ward" and recorded.json()["tracking_codes"] == [code]
+    events = api.get(f"/api/cases/{case_id}/events", "officer1").json()
+    assert events[-1]["kind"] == "reception_session_linked" and events[-1]["payload"]["held_on"] == "2027-03-02"
     too_few = api.post("/api/reception/sessions", "officer1", json={**body, "people": 1})
     other_unit = api.post("/api/reception/sessions", "officer_d2", json=body)
     assert too_few.status_code == 400 and "ít hơn số lượt" in too_few.json()["detail"]
@@ -78,4 +80,4 @@ def test_1374_reports_grouped_under_one_matter_over_rest(api, world):
     assert grouped.status_code == 200, grouped.text
     assert grouped.json()["reports"] == 2
     matter = api.get(f"/api/matters/{grouped.json()['matter_id']}", "officer1").json()
-    assert len(matter["petitions"]) == 2
+    assert len(matter["petitions"]) == 2 and matter["petition_count"] == 2
