@@ -63,6 +63,7 @@ RECEPTION_TEXTS: dict[str, dict[str, str]] = {
     "categories.of_case": {"vi": "Phân loại hồ sơ", "en": "Case categories"},
     "categories.count": {"vi": "Tổng số", "en": "All"},
     "categories.open": {"vi": "Đang xử lý", "en": "Open"},
+    "categories.status": {"vi": "Trạng thái", "en": "State"},
     "categories.deadline": {"vi": "Hạn gần nhất", "en": "Nearest deadline"},
     "categories.saved": {"vi": "Đã lưu phân loại.", "en": "Categories saved."},
     "categories.similar": {"vi": "Thông tin phản ánh tương tự", "en": "Similar reports"},

@@ -85,3 +85,18 @@ def test_an_officer_groups_a_1374_report_with_a_similar_one(site, world):
     grouped = officer.post_form(f"/cases/{again}/matter", {"with_case_id": str(first)},
                                 csrf_from=f"/cases/{again}/categories")  # fmt: skip
     assert grouped.status_code == 303 and "matter=" in grouped.headers["location"]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_text_of_these_pages_is_translated(site, web, world, lang):
+    ward_example(world)
+    case_id = start_report(world)
+    supervisor = site("supervisor1")
+    pages = ["/reception/schedule", "/reception/sessions", "/reception/figures?start=2027-03-01&end=2027-03-31",
+             "/categories", f"/cases/{case_id}/categories"]  # fmt: skip
+    shown = [supervisor.get(f"{url}{'&' if '?' in url else '?'}lang={lang}") for url in pages]
+    shown.append(web().get(f"/portal/lich-tiep-cong-dan?lang={lang}"))
+    for response in shown:
+        assert response.status_code == 200
+        text = visible_text(response.text)
+        assert not re.search(r"\b(leaders|categories|portal\.reception)\.\w+", text), text
