@@ -53,6 +53,7 @@ def test_a_lead_plans_a_day_and_the_portal_shows_it_with_the_leaders_name_and_ti
     assert portal.status_code == 200
     assert "Lê Văn Cường" in text and "Chủ tịch UBND quận" in text and held_on.strftime("%d/%m/%Y") in text
     assert "Định kỳ" in text and "periodic" not in text
+    assert "<h2>Đơn vị d1</h2>" in portal.text  # listed by unit
 
 
 def test_an_officer_records_a_session_and_sees_it_listed(site, world):
