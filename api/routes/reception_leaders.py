@@ -21,6 +21,7 @@ from api.reception_schemas import (
     TallyOut,
 )
 from api.schemas import COMMON_RESPONSES, ErrorOut
+from engine.core.errors import BadRequest
 from engine.core.models import ReceptionSession
 from engine.people.auth import Actor
 from engine.people.permissions import (
@@ -66,6 +67,8 @@ def month_so_far(services: EngineServices, start: date | None, end: date | None)
 
 def home_unit(actor: Actor) -> int:
     """The actor's own unit (the first one when several), for figures asked without a unit."""
+    if not actor.unit_ids:
+        raise BadRequest("Tài khoản của bạn chưa thuộc đơn vị nào; hãy chọn đơn vị (unit)")
     return min(actor.unit_ids)
 
 
