@@ -12,6 +12,7 @@ from api.routes import (
     administration,
     attachments,
     auth,
+    case_categories,
     cases,
     comments,
     document_verification,
@@ -26,6 +27,7 @@ from api.routes import (
     people,
     process_versions,
     processes,
+    reception_leaders,
     report_forms,
     reports,
     tasks,
@@ -105,4 +107,6 @@ def create_app(
     app.include_router(transfers.router)
     app.include_router(legacy_import.router)
     app.include_router(lifecycle_api.router)
+    app.include_router(reception_leaders.router)
+    app.include_router(case_categories.router)
     return app

@@ -93,6 +93,7 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_federation,
         routes_inbox,
         routes_issued_documents,
+        routes_leaders,
         routes_legacy_import,
         routes_lifecycle,
         routes_notifications,
@@ -120,7 +121,8 @@ def install_web(app: FastAPI, zone, forms) -> None:
         if directory.is_dir():
             app.mount(f"/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
     pages = (
-        routes_auth, routes_inbox, routes_tasks, routes_stuck, routes_cases, routes_overview, routes_reports,
+        routes_auth, routes_leaders, routes_inbox, routes_tasks, routes_stuck, routes_cases, routes_overview,
+        routes_reports,
         routes_reception, routes_versions, routes_designer, routes_portal, routes_notifications, routes_absences,
         routes_team,
         routes_admin, routes_password, routes_documents, routes_issued_documents, routes_verification,

@@ -847,3 +847,68 @@ class CaseDecision(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     paused_calendar_days: Mapped[int | None] = mapped_column(Integer)
     paused_working_days: Mapped[int | None] = mapped_column(Integer)
+
+
+# ---- reception of citizens by leaders; case categories (task 17b) ----------------------------------------------
+
+
+class ReceptionDay(Base):
+    """A day in a unit's reception schedule (lịch tiếp công dân): who receives, when, where, what kind."""
+
+    __tablename__ = "reception_days"
+    __table_args__ = (Index("ix_reception_days_unit_held", "unit_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    partner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # the other end of an online session
+    held_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))  # a ReceptionKind
+    online: Mapped[bool] = mapped_column(Boolean, default=False)
+    leader_name: Mapped[str] = mapped_column(String(200))
+    leader_title: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(300))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReceptionSession(Base):
+    """A reception session held (buổi tiếp): who received, the visits, people, matters and groups counted."""
+
+    __tablename__ = "reception_sessions"
+    __table_args__ = (Index("ix_reception_sessions_unit_held", "unit_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day_id: Mapped[int | None] = mapped_column(ForeignKey("reception_days.id"))  # the scheduled day, if any
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    partner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    held_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))  # a ReceptionKind
+    level: Mapped[str] = mapped_column(String(16))  # a ReceptionLevel, from the unit's depth in the tree
+    online: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_by: Mapped[str] = mapped_column(String(200))
+    visits: Mapped[int] = mapped_column(Integer)
+    people: Mapped[int] = mapped_column(Integer)
+    matters: Mapped[int] = mapped_column(Integer)
+    group_sizes: Mapped[list] = mapped_column(JSON, default=list)  # one size per group of many people
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReceptionSessionCase(Base):
+    """A petition registered during a reception session."""
+
+    __tablename__ = "reception_session_cases"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("reception_sessions.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+
+
+class CaseCategory(Base):
+    """A category flag on a case: mass (đông người), complex (phức tạp) or prolonged (kéo dài)."""
+
+    __tablename__ = "case_categories"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(16), primary_key=True)  # a CaseCategoryKind
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime)

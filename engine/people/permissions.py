@@ -336,3 +336,23 @@ can_decide_case_course = Rule("can_decide_case_course", "suspend, resume, termin
                               DECIDERS, _in_units)  # fmt: skip
 """Suspension, resumption, termination and withdrawal of a case of their units: the leaders who sign the decision
 (the laws give them to the person resolving the case, i.e. the head of the unit): team leads and supervisors."""
+
+# ---- reception by leaders, case categories, 1374 reports under one matter --------------------------------------
+
+can_plan_reception = Rule("can_plan_reception", "plan reception days", ASSIGNERS, _in_units)
+"""Team leads and supervisors put their unit's leaders' reception days in the schedule."""
+
+can_record_reception = Rule("can_record_reception", "record reception sessions", CASE_HANDLERS, _in_units)
+"""Whoever handles cases records a session held in their units (visits, people, matters, groups)."""
+
+can_read_reception = Rule("can_read_reception", "read the reception schedule and sessions", CASE_HANDLERS, _in_units)
+
+can_read_reception_figures = Rule("can_read_reception_figures", "read reception figures", OVERVIEW_READERS, _in_units)
+
+can_categorize_case = Rule("can_categorize_case", "mark cases as mass, complex or prolonged", ASSIGNERS, _in_units)
+
+can_read_case_categories = Rule("can_read_case_categories", "read the mass, complex and prolonged cases",
+                                OVERVIEW_READERS)  # fmt: skip
+
+can_group_reports = Rule("can_group_reports", "group reports under one matter", CASE_HANDLERS, _in_units)
+"""1374 reports about the same subject are grouped under one matter, as duplicate petitions are."""

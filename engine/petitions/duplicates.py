@@ -55,16 +55,19 @@ class DuplicateCandidate:
     same_subject: bool
 
 
-def duplicate_candidates(session: Session, case: Case, *, limit: int = 5) -> list[DuplicateCandidate]:
-    """Up to ``limit`` petitions of the case's unit subtree (and of the units above) most like this one."""
+def duplicate_candidates(
+    session: Session, case: Case, *, limit: int = 5, process_key: str = TRIAGE_PROCESS
+) -> list[DuplicateCandidate]:
+    """Up to ``limit`` petitions (or cases of ``process_key``) of the case's unit subtree and above most like it."""
     unit = session.get_one(Unit, case.unit_id)
     ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
     related_units = select(Unit.id).where(or_(Unit.path.startswith(unit.path), Unit.id.in_(ancestors)))
-    query = select(Case).where(Case.process_key == TRIAGE_PROCESS, Case.id != case.id, Case.unit_id.in_(related_units))
+    query = select(Case).where(Case.process_key == process_key, Case.id != case.id, Case.unit_id.in_(related_units))
     if case.matter_id is not None:  # petitions already in the same matter are not suggested again
         query = query.where(or_(Case.matter_id.is_(None), Case.matter_id != case.matter_id))
     rows = list(session.scalars(query.order_by(Case.created_at.desc()).limit(SCANNED)))
-    petitions = petitions_per_matter(session, list({other.matter_id for other in rows if other.matter_id}))
+    matter_ids = list({other.matter_id for other in rows if other.matter_id})
+    petitions = petitions_per_matter(session, matter_ids, process_key=process_key)
     subject = normalize(case.subject_name)
     found = []
     for other in rows:

@@ -13,6 +13,8 @@ from engine.people.permissions import can_read_matter
 
 TRIAGE_PROCESS = "petition_triage"
 """Each triage case is one petition; the complaint or denunciation it leads to shares its matter but is no petition."""
+REPORT_PROCESS = "report_1374"
+"""1374 reports about the same subject are grouped under one matter too (``engine.petitions.report_matters``)."""
 
 
 def open_matter(session: Session, case: Case, *, title: str, subject_name: str | None, at: datetime) -> Matter:
@@ -43,7 +45,7 @@ def join_matter(session: Session, case: Case, matter_id: int) -> Matter:
     if current_id == matter_id:
         return target
     session.execute(update(Case).where(Case.id == case.id).values(matter_id=matter_id))
-    if current_id is not None and petitions_in(session, current_id) == 0:
+    if current_id is not None and petitions_in(session, current_id, process_key=_grouped_process(case)) == 0:
         session.delete(session.get(Matter, current_id))
     session.flush()
     return target
@@ -62,16 +64,23 @@ def tracking_codes_in(session: Session, matter_id: int) -> list[str]:
     return list(session.scalars(select(Case.tracking_code).where(Case.matter_id == matter_id).order_by(Case.id)))
 
 
-def petitions_in(session: Session, matter_id: int) -> int:
-    """How many petitions (triage cases) a matter holds, counted from the cases themselves."""
-    return petitions_per_matter(session, [matter_id]).get(matter_id, 0)
+def _grouped_process(case: Case) -> str:
+    """What a matter groups: 1374 reports group reports; every other case is counted by its petitions."""
+    return REPORT_PROCESS if case.process_key == REPORT_PROCESS else TRIAGE_PROCESS
 
 
-def petitions_per_matter(session: Session, matter_ids: list[int]) -> dict[int, int]:
-    """The number of petitions of each matter, in one query."""
+def petitions_in(session: Session, matter_id: int, *, process_key: str = TRIAGE_PROCESS) -> int:
+    """How many petitions (triage cases, or 1374 reports) a matter holds, counted from the cases themselves."""
+    return petitions_per_matter(session, [matter_id], process_key=process_key).get(matter_id, 0)
+
+
+def petitions_per_matter(
+    session: Session, matter_ids: list[int], *, process_key: str = TRIAGE_PROCESS
+) -> dict[int, int]:
+    """The number of petitions (or of 1374 reports) of each matter, in one query."""
     rows = session.execute(
         select(Case.matter_id, func.count())
-        .where(Case.matter_id.in_(matter_ids), Case.process_key == TRIAGE_PROCESS)
+        .where(Case.matter_id.in_(matter_ids), Case.process_key == process_key)
         .group_by(Case.matter_id)
     )
     return {matter_id: count for matter_id, count in rows if matter_id is not None}

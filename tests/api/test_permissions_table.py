@@ -60,7 +60,7 @@ ADMINS = frozenset({ADMIN})
 UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}", "{document_id}")
 DECIDERS = frozenset({TEAM_LEAD, SUPERVISOR})
 LATER_DECISION = {"reason": "chờ giám định", "decided_on": "2999-01-01"}
-UNIT_SCOPED = ("{case_id}", "{task_id}", "{attachment_id}", "{matter_id}", "{report_id}", "{batch_id}")
+LEADS = frozenset({TEAM_LEAD, SUPERVISOR})
 TRANSFER_TO_D2 = {"reason": "Thuộc thẩm quyền của quận 2", "to_unit": "d2"}
 OK, CREATED, NO_CONTENT, REDIRECT, FOUND_NOT, BAD, CONFLICT, INVALID = 200, 201, 204, 303, 404, 400, 409, 422
 # FOUND_NOT: hidden, the unit is not theirs
@@ -227,6 +227,18 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/reception/new/{tab}"): Row(HANDLERS, INVALID),  # empty visit form
     ("GET", "/reception/register"): Row(HANDLERS | {CUSTODIAN}, OK),
     ("POST", "/reception/register"): Row(IDENTITY_READERS, OK),  # revealing needs can_read_identity
+    # ---- reception by leaders: can_read_reception, can_plan_reception, can_record_reception, figures ----
+    ("GET", "/reception/schedule"): Row(HANDLERS, OK),
+    ("POST", "/reception/schedule"): Row(LEADS, BAD),  # empty form: no date
+    ("GET", "/reception/sessions"): Row(HANDLERS, OK),
+    ("POST", "/reception/sessions"): Row(HANDLERS, BAD),  # empty form: no date
+    ("GET", "/reception/figures"): Row(LEADS, OK),
+    ("GET", "/portal/lich-tiep-cong-dan"): Row(EVERYONE, OK),
+    # ---- case categories and 1374 grouping ----
+    ("GET", "/categories"): Row(LEADS, OK),
+    ("GET", "/cases/{case_id}/categories"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("POST", "/cases/{case_id}/categories"): Row(LEADS, REDIRECT, other=FOUND_NOT),  # nothing ticked: cleared
+    ("POST", "/cases/{case_id}/matter"): Row(HANDLERS, FOUND_NOT, other=FOUND_NOT),  # no other report named
     # ---- overview and reports: can_view_overview, can_read_reports ----
     ("GET", "/overview"): Row(frozenset({SUPERVISOR, TEAM_LEAD}), OK),
     ("GET", "/api/reports/overview"): Row(frozenset({SUPERVISOR, TEAM_LEAD}), OK),
@@ -376,6 +388,20 @@ POLICY: dict[tuple[str, str], Row] = {
     # revealing needs can_read_identity too: the officer and team lead are refused after the register rule
     ("POST", "/api/reception/visits/revealed"): Row(HANDLERS | {CUSTODIAN}, OK,
                                                     refused=frozenset({OFFICER, TEAM_LEAD})),
+    # ---- reception by leaders: can_plan_reception, can_record_reception, can_read_reception(_figures) ----
+    ("GET", "/api/reception/schedule"): Row(HANDLERS, OK),
+    ("POST", "/api/reception/schedule"): Row(LEADS, INVALID, json={}),
+    ("GET", "/api/reception/sessions"): Row(HANDLERS, OK),
+    ("POST", "/api/reception/sessions"): Row(HANDLERS, INVALID, json={}),
+    ("GET", "/api/reception/figures"): Row(LEADS, OK),
+    ("GET", "/api/reception/figures.xlsx"): Row(LEADS, OK),
+    ("GET", "/api/portal/reception-schedule"): Row(EVERYONE, OK),
+    # ---- case categories: can_categorize_case, can_read_case_categories; 1374 grouping: can_group_reports ----
+    ("GET", "/api/cases/{case_id}/categories"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("PUT", "/api/cases/{case_id}/categories"): Row(LEADS, OK, other=FOUND_NOT, json={"categories": []}),
+    ("GET", "/api/case-categories"): Row(LEADS, OK),
+    ("GET", "/api/cases/{case_id}/similar-reports"): Row(HANDLERS, OK, other=FOUND_NOT),
+    ("POST", "/api/cases/{case_id}/matter"): Row(HANDLERS, INVALID, json={}),  # no other report named
 }
 # fmt: on
 

@@ -1,7 +1,7 @@
 """petition_handling: each petition's classification, jurisdiction decision and resolving case (report forms)
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 UTCDateTime = sa.DateTime(timezone=True)
 
 revision: str = "0024"
-down_revision: str | Sequence[str] | None = "0022"
+down_revision: str | Sequence[str] | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
