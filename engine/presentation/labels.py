@@ -142,3 +142,14 @@ def step_name(catalog: Mapping, spec_id: str | None) -> str | None:
 def people_names(session: Session) -> dict[str, str]:
     """Username → full name of every user who has one (people are shown by name, the username on hover)."""
     return {username: name for username, name in session.execute(select(User.username, User.full_name)) if name}
+
+
+UNNAMED_STEP: Label = {"vi": "một bước xử lý", "en": "a processing step"}
+
+
+def step_phrase(name: str | None, spec_id: str | None, lang: str = "vi") -> str:
+    """A step as a sentence names it: ``bước «Xác minh»``; a step whose BPMN task has no name (its stored name is
+    empty or merely its id) is "một bước xử lý", never the id."""
+    if not name or not name.strip() or name == spec_id:
+        return UNNAMED_STEP.get(lang, UNNAMED_STEP["vi"])
+    return f"bước «{name}»" if lang == "vi" else f"step “{name}”"
