@@ -49,3 +49,20 @@ def test_a_schema_is_titled_in_the_page_language_and_falls_back_to_vietnamese():
     untranslated = {"title": "Lý do", "x-enum-titles": ["Có", "Không"], "x-enum-titles-en": ["Yes"]}
     assert schema_title(untranslated, "en") == "Lý do" and enum_titles(untranslated, "en") == ["Có", "Không"]
     assert schema_title({}, "en") is None and enum_titles({}, "en") == []
+
+
+def test_every_step_of_the_shipped_processes_has_an_english_name():
+    from lxml import etree
+
+    from engine.presentation.labels import STEP_NAMES_EN, step_label
+
+    processes = sorted((Path(__file__).resolve().parents[2] / "processes").glob("*.bpmn"))
+    names = {
+        element.get("name")
+        for path in processes
+        for element in etree.parse(str(path)).iter("{*}userTask", "{*}manualTask")
+    }
+    assert len(names) >= 20 and None not in names
+    assert sorted(names - STEP_NAMES_EN.keys()) == []
+    assert step_label("Xác minh", "en") == "Verify" and step_label("Xác minh", "vi") == "Xác minh"
+    assert step_label("Bước mới của người thiết kế", "en") == "Bước mới của người thiết kế"

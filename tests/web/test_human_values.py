@@ -97,6 +97,8 @@ def test_in_english_the_task_form_and_the_case_page_show_the_forms_english_title
     form = officer.client.get(f"/tasks/{task_id}?lang=en").text
     assert "Screening result" in form and "Within the scope of handling" in form and "Duplicate of information" in form
     assert "Kết quả phân loại" not in form and "Thuộc phạm vi xử lý" not in form
+    assert "<h1>Classify and screen</h1>" in form, "the step's name in English"
+    assert "Classify and screen" in officer.client.get("/inbox?lang=en").text
     complete(world, case_id, "screen_report", "officer1", SCREEN_IN)
     english = officer.client.get(f"/cases/{case_id}?lang=en").text
     assert "Screening result" in english and "Within the scope of handling" in english
