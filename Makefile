@@ -25,10 +25,11 @@ web-assets: $(WEB)/node_modules/.package-lock.json
 install: $(VENV)/.installed web-assets
 
 # Browser tests drive Debian's Chromium (a browser download cannot work here); report tests turn PDFs into PNGs
-# with poppler's pdftoppm; official documents become PDFs with LibreOffice (and its uno module for the system
+# with poppler's pdftoppm; report PDFs are set in DejaVu Sans; official documents become PDFs with LibreOffice (and its uno module for the system
 # Python) in fonts with the Vietnamese letters. Install them from Debian when we can.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
+		|| [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null \
 				&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui \

@@ -43,7 +43,7 @@ from engine.cases.scheduler import SchedulerThread
 from engine.core.db import SessionFactory, engine_from_settings, make_session_factory
 from engine.core.settings import Settings, get_settings
 from engine.processes.migration_batches import resume_unfinished_batches
-from engine.reports.export import warm_up_pdf
+from engine.reports.pdf import warm_up_pdf
 from engine.services import EngineServices, build_services
 
 
@@ -69,7 +69,7 @@ def create_app(
             resume = threading.Thread(target=resume_unfinished_batches, args=(session_factory, services), daemon=True)
             resume.start()  # migration batches a previous run left unfinished
             warm = threading.Thread(target=warm_up_pdf, daemon=True)
-            warm.start()  # WeasyPrint loads in ≈ 1 s: load it now rather than during the first PDF export
+            warm.start()  # the report fonts: loaded now rather than during the first PDF export
         yield
         if scheduler is not None:
             scheduler.stop()

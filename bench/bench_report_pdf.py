@@ -1,8 +1,8 @@
 """PDF export time of the yearly report at 10,000 cases (goal: ≤ 1 s p95 from the request's data to the PDF bytes).
 
 Setup (untimed): the fixture of ``bench_reports.py`` (a fresh database, ``processes/`` deployed, 1 city,
-4 districts, 5 wards each, N report_1374 cases and their tasks bulk-inserted, ANALYZE). WeasyPrint and its fonts
-are loaded (``warm_up_pdf``, as the web process does at start-up) and one PDF is made before timing.
+4 districts, 5 wards each, N report_1374 cases and their tasks bulk-inserted, ANALYZE). The report fonts are
+registered (``warm_up_pdf``, as the web process does at start-up) and one PDF is made before timing.
 
 Measured, each ``--repeat`` times, each in a fresh session: ``build_summary`` of the whole city for the year 2026
 (with the previous year), then ``summary_to_pdf`` of it. Printed: a table of the build, the render and their total,
@@ -24,7 +24,7 @@ import engine.services  # noqa: F401  (registers the service operators the proce
 from engine.core.db import make_engine, make_session_factory
 from engine.core.settings import PROJECT_ROOT
 from engine.processes.forms import FormCatalog
-from engine.reports.export import summary_to_pdf, warm_up_pdf
+from engine.reports.pdf import summary_to_pdf, warm_up_pdf
 from engine.reports.periods import parse_period
 from engine.reports.summary import build_summary
 
@@ -74,7 +74,7 @@ def main() -> int:
         try:
             started = time.perf_counter()
             warm_up_pdf()
-            print(f"WeasyPrint loaded in {(time.perf_counter() - started) * 1000:.0f} ms (at start-up, untimed)")
+            print(f"report fonts loaded in {(time.perf_counter() - started) * 1000:.0f} ms (at start-up, untimed)")
             one_export(factory, forms, tree.city)  # warm-up: the first PDF of the process
             runs = [one_export(factory, forms, tree.city) for _ in range(args.repeat)]
         finally:

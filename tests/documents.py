@@ -15,13 +15,22 @@ _PDF: bytes | None = None
 
 
 def small_pdf() -> bytes:
-    """A one-page A4 PDF with Vietnamese text (made once by WeasyPrint, no LibreOffice needed)."""
+    """A one-page A4 PDF with Vietnamese text (made once by ReportLab, no LibreOffice needed)."""
     global _PDF
     if _PDF is None:
-        from weasyprint import HTML
+        from reportlab.lib.pagesizes import A4
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+        from reportlab.pdfgen import canvas
 
-        html = "<p>ỦY BAN NHÂN DÂN QUẬN 1</p><p>Số: {{ document_number }}</p><p>Thông báo thụ lý tố cáo</p>"
-        _PDF = HTML(string=html).write_pdf()
+        pdfmetrics.registerFont(TTFont("DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+        buffer = io.BytesIO()
+        page = canvas.Canvas(buffer, pagesize=A4)
+        page.setFont("DejaVuSans", 12)
+        for line, text in enumerate(("ỦY BAN NHÂN DÂN QUẬN 1", "Số: 12/TB-UBND", "Thông báo thụ lý tố cáo")):
+            page.drawString(72, 770 - 20 * line, text)
+        page.save()
+        _PDF = buffer.getvalue()
     return _PDF
 
 

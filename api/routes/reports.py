@@ -9,9 +9,10 @@ from pydantic import BaseModel
 from api.deps import DbSession, OverviewReader, ReportReader, Services
 from api.schemas import COMMON_RESPONSES, ErrorOut
 from engine.reports.drilldown import figure_cases
-from engine.reports.export import summary_to_pdf, summary_to_xlsx
+from engine.reports.export import summary_to_xlsx
 from engine.reports.model import Summary
 from engine.reports.overview import build_overview
+from engine.reports.pdf import summary_to_pdf
 from engine.reports.periodic import periodic_reports_of, thaw, visible_periodic_report
 from engine.reports.periods import parse_period
 from engine.reports.service import sla_for, summary_for

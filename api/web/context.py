@@ -19,7 +19,7 @@ from engine.people.auth import Actor, active_user, actor_for
 from engine.people.permissions import can_read_own_notifications
 from engine.people.sessions import is_revoked
 from engine.presentation.case_view import case_presenter
-from engine.presentation.labels import SYSTEM_ACTOR, people_names, roles_label
+from engine.presentation.labels import SYSTEM_ACTOR, people_names, roles_label, step_label
 from engine.presentation.values import Presenter
 from engine.processes.deployment import definition_by_id
 from engine.services import EngineServices
@@ -68,6 +68,10 @@ class Page:
         if not name:
             return escape(username)
         return Markup('<span class="person" title="{}">{}</span>').format(username, name)
+
+    def step(self, name: str | None) -> str:
+        """A step's BPMN name in the page's language."""
+        return step_label(name, self.lang)
 
     def roles(self, codes: list[str]) -> str:
         """The names of roles (or lanes), comma-separated."""

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from engine.processes.forms import enum_titles, schema_title
+
 FORM_LEVEL = "(form)"
 """The field name the validator uses for problems of the form as a whole."""
 
@@ -161,10 +163,11 @@ def _properties(schema: Mapping[str, Any]) -> dict[str, dict]:
     return {name: sub for name, sub in props.items() if isinstance(sub, Mapping) and not sub.get("readOnly")}
 
 
-def _options(schema: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(value, label) of each enum member, the label from the parallel ``x-enum-titles`` list when present."""
+def _options(schema: Mapping[str, Any], lang: str = "vi") -> list[tuple[str, str]]:
+    """(value, label) of each enum member, the label from the parallel ``x-enum-titles`` list when present
+    (``x-enum-titles-en`` on an English page)."""
     values = schema.get("enum") or []
-    titles = schema.get("x-enum-titles") or []
+    titles = enum_titles(schema, lang)
     options = []
     for index, value in enumerate(values):
         label = titles[index] if index < len(titles) and titles[index] else _option_value(value)
@@ -245,13 +248,14 @@ def _field_view(
     values: Mapping[str, Any] | None,
     errors: Mapping[str, str],
     people: PeopleFor | None = None,
+    lang: str = "vi",
 ) -> FieldView:
-    """Describe one property (recursively for nested objects)."""
+    """Describe one property (recursively for nested objects), labelled in ``lang``."""
     kind = field_kind(name, schema)
     key = name.rsplit(".", 1)[-1]
     view = FieldView(
         name=name,
-        label=str(schema.get("title") or key),
+        label=schema_title(schema, lang) or key,
         kind=kind,
         required=required,
         error=_error_for(name, kind, errors),
@@ -262,14 +266,14 @@ def _field_view(
         nested = None if values is None else values.get(key)
         if values is not None and not isinstance(nested, Mapping):
             nested = {}
-        view.children = _object_fields(schema, nested, errors, name + ".", people)
+        view.children = _object_fields(schema, nested, errors, name + ".", people, lang)
         return view
     if kind == "boolean":
         view.options = list(BOOLEAN_OPTIONS)
     elif kind == "checkboxes":
-        view.options = _options(schema["items"])
+        view.options = _options(schema["items"], lang)
     elif kind in ("radio", "select"):
-        view.options = _options(schema)
+        view.options = _options(schema, lang)
     elif kind == "person":
         role = schema.get("x-role")
         view.options = people(role if isinstance(role, str) else None) if people is not None else []
@@ -283,11 +287,12 @@ def _object_fields(
     errors: Mapping[str, str],
     prefix: str,
     people: PeopleFor | None = None,
+    lang: str = "vi",
 ) -> list[FieldView]:
     """The widgets of every property of an object schema, in schema order."""
     required = schema.get("required") if isinstance(schema.get("required"), list) else []
     return [
-        _field_view(prefix + key, sub, key in required, values, errors, people)
+        _field_view(prefix + key, sub, key in required, values, errors, people, lang)
         for key, sub in _properties(schema).items()
     ]
 
@@ -298,6 +303,7 @@ def form_fields(
     errors: dict[str, str] | None = None,
     *,
     people: PeopleFor | None = None,
+    lang: str = "vi",
 ) -> list[FieldView]:
     """The widgets of a form schema, filled with ``values`` and annotated with ``errors``.
 
@@ -310,8 +316,11 @@ def form_fields(
 
     ``people`` gives the options of a person field (``"x-widget": "user"``, ``"x-role"``): a drop-down list of
     full names whose values are usernames; without it the list is empty.
+
+    ``lang`` is the page's language: in English, labels and options take the form's ``x-title-en`` and
+    ``x-enum-titles-en`` where it gives them.
     """
-    return _object_fields(schema, values or None, errors or {}, "", people)
+    return _object_fields(schema, values or None, errors or {}, "", people, lang)
 
 
 def _walk(fields: Iterable[FieldView]) -> Iterable[FieldView]:

@@ -47,6 +47,7 @@ from engine.petitions.identity_access import read_identity
 from engine.presentation.diagram import named_lanes
 from engine.presentation.labels import process_names, step_name
 from engine.processes.deployment import definition_by_id, latest_definition
+from engine.processes.forms import enum_titles
 from engine.search.text import MAX_WORDS
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +70,8 @@ def case_list(page: WebPage) -> HTMLResponse:
     schema = page.services.forms.schema("receive_report.schema.json")
     return page.render(
         "cases.html", params=page.request.query_params, units=units, processes=processes, statuses=CASE_STATUSES,
-        fields_enum=_enum(schema, "field"), sources_enum=_enum(schema, "source"), **_found_cases(page),
+        fields_enum=_enum(schema, "field", page.lang), sources_enum=_enum(schema, "source", page.lang),
+        **_found_cases(page),
     )  # fmt: skip
 
 
@@ -108,10 +110,10 @@ def _found_cases(page: Page) -> dict:
     return {"found": found, "filters": filters, "query": query, "pages": pages, "search_problem": search_problem}
 
 
-def _enum(schema: dict, name: str) -> list[tuple[str, str]]:
+def _enum(schema: dict, name: str, lang: str) -> list[tuple[str, str]]:
     prop = schema.get("properties", {}).get(name, {})
     values = prop.get("enum", [])
-    return list(zip(values, prop.get("x-enum-titles", values), strict=False))
+    return list(zip(values, enum_titles(prop, lang) or values, strict=False))
 
 
 def _intake_schema(page: Page) -> tuple[dict, str]:
@@ -127,7 +129,7 @@ def new_case_form(page: WebPage) -> HTMLResponse:
     """The intake form of a 1374 report."""
     require(can_register_case, page.actor)
     schema, _ = _intake_schema(page)
-    return page.render("case_new.html", fields=form_fields(schema, {}, {}), message=None)
+    return page.render("case_new.html", fields=form_fields(schema, {}, {}, lang=page.lang), message=None)
 
 
 @router.post("/cases/new", response_class=HTMLResponse)
@@ -141,7 +143,7 @@ async def register_case(page: WebPage):
         case = CaseRuntime(page.session, page.services).start_case(page.actor, process_key=INTAKE_PROCESS, data=data)
     except InvalidFormData as exc:
         page.session.rollback()
-        fields = form_fields(schema, data, errors_by_field(exc.errors))
+        fields = form_fields(schema, data, errors_by_field(exc.errors), lang=page.lang)
         return page.render("case_new.html", status_code=422, fields=fields, message=page.t("task.invalid"))
     page.session.commit()
     return RedirectResponse(f"/cases/{case.id}", status_code=303)

@@ -22,6 +22,7 @@ from engine.processes.deployment import (
 )
 from engine.processes.drafts import delete_draft, get_draft, list_drafts, save_draft
 from engine.processes.form_store import save_form, schema_problem
+from engine.processes.forms import schema_title
 from engine.processes.lint import LintProblem, lint_bpmn
 from engine.processes.versions import definition_of_version
 
@@ -289,12 +290,12 @@ async def preview_form(page: WebPage) -> HTMLResponse:
     if problem:
         return page.render("_form_preview.html", 422, problem=problem, fields=[])
     try:
-        fields = form_fields(schema)
+        fields = form_fields(schema, lang=page.lang)
     except Exception as exc:  # a valid schema our renderer cannot show is reported, never a 500
         return page.render(
             "_form_preview.html", 422, problem=translate("form_editor.cannot_render", page.lang, detail=exc), fields=[]
         )
-    return page.render("_form_preview.html", problem=None, fields=fields, title=schema.get("title"))
+    return page.render("_form_preview.html", problem=None, fields=fields, title=schema_title(schema, page.lang))
 
 
 @router.post("/designer/forms")

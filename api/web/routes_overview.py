@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from api.web.context import WebPage
 from engine.people.permissions import can_view_overview, require
+from engine.processes.forms import enum_titles
 from engine.reports.overview import build_overview
 
 router = APIRouter(include_in_schema=False)
@@ -30,4 +31,4 @@ def overview_page(page: WebPage) -> HTMLResponse:
 
 def _field_titles(page) -> list[tuple[str, str]]:
     prop = page.services.forms.schema("receive_report.schema.json").get("properties", {}).get("field", {})
-    return list(zip(prop.get("enum", []), prop.get("x-enum-titles", prop.get("enum", [])), strict=False))
+    return list(zip(prop.get("enum", []), enum_titles(prop, page.lang) or prop.get("enum", []), strict=False))

@@ -55,7 +55,7 @@ def _render_form(page: PortalPage, form: PortalForm, schema: dict | None, **cont
         return page.render("portal_message.html", status_code=503, title=page.t(TITLES[form.slug]),
                            message=page.t("portal.not_deployed"))  # fmt: skip
     units = receiving_units(page.session)
-    context.setdefault("fields", form_fields(schema, {}, {}))
+    context.setdefault("fields", form_fields(schema, {}, {}, lang=page.lang))
     context.setdefault("token", page.form_token(form.slug))
     context.setdefault("unit_id", None)
     return page.render(
@@ -124,7 +124,7 @@ async def _file_case(page: PortalPage, form: PortalForm) -> HTMLResponse:
     except InvalidFormData as exc:
         page.session.rollback()
         errors = errors_by_field(exc.errors)
-        fields = form_fields(schema or {}, data, errors)
+        fields = form_fields(schema or {}, data, errors, lang=page.lang)
         return _render_form(
             page, form, schema, fields=fields, token=guard.form_token or "", message=page.t("portal.invalid"),
             unit_id=parse_id(posted.get("unit_id")), unit_error=errors.get(UNIT_FIELD),

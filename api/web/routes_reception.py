@@ -34,7 +34,7 @@ def _reception_page(page: Page, tab: str, *, values=None, errors=None, status: i
         values["received_on"] = page.services.clock.now().astimezone(page.services.calendar.zone).date().isoformat()
     return page.render(
         "reception.html", status_code=status, tab=tab, tabs=TABS, registered=registered, message=message,
-        fields=form_fields(schema, values, errors or {}),
+        fields=form_fields(schema, values, errors or {}, lang=page.lang),
     )  # fmt: skip
 
 

@@ -12,7 +12,8 @@ from engine.core.errors import NotFound
 from engine.people.permissions import can_read_reports, require
 from engine.people.units import units_by_ids
 from engine.reports.drilldown import figure_cases
-from engine.reports.export import summary_to_pdf, summary_to_xlsx
+from engine.reports.export import summary_to_xlsx
+from engine.reports.pdf import summary_to_pdf
 from engine.reports.periodic import periodic_reports_of, thaw, visible_periodic_report
 from engine.reports.periods import current_and_recent
 from engine.reports.service import report_unit, sla_for, statutory_form_for, summary_for

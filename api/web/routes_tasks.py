@@ -52,7 +52,7 @@ def _task_page(
     attachments = attachments_of_case(page.session, case.id)
     return page.render(
         "task.html", status_code=status, task=task, case=case, schema=schema,
-        fields=form_fields(schema, values or {}, errors or {}, people=_people_for(page, case)),
+        fields=form_fields(schema, values or {}, errors or {}, people=_people_for(page, case), lang=page.lang),
         earlier=_earlier_data(page, case, schema),
         deadline=deadline_view(page.services.calendar, due_at=task.due_at, reminded_at=task.reminded_at, now=now),
         message=message, mine=task.assignee in (None, page.actor.username),

@@ -11,8 +11,9 @@ Each function runs inside the transaction of the event it tells about and record
 * ``notify_timer_fired`` (the scheduler, after a reminder or escalation timer fired): the 80 % ``REMINDER`` and
   the ``OVERDUE`` notice to the step's assignee (or its group), the ``ESCALATION`` to the unit's supervisors.
 
-Texts are Vietnamese and give the step's name, the case's tracking code and the deadline (dd/mm/yyyy), never
-the case's content, so no reporter's or denouncer's identity can reach a notification or an e-mail.
+Texts are Vietnamese and give the step's BPMN name ("một bước xử lý" for a task without one, never its id), the
+case's tracking code and the deadline (dd/mm/yyyy), never the case's content, so no reporter's or denouncer's
+identity can reach a notification or an e-mail.
 """
 
 from collections.abc import Iterable
@@ -31,6 +32,7 @@ from engine.notifications.enums import NotificationKind
 from engine.notifications.inbox import notify
 from engine.people.assignees import candidates_for
 from engine.people.roles import Role
+from engine.presentation.labels import step_phrase
 
 if TYPE_CHECKING:
     from engine.services import EngineServices
@@ -108,19 +110,19 @@ def notify_new_tasks(saved: CaseSaved) -> None:
     occasion = _Occasion(session, saved.now, case.id, saved.services.portal_base_url)
     new_ids = {row["id"] for row in saved.new_tasks}
     for row in saved.new_tasks:
-        name, due, link = row["name"], row.get("due_at"), task_link(row["id"])
+        step, due, link = step_phrase(row["name"], row["spec_name"]), row.get("due_at"), task_link(row["id"])
         people = _people_of_task(session, assignee=row["assignee"], lane=row["lane"], unit_id=row["unit_id"])
         earlier = _earlier_completer(session, case.id, row["spec_name"], new_ids)
         if earlier is not None:
-            text = f"Hồ sơ {case.tracking_code} được trả lại bước «{name}» để xử lý lại{_deadline(due, zone)}"
+            text = f"Hồ sơ {case.tracking_code} được trả lại {step} để xử lý lại{_deadline(due, zone)}"
             recipients = people + _user_ids(session, [earlier])
             occasion.tell(recipients, NotificationKind.SENT_BACK, text, link=link, key=f"sent_back:{row['id']}")
         elif row["assignee"]:
-            text = f"Anh/chị được giao bước «{name}» của hồ sơ {case.tracking_code}{_deadline(due, zone)}"
+            text = f"Anh/chị được giao {step} của hồ sơ {case.tracking_code}{_deadline(due, zone)}"
             key = f"assigned:{row['id']}:{row['assignee']}"
             occasion.tell(people, NotificationKind.TASK_ASSIGNED, text, link=link, key=key)
         else:
-            text = f"Việc mới cho nhóm: bước «{name}» của hồ sơ {case.tracking_code}{_deadline(due, zone)}"
+            text = f"Việc mới cho nhóm: {step} của hồ sơ {case.tracking_code}{_deadline(due, zone)}"
             occasion.tell(people, NotificationKind.NEW_TASK, text, link=link, key=f"new_task:{row['id']}")
 
 
@@ -129,7 +131,8 @@ def notify_assignment(assigned: TaskAssigned) -> None:
     task, case = assigned.task, assigned.case
     zone = assigned.services.calendar.zone
     occasion = _Occasion(assigned.session, assigned.now, case.id, assigned.services.portal_base_url)
-    text = f"Anh/chị được giao bước «{task.name}» của hồ sơ {case.tracking_code}{_deadline(task.due_at, zone)}"
+    step = step_phrase(task.name, task.spec_name)
+    text = f"Anh/chị được giao {step} của hồ sơ {case.tracking_code}{_deadline(task.due_at, zone)}"
     people = _user_ids(assigned.session, [task.assignee])
     key = f"assigned:{task.id}:{task.assignee}"
     occasion.tell(people, NotificationKind.TASK_ASSIGNED, text, link=task_link(task.id), key=key)
@@ -145,14 +148,14 @@ def notify_timer_fired(session: Session, services: "EngineServices", timer: Case
     occasion = _Occasion(session, services.clock.now(), case.id, services.portal_base_url)
     due = _day(task.due_at or (timer.fire_at if timer.role == "escalation" else None), zone)
     people = _people_of_task(session, assignee=task.assignee, lane=task.lane, unit_id=task.unit_id)
-    link = task_link(task.id)
+    link, step = task_link(task.id), step_phrase(task.name, task.spec_name)
     if timer.role == "reminder":
         deadline = f", hạn xử lý {due}" if due else ""
-        text = f"Nhắc hạn: bước «{task.name}» của hồ sơ {code} đã qua 80% thời gian xử lý{deadline}"
+        text = f"Nhắc hạn: {step} của hồ sơ {code} đã qua 80% thời gian xử lý{deadline}"
         occasion.tell(people, NotificationKind.REMINDER, text, link=link, key=f"reminder:{task.id}")
         return
-    text = f"Quá hạn: bước «{task.name}» của hồ sơ {code} đã quá hạn xử lý {due}, đã báo lãnh đạo"
+    text = f"Quá hạn: {step} của hồ sơ {code} đã quá hạn xử lý {due}, đã báo lãnh đạo"
     occasion.tell(people, NotificationKind.OVERDUE, text, link=link, key=f"overdue:{task.id}")
     supervisors = [user.id for user in candidates_for(session, role=Role.SUPERVISOR, unit_id=case.unit_id)]
-    text = f"Hồ sơ {code} quá hạn ở bước «{task.name}» (hạn xử lý {due}): cần lãnh đạo chỉ đạo xử lý"
+    text = f"Hồ sơ {code} quá hạn ở {step} (hạn xử lý {due}): cần lãnh đạo chỉ đạo xử lý"
     occasion.tell(supervisors, NotificationKind.ESCALATION, text, link=case_link(case.id), key=f"escalation:{task.id}")

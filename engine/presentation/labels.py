@@ -149,3 +149,46 @@ def step_name(catalog: Mapping, spec_id: str | None) -> str | None:
 def people_names(session: Session) -> dict[str, str]:
     """Username → full name of every user who has one (people are shown by name, the username on hover)."""
     return {username: name for username, name in session.execute(select(User.username, User.full_name)) if name}
+
+
+UNNAMED_STEP: Label = {"vi": "một bước xử lý", "en": "a processing step"}
+
+
+def step_phrase(name: str | None, spec_id: str | None, lang: str = "vi") -> str:
+    """A step as a sentence names it: ``bước «Xác minh»``; a step whose BPMN task has no name (its stored name is
+    empty or merely its id) is "một bước xử lý", never the id."""
+    if not name or not name.strip() or name == spec_id:
+        return UNNAMED_STEP.get(lang, UNNAMED_STEP["vi"])
+    return f"bước «{name}»" if lang == "vi" else f"step “{name}”"
+
+
+STEP_NAMES_EN: dict[str, str] = {
+    "Theo dõi, đôn đốc thi hành": "Follow up the execution",
+    "Chỉ đạo, đôn đốc thi hành quá hạn": "Direct an overdue follow-up",
+    "Thụ lý khiếu nại": "Accept the complaint", "Xác minh nội dung khiếu nại": "Verify the complaint",
+    "Đối thoại": "Dialogue", "Ra quyết định giải quyết khiếu nại": "Decide on the complaint",
+    "Công bố, gửi quyết định cho các bên": "Announce the decision and send it to the parties",
+    "Ghi nhận yêu cầu giải quyết lần hai": "Record the request for a second settlement",
+    "Chỉ đạo xử lý quá hạn": "Direct an overdue step",
+    "Phân loại, kiểm tra điều kiện thụ lý": "Classify and check the conditions for acceptance",
+    "Kiểm tra nội dung tố cáo không thụ lý": "Check a denunciation not accepted",
+    "Thông báo thụ lý": "Notify the acceptance", "Xác minh nội dung tố cáo": "Verify the denunciation",
+    "Quyết định gia hạn giải quyết": "Decide an extension", "Kết luận nội dung tố cáo": "Conclude on the denunciation",
+    "Công khai kết luận": "Publicize the conclusion", "Phân loại đơn": "Classify the petition",
+    "Quyết định thẩm quyền": "Decide the competence",
+    "Ghi nhận trả lời của cơ quan có thẩm quyền": "Record the competent body's reply",
+    "Chỉ đạo xử lý đơn quá hạn": "Direct an overdue petition", "Phân loại, sàng lọc": "Classify and screen",
+    "Chuyển hoặc lưu đơn": "Forward or file the petition", "Phân công xác minh": "Assign the verification",
+    "Xác minh": "Verify", "Kết luận": "Conclude", "Phê duyệt kết luận": "Approve the conclusion",
+    "Lãnh đạo kết luận (quá 3 lần trả lại)": "Leader concludes (sent back more than 3 times)",
+    "Công khai kết quả": "Publicize the result",
+}  # fmt: skip
+"""The English names of the steps of the processes in ``processes/``, keyed by their Vietnamese BPMN name (a step
+a designer renames or adds keeps its Vietnamese name on English pages)."""
+
+
+def step_label(name: str | None, lang: str = "vi") -> str:
+    """A step's name in the page's language (its BPMN name; English from :data:`STEP_NAMES_EN`); "—" for none."""
+    if not name:
+        return "—"
+    return STEP_NAMES_EN.get(name, name) if lang == "en" else name

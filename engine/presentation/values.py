@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine.presentation.labels import computed_field_label
+from engine.processes.forms import TITLE_EN, enum_titles, schema_title
 
 HIDDEN_FIELDS = frozenset({"statistics_record", "anonymous"})
 """Data kept for the system, never shown (the statistics record, the anonymity flag)."""
@@ -82,20 +83,20 @@ def _merged_properties(schemas: Iterable[Mapping[str, Any]]) -> dict[str, Mappin
     return merged
 
 
-def _enum_titles(schema: Mapping[str, Any]) -> dict[str, str]:
+def _enum_titles(schema: Mapping[str, Any], lang: str = "vi") -> dict[str, str]:
     values = schema.get("enum") or []
-    titles = schema.get("x-enum-titles") or []
+    titles = enum_titles(schema, lang)
     return {str(v): str(titles[i]) for i, v in enumerate(values) if i < len(titles) and titles[i]}
 
 
-def _all_enum_titles(schemas: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+def _all_enum_titles(schemas: Iterable[Mapping[str, Any]], lang: str = "vi") -> dict[str, str]:
     """Every enum code of the schemas (at any depth) and its title: the fallback for fields no form names."""
     found: dict[str, str] = {}
 
     def walk(node: object) -> None:
         if isinstance(node, Mapping):
             if "enum" in node:
-                for code, title in _enum_titles(node).items():
+                for code, title in _enum_titles(node, lang).items():
                     found.setdefault(code, title)
             for child in node.values():
                 walk(child)
@@ -124,9 +125,9 @@ class Presenter:
         fields the schemas do not name; ``people`` maps usernames to full names."""
         self.schemas = list(schemas)
         self.properties = _merged_properties(self.schemas)
-        self.codes = _all_enum_titles([*self.schemas, *known_codes])
-        self.zone = zone
         self.lang = lang if lang in _YES_NO else "vi"
+        self.codes = _all_enum_titles([*self.schemas, *known_codes], self.lang)
+        self.zone = zone
         self.people = dict(people or {})
 
     # --- values ---------------------------------------------------------------------------------------------
@@ -138,7 +139,7 @@ class Presenter:
         return value.astimezone(self.zone).strftime("%d/%m/%Y %H:%M")
 
     def _string(self, schema: Mapping[str, Any], value: str) -> tuple[str, str | None]:
-        titles = _enum_titles(schema)
+        titles = _enum_titles(schema, self.lang)
         if value in titles:
             return titles[value], None
         if value in self.people:
@@ -179,7 +180,7 @@ class Presenter:
     def label(self, key: str, schema: Mapping[str, Any] | None = None) -> str:
         """The title of a field in its schema, else the title of the enum code it is (a table keyed by codes),
         else the computed field's label or the key in words."""
-        title = (schema or {}).get("title") if schema is not None else None
+        title = schema_title(schema, self.lang) if schema is not None else None
         if title:
             return str(title)
         return self.codes.get(key) or computed_field_label(key, self.lang)
@@ -196,8 +197,9 @@ class Presenter:
             found = schema.get("items")
             items: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
             if any(isinstance(item, Mapping) for item in value):
+                numbered = {**items, TITLE_EN: ""}
                 shown.children = [
-                    self.field(str(number), {**items, "title": f"{number}"}, item, shown.key + ".")
+                    self.field(str(number), {**numbered, "title": f"{number}"}, item, shown.key + ".")
                     for number, item in enumerate(value, start=1)
                 ]
                 return shown

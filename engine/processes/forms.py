@@ -1,13 +1,38 @@
 """JSON Schema forms: loading from forms/, and validating submitted data with errors per field, in Vietnamese."""
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from engine.core.errors import FieldError, InvalidFormData, NotFound
+
+TITLE_EN = "x-title-en"
+"""The English title of a schema (a form or one of its fields), beside its Vietnamese ``title``."""
+ENUM_TITLES_EN = "x-enum-titles-en"
+"""The English titles of an enum's codes, in the order of ``enum``, beside the Vietnamese ``x-enum-titles``."""
+
+
+def schema_title(schema: Mapping[str, Any], lang: str = "vi") -> str | None:
+    """The title of a form or field in the page's language: ``x-title-en`` in English when the form gives one,
+    else the Vietnamese ``title`` (None when it has neither)."""
+    title = schema.get(TITLE_EN) if lang == "en" else None
+    title = title if isinstance(title, str) and title else schema.get("title")
+    return title if isinstance(title, str) and title else None
+
+
+def enum_titles(schema: Mapping[str, Any], lang: str = "vi") -> list[Any]:
+    """The titles of an enum's codes in the page's language (``x-enum-titles-en`` in English when complete, else
+    ``x-enum-titles``), parallel to ``enum``; [] when the schema names none."""
+    titles = schema.get("x-enum-titles")
+    english = schema.get(ENUM_TITLES_EN) if lang == "en" else None
+    if isinstance(english, list) and isinstance(titles, list) and len(english) == len(titles):
+        titles = english
+    return titles if isinstance(titles, list) else []
+
 
 _MESSAGES = {
     "required": "Trường bắt buộc chưa được nhập",

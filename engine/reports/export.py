@@ -1,4 +1,5 @@
-"""Exports of a report :class:`~engine.reports.model.Summary`: an XLSX workbook, a printable HTML page and a PDF.
+"""Exports of a report :class:`~engine.reports.model.Summary`: an XLSX workbook and a printable HTML page (the PDF,
+written directly from the same formatted rows, is :mod:`engine.reports.pdf`).
 
 The period objects are used by duck typing (``code``, ``start``, ``end``, ``label``), so this module only needs
 the model for type checking.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -175,11 +175,8 @@ class ChartRow:
 
 @dataclass(frozen=True)
 class Chart:
-    """A horizontal bar chart of this period's and the previous period's values, drawn in HTML and CSS.
-
-    HTML rather than SVG: WeasyPrint lays out HTML text several times faster than SVG text, and a long label
-    wraps in its cell instead of being clipped at the edge of a drawing.
-    """
+    """A horizontal bar chart of this period's and the previous period's values (drawn in HTML and CSS on the
+    printable page, as vectors in the PDF); a long label wraps instead of being clipped."""
 
     current: str
     previous: str
@@ -244,7 +241,7 @@ def _row(figure: Figure) -> Row:
     )
 
 
-def _printed_section(section: Section, summary: Summary) -> PrintedSection:
+def printed_section(section: Section, summary: Summary) -> PrintedSection:
     """``section`` with formatted rows, and its chart when it is one of :data:`CHART_SECTIONS`."""
     chart = None
     if section.key in CHART_SECTIONS and section.figures:
@@ -285,37 +282,6 @@ def summary_to_html(summary: Summary) -> str:
                 day=local_time(summary.generated_at).date(),
             ),
             processes=summary.processes,
-            sections=[_printed_section(section, summary) for section in summary.sections],
+            sections=[printed_section(section, summary) for section in summary.sections],
         )
     )
-
-
-if TYPE_CHECKING:
-    from weasyprint.text.fonts import FontConfiguration
-
-
-_PDF_LOCK = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def font_configuration() -> FontConfiguration:
-    """The fonts WeasyPrint has loaded, built once per process and shared by every PDF."""
-    from weasyprint.text.fonts import FontConfiguration  # imported here: slow to load and only PDFs need it
-
-    return FontConfiguration()
-
-
-def warm_up_pdf() -> None:
-    """Load WeasyPrint and its fonts now (≈ 1 s), so that the first PDF a supervisor asks for is not slower."""
-    import weasyprint  # noqa: F401
-
-    font_configuration()
-
-
-def summary_to_pdf(summary: Summary) -> bytes:
-    """The report as a PDF (the HTML page printed by WeasyPrint, with the fonts of the process)."""
-    from weasyprint import HTML  # imported here: it is slow to load and only PDFs need it
-
-    page = HTML(string=summary_to_html(summary), base_url=str(TEMPLATES))
-    with _PDF_LOCK:  # the shared font configuration is not known to be thread-safe: one PDF at a time
-        return page.write_pdf(font_config=font_configuration())

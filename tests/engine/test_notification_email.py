@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from engine.cases.scheduler import fire_due_timers, send_staff_digests
 from engine.core.db import transaction
-from engine.core.models import CaseTimer, Notification
+from engine.core.models import CaseTimer, HumanTask, Notification
 from engine.doctor import check_outbox
 from engine.notifications.enums import NotificationKind as Kind
 from engine.portal.notifications import send_pending_messages
@@ -203,3 +203,21 @@ def test_a_notification_for_a_digest_without_an_address_is_skipped_not_kept_wait
     world.clock.advance(timedelta(days=1))
     assert send_staff_digests(world.factory, world.services) == 0
     assert outbox(world) == []
+
+
+def test_a_step_without_a_bpmn_name_is_mailed_as_a_processing_step_never_as_its_id(world):
+    case_id = _screened_case(world)
+    set_preferences(world, "officer1", email=OFFICER1)
+    set_preferences(world, "supervisor1", email="supervisor1@donvi.gov.vn")
+    _assign(world, case_id)
+    with transaction(world.factory) as session:  # what the task index stores for a user task the BPMN left unnamed
+        task = session.get(HumanTask, world.ready_task(case_id, "verify_report").id)
+        task.name = task.spec_name
+    _fire(world, case_id, "reminder")
+    _fire(world, case_id, "escalation")
+    mailed = outbox(world)[-3:]  # the reminder and the overdue notice to the officer, the escalation
+    assert len(mailed) == 3
+    for message in mailed:
+        assert "một bước xử lý" in message.body and "verify_report" not in message.body + message.subject
+    texts = [n.text for n in notifications_of(world, "officer1")[-2:] + notifications_of(world, "supervisor1")]
+    assert all("một bước xử lý" in text and "verify_report" not in text for text in texts)

@@ -10,6 +10,7 @@ from engine.cases.scheduler import fire_due_timers
 from engine.core.db import transaction
 from engine.core.models import Case, CaseTimer, EmailOutbox, Notification
 from engine.notifications.enums import NotificationKind as Kind
+from engine.presentation.labels import step_phrase
 from tests import denunciations as d
 from tests.cases import CONCLUDE, SCREEN_IN, VERIFY, complete, start_report, walk_to_verification
 from tests.notifications import kinds_of, notifications_of, set_preferences
@@ -121,3 +122,10 @@ def test_no_notification_or_email_names_a_protected_denouncer(world):
     for text in texts + mails:
         for secret in ("Trần Thị Y", "0900000000", "12 Lê Lợi"):
             assert secret not in text, text
+
+
+def test_a_step_is_named_by_its_bpmn_name_or_as_a_processing_step_never_by_its_id():
+    assert step_phrase("Xác minh", "verify_report") == "bước «Xác minh»"
+    assert step_phrase("verify_report", "verify_report") == "một bước xử lý"
+    assert step_phrase("", "verify_report") == step_phrase(None, None) == "một bước xử lý"
+    assert step_phrase(None, "verify_report", "en") == "a processing step"

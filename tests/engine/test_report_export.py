@@ -17,10 +17,10 @@ from engine.reports.export import (
     format_percent,
     sheet_title,
     summary_to_html,
-    summary_to_pdf,
     summary_to_xlsx,
 )
 from engine.reports.model import Figure, Section, Summary
+from engine.reports.pdf import summary_to_pdf
 from engine.reports.periods import parse_period
 
 SAMPLE_PNG = Path(__file__).resolve().parents[2] / "docs" / "report-sample.png"

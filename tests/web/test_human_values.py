@@ -88,3 +88,20 @@ def test_the_verifying_officer_is_picked_from_the_officers_of_the_case_unit(web,
         csrf_from=f"/tasks/{task_id}",
     )
     assert done.status_code == 303 and world.ready_task(case_id, "verify_report").assignee == "officer2"
+
+
+def test_in_english_the_task_form_and_the_case_page_show_the_forms_english_titles(web, world):
+    case_id = start_report(world)
+    officer = web().login("officer1")
+    task_id = world.ready_task(case_id, "screen_report").id
+    form = officer.client.get(f"/tasks/{task_id}?lang=en").text
+    assert "Screening result" in form and "Within the scope of handling" in form and "Duplicate of information" in form
+    assert "Kết quả phân loại" not in form and "Thuộc phạm vi xử lý" not in form
+    assert "<h1>Classify and screen</h1>" in form, "the step's name in English"
+    assert "Classify and screen" in officer.client.get("/inbox?lang=en").text
+    complete(world, case_id, "screen_report", "officer1", SCREEN_IN)
+    english = officer.client.get(f"/cases/{case_id}?lang=en").text
+    assert "Screening result" in english and "Within the scope of handling" in english
+    assert "Kết quả phân loại" not in english
+    vietnamese = officer.client.get(f"/cases/{case_id}?lang=vi").text
+    assert "Kết quả phân loại" in vietnamese and "Thuộc phạm vi xử lý" in vietnamese
