@@ -124,14 +124,15 @@ def demo() -> None:
     def run() -> None:
         factory = _ready_factory()
         services = _services(factory)
-        if load_demo(factory, services):
+        if load_demo(factory, services):  # it makes the demo signing certificates before the demo cases
             users = ", ".join([*(u for u, _, _ in DEMO_USERS), CUSTODIAN[0]])
             typer.echo(f"demo data loaded; users {users} (password {DEMO_PASSWORD})")
+            typer.echo("demo signing certificates (DEMO CA, no legal value) made for every unit")
         else:
             typer.echo("demo data already present; nothing to do")
         made = load_demo_certificates(factory, services)
         if made:
-            typer.echo(f"demo signing certificates (DEMO CA, no legal value) made for {made} unit(s)")
+            typer.echo(f"demo signing certificates (DEMO CA, no legal value) made for {made} new unit(s)")
 
     _guard(run)
 

@@ -46,6 +46,7 @@ from engine.core.db import make_engine, make_session_factory, transaction
 from engine.core.migrate import upgrade_to_head
 from engine.core.models import Case, HumanTask, User
 from engine.core.settings import Settings
+from engine.documents.certificates import make_demo_certificates
 from engine.people.auth import Actor, actor_for, create_user
 from engine.people.units import create_unit
 from engine.processes.deployment import deploy_path
@@ -114,6 +115,7 @@ class Bench:
             unit = create_unit(session, code="bench", name="Đơn vị benchmark")
             for username, role in (("officer1", "officer"), ("lead1", "team_lead"), ("supervisor1", "supervisor")):
                 create_user(session, username=username, password="bench-password", roles=[role], units=[unit])
+            make_demo_certificates(session, now=self.services.clock.now())  # the approval issues a signed document
         with transaction(self.factory) as session:
             self.actors: dict[str, Actor] = {u.username: actor_for(session, u) for u in session.scalars(select(User))}
         parser = SpiffBpmnParser()
@@ -162,6 +164,7 @@ class Bench:
         case_data, _identity = split_identity(data)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(case_data)
+            task.data["remote_area"] = False  # what our runtime adds at the start (the unit is not remote)
         workflow.do_engine_steps()
         for spec_name, _username, form in scenario.before:
             task = self._raw_ready(workflow, spec_name)

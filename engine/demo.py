@@ -176,6 +176,7 @@ def load_demo(factory: sessionmaker[Session], services: EngineServices) -> bool:
         create_user(
             session, username=username, password=DEMO_PASSWORD, roles=roles, units=[units[unit]], full_name=full_name
         )
+    load_demo_certificates(factory, services)  # the demo cases' steps issue signed documents
     for demo in DEMO_CASES:
         _walk_demo_case(factory, services, demo)
     for process_key, title, steps in DEMO_FOLLOW_UP_CASES:

@@ -89,8 +89,10 @@ def test_migrate_deploy_demo_loads_users_and_cases_once(run):
         statuses = set(session.scalars(select(Case.status)))
         assert statuses == {"in_progress", "completed"}
         per_process = dict(session.execute(select(Case.process_key, func.count()).group_by(Case.process_key)).all())
-        assert per_process == {"report_1374": 6, "petition_triage": 2, "complaint": 1, "denunciation": 1}
-        assert session.scalar(select(func.count()).where(HumanTask.state == "ready")) == 7
+        assert per_process == {
+            "report_1374": 6, "petition_triage": 2, "complaint": 1, "denunciation": 1, "decision_follow_up": 1,
+        }  # fmt: skip
+        assert session.scalar(select(func.count()).where(HumanTask.state == "ready")) == 8  # the 1374 steps, the petitions, the complaint, the denunciation and the decision follow-up
 
 
 def test_create_user_and_a_clear_error_for_an_unknown_unit(run):

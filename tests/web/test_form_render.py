@@ -112,6 +112,23 @@ VALID_DATA = {
     "classify_petition": {"classification": "duplicate", "duplicate_of": 12, "reason": "Trùng đơn trước", "note": "x"},
     "decide_jurisdiction": {"decision": "transfer", "competent_body": "UBND Quận 3", "note": "Chuyển theo thẩm quyền"},
     "record_transfer_reply": {"reply_received_on": "2026-04-01", "reply_summary": "Đã thụ lý giải quyết"},
+    "decision_in_force": {
+        "title": "Quyết định giải quyết khiếu nại",
+        "origin_case": "KN-2026-00001",
+        "origin_process": "complaint",
+        "decision_number": "12/QĐ-UBND",
+        "decided_on": "2026-05-04",
+        "decision_result": "partly_correct",
+        "violation": True,
+        "summary": "Giao hoàn trả tiền thu sai",
+    },
+    "direct_overdue_follow_up": {"instruction": "Hoàn thành trong tuần", "new_deadline_note": "Báo cáo trước 15/06"},
+    "record_follow_up_result": {
+        "follow_up_result": "partly_done",
+        "checked_on": "2026-06-10",
+        "actions_taken": "Đã hoàn trả một phần",
+        "remaining": "Còn 2 hộ chưa nhận",
+    },
     "follow_up_overdue_triage": {"instruction": "Hoàn thành phân loại trong tuần"},
     "receive_petition": {
         "channel": "post",
