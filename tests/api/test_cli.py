@@ -92,7 +92,7 @@ def test_migrate_deploy_demo_loads_users_and_cases_once(run):
         assert per_process == {
             "report_1374": 6, "petition_triage": 2, "complaint": 1, "denunciation": 1, "decision_follow_up": 1,
         }  # fmt: skip
-        assert session.scalar(select(func.count()).where(HumanTask.state == "ready")) == 8  # the follow-up case adds one
+        assert session.scalar(select(func.count()).where(HumanTask.state == "ready")) == 8  # with the follow-up
 
 
 def test_create_user_and_a_clear_error_for_an_unknown_unit(run):
