@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB := api/web
 
-.PHONY: install web-assets browser run check test fuzz lint bench screenshots clean
+.PHONY: install web-assets documents browser run check test fuzz lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,20 +24,27 @@ web-assets: $(WEB)/node_modules/.package-lock.json
 
 install: $(VENV)/.installed web-assets
 
-# Browser tests drive Debian's Chromium (a browser download cannot work here); report tests turn PDFs into PNGs
-# with poppler's pdftoppm; report PDFs are set in DejaVu Sans; official documents become PDFs with LibreOffice (and its uno module for the system
-# Python) in fonts with the Vietnamese letters. Install them from Debian when we can.
-browser:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
-		|| [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+# Official documents become PDFs with LibreOffice (driven through the system Python's uno module) in fonts with
+# every Vietnamese letter; report PDFs are set in DejaVu Sans. `make run` and `make test` install them from Debian
+# when they can; without them, run with PHANANH_ISSUE_DOCUMENTS=false (steps then complete without issuing).
+documents:
+	@if ! command -v soffice >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null \
-				&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui \
-					python3-uno fonts-dejavu-core fonts-liberation >/dev/null; \
-		else echo "note: chromium/pdftoppm/soffice missing; browser, PDF and document tests will be skipped (apt-get install chromium poppler-utils libreoffice-writer-nogui python3-uno)"; fi; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				libreoffice-writer-nogui python3-uno fonts-dejavu-core fonts-liberation >/dev/null; \
+		else echo "note: LibreOffice missing (apt-get install libreoffice-writer-nogui python3-uno fonts-dejavu-core); set PHANANH_ISSUE_DOCUMENTS=false to run without issuing documents"; fi; \
 	fi
 
-run: install
+# Browser tests drive Debian's Chromium (a browser download cannot work here); report tests turn PDFs into PNGs
+# with poppler's pdftoppm.
+browser: documents
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+		else echo "note: chromium/pdftoppm missing; browser and PDF tests will be skipped (apt-get install chromium poppler-utils)"; fi; \
+	fi
+
+run: install documents
 	$(BIN)/phananh migrate
 	$(BIN)/phananh deploy processes
 	$(BIN)/phananh demo

@@ -27,6 +27,7 @@ class EngineServices:
     max_bpmn_bytes: int = 5_000_000
     portal_base_url: str = "http://127.0.0.1:8000"
     federation_key: str = ""
+    issue_documents: bool = True
 
     def script_engine(self, context: OperatorContext | None = None):
         """A script engine bound to this clock and calendar whose service tasks act on one case (``context``).
@@ -57,6 +58,7 @@ def build_services(settings: Settings, clock: Clock | None = None, session_facto
         max_bpmn_bytes=settings.max_bpmn_bytes,
         portal_base_url=settings.portal_base_url,
         federation_key=settings.federation_key,
+        issue_documents=settings.issue_documents,
     )
 
 

@@ -46,7 +46,11 @@ def accepted_complaint(world: World, *, resolved: bool) -> int:
 
 def huong_tra(world: World) -> None:
     """148 petitions received, 100 within jurisdiction, 83 resolved: 30 ineligible, 10 guided, 8 transferred;
-    80 proposals answered, 3 complaints decided, 17 complaints still waiting for acceptance."""
+    80 proposals answered, 3 complaints decided, 17 complaints still waiting for acceptance.
+
+    The steps issue no documents here (they are counted, not read); issuing them is tested in test_document_*.
+    """
+    world.services.issue_documents = False
     for how, count in (("ineligible", 30), ("guide", 10), ("transfer", 8)):
         for _ in range(count):
             out_of_jurisdiction(world, how)

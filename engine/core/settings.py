@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     identity_key: str = ""
     # Liên thông: the key every instance of a federation shares to fingerprint matters (HMAC); empty: none published.
     federation_key: str = ""
+    # Official documents: completing a step that names document kinds issues them (number, PDF by LibreOffice,
+    # signature). Off: the steps complete without issuing (e.g. a machine without LibreOffice).
+    issue_documents: bool = True
     # Public portal (/portal): per-client-address limits (fixed windows counted in the database, so they hold
     # across several web processes) and the spam guard's form-token ages.
     portal_filing_limit: int = 5

@@ -32,7 +32,7 @@ from api.app import create_app
 from tests.factories import PASSWORD
 from tests.petitions import register_petition
 
-EXAMPLES = int(os.environ.get("PHANANH_FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("PHANANH_FUZZ_EXAMPLES", "6"))
 ONLY = os.environ.get("PHANANH_FUZZ_ONLY", "")
 """To reproduce a finding: fuzz only the operations whose label ("POST /api/cases") contains this text."""
 PEOPLE = ("officer1", "supervisor1", "designer1")
