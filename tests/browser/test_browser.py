@@ -91,7 +91,7 @@ def test_the_inbox_works_on_a_phone_sized_screen_and_in_english(browser, server,
 
 def test_the_reception_desk_registers_a_visit_and_the_register_keeps_the_name_protected(browser, server, shots):
     page = sign_in(browser, server, "officer1")
-    page.get_by_role("link", name="Tiếp công dân").click()
+    page.get_by_role("link", name="Tiếp công dân", exact=True).click()
     page.fill("input[name=name]", "Đặng Thị Kín Danh")
     page.fill("input[name=id_number]", "079199000111")
     page.select_option("select[name=kind_claimed]", "complaint")
