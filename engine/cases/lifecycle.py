@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.cases.audit import AuditTrail
+from engine.cases.closing import cancel_open_work
 from engine.cases.enums import CaseStatus, DecisionKind, TaskStatus, TimerStatus
 from engine.cases.legal_dates import check_decision_day, parse_day, receipt_day
 from engine.cases.pause import Pause, shift_workflow
@@ -174,19 +175,8 @@ def _end_case(session: Session, services: EngineServices, actor: Actor, *, case_
     decision.check_day()
     case = decision.case
     workflow = decision.runtime._load_workflow(case)
-    workflow.cancel()
-    changes = IndexChanges()
-    open_tasks = session.scalars(
-        select(HumanTask.id).where(HumanTask.case_id == case.id, HumanTask.state == TaskStatus.READY)
-    ).all()
-    for task_id in open_tasks:
-        changes.update_task(task_id, state=TaskStatus.CANCELLED)
-    waiting = session.scalars(
-        select(CaseTimer.id).where(CaseTimer.case_id == case.id, CaseTimer.status == TimerStatus.WAITING)
-    ).all()
-    for timer_id in waiting:
-        changes.update_timer(timer_id, status=TimerStatus.CANCELLED)
-    trail = decision.record({"tasks_closed": len(open_tasks), "timers_cancelled": len(waiting)})
+    changes, tasks_closed, timers_cancelled = cancel_open_work(session, case, workflow)
+    trail = decision.record({"tasks_closed": tasks_closed, "timers_cancelled": timers_cancelled})
     case.status = ENDINGS[kind]
     case.current_step = None
     case.state = services.states.dumps(workflow)

@@ -18,12 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.cases.audit import AuditTrail
-from engine.cases.enums import CaseStatus, TaskStatus, TimerStatus
+from engine.cases.closing import cancel_open_work
+from engine.cases.enums import CaseStatus
 from engine.cases.runtime import CaseRuntime
-from engine.cases.store import IndexChanges
 from engine.cases.task_index import snapshot
 from engine.core.errors import BadRequest, Conflict, NotFound
-from engine.core.models import Case, CaseTimer, HumanTask
+from engine.core.models import Case
 from engine.people.auth import Actor
 from engine.people.permissions import can_recover_cases, require
 from engine.services import EngineServices
@@ -120,21 +120,10 @@ def cancel_case(session: Session, services: EngineServices, actor: Actor, case_i
     case = _stuck_case(runtime, actor, case_id)
     now = services.clock.now()
     workflow = runtime._load_workflow(case)
-    workflow.cancel()
-    changes = IndexChanges()
-    open_tasks = session.scalars(
-        select(HumanTask.id).where(HumanTask.case_id == case.id, HumanTask.state == TaskStatus.READY)
-    ).all()
-    for task_id in open_tasks:
-        changes.update_task(task_id, state=TaskStatus.CANCELLED)
-    waiting = session.scalars(
-        select(CaseTimer.id).where(CaseTimer.case_id == case.id, CaseTimer.status == TimerStatus.WAITING)
-    ).all()
-    for timer_id in waiting:
-        changes.update_timer(timer_id, status=TimerStatus.CANCELLED)
+    changes, tasks_closed, timers_cancelled = cancel_open_work(session, case, workflow)
     trail = AuditTrail(session, case)
     payload: dict[str, object] = {"reason": text, "task": case.error_task, "message": case.error_message}
-    payload.update(tasks_closed=len(open_tasks), timers_cancelled=len(waiting))
+    payload.update(tasks_closed=tasks_closed, timers_cancelled=timers_cancelled)
     trail.append(kind="case_cancelled", actor=actor.username, at=now, payload=payload)
     case.status = CaseStatus.CANCELLED
     case.state = services.states.dumps(workflow)
