@@ -4,12 +4,18 @@ import os
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from engine.people.auth import use_password_hasher
 from tests import postgres
 from tests.factories import PASSWORD, World, migrate_template, migrated_copy, open_world
 from tests.web_session import Browser
+
+# The suite creates and signs in thousands of accounts: they are hashed with argon2's cheapest parameters. Each hash
+# keeps its parameters, so signing in runs the same code as in production.
+use_password_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture(scope="session")

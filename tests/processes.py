@@ -58,10 +58,11 @@ def api_server(database_url: str, secret_key: str, *, via_cli: bool = False, por
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        # A loaded machine may take long to start Python: wait as long as the process lives (generously bounded).
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and process.poll() is None:
             try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)

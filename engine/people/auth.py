@@ -16,7 +16,7 @@ from engine.core.errors import BadRequest, Forbidden
 from engine.core.models import Unit, User, UserUnit
 from engine.people.roles import ROLES
 from engine.people.sessions import SignedToken, token_expiry
-from engine.people.units import subtree_unit_ids
+from engine.people.signed_in import units_and_subtree
 
 _hasher = PasswordHasher()
 _hashing = threading.BoundedSemaphore(1)
@@ -43,6 +43,16 @@ class Actor:
     def sees_unit(self, unit_id: int) -> bool:
         """True when ``unit_id`` is one of the actor's units or below them."""
         return unit_id in self.visible_unit_ids
+
+
+def use_password_hasher(hasher: PasswordHasher) -> None:
+    """Hash new passwords (and the decoy of an unknown name) with ``hasher`` from now on, in this process.
+
+    Verification always reads the parameters stored in each hash, so accounts made with other parameters still
+    sign in. The test suite, which creates and signs in thousands of accounts, uses argon2's cheapest parameters.
+    """
+    global _hasher
+    _hasher = hasher
 
 
 def hash_password(password: str) -> str:
@@ -102,12 +112,10 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 
 def actor_for(session: Session, user: User) -> Actor:
-    """The Actor of a stored user, with unit visibility resolved."""
+    """The Actor of a stored user, with unit visibility resolved in one statement."""
+    unit_ids, visible_unit_ids = units_and_subtree(session, user_id=user.id)
     return Actor(
-        username=user.username,
-        roles=frozenset(user.roles),
-        unit_ids=frozenset(u.id for u in user.units),
-        visible_unit_ids=frozenset(subtree_unit_ids(session, list(user.units))),
+        username=user.username, roles=frozenset(user.roles), unit_ids=unit_ids, visible_unit_ids=visible_unit_ids
     )
 
 
