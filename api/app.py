@@ -86,8 +86,10 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(RequestLimits, max_json_bytes=settings.max_json_bytes, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)  # outermost, so refusals carry the headers too
-    install_web(app, services.calendar.zone, services.forms)
-    for module in (auth, processes, process_versions, cases, matters, tasks, reports, health):
+    app.state.liveness = health.Liveness(session_factory)
+    # Routes are matched in order: the liveness check and the REST API before the pages, whose paths never begin
+    # with /api or /healthz, so a request runs through fewer patterns.
+    for module in (health, auth, processes, process_versions, cases, matters, tasks, reports):
         app.include_router(module.router)
     app.include_router(absences.router)
     app.include_router(attachments.router)
@@ -109,4 +111,5 @@ def create_app(
     app.include_router(lifecycle_api.router)
     app.include_router(reception_leaders.router)
     app.include_router(case_categories.router)
+    install_web(app, services.calendar.zone, services.forms)
     return app

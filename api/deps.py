@@ -1,17 +1,19 @@
 """Request dependencies: the database session, the engine services and the acting user."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from engine.core.db import READ_ONLY
 from engine.core.errors import Conflict
 from engine.core.models import User
 from engine.core.settings import Settings
-from engine.people.auth import Actor, active_user, actor_for, read_token
+from engine.people.auth import Actor, actor_for, read_token
 from engine.people.permissions import (
     Rule,
     can_administer,
@@ -44,6 +46,7 @@ from engine.people.permissions import (
 )
 from engine.people.sessions import SignedToken, is_revoked
 from engine.people.sign_in import SignInLimits
+from engine.people.signed_in import signed_in_user
 from engine.services import EngineServices
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
@@ -63,24 +66,52 @@ def sign_in_limits(settings: Settings) -> SignInLimits:
     )
 
 
-def get_settings(request: Request) -> Settings:
+# The dependencies that do no I/O are ``async``: FastAPI runs a plain ``def`` dependency in the thread pool, and
+# each such hop costs more than the look-up itself.
+
+
+async def get_settings(request: Request) -> Settings:
     """The app's settings."""
     return request.app.state.settings
 
 
-def get_services(request: Request) -> EngineServices:
+async def get_services(request: Request) -> EngineServices:
     """The app's engine services."""
     return request.app.state.services
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A session for one request; routes commit explicitly, anything uncommitted is rolled back."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for one request; routes commit explicitly, anything uncommitted is rolled back.
+
+    Making the session does no I/O; ending it does only when a transaction is still open (then in the thread pool).
+    """
     session = request.app.state.session_factory()
     try:
         yield session
     finally:
+        if session.in_transaction():
+            await run_in_threadpool(_discard, session)
+        else:
+            session.close()
+
+
+def _discard(session: Session) -> None:
+    session.rollback()
+    session.close()
+
+
+def read_without_write_lock(session: Session) -> None:
+    """Begin the session's next transaction as a plain read (on SQLite: no write lock, other writers go on)."""
+    session.connection(execution_options={READ_ONLY: True})
+
+
+def end_reads(session: Session) -> None:
+    """End a read transaction on SQLite, so that the route's writes begin their own (short) one.
+
+    On PostgreSQL the transaction stays: reads take no lock there, and a new checkout would cost a round trip.
+    """
+    if session.get_bind().dialect.name == "sqlite":
         session.rollback()
-        session.close()
 
 
 def commit(session: Session) -> None:
@@ -108,9 +139,9 @@ _UNAUTHORIZED = HTTPException(
 def current_user(
     session: DbSession, settings: AppSettings, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> User:
-    """The signed-in user of the bearer token, or 401."""
-    signed = bearer_token(session, settings, token)
-    user = active_user(session, signed.username)
+    """The signed-in user of the bearer token, or 401: the user and the token's revocation in one statement."""
+    signed = read_token(token, secret=settings.secret_key) if token else None
+    user = signed_in_user(session, username=signed.username, token_id=signed.token_id) if signed else None
     if user is None:
         raise _UNAUTHORIZED
     return user
@@ -124,9 +155,21 @@ def bearer_token(session: Session, settings: Settings, token: str | None) -> Sig
     return signed
 
 
-def current_actor(session: DbSession, user: Annotated[User, Depends(current_user)]) -> Actor:
-    """The acting person with roles and visible units resolved."""
-    return actor_for(session, user)
+def current_actor(
+    session: DbSession, settings: AppSettings, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Actor:
+    """The acting person with roles and visible units resolved, or 401.
+
+    The look-ups are two statements (``engine.people.signed_in``) in one read transaction, ended before the route
+    runs (see ``end_reads``).
+    """
+    began = not session.in_transaction()
+    if began:
+        read_without_write_lock(session)
+    actor = actor_for(session, current_user(session, settings, token))
+    if began:  # a transaction some other dependency began is left to it
+        end_reads(session)
+    return actor
 
 
 def current_bearer_token(
@@ -147,7 +190,7 @@ def allowed(rule: Rule):
     It runs before the body is validated, so a refused caller gets 403 and never a 422 about the body.
     """
 
-    def actor_allowed(actor: CurrentActor) -> Actor:
+    async def actor_allowed(actor: CurrentActor) -> Actor:  # no I/O: no thread-pool hop
         require(rule, actor)
         return actor
 

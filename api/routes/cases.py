@@ -84,8 +84,8 @@ def case_summary(case: Case) -> CaseSummary:
     )
 
 
-def case_detail(session, services, case: Case) -> CaseDetail:
-    """The API view of one case, with open tasks and data."""
+def case_detail(session, services, case: Case, runtime: CaseRuntime | None = None) -> CaseDetail:
+    """The API view of one case, with open tasks and data (from ``runtime`` when it just saved the case)."""
     error = (
         CaseErrorOut(message=case.error_message, line=case.error_line, task=case.error_task)
         if case.status == CaseStatus.ERROR
@@ -94,7 +94,7 @@ def case_detail(session, services, case: Case) -> CaseDetail:
     return CaseDetail(
         **case_summary(case).model_dump(),
         open_tasks=[task_out(t, case.tracking_code) for t in open_tasks_of_case(session, case.id)],
-        data=CaseRuntime(session, services).current_data(case),
+        data=(runtime or CaseRuntime(session, services)).current_data(case),
         error=error,
     )
 

@@ -3,9 +3,10 @@
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from pydantic import Json
 
+from api.answers import json_answer
 from api.delegation_schemas import BulkReassignIn, BulkReassignOut
 from api.deps import (
     AppSettings,
@@ -17,6 +18,7 @@ from api.deps import (
     TaskReader,
     TaskUnclaimer,
     commit,
+    read_without_write_lock,
 )
 from api.routes.cases import ERRORS, case_detail, task_out
 from api.schemas import (
@@ -145,11 +147,13 @@ def assign_task(task_id: str, body: AssignIn, session: DbSession, services: Serv
 @router.post("/{task_id}/complete", response_model=CaseDetail, responses=ACTION_ERRORS)
 def complete_task(
     task_id: str, body: CompleteIn, session: DbSession, services: Services, actor: TaskCompleter
-) -> CaseDetail:
+) -> Response:
     """Submit the task's form; the case moves on to its next step."""
-    case = CaseRuntime(session, services).complete_task(actor, task_id, body.data)
+    runtime = CaseRuntime(session, services)
+    case = runtime.complete_task(actor, task_id, body.data)
     commit(session)
-    return case_detail(session, services, case)
+    read_without_write_lock(session)  # the answer only reads
+    return json_answer(case_detail(session, services, case, runtime))  # a CaseDetail, serialized once
 
 
 async def _evidence(uploads: list[UploadFile] | None, *, protected: bool, limit: int) -> list[EvidenceFile]:

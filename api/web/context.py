@@ -15,9 +15,9 @@ from engine.core.db import Session
 from engine.core.models import Case, User
 from engine.core.settings import Settings
 from engine.notifications.inbox import my_unread_count
-from engine.people.auth import Actor, active_user, actor_for
+from engine.people.auth import Actor, actor_for
 from engine.people.permissions import can_read_own_notifications
-from engine.people.sessions import is_revoked
+from engine.people.signed_in import signed_in_user
 from engine.presentation.case_view import case_presenter
 from engine.presentation.labels import SYSTEM_ACTOR, people_names, roles_label, step_label
 from engine.presentation.values import Presenter
@@ -126,9 +126,11 @@ def current_page(
 ) -> Page:
     """The page context of a signed-in user, or a redirect to the login page."""
     web_session = read_session(request, settings.secret_key)
-    if web_session is not None and is_revoked(session, web_session.token):
-        web_session = None  # signed out: the cookie was revoked, though it has not expired
-    user = active_user(session, web_session.username) if web_session is not None else None
+    user = (  # None when signed out (the cookie was revoked, though it has not expired) or the user was deactivated
+        signed_in_user(session, username=web_session.username, token_id=web_session.token.token_id)
+        if web_session is not None
+        else None
+    )
     if web_session is None or user is None:
         raise LoginRequired(quote(str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")))
     return Page(

@@ -1,26 +1,43 @@
 """Database engine and sessions: SQLite (WAL, synchronous=FULL) by default, PostgreSQL for production."""
 
-from collections.abc import Iterator
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, CursorResult, Engine, Result, make_url
 from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session as Session  # re-exported: the type of a session, for api/
-from sqlalchemy.orm import sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine.core.errors import DatabaseNotReady
+from engine.core.sqlite_writers import WriterTurns
 
-SessionFactory = sessionmaker[Session]
-"""The type of a factory of sessions (what ``make_session_factory`` returns)."""
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session as Session  # re-exported: the type of a session, for api/
+    from sqlalchemy.orm import sessionmaker
+    from sqlalchemy.orm.exc import StaleDataError
+
+    SessionFactory = sessionmaker[Session]
+    """The type of a factory of sessions (what ``make_session_factory`` returns)."""
+
+    StaleWrite = StaleDataError
+    """Raised when a row was changed by another session between read and write (optimistic version check)."""
+
+
+def __getattr__(name: str) -> Any:
+    """``Session``, ``SessionFactory`` and ``StaleWrite`` load the ORM on first use, so Core-only callers (the
+    worker's start-up check) start without it."""
+    if name not in ("Session", "SessionFactory", "StaleWrite"):  # e.g. ``__path__``, which every import asks for
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy.orm.exc import StaleDataError
+
+    return {"Session": Session, "SessionFactory": sessionmaker[Session], "StaleWrite": StaleDataError}[name]
+
 
 DatabaseUnavailable = OperationalError
 """Raised when the database cannot answer (unreachable, or on SQLite a write lock held too long)."""
-
-StaleWrite = StaleDataError
-"""Raised when a row was changed by another session between read and write (optimistic version check)."""
 
 AnyDatabaseError = SQLAlchemyError
 """The base of every error the database layer raises."""
@@ -50,7 +67,8 @@ def make_engine(
 
     SQLite transactions start with BEGIN IMMEDIATE: a transaction that read first and wrote later could
     otherwise fail with "database is locked" when another writer committed in between (WAL snapshot rule).
-    Writers queue on the busy timeout instead; use PostgreSQL when many processes write at once.
+    Writers queue on the busy timeout instead, and the writers of this process take turns on a lock
+    (``WriterTurns``); use PostgreSQL when many processes write at once.
     """
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -65,10 +83,33 @@ def make_engine(
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        turns = WriterTurns(timeout_seconds=30)
+        engine.sqlite_writer_turns = turns  # type: ignore[attr-defined]  # for tests
+
         @event.listens_for(engine, "begin")
         def _begin_immediate(connection) -> None:
-            read_only = connection.get_execution_options().get(READ_ONLY)
-            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+            if connection.get_execution_options().get(READ_ONLY):
+                connection.exec_driver_sql("BEGIN")
+                return
+            writer = connection.connection.dbapi_connection
+            turns.take(writer)
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                turns.give_back(writer)
+                raise
+
+        @event.listens_for(engine, "commit")
+        @event.listens_for(engine, "rollback")
+        def _end_of_turn(connection) -> None:
+            if not connection.invalidated:
+                turns.give_back(connection.connection.dbapi_connection)
+
+        @event.listens_for(engine.pool, "checkin")
+        @event.listens_for(engine.pool, "invalidate")
+        def _returned(dbapi_connection, *_) -> None:  # however the transaction ended
+            if dbapi_connection is not None:
+                turns.give_back(dbapi_connection)
 
         return engine
     return create_engine(
@@ -104,11 +145,13 @@ def engine_from_settings(settings) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory whose objects stay readable after commit."""
+    from sqlalchemy.orm import sessionmaker
+
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+def transaction(factory: Callable[[], Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
     session = factory()
     try:
@@ -124,7 +167,7 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 def ensure_ready(engine: Engine) -> None:
     """Raise ``DatabaseNotReady`` with a one-line reason when the database is unreachable or unmigrated."""
     try:
-        with engine.connect() as connection:
+        with read_only_connection(engine) as connection:  # SQLite: no write lock, so no wait behind a writer
             tables = set(inspect(connection).get_table_names())
     except OperationalError as exc:
         reason = database_error_reason(exc)
