@@ -5,6 +5,10 @@ Ours:     ``with transaction(factory) as s: CaseRuntime(s, services).complete_ta
 Baseline: ``deserialize_json`` of the full default serialization (spec included), complete the same task,
           ``do_engine_steps``, ``serialize_json``; no database.
 
+Document issuance (LibreOffice convert + sign, named by a process's ``documentKinds``) is switched off for this
+bench (``Settings(issue_documents=False)``, as PHANANH_ISSUE_DOCUMENTS=false): raw SpiffWorkflow does not issue
+documents, and issuance has its own benches (bench_documents.py, bench_issuance.py).
+
 Both run on the same case states (the baseline workflow of case i is walked with the same data as our case i),
 with the same clock, alternating ABAB/BABA by case index after a few warm-up rounds.
 
@@ -15,6 +19,7 @@ import argparse
 import cProfile
 import gc
 import io
+import os
 import platform
 import pstats
 import sqlite3
@@ -29,6 +34,7 @@ from importlib.metadata import version
 from pathlib import Path
 from uuid import UUID
 
+from machine import cpu_model
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
@@ -46,7 +52,6 @@ from engine.core.db import make_engine, make_session_factory, transaction
 from engine.core.migrate import upgrade_to_head
 from engine.core.models import Case, HumanTask, User
 from engine.core.settings import Settings
-from engine.documents.certificates import make_demo_certificates
 from engine.people.auth import Actor, actor_for, create_user
 from engine.people.units import create_unit
 from engine.processes.deployment import deploy_path
@@ -96,6 +101,8 @@ class Result:
     label: str
     ours_ns: list[int] = field(default_factory=list)
     raw_ns: list[int] = field(default_factory=list)
+    ours_cpu_ns: list[int] = field(default_factory=list)
+    raw_cpu_ns: list[int] = field(default_factory=list)
     stored_bytes: list[int] = field(default_factory=list)
     full_bytes: list[int] = field(default_factory=list)
 
@@ -105,7 +112,8 @@ class Bench:
 
     def __init__(self, workdir: Path) -> None:
         self.clock = ManualClock(datetime.now(UTC).replace(microsecond=0))
-        self.services: EngineServices = build_services(Settings(), self.clock)
+        self.settings = Settings(issue_documents=False)  # issuance is not engine overhead (see the docstring)
+        self.services: EngineServices = build_services(self.settings, self.clock)
         url = f"sqlite:///{workdir / 'bench.db'}"
         self.engine = make_engine(url)
         upgrade_to_head(self.engine)
@@ -115,7 +123,6 @@ class Bench:
             unit = create_unit(session, code="bench", name="Đơn vị benchmark")
             for username, role in (("officer1", "officer"), ("lead1", "team_lead"), ("supervisor1", "supervisor")):
                 create_user(session, username=username, password="bench-password", roles=[role], units=[unit])
-            make_demo_certificates(session, now=self.services.clock.now())  # the approval issues a signed document
         with transaction(self.factory) as session:
             self.actors: dict[str, Actor] = {u.username: actor_for(session, u) for u in session.scalars(select(User))}
         parser = SpiffBpmnParser()
@@ -182,14 +189,14 @@ class Bench:
 
     # ---- measured operations ------------------------------------------------------------------------------
 
-    def ours(self, prepared: Prepared, actor: Actor, data: dict) -> int:
-        start = time.perf_counter_ns()
+    def ours(self, prepared: Prepared, actor: Actor, data: dict) -> tuple[int, int]:
+        start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
         with transaction(self.factory) as session:
             CaseRuntime(session, self.services).complete_task(actor, prepared.task_id, data)
-        return time.perf_counter_ns() - start
+        return time.perf_counter_ns() - start, time.thread_time_ns() - start_cpu
 
-    def raw(self, prepared: Prepared, spec_name: str, data: dict) -> int:
-        start = time.perf_counter_ns()
+    def raw(self, prepared: Prepared, spec_name: str, data: dict) -> tuple[int, int]:
+        start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
         workflow = self.serializer.deserialize_json(prepared.full_json)
         workflow.script_engine = self.services.script_engine()
         task = workflow.get_tasks(state=TaskState.READY, spec_name=spec_name)[0]
@@ -197,7 +204,7 @@ class Bench:
         task.run()
         workflow.do_engine_steps()
         self.serializer.serialize_json(workflow)
-        return time.perf_counter_ns() - start
+        return time.perf_counter_ns() - start, time.thread_time_ns() - start_cpu
 
     def run(self, scenario: Scenario, cases: int) -> Result:
         spec_name, username, data = scenario.step
@@ -206,16 +213,17 @@ class Bench:
         result = Result(scenario.label)
         gc.collect()
         for i, item in enumerate(prepared):
-            measure: list[tuple[list[int], Callable[[], int]]] = [
-                (result.ours_ns, lambda item=item: self.ours(item, actor, dict(data))),
-                (result.raw_ns, lambda item=item: self.raw(item, spec_name, dict(data))),
+            measure: list[tuple[list[int], list[int], Callable[[], tuple[int, int]]]] = [
+                (result.ours_ns, result.ours_cpu_ns, lambda item=item: self.ours(item, actor, dict(data))),
+                (result.raw_ns, result.raw_cpu_ns, lambda item=item: self.raw(item, spec_name, dict(data))),
             ]
             if i % 2:
                 measure.reverse()
-            for sink, op in measure:
-                elapsed = op()
+            for wall_sink, cpu_sink, op in measure:
+                wall, cpu = op()
                 if i >= WARMUP:
-                    sink.append(elapsed)
+                    wall_sink.append(wall)
+                    cpu_sink.append(cpu)
             if i >= WARMUP:
                 result.stored_bytes.append(item.stored_state_bytes)
                 result.full_bytes.append(len(item.full_json.encode("utf-8")))
@@ -248,20 +256,32 @@ def _ms(samples: list[int], q: float) -> float:
 
 
 def report(results: list[Result], cases: int, goal: float) -> tuple[str, float]:
-    rows = [["scenario", "implementation", "n", "median ms", "p90 ms", "ops/s", "ratio (median)", "ratio (p90)"]]
-    worst = 0.0
+    rows = [
+        ["scenario", "implementation", "n", "median ms", "p90 ms", "ops/s", "ratio (median)", "ratio (p90)"]
+        + ["CPU median ms", "ratio (CPU)"]
+    ]
+    worst = worst_cpu = 0.0
     for result in results:
         raw_median, raw_p90 = statistics.median(result.raw_ns) / 1e6, _ms(result.raw_ns, 0.9)
         ours_median, ours_p90 = statistics.median(result.ours_ns) / 1e6, _ms(result.ours_ns, 0.9)
-        ratio, ratio_p90 = ours_median / raw_median, ours_p90 / raw_p90
-        worst = max(worst, ratio)
-        for name, median, p90, r, r90 in (
-            ("ours: SQLite txn", ours_median, ours_p90, f"{ratio:.2f}", f"{ratio_p90:.2f}"),
-            ("raw SpiffWorkflow JSON", raw_median, raw_p90, "1.00", "1.00"),
+        raw_cpu, ours_cpu = statistics.median(result.raw_cpu_ns) / 1e6, statistics.median(result.ours_cpu_ns) / 1e6
+        ratio, ratio_p90, ratio_cpu = ours_median / raw_median, ours_p90 / raw_p90, ours_cpu / raw_cpu
+        worst, worst_cpu = max(worst, ratio), max(worst_cpu, ratio_cpu)
+        for name, median, p90, r, r90, cpu, rcpu in (
+            (
+                "ours: SQLite txn",
+                ours_median,
+                ours_p90,
+                f"{ratio:.2f}",
+                f"{ratio_p90:.2f}",
+                ours_cpu,
+                f"{ratio_cpu:.2f}",
+            ),
+            ("raw SpiffWorkflow JSON", raw_median, raw_p90, "1.00", "1.00", raw_cpu, "1.00"),
         ):
             rows.append(
                 [result.label, name, str(len(result.ours_ns)), f"{median:.2f}", f"{p90:.2f}", f"{1000 / median:.0f}"]
-                + [r, r90]
+                + [r, r90, f"{cpu:.2f}", rcpu]
             )
     sizes = [["scenario", "our stored state (bytes)", "full SpiffWorkflow JSON (bytes)", "ours / full"]]
     for result in results:
@@ -272,16 +292,21 @@ def report(results: list[Result], cases: int, goal: float) -> tuple[str, float]:
             "Task completion cost: our runtime (SQLite, one transaction) vs raw SpiffWorkflow (full JSON round trip)",
             f"Python {platform.python_version()} ({platform.python_implementation()}), "
             f"SpiffWorkflow {version('SpiffWorkflow')}, SQLAlchemy {version('SQLAlchemy')}, "
-            f"SQLite {sqlite3.sqlite_version}, {platform.machine()}",
+            f"SQLite {sqlite3.sqlite_version}, {platform.machine()}, {cpu_model()} ({os.cpu_count()} cores, shared)",
             f"iterations: {cases} per scenario and implementation (after {WARMUP} warm-up rounds), "
             "alternating ABAB/BABA by case index",
+            "document issuance: off (issue_documents=False; raw SpiffWorkflow issues none; "
+            "see bench_documents.py, bench_issuance.py)",
             "",
-            aligned_table(rows, numeric={2, 3, 4, 5, 6, 7}),
+            aligned_table(rows, numeric={2, 3, 4, 5, 6, 7, 8, 9}),
             "",
             "State size before the measured step (median over cases):",
             aligned_table(sizes, numeric={1, 2, 3}),
             "",
+            "CPU = this thread's CPU time (time.thread_time_ns): the wall time of ours also waits for SQLite's fsync",
+            "(synchronous=FULL) and for the disk, which other programs on a shared machine make noisy.",
             f"worst median ratio: {worst:.2f} (goal ≤ {goal:.2f}) -> {'OK' if worst <= goal else 'ABOVE GOAL'}",
+            f"worst CPU ratio:    {worst_cpu:.2f} (goal ≤ {goal:.2f}) -> {'OK' if worst_cpu <= goal else 'ABOVE GOAL'}",
         ]
     )
     return text, worst
@@ -292,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=200, help="measured cases per scenario (default 200)")
     parser.add_argument("--quick", action="store_true", help="30 cases per scenario")
     parser.add_argument("--profile", action="store_true", help="also cProfile our completion (late scenario)")
-    parser.add_argument("--goal", type=float, default=1.5, help="maximum acceptable median ratio (default 1.5)")
+    parser.add_argument("--goal", type=float, default=1.2, help="maximum acceptable median ratio (default 1.2)")
     args = parser.parse_args(argv)
     cases = 30 if args.quick else args.cases
     if cases < 1:

@@ -6,7 +6,9 @@ The runtime calls two kinds of observers, in the order they were registered, ins
   petition triage checks); raise a ``DomainError`` to refuse the submission;
 * ``after_case_saved(saved)``: work that belongs with the case's new state (the portal publication, messages to
   subscribers, the statistics record of a finished case, the staff notifications of new tasks);
-* ``after_task_assigned(assigned)``: a team lead or supervisor gave a task to a named person (staff notifications).
+* ``after_task_assigned(assigned)``: a team lead or supervisor gave a task to a named person (staff notifications);
+* ``after_case_decided(decided)``: a course decision (suspension, resumption, termination, withdrawal) was recorded
+  and the case saved (the report counters).
 
 Each domain registers its observers in its ``hooks`` module; ``engine/services.py`` imports those modules once.
 """
@@ -43,6 +45,15 @@ class TaskSubmission:
 
 
 @dataclass(frozen=True)
+class CaseBefore:
+    """What a case was before an action that knows it: its title, unit and a copy of its latest data."""
+
+    title: str
+    unit_id: int
+    data: dict
+
+
+@dataclass(frozen=True)
 class CaseSaved:
     """A case just advanced and saved: its workflow, latest data and what changed."""
 
@@ -57,6 +68,7 @@ class CaseSaved:
     completed_now: bool
     new_tasks: tuple[dict, ...] = ()  # the ``human_tasks`` rows this action opened
     timer_role: str | None = None  # the role of the timer whose firing caused this save (reminder, escalation)
+    before: CaseBefore | None = None  # the case before the action, when the action kept it (a fired timer)
 
     @property
     def changed(self) -> bool:
@@ -76,9 +88,21 @@ class TaskAssigned:
     now: datetime
 
 
+@dataclass(frozen=True)
+class CaseDecided:
+    """A course decision of ``kind`` was just recorded on a case and the case saved (same transaction)."""
+
+    session: "Session"
+    services: "EngineServices"
+    case: "Case"
+    kind: str
+    now: datetime
+
+
 TaskObserver = Callable[[TaskSubmission], None]
 SaveObserver = Callable[[CaseSaved], None]
 AssignObserver = Callable[[TaskAssigned], None]
+DecisionObserver = Callable[[CaseDecided], None]
 
 
 class CaseHooks:
@@ -88,6 +112,7 @@ class CaseHooks:
         self.task_observers: list[TaskObserver] = []
         self.save_observers: list[SaveObserver] = []
         self.assign_observers: list[AssignObserver] = []
+        self.decision_observers: list[DecisionObserver] = []
 
     def before_task_completed(self, observer: TaskObserver) -> TaskObserver:
         """Register ``observer`` to check a task submission (decorator)."""
@@ -107,6 +132,12 @@ class CaseHooks:
             self.assign_observers.append(observer)
         return observer
 
+    def after_case_decided(self, observer: DecisionObserver) -> DecisionObserver:
+        """Register ``observer`` to act on a case after a course decision (decorator)."""
+        if observer not in self.decision_observers:
+            self.decision_observers.append(observer)
+        return observer
+
     def task_submitted(self, submission: TaskSubmission) -> None:
         """Run the submission checks; the first that refuses raises."""
         for observer in self.task_observers:
@@ -121,6 +152,11 @@ class CaseHooks:
         """Run the observers of a task given to a named person."""
         for observer in self.assign_observers:
             observer(assigned)
+
+    def case_decided(self, decided: CaseDecided) -> None:
+        """Run the observers of a course decision."""
+        for observer in self.decision_observers:
+            observer(decided)
 
 
 HOOKS = CaseHooks()

@@ -4,6 +4,7 @@ Every action loads the case with its ``version``, acts on the SpiffWorkflow stat
 the task index, timers and audit events, serializes, and updates the case row guarded by the version it read.
 """
 
+import copy
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,9 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.cases.audit import AuditTrail, canonical_json
+from engine.cases.compaction import prune_superseded
 from engine.cases.enums import CaseStatus, TaskStatus, TimerStatus
 from engine.cases.filers import PUBLIC_FILER
-from engine.cases.hooks import HOOKS, CaseSaved, TaskAssigned, TaskSubmission
+from engine.cases.hooks import HOOKS, CaseBefore, CaseSaved, TaskAssigned, TaskSubmission
 from engine.cases.identity import copy_identity, split_identity
 from engine.cases.store import CaseStore, IndexChanges
 from engine.cases.task_index import IndexSnapshot, IndexSync, snapshot
@@ -106,6 +108,7 @@ class CaseRuntime:
         self.services = services
         self.store = CaseStore(session)
         self._pending_events: dict[int, list[dict]] = {}
+        self._saved_data: dict[int, tuple[str, dict]] = {}  # case id → (the state saved, its data then)
 
     # ---- actions -----------------------------------------------------------------------------------------
 
@@ -398,6 +401,7 @@ class CaseRuntime:
         now = self.services.clock.now()
         workflow = self._load_workflow(case)
         before = snapshot(workflow)
+        case_before = CaseBefore(title=case.title, unit_id=case.unit_id, data=copy.deepcopy(_latest_data(workflow)))
         spiff_task = workflow.get_task_from_id(UUID(timer.id))
         if spiff_task is None or spiff_task.state != TaskState.WAITING:
             self.session.execute(update(CaseTimer).where(CaseTimer.id == timer.id).values(status=TimerStatus.CANCELLED))
@@ -412,12 +416,18 @@ class CaseRuntime:
         workflow.refresh_timers()
         self._advance_and_save(
             case, workflow, before, trail, now, closed_by_action=frozenset({timer.id}), changes=changes,
-            timer_role=timer.role,
+            timer_role=timer.role, case_before=case_before,
         )  # fmt: skip
         return case
 
     def current_data(self, case: Case) -> dict:
-        """The case's data as the workflow holds it now (the reporter's identity is never in it)."""
+        """The case's data as the workflow holds it now (the reporter's identity is never in it).
+
+        Right after this runtime saved the case, that is the data it saved (no second load of the state).
+        """
+        saved = self._saved_data.get(case.id)
+        if saved is not None and saved[0] is case.state:
+            return dict(saved[1])
         return dict(_latest_data(self._load_workflow(case)))
 
     def steps_taken(self, case: Case) -> tuple[set[str], set[str]]:
@@ -451,6 +461,7 @@ class CaseRuntime:
         closed_by_action: frozenset[str] = frozenset(),
         changes: IndexChanges | None = None,
         timer_role: str | None = None,
+        case_before: CaseBefore | None = None,
     ) -> None:
         """Run engine steps (a script error puts the case into ``error``, keeping all data), sync, save."""
         status_before = case.status
@@ -490,14 +501,16 @@ class CaseRuntime:
         if completed_now:
             case.completed_at = now
             trail.append(kind="case_completed", actor="system", at=now, payload={})
+        prune_superseded(workflow)  # a long case's earlier loop rounds: its stored state stays bounded
         case.state = self.services.states.dumps(workflow)
+        self._saved_data[case.id] = (case.state, dict(data))
         case.updated_at = now
         self.store.apply(index_changes)
         self._write(case, trail)
         saved = CaseSaved(
             session=self.session, services=self.services, case=case, workflow=workflow, data=data, now=now,
             status_before=status_before, opened_tasks=bool(index_changes.new_tasks), completed_now=completed_now,
-            new_tasks=tuple(index_changes.new_tasks), timer_role=timer_role,
+            new_tasks=tuple(index_changes.new_tasks), timer_role=timer_role, before=case_before,
         )  # fmt: skip
         HOOKS.case_saved(saved)  # publication, subscribers, statistics: in this transaction
 

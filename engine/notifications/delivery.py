@@ -15,7 +15,7 @@ those for the doctor and the notifications page.
 """
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select, update
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.core.db import rows_matched, transaction
 from engine.core.models import Case, EmailOutbox, Notification, User
+from engine.notifications.digest_time import digest_moment
 from engine.notifications.enums import DeliveryMode, NotificationKind
 
 SUBJECTS = {
@@ -90,13 +91,6 @@ def initial_email_status(mode: str, email: str | None) -> str:
     if not email:
         return EmailStatus.SKIPPED
     return EmailStatus.PENDING
-
-
-def digest_moment(now: datetime, zone: ZoneInfo, hour: int) -> datetime:
-    """The latest digest time at or before ``now``: today's ``hour`` o'clock local time, or yesterday's."""
-    local = now.astimezone(zone)
-    today = datetime.combine(local.date(), time(hour=hour), tzinfo=zone)
-    return today if today <= local else today - timedelta(days=1)
 
 
 def _digest_body(notifications: Iterable[Notification], base_url: str) -> str:

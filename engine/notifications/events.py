@@ -22,19 +22,22 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.cases.enums import TaskStatus
 from engine.cases.hooks import CaseSaved, TaskAssigned
 from engine.core.models import Case, CaseTimer, HumanTask, User
 from engine.notifications.enums import NotificationKind
-from engine.notifications.inbox import notify
-from engine.people.assignees import candidates_for
+from engine.notifications.inbox import notify, notify_group
+from engine.people.assignees import candidate_ids
 from engine.people.roles import Role
 from engine.presentation.labels import step_phrase
 
 if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
     from engine.services import EngineServices
 
 
@@ -56,18 +59,22 @@ def _deadline(moment: datetime | None, zone: ZoneInfo) -> str:
     return f", hạn xử lý {_day(moment, zone)}" if moment is not None else ""
 
 
+USERS, TASKS = User.__table__, HumanTask.__table__  # statements on the tables: no ORM statement handling
+USER_IDS = select(USERS.c.id).where(USERS.c.username.in_(bindparam("names", expanding=True)))
+
+
 def _user_ids(session: Session, usernames: Iterable[str | None]) -> list[int]:
     names = sorted({name for name in usernames if name})
     if not names:
         return []
-    return list(session.scalars(select(User.id).where(User.username.in_(names))))
+    return list(session.scalars(USER_IDS, {"names": names}))
 
 
 def _people_of_task(session: Session, *, assignee: str | None, lane: str | None, unit_id: int) -> list[int]:
     """The task's assignee, or everyone who could claim it (its lane's role in its unit or above)."""
     if assignee:
         return _user_ids(session, [assignee])
-    return [user.id for user in candidates_for(session, role=lane, unit_id=unit_id)]
+    return candidate_ids(session, role=lane, unit_id=unit_id)
 
 
 @dataclass(frozen=True)
@@ -85,21 +92,39 @@ class _Occasion:
                base_url=self.base_url)  # fmt: skip
 
 
+EARLIER_COMPLETER = (
+    select(TASKS.c.completed_by)
+    .where(
+        TASKS.c.case_id == bindparam("case_id"),
+        TASKS.c.spec_name == bindparam("spec_name"),
+        TASKS.c.state == TaskStatus.COMPLETED,
+        TASKS.c.id.not_in(bindparam("new_ids", expanding=True)),
+    )
+    .order_by(TASKS.c.completed_at.desc())
+    .limit(1)
+)  # built once, compiled once
+
+
 def _earlier_completer(session: Session, case_id: int, spec_name: str, new_ids: set[str]) -> str | None:
     """Who completed this step of the case before (the step now opens again), or None if it never was."""
-    query = (
-        select(HumanTask.completed_by)
-        .where(
-            HumanTask.case_id == case_id,
-            HumanTask.spec_name == spec_name,
-            HumanTask.state == TaskStatus.COMPLETED,
-            HumanTask.id.not_in(new_ids),
-        )
-        .order_by(HumanTask.completed_at.desc())
-        .limit(1)
-    )
-    found = session.execute(query).first()
+    params = {"case_id": case_id, "spec_name": spec_name, "new_ids": sorted(new_ids)}
+    found = session.execute(EARLIER_COMPLETER, params).first()
     return (found[0] or "") if found is not None else None
+
+
+def steps_done(workflow: "BpmnWorkflow") -> set[str]:
+    """The steps (BPMN ids) with a completed task in the workflow or its subprocesses.
+
+    A step completed before has one here even in a long case (pruning keeps a completed task of every completed
+    step), so a new task whose step is missing opens for the first time and nobody completed it earlier.
+    """
+    trees = [workflow, *workflow.subprocesses.values()]
+    return {
+        task.task_spec.bpmn_id or task.task_spec.name
+        for tree in trees
+        for task in tree.tasks.values()
+        if task.state == TaskState.COMPLETED
+    }
 
 
 def notify_new_tasks(saved: CaseSaved) -> None:
@@ -109,21 +134,28 @@ def notify_new_tasks(saved: CaseSaved) -> None:
     session, case, zone = saved.session, saved.case, saved.services.calendar.zone
     occasion = _Occasion(session, saved.now, case.id, saved.services.portal_base_url)
     new_ids = {row["id"] for row in saved.new_tasks}
+    done = steps_done(saved.workflow)  # asked first: most tasks open for the first time, without a query
     for row in saved.new_tasks:
         step, due, link = step_phrase(row["name"], row["spec_name"]), row.get("due_at"), task_link(row["id"])
-        people = _people_of_task(session, assignee=row["assignee"], lane=row["lane"], unit_id=row["unit_id"])
-        earlier = _earlier_completer(session, case.id, row["spec_name"], new_ids)
+        earlier = _earlier_completer(session, case.id, row["spec_name"], new_ids) if row["spec_name"] in done else None
         if earlier is not None:
             text = f"Hồ sơ {case.tracking_code} được trả lại {step} để xử lý lại{_deadline(due, zone)}"
+            people = _people_of_task(session, assignee=row["assignee"], lane=row["lane"], unit_id=row["unit_id"])
             recipients = people + _user_ids(session, [earlier])
             occasion.tell(recipients, NotificationKind.SENT_BACK, text, link=link, key=f"sent_back:{row['id']}")
         elif row["assignee"]:
             text = f"Anh/chị được giao {step} của hồ sơ {case.tracking_code}{_deadline(due, zone)}"
             key = f"assigned:{row['id']}:{row['assignee']}"
-            occasion.tell(people, NotificationKind.TASK_ASSIGNED, text, link=link, key=key)
-        else:
+            occasion.tell(
+                _user_ids(session, [row["assignee"]]), NotificationKind.TASK_ASSIGNED, text, link=link, key=key
+            )
+        else:  # a group task: its candidates and their preferences in one statement
             text = f"Việc mới cho nhóm: {step} của hồ sơ {case.tracking_code}{_deadline(due, zone)}"
-            occasion.tell(people, NotificationKind.NEW_TASK, text, link=link, key=f"new_task:{row['id']}")
+            notify_group(
+                session, role=row["lane"], unit_id=row["unit_id"], kind=NotificationKind.NEW_TASK, text=text,
+                now=saved.now, case_id=case.id, link=link, dedupe_key=f"new_task:{row['id']}",
+                base_url=occasion.base_url,
+            )  # fmt: skip
 
 
 def notify_assignment(assigned: TaskAssigned) -> None:
@@ -138,11 +170,18 @@ def notify_assignment(assigned: TaskAssigned) -> None:
     occasion.tell(people, NotificationKind.TASK_ASSIGNED, text, link=task_link(task.id), key=key)
 
 
-def notify_timer_fired(session: Session, services: "EngineServices", timer: CaseTimer) -> None:
-    """After a reminder or escalation timer fired: the step's people, and for an escalation the supervisors."""
-    task = session.get(HumanTask, timer.attached_task_id) if timer.attached_task_id else None
-    case = session.get(Case, timer.case_id)
-    if task is None or case is None or timer.role not in ("reminder", "escalation"):
+def notify_timer_fired(
+    session: Session, services: "EngineServices", timer: CaseTimer, *, case: Case | None = None
+) -> None:
+    """After a reminder or escalation timer fired: the step's people, and for an escalation the supervisors.
+
+    Pass the timer's ``case`` when it is at hand (the firer has it) to save loading it again.
+    """
+    if timer.role not in ("reminder", "escalation") or not timer.attached_task_id:
+        return  # a plain timer (a wait in the process) tells nobody
+    task = session.get(HumanTask, timer.attached_task_id)
+    case = case if case is not None and case.id == timer.case_id else session.get(Case, timer.case_id)
+    if task is None or case is None:
         return
     zone, code = services.calendar.zone, case.tracking_code
     occasion = _Occasion(session, services.clock.now(), case.id, services.portal_base_url)
@@ -156,6 +195,6 @@ def notify_timer_fired(session: Session, services: "EngineServices", timer: Case
         return
     text = f"Quá hạn: {step} của hồ sơ {code} đã quá hạn xử lý {due}, đã báo lãnh đạo"
     occasion.tell(people, NotificationKind.OVERDUE, text, link=link, key=f"overdue:{task.id}")
-    supervisors = [user.id for user in candidates_for(session, role=Role.SUPERVISOR, unit_id=case.unit_id)]
+    supervisors = candidate_ids(session, role=Role.SUPERVISOR, unit_id=case.unit_id)
     text = f"Hồ sơ {code} quá hạn ở {step} (hạn xử lý {due}): cần lãnh đạo chỉ đạo xử lý"
     occasion.tell(supervisors, NotificationKind.ESCALATION, text, link=case_link(case.id), key=f"escalation:{task.id}")

@@ -10,7 +10,7 @@ message is queued in the outbox here, in the same transaction; a ``digest`` wait
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.core.db import rows_matched
@@ -18,10 +18,31 @@ from engine.core.errors import BadRequest, NotFound
 from engine.core.models import Notification, User
 from engine.notifications.delivery import initial_email_status, queue_immediate
 from engine.notifications.enums import DeliveryMode, NotificationKind
+from engine.people.assignees import SEES_TASK_UNIT
 from engine.people.auth import Actor
 from engine.people.permissions import can_read_own_notifications, require
 
 MAX_PAGE = 200
+# Built once, compiled once, on the tables (Core: no ORM statement handling): every completion that opens a task
+# notifies.
+USERS, NOTIFICATIONS = User.__table__, Notification.__table__
+ACTIVE = select(USERS.c.id, USERS.c.notification_mode, USERS.c.email).where(
+    USERS.c.id.in_(bindparam("ids", expanding=True)), USERS.c.is_active
+)
+ALREADY_TOLD = select(NOTIFICATIONS.c.id).where(
+    NOTIFICATIONS.c.user_id == USERS.c.id, NOTIFICATIONS.c.dedupe_key == bindparam("key")
+)
+INSERTED = ("user_id", "kind", "case_id", "text", "link", "dedupe_key", "created_at", "email_status")
+INSERT_NOTIFICATIONS = insert(NOTIFICATIONS).returning(NOTIFICATIONS.c.id, sort_by_parameter_order=True)
+ACTIVE_NOT_TOLD = ACTIVE.where(~ALREADY_TOLD.exists())  # people told of this event before are left out
+GROUP_NOT_TOLD = (
+    select(USERS.c.id, USERS.c.roles, USERS.c.notification_mode, USERS.c.email)
+    .where(USERS.c.is_active.is_(True), SEES_TASK_UNIT)
+    .where(~ALREADY_TOLD.exists())
+)  # the candidates of a task (engine/people/assignees.py) with their preferences, in one statement
+
+Preferences = dict[int, tuple[str, str | None]]
+"""Who is to be told, by user id: their delivery mode and e-mail address."""
 
 
 def notify(
@@ -36,38 +57,70 @@ def notify(
     dedupe_key: str | None = None,
     base_url: str = "",
 ) -> list[Notification]:
-    """Record one notification per person (once per ``dedupe_key``); returns the ones newly recorded.
+    """Record one notification per person (once per ``dedupe_key``); returns the ones newly recorded (written with
+    a plain INSERT, so not in the session).
 
     ``link`` is a path of the staff pages (``/tasks/…``, ``/cases/…``); e-mails make it absolute with ``base_url``.
     """
     wanted = sorted(set(user_ids))
     if not wanted:
         return []
-    already: set[int] = set()
-    if dedupe_key is not None:
-        already = set(
-            session.scalars(
-                select(Notification.user_id).where(
-                    Notification.user_id.in_(wanted), Notification.dedupe_key == dedupe_key
-                )
-            )
-        )
-    active = select(User.id, User.notification_mode, User.email).where(User.id.in_(wanted), User.is_active)
-    preferences = {user_id: (mode, email) for user_id, mode, email in session.execute(active)}
+    statement, params = (
+        (ACTIVE_NOT_TOLD, {"ids": wanted, "key": dedupe_key}) if dedupe_key else (ACTIVE, {"ids": wanted})
+    )
+    preferences = {user_id: (mode, email) for user_id, mode, email in session.execute(statement, params)}
+    return _record(session, preferences, kind, text, now=now, case_id=case_id, link=link, dedupe_key=dedupe_key,
+                   base_url=base_url)  # fmt: skip
+
+
+def notify_group(
+    session: Session,
+    *,
+    role: str | None,
+    unit_id: int,
+    kind: NotificationKind,
+    text: str,
+    now: datetime,
+    case_id: int | None,
+    link: str,
+    dedupe_key: str,
+    base_url: str = "",
+) -> list[Notification]:
+    """``notify`` the people who could claim a task of ``role`` in ``unit_id`` (``candidate_ids``), reading them
+    with their preferences in one statement."""
+    rows = session.execute(GROUP_NOT_TOLD, {"unit_id": unit_id, "key": dedupe_key})
+    preferences = {user_id: (mode, email) for user_id, roles, mode, email in rows if role is None or role in roles}
+    return _record(session, preferences, kind, text, now=now, case_id=case_id, link=link, dedupe_key=dedupe_key,
+                   base_url=base_url)  # fmt: skip
+
+
+def _record(
+    session: Session,
+    preferences: Preferences,
+    kind: NotificationKind,
+    text: str,
+    *,
+    now: datetime,
+    case_id: int | None,
+    link: str,
+    dedupe_key: str | None,
+    base_url: str,
+) -> list[Notification]:
+    """Record one notification for each person of ``preferences`` (active and not yet told), by user id."""
     recorded = []
-    for user_id in wanted:
-        if user_id in already or user_id not in preferences:
-            continue
+    for user_id in sorted(preferences):
         mode, email = preferences[user_id]
         notification = Notification(
             user_id=user_id, kind=str(kind), case_id=case_id, text=text, link=link,
             dedupe_key=dedupe_key, created_at=now, email_status=initial_email_status(mode, email),
         )  # fmt: skip
-        session.add(notification)
         if mode == DeliveryMode.IMMEDIATE and email:
             queue_immediate(session, notification, email, base_url=base_url)
         recorded.append(notification)
-    session.flush()
+    if recorded:  # one plain INSERT (no unit of work): every completion that opens a task comes here
+        rows = [{column: getattr(n, column) for column in INSERTED} for n in recorded]
+        for notification, new_id in zip(recorded, session.scalars(INSERT_NOTIFICATIONS, rows), strict=True):
+            notification.id = new_id
     return recorded
 
 

@@ -1,10 +1,10 @@
 """Who may take a task: the person named for it must be active, hold the task's role and belong to its unit."""
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine.core.errors import FieldError, InvalidFormData
-from engine.core.models import Unit, User
+from engine.core.models import Unit, User, UserUnit
 
 
 def find_user(session: Session, username: str) -> User | None:
@@ -39,10 +39,37 @@ def check_assignee_fields(session: Session, catalog: dict, data: dict, unit_id: 
             check_candidate(session, field=variable, username=data[variable], role=role, unit_id=unit_id)
 
 
+# Built once: SQLAlchemy reuses their compiled form (the candidates are read on every completion that opens a task).
+# A user sees the task's unit when one of their units' paths begins its path (``user_sees_unit`` in SQL, so no
+# user is loaded to be filtered). Written on the tables (Core), so reading the ids skips the ORM's statement handling.
+USERS, UNITS, USER_UNITS = User.__table__, Unit.__table__, UserUnit.__table__
+TASK_UNIT = UNITS.alias("task_unit")
+SEES_TASK_UNIT = (
+    select(USER_UNITS.c.user_id)
+    .join(UNITS, UNITS.c.id == USER_UNITS.c.unit_id)
+    .join(TASK_UNIT, TASK_UNIT.c.id == bindparam("unit_id"))
+    .where(
+        USER_UNITS.c.user_id == USERS.c.id,
+        func.substr(TASK_UNIT.c.path, 1, func.length(UNITS.c.path)) == UNITS.c.path,
+    )
+    .exists()
+)
+CANDIDATES = select(User).where(User.is_active.is_(True), SEES_TASK_UNIT).order_by(User.username)
+CANDIDATE_IDS = (
+    select(USERS.c.id, USERS.c.roles).where(USERS.c.is_active.is_(True), SEES_TASK_UNIT).order_by(USERS.c.username)
+)
+
+
 def candidates_for(session: Session, *, role: str | None, unit_id: int) -> list[User]:
     """Active users who may take a task of ``role`` in ``unit_id``, by username."""
-    users = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.username))
-    return [u for u in users if (role is None or role in u.roles) and user_sees_unit(session, u, unit_id)]
+    users = session.scalars(CANDIDATES, {"unit_id": unit_id})
+    return [u for u in users if role is None or role in u.roles]
+
+
+def candidate_ids(session: Session, *, role: str | None, unit_id: int) -> list[int]:
+    """The ids of ``candidates_for`` (same people, same order), read in one statement without loading the users."""
+    rows = session.execute(CANDIDATE_IDS, {"unit_id": unit_id})
+    return [user_id for user_id, roles in rows if role is None or role in roles]
 
 
 PERSON_WIDGET = "user"

@@ -4,8 +4,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,6 +63,9 @@ def schema_problem(schema: object) -> str | None:
     """Why ``schema`` is not a usable form schema (a JSON object and a valid Draft 2020-12 schema), or None."""
     if not isinstance(schema, dict):
         return "the form schema must be a JSON object"
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:

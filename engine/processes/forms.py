@@ -1,14 +1,16 @@
 """JSON Schema forms: loading from forms/, and validating submitted data with errors per field, in Vietnamese."""
 
+import functools
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import SchemaError, ValidationError
+from typing import TYPE_CHECKING, Any, Protocol
 
 from engine.core.errors import FieldError, InvalidFormData, NotFound
+
+if TYPE_CHECKING:  # jsonschema is imported on first validation: the worker and the CLI start without it
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 TITLE_EN = "x-title-en"
 """The English title of a schema (a form or one of its fields), beside its Vietnamese ``title``."""
@@ -50,7 +52,7 @@ _MESSAGES = {
 }
 
 
-def _field_path(error: ValidationError) -> str:
+def _field_path(error: "ValidationError") -> str:
     path = ".".join(str(part) for part in error.absolute_path)
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else ""
@@ -58,7 +60,7 @@ def _field_path(error: ValidationError) -> str:
     return path or "(form)"
 
 
-def _message(error: ValidationError) -> str:
+def _message(error: "ValidationError") -> str:
     template = _MESSAGES.get(str(error.validator))
     if template is None:
         return error.message
@@ -122,18 +124,17 @@ class FormCatalog:
         schema, problem = self._load(name)
         if problem:
             return problem
-        try:
-            Draft202012Validator.check_schema(schema)
-        except SchemaError as exc:
-            return f"form '{name}' is not a valid JSON Schema: {str(exc).splitlines()[0]}"
-        return None
+        error = schema_error(json.dumps(schema, sort_keys=True, ensure_ascii=False))
+        return f"form '{name}' is not a valid JSON Schema: {error}" if error else None
 
     def schema(self, name: str) -> dict:
         """The JSON Schema of a form."""
         return self._validator(name).schema
 
-    def _validator(self, name: str) -> Draft202012Validator:
+    def _validator(self, name: str) -> "Draft202012Validator":
         if name not in self._validators:
+            from jsonschema import Draft202012Validator, FormatChecker
+
             problem = self.problem_with(name)
             if problem:
                 raise NotFound(problem)
@@ -166,3 +167,20 @@ class FormCatalog:
                 titles = prop.get("x-enum-titles", prop["enum"])
                 labels[prop_name] = dict(zip(prop["enum"], titles, strict=False))
         return labels
+
+
+@functools.lru_cache(maxsize=1024)
+def schema_error(schema_text: str) -> str | None:
+    """The first line of why a JSON Schema (as canonical JSON text) is invalid, or None.
+
+    Checking a schema against the metaschema is slow; the same forms are checked again by every catalog (each
+    deployment lint, each set of services), so the verdict is kept per schema text.
+    """
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    try:
+        Draft202012Validator.check_schema(json.loads(schema_text))
+    except SchemaError as exc:
+        return str(exc).splitlines()[0]
+    return None

@@ -3,16 +3,19 @@ the step's name, the tracking code and the deadline, and never a protected ident
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from engine.cases.runtime import CaseRuntime
 from engine.cases.scheduler import fire_due_timers
 from engine.core.db import transaction
-from engine.core.models import Case, CaseTimer, EmailOutbox, Notification
+from engine.core.models import Case, CaseTimer, EmailOutbox, HumanTask, Notification
 from engine.notifications.enums import NotificationKind as Kind
+from engine.notifications.events import steps_done
+from engine.notifications.inbox import notify_group
 from engine.presentation.labels import step_phrase
 from tests import denunciations as d
 from tests.cases import CONCLUDE, SCREEN_IN, VERIFY, complete, start_report, walk_to_verification
+from tests.engine.test_runtime import deploy_fixture
 from tests.notifications import kinds_of, notifications_of, set_preferences
 
 SECOND = timedelta(seconds=1)
@@ -129,3 +132,52 @@ def test_a_step_is_named_by_its_bpmn_name_or_as_a_processing_step_never_by_its_i
     assert step_phrase("verify_report", "verify_report") == "một bước xử lý"
     assert step_phrase("", "verify_report") == step_phrase(None, None) == "một bước xử lý"
     assert step_phrase(None, "verify_report", "en") == "a processing step"
+
+
+def _statements_while(world, action) -> list[str]:
+    seen: list[str] = []
+    engine = world.factory.kw["bind"]
+
+    def record(_conn, _cursor, statement, _params, _context, _many) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_a_step_opening_for_the_first_time_does_not_ask_who_completed_it_before(world):
+    case_id = start_report(world)
+    seen = _statements_while(world, lambda: complete(world, case_id, "screen_report", "officer1", SCREEN_IN))
+    assert world.ready_task(case_id, "assign_verification") is not None, "a new task was opened and notified"
+    assert kinds_of(world, "lead1") == [Kind.NEW_TASK]
+    assert not [s for s in seen if s.lstrip().startswith("SELECT human_tasks.completed_by")]
+
+
+def test_every_step_with_a_completed_task_row_is_done_in_the_pruned_workflow(world):
+    deploy_fixture(world, "long_checklist.bpmn")
+    case_id = start_report(world, data={"title": "Danh mục dài", "rounds": 40}, process_key="long_checklist")
+    for done in range(1, 30):
+        complete(world, case_id, "check_item", "officer1", {"remark": f"mục {done}"})
+        with world.factory() as session:
+            case = session.get(Case, case_id)
+            workflow = CaseRuntime(session, world.services)._load_workflow(case)
+            query = select(HumanTask.spec_name).where(HumanTask.case_id == case_id, HumanTask.state == "completed")
+            assert set(session.scalars(query)) <= steps_done(workflow), done
+
+
+def test_a_new_group_task_reads_its_people_with_their_preferences_in_one_statement_and_tells_them_once(world):
+    case_id = start_report(world)
+    complete(world, case_id, "screen_report", "officer1", SCREEN_IN)
+    task = world.ready_task(case_id, "assign_verification")
+    with transaction(world.factory) as session:
+        again = lambda: notify_group(  # noqa: E731  the same event raised once more
+            session, role=task.lane, unit_id=task.unit_id, kind=Kind.NEW_TASK, text="x", now=world.clock.now(),
+            case_id=case_id, link="", dedupe_key=f"new_task:{task.id}",
+        )  # fmt: skip
+        seen = _statements_while(world, again)
+    assert len([s for s in seen if "FROM users" in s]) == 1
+    assert kinds_of(world, "lead1") == [Kind.NEW_TASK], "told once, with the first notice"

@@ -9,8 +9,8 @@ from lxml import etree
 
 from engine.core.errors import DomainError
 from engine.documents.kinds import DOCUMENT_KINDS_PROPERTY, DocumentKind, parse_document_kinds
-from engine.documents.template_builder import TEMPLATES_DIR, template_path
 from engine.documents.template_check import template_variables
+from engine.documents.template_files import TEMPLATES_DIR, template_path
 from engine.documents.template_texts import STANDARD_KEYS
 from engine.processes.bpmn_xml import element_properties
 from engine.processes.forms import FormCatalog
