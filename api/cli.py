@@ -1,7 +1,6 @@
 """The ``phananh`` command line: migrate, deploy, lint, demo, serve, worker, create-user, instance, peer."""
 
 import logging
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +14,7 @@ from engine.core.db import (
     ensure_ready,
     make_engine,
     make_session_factory,
+    read_only_connection,
     transaction,
 )
 from engine.core.errors import DomainError
@@ -150,10 +150,13 @@ def serve(
     if workers > 1 and get_settings().database_url.startswith("sqlite"):
         _fail("several web processes need PostgreSQL (PHANANH_DATABASE_URL=postgresql+psycopg://…)")
     typer.echo(f"Phản Ánh on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(
-        "api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info",
-        **proxy_options(get_settings().trusted_proxies),
-    )  # fmt: skip
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, **server_options())
+
+
+def server_options() -> dict[str, object]:
+    """The uvicorn options of ``serve`` besides the app, address and process count (bench/bench_http.py serves its
+    bare FastAPI baseline with the same)."""
+    return {"log_level": "info", **proxy_options(get_settings().trusted_proxies)}
 
 
 def proxy_options(trusted_proxies: str) -> dict[str, object]:
@@ -188,50 +191,65 @@ def restore(path: Annotated[Path, typer.Argument(help="a backup file written by 
         typer.echo("the instance secret was restored too")
 
 
+def _anything_due() -> bool:
+    """Ask the database with a few Core queries whether a worker pass would do anything now."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from engine.due_work import work_due
+
+    settings = get_settings()
+    engine = engine_from_settings(settings)
+    try:
+        ensure_ready(engine)
+        with read_only_connection(engine) as connection:  # SQLite: waits for no writer's lock
+            due = work_due(
+                connection, now=datetime.now(UTC), zone=ZoneInfo(settings.timezone), smtp=bool(settings.smtp_host),
+                form_max_seconds=settings.portal_form_max_seconds,
+            )  # fmt: skip
+    finally:
+        engine.dispose()
+    return due is not None
+
+
 @app.command()
 def worker(
-    interval: Annotated[float, typer.Option(help="seconds between passes when nothing is due")] = 5.0,
+    interval: Annotated[
+        float, typer.Option(help="seconds between housekeeping passes (outbox, digests, e-mail)")
+    ] = 5.0,
+    poll: Annotated[float, typer.Option(help="longest sleep before looking for newly due timers again")] = 1.0,
     batch_size: Annotated[int, typer.Option(help="timers claimed per batch")] = 100,
     lease_seconds: Annotated[float, typer.Option(help="how long a claim holds before others may take it")] = 60.0,
     once: Annotated[bool, typer.Option(help="fire what is due now, then exit")] = False,
 ) -> None:
-    """Fire due timers, deliver messages to peer instances and send queued e-mail in a loop.
+    """Fire due timers as they fall due, deliver messages to peer instances and send queued e-mail in a loop.
 
     Run as many workers as you like against PostgreSQL.
     """
+    if once and not _guard(_anything_due):
+        return  # nothing due: the runtime, the models and SpiffWorkflow were never loaded
+    import threading
     from datetime import timedelta
 
-    from engine.cases.scheduler import (
-        WorkerSettings,
-        default_worker_id,
-        deliver_federation_outbox,
-        drain_due_timers,
-        send_staff_digests,
-    )
-    from engine.portal.notifications import portal_housekeeping
+    from engine.cases.scheduler import TimerWorker, WorkerSettings, default_worker_id
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # a line per task state change would cost more than a fire
     settings = WorkerSettings(
         worker_id=default_worker_id(), batch_size=batch_size, lease=timedelta(seconds=lease_seconds)
     )
 
     def run() -> None:
         factory = _ready_factory()
-        services = _services(factory)
-        while True:
-            fired = drain_due_timers(factory, services, settings)
-            if fired:
-                typer.echo(f"{settings.worker_id}: fired {fired} timer(s)")
-            if messages := deliver_federation_outbox(factory, services):
-                typer.echo(f"{settings.worker_id}: delivered {messages} message(s) to peer instances")
-            if digests := send_staff_digests(factory, services):
-                typer.echo(f"{settings.worker_id}: queued {digests} notification digest(s)")
-            sent = portal_housekeeping(factory, get_settings(), services.clock.now())
-            if sent:
-                typer.echo(f"{settings.worker_id}: sent {sent} e-mail(s)")
-            if once:
-                return
-            time.sleep(interval)
+        loop = TimerWorker(
+            factory, _services(factory), settings, interval=interval, poll=poll, settings=get_settings(), say=typer.echo
+        )
+        if not once:
+            typer.echo(f"{settings.worker_id}: running (housekeeping every {interval:g} s, looking every {poll:g} s)")
+        try:
+            loop.run(threading.Event(), once=once)
+        except KeyboardInterrupt:  # Ctrl-C ends a running worker quietly
+            return
 
     _guard(run)
 
@@ -345,6 +363,26 @@ def documents_register_command(
         for line in (HEADERS, tuple("-" * w for w in widths), *rows):
             typer.echo("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
         typer.echo(f"{len(rows)} văn bản")
+
+    _guard(run)
+
+
+reports_app = typer.Typer(help="Báo cáo: bộ đếm số liệu báo cáo định kỳ.", no_args_is_help=True)
+app.add_typer(reports_app, name="reports")
+
+
+@reports_app.command("rebuild-counters")
+def reports_rebuild_counters_command() -> None:
+    """Recount every case into the periodic report's counters (a repair; actions keep them up to date)."""
+    from zoneinfo import ZoneInfo
+
+    from engine.reports.counters import rebuild_counters
+
+    def run() -> None:
+        zone = ZoneInfo(get_settings().timezone)
+        with transaction(_ready_factory()) as session:
+            cases = rebuild_counters(session.connection(), zone=zone)
+        typer.echo(f"report counters rebuilt from {cases} cases ({zone.key})")
 
     _guard(run)
 
