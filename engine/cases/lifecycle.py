@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engine.cases.audit import AuditTrail
 from engine.cases.closing import cancel_open_work
 from engine.cases.enums import CaseStatus, DecisionKind, TaskStatus, TimerStatus
+from engine.cases.hooks import HOOKS, CaseDecided
 from engine.cases.legal_dates import check_decision_day, parse_day, receipt_day
 from engine.cases.pause import Pause, shift_workflow
 from engine.cases.runtime import CaseRuntime
@@ -108,6 +109,7 @@ class _Decision:
             self.runtime.store.apply(changes)
         self.runtime._write(self.case, trail)
         self.session.flush()
+        HOOKS.case_decided(CaseDecided(self.session, self.services, self.case, self.kind, self.now))
         return self.case
 
 

@@ -52,6 +52,9 @@ UP, DOWN = colors.HexColor("#1b5e20"), colors.HexColor("#b71c1c")
 HEADER_FILL, GRID = colors.HexColor("#e8eef5"), colors.HexColor("#777777")
 
 _FONTS_LOCK = threading.Lock()
+_WRITING = threading.Lock()
+"""ReportLab keeps each registered font's subset (the letters used so far, per document) in the font object that
+every PDF shares: two PDFs written at once in one process would mix their subsets. They are written one at a time."""
 
 
 @lru_cache(maxsize=1)
@@ -324,5 +327,7 @@ def summary_to_pdf(summary: Summary) -> bytes:
         buffer, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_Y, bottomMargin=MARGIN_Y,
         title=f"{TITLE} – {summary.unit_name}", author=summary.unit_name, lang="vi",
     )  # fmt: skip
-    document.build(story(summary, document.width), canvasmaker=_NumberedCanvas)
+    flowables = story(summary, document.width)
+    with _WRITING:
+        document.build(flowables, canvasmaker=_NumberedCanvas)
     return buffer.getvalue()

@@ -178,6 +178,20 @@ def periods_closing_on(day: date) -> list[Period]:
     return closing
 
 
+def period_months(period: Period) -> list[str]:
+    """The months ("2026-04") a period is made of; empty when it does not start and end on a month's edges."""
+    if period.start.day != 1 or period.end != _last_day(period.end.year, period.end.month):
+        return []
+    first, last = period.start.year * 12 + period.start.month - 1, period.end.year * 12 + period.end.month - 1
+    return [f"{index // 12:04d}-{index % 12 + 1:02d}" for index in range(first, last + 1)]
+
+
+def month_start(moment: datetime, zone: ZoneInfo) -> datetime:
+    """00:00 of the first day of the month ``moment`` falls in, in ``zone``, expressed in UTC."""
+    local = moment.astimezone(zone)
+    return _local_midnight_utc(date(local.year, local.month, 1), zone)
+
+
 def current_and_recent(today: date, count: int = 12, quarters: int = 4) -> list[Period]:
     """Choices for a period picker, newest first within each kind.
 

@@ -30,8 +30,10 @@ from engine.reports.counted import (
     received_in,
     resolved_by,
 )
+from engine.reports.counters import local_month, read_counts
 from engine.reports.model import Figure, Section, Summary
-from engine.reports.periods import Period
+from engine.reports.overdue import FROM, UNTIL, is_boundary, overdue_at_boundary
+from engine.reports.periods import Period, month_start, period_months
 
 INTAKE_FORM = "receive_report.schema.json"
 CONCLUSION_FORM = "conclude_verification.schema.json"
@@ -76,12 +78,39 @@ def _empty_counts() -> PeriodCounts:
 
 
 def count_periods(session: Session, unit_ids: list[int], periods: tuple[Period, Period], *, zone: ZoneInfo,
-                  now: datetime, process_key: str) -> tuple[PeriodCounts, PeriodCounts]:  # fmt: skip
-    """Count the cases received in the current and the previous period in one pass over the cases.
+                  now: datetime, process_key: str, counters: bool = True,
+                  overdue_counters: bool = True) -> tuple[PeriodCounts, PeriodCounts]:  # fmt: skip
+    """Count the cases received in the current and the previous period.
 
-    Every count uses the conditions of :mod:`engine.reports.counted`, as the drill-down lists do.
+    Every count uses the conditions of :mod:`engine.reports.counted`, as the drill-down lists do. The breakdowns,
+    the resolved cases and the on-time figures come from the report counters (:mod:`engine.reports.counters`, one
+    row per unit, month and code) when both periods are whole months, else (or with ``counters=False``) from the
+    cases themselves; so does the overdue figure of a period judged at a month boundary (its end), unless
+    ``overdue_counters=False`` (the benchmark's earlier path).
     """
     scopes = [Scope.of(unit_ids, period, zone=zone, now=now, process_key=process_key) for period in periods]
+    counts = (_empty_counts(), _empty_counts())
+    months = [period_months(period) for period in periods]
+    from_counters = counters and all(months)
+    overdue_read = from_counters and overdue_counters
+    if from_counters:
+        for index, scope in enumerate(scopes):
+            _count_from_counters(session, counts[index], scope, months[index], zone, overdue=overdue_read)
+    else:
+        _count_cases(session, counts, scopes)
+    for index, period in enumerate(periods):
+        start, end = period.bounds(zone)
+        if not (overdue_read and is_boundary(scopes[index].as_of, zone)):  # else counted from the counters
+            overdue = select(func.count()).select_from(Case).where(overdue_at(scopes[index]))
+            counts[index].overdue = session.scalar(overdue) or 0
+        _count_ended(session, counts[index], scopes[index])
+        if not from_counters:
+            _count_on_time(session, counts[index], unit_ids, start, end, process_key)
+    return counts
+
+
+def _count_cases(session: Session, counts: tuple[PeriodCounts, PeriodCounts], scopes: list[Scope]) -> None:
+    """The breakdowns and resolved cases of both periods, in one pass over the cases they received."""
     current, previous = scopes
     in_current = Case.created_at >= current.start
     received = or_(received_in(current), received_in(previous))
@@ -92,7 +121,6 @@ def count_periods(session: Session, unit_ids: list[int], periods: tuple[Period, 
     intake = (Case.source, Case.field, Case.screening)
     outcome = (Case.party_sanction, Case.state_sanction, Case.published_writing, Case.published_media,
                Case.published_portal)  # fmt: skip
-    counts = (_empty_counts(), _empty_counts())
     query = select(bucket, *intake, resolved, func.count()).where(received).group_by(bucket, *intake, resolved)
     for index, source, field, screening, is_resolved, n in session.execute(query):
         this = counts[index]
@@ -111,13 +139,43 @@ def count_periods(session: Session, unit_ids: list[int], periods: tuple[Period, 
         this.publicity["writing"] += n if writing else 0
         this.publicity["media"] += n if media else 0
         this.publicity["portal"] += n if portal else 0
-    for index, period in enumerate(periods):
-        start, end = period.bounds(zone)
-        overdue = select(func.count()).select_from(Case).where(overdue_at(scopes[index]))
-        counts[index].overdue = session.scalar(overdue) or 0
-        _count_ended(session, counts[index], scopes[index])
-        _count_on_time(session, counts[index], unit_ids, start, end, process_key)
-    return counts
+
+
+def _count_from_counters(session: Session, counts: PeriodCounts, scope: Scope, months: list[str], zone: ZoneInfo,
+                         *, overdue: bool = True) -> None:  # fmt: skip
+    """The breakdowns, resolved cases and on-time figures of one period from the counters of its months.
+
+    A case resolved in an earlier month than the "as of" moment's is counted by its counter; one resolved in that
+    month before that moment (the running period) by a look at the cases closed since the month began. The overdue
+    cases are counted here when the "as of" moment is a month boundary (else :func:`count_periods` counts them).
+    """
+    as_of_month = local_month(scope.as_of, zone)
+    breakdowns = {"by_source": counts.by_source, "by_field": counts.by_field, "screening": counts.by_screening,
+                  "party_sanctions": counts.party_sanctions, "state_sanctions": counts.state_sanctions,
+                  "publicity": counts.publicity}  # fmt: skip
+    rows = read_counts(session, zone=zone, unit_ids=scope.unit_ids, process_key=scope.process_key, months=months)
+    if overdue and is_boundary(
+        scope.as_of, zone
+    ):  # a past period: judged at a month boundary, the overdue spells' unit
+        spells = [row for row in rows if row[0] in (FROM, UNTIL)]
+        counts.overdue = overdue_at_boundary(spells, as_of_month)
+    for figure, code, n in rows:
+        if figure == "received":
+            counts.received += n
+        elif figure == "resolved":
+            counts.resolved += n if code < as_of_month else 0
+        elif figure in breakdowns:
+            breakdowns[figure][code or None] += n
+        elif figure == "steps":
+            counts.steps_with_deadline += n
+            counts.steps_on_time += n if code == "on_time" else 0
+        elif figure == "closed":
+            counts.cases_closed += n
+            counts.cases_closed_on_time += n if code == "on_time" else 0
+    month_began = month_start(scope.as_of, zone)
+    if month_began < scope.as_of:
+        resolved_lately = and_(received_in(scope), resolved_by(scope.as_of), Case.completed_at >= month_began)
+        counts.resolved += session.scalar(select(func.count()).select_from(Case).where(resolved_lately)) or 0
 
 
 def _count_ended(session: Session, counts: PeriodCounts, scope: Scope) -> None:
@@ -227,11 +285,17 @@ class SummaryBuilder:
 
 
 def build_summary(session: Session, forms: FormCatalog, *, unit_id: int, period: Period, zone: ZoneInfo,
-                  now: datetime, process_key: str = REPORT_PROCESS) -> Summary:  # fmt: skip
-    """The report of ``unit_id`` and the units below it for ``period``, compared with the previous period."""
+                  now: datetime, process_key: str = REPORT_PROCESS, counters: bool = True,
+                  overdue_counters: bool = True) -> Summary:  # fmt: skip
+    """The report of ``unit_id`` and the units below it for ``period``, compared with the previous period.
+
+    ``counters=False`` counts every figure from the cases themselves (the benchmark's baseline);
+    ``overdue_counters=False`` counts only the overdue figure from them (the benchmark's earlier path).
+    """
     unit, unit_ids = unit_subtree(session, unit_id)
     previous = period.previous()
-    this, before = count_periods(session, unit_ids, (period, previous), zone=zone, now=now, process_key=process_key)
+    this, before = count_periods(session, unit_ids, (period, previous), zone=zone, now=now, process_key=process_key,
+                                 counters=counters, overdue_counters=overdue_counters)  # fmt: skip
     builder = SummaryBuilder(forms, unit=unit, period=period, process=process_name(session, process_key))
     petitions = petition_section(session, unit, set(unit_ids), period, previous, zone)
     sections = [*builder.sections(this, before), petitions]
