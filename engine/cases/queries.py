@@ -5,6 +5,7 @@ from dataclasses import field as default
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import case as case_when
 from sqlalchemy.orm import Session
 
 from engine.cases.enums import CaseStatus, TaskStatus
@@ -37,9 +38,11 @@ def _check_page(page: int, page_size: int) -> None:
         raise BadRequest("page must be ≥ 1 and page_size between 1 and 200")
 
 
-def _paginate(session: Session, query: Select, page: int, page_size: int) -> Page:
+def _paginate(session: Session, query: Select, page: int, page_size: int, *, counted: Select | None = None) -> Page:
+    """One page of ``query``; the total counts ``counted`` (the same rows, without what only sorts) or ``query``."""
     _check_page(page, page_size)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    total_of = (query if counted is None else counted).order_by(None)
+    total = session.scalar(select(func.count()).select_from(total_of.subquery())) or 0
     items = list(session.scalars(query.offset((page - 1) * page_size).limit(page_size)))
     return Page(items=items, total=total, page=page, page_size=page_size)
 
@@ -183,6 +186,28 @@ INBOX_TABS = ("all", "mine", "group", "overdue", "week")
 WEEK = timedelta(days=7)
 
 
+CASE_SORTS = ("code", "title", "received")
+"""The inbox sorts by a column of the case: only these (and a search or a process filter) join ``cases``."""
+
+
+def _mine(actor: Actor) -> ColumnElement[bool]:
+    """Tasks assigned to the actor in their units: a seek on ``ix_human_tasks_inbox`` (state, assignee, unit_id).
+
+    The unit condition keeps out what the actor could not open anyway (``visible_task``), and it lets a database
+    sharded by unit send the query only to the actor's units' shards (docs/scaling.md).
+    """
+    return (HumanTask.assignee == actor.username) & HumanTask.unit_id.in_(sorted(actor.visible_unit_ids))
+
+
+def _group(actor: Actor) -> ColumnElement[bool]:
+    """Unassigned tasks of the actor's roles in their units: a seek on (state, NULL, unit_id, lane)."""
+    return (
+        HumanTask.assignee.is_(None)
+        & HumanTask.unit_id.in_(sorted(actor.visible_unit_ids))
+        & HumanTask.lane.in_(sorted(actor.roles))
+    )
+
+
 def _inbox_query(
     actor: Actor,
     *,
@@ -191,23 +216,26 @@ def _inbox_query(
     overdue: bool = False,
     due_before: datetime | None = None,
     q: str | None = None,
+    with_case: bool = False,
 ) -> Select:
-    """Open tasks of the actor (assigned to them, or open to their role in their units), joined to their case."""
+    """Open tasks of the actor (assigned to them, or open to their role in their units).
+
+    The tasks are joined to their case only to search (``q``) or when ``with_case`` asks for it (a filter or sort
+    on a case column): without the join, the counts read ``ix_human_tasks_inbox`` alone.
+    """
     if assigned not in (None, "me", "group"):
         raise BadRequest("assigned must be 'me' or 'group'")
-    mine = HumanTask.assignee == actor.username
-    group = (
-        HumanTask.assignee.is_(None) & HumanTask.lane.in_(actor.roles) & HumanTask.unit_id.in_(actor.visible_unit_ids)
-    )
+    mine, group = _mine(actor), _group(actor)
     condition = mine if assigned == "me" else group if assigned == "group" else (mine | group)
-    query = (
-        select(HumanTask).join(Case, Case.id == HumanTask.case_id).where(HumanTask.state == TaskStatus.READY, condition)
-    )
+    query = select(HumanTask).where(HumanTask.state == TaskStatus.READY, condition)
     if overdue:
         query = query.where(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
     if due_before is not None:
         query = query.where(HumanTask.due_at.is_not(None), HumanTask.due_at >= now, HumanTask.due_at < due_before)
-    if q and q.strip():
+    searched = bool(q and q.strip())
+    if searched or with_case:
+        query = query.join(Case, Case.id == HumanTask.case_id)
+    if q and searched:
         pattern = contains_pattern(q.strip())
         columns = (Case.tracking_code, Case.title, Case.subject_name, HumanTask.name)
         query = query.where(or_(*(column.ilike(pattern, escape=LIKE_ESCAPE) for column in columns)))
@@ -251,12 +279,20 @@ def inbox(
     ``q`` finds words of the tracking code, case title, subject or step name (case-insensitive); ``sort`` is
     one of ``INBOX_SORTS`` and ``order`` ``asc`` or ``desc``; tasks without the sorted value come last.
     """
-    query = _inbox_query(actor, now=now, assigned=assigned, overdue=overdue, due_before=due_before, q=q)
+    order_by = _inbox_order(sort, order)
+    counted = _inbox_query(actor, now=now, assigned=assigned, overdue=overdue, due_before=due_before, q=q,
+                           with_case=bool(process))  # fmt: skip
     if process:
-        query = query.where(Case.process_key == process)
+        counted = counted.where(Case.process_key == process)
     if case_id is not None:
-        query = query.where(HumanTask.case_id == case_id)
-    return _paginate(session, query.order_by(*_inbox_order(sort, order)), page, page_size)
+        counted = counted.where(HumanTask.case_id == case_id)
+    query = counted.join(Case, Case.id == HumanTask.case_id) if _joins_case_only_to_sort(q, process, sort) else counted
+    return _paginate(session, query.order_by(*order_by), page, page_size, counted=counted)
+
+
+def _joins_case_only_to_sort(q: str | None, process: str | None, sort: str) -> bool:
+    """The page sorts by a case column but nothing else joined ``cases``: the total is counted without the join."""
+    return sort in CASE_SORTS and not (q and q.strip()) and not process
 
 
 def inbox_tab(
@@ -286,12 +322,21 @@ def _tab_filters(tab: str, now: datetime) -> dict:
 
 
 def inbox_counts(session: Session, actor: Actor, *, now: datetime, q: str | None = None) -> dict[str, int]:
-    """How many open tasks each inbox tab holds (with the same search ``q``), by tab name."""
-    counts = {}
-    for tab in INBOX_TABS:
-        query = _inbox_query(actor, now=now, q=q, **_tab_filters(tab, now))
-        counts[tab] = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    return counts
+    """How many open tasks each inbox tab holds (with the same search ``q``), by tab name.
+
+    One query over the actor's open tasks counts every tab at once (``count(CASE WHEN tab THEN 1 END)``).
+    """
+    due = HumanTask.due_at
+    tabs: dict[str, ColumnElement[bool] | None] = {
+        "all": None,
+        "mine": _mine(actor),
+        "group": _group(actor),
+        "overdue": due < now,
+        "week": (due >= now) & (due < now + WEEK),
+    }
+    counted = [func.count() if tab is None else func.count(case_when((tab, 1))) for tab in tabs.values()]
+    row = session.execute(_inbox_query(actor, now=now, q=q).with_only_columns(*counted)).one()
+    return {name: int(count or 0) for name, count in zip(tabs, row, strict=True)}
 
 
 def case_events(session: Session, case_id: int) -> list[AuditEvent]:

@@ -198,6 +198,8 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_tasks_unit_due", "unit_id", "due_at", "completed_at", "state", "case_id"),
         Index("ix_human_tasks_unit_completed", "unit_id", "completed_at", "due_at", "escalated"),
+        # The inbox: open tasks of one person (state, assignee) or of a group (state, NULL, unit, lane), by deadline.
+        Index("ix_human_tasks_inbox", "state", "assignee", "unit_id", "lane", "due_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -207,7 +209,7 @@ class HumanTask(Base):
     name: Mapped[str] = mapped_column(String(255))
     lane: Mapped[str | None] = mapped_column(String(64))
     form: Mapped[str | None] = mapped_column(String(255))
-    state: Mapped[str] = mapped_column(String(16), index=True)
+    state: Mapped[str] = mapped_column(String(16))  # indexed by ix_human_tasks_inbox (state, …)
     assignee: Mapped[str | None] = mapped_column(String(64), index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -912,3 +914,33 @@ class CaseCategory(Base):
     category: Mapped[str] = mapped_column(String(16), primary_key=True)  # a CaseCategoryKind
     set_by: Mapped[str] = mapped_column(String(64))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReportCount(Base):
+    """How many cases of a unit and process received in one month count towards one report figure and code.
+
+    Kept by :mod:`engine.reports.counters` in the transaction of every case action, so that a report reads one row
+    per unit, month and code instead of every case. ``month`` is the local month ("2026-05") in ``zone``; ``code``
+    is the breakdown's code ("" for none), or for ``resolved`` the local month the case was resolved in.
+    """
+
+    __tablename__ = "report_counts"
+
+    zone: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    figure: Mapped[str] = mapped_column(String(32), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportCountedCase(Base):
+    """The facts of a case the report counters last counted, so that a change can take back the old counts."""
+
+    __tablename__ = "report_counted_cases"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, autoincrement=False)
+    zone: Mapped[str] = mapped_column(String(64))
+    keys: Mapped[list] = mapped_column(JSON)
+    """The counter keys [unit_id, process_key, month, figure, code] the case adds one to."""

@@ -31,8 +31,10 @@ def _database_with_an_old_case(url: str) -> None:
     upgrade_to(engine, "head")
     with engine.connect() as connection:
         row = connection.execute(text("SELECT title, published_writing, screening FROM cases")).one()
+        counted = connection.execute(text("SELECT month, figure, count FROM report_counts WHERE unit_id = 1")).all()
     engine.dispose()
     assert tuple(row) == ("Cũ", False, None)
+    assert ("2026-01", "received", 1) in [tuple(r) for r in counted]  # migration 0030 counted the case
 
 
 def test_upgrading_a_sqlite_database_with_cases_keeps_them(tmp_path):
