@@ -2,11 +2,14 @@
 
 import io
 import zipfile
+from typing import TYPE_CHECKING
 
-from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 
 from engine.core.errors import BadRequest, PayloadTooLarge
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 NUMBER_PLACEHOLDER = "document_number"
 DATE_PLACEHOLDER = "issued_on_text"
@@ -16,7 +19,9 @@ class DraftRefused(BadRequest):
     """An uploaded draft is not a DOCX this system can issue (not a Word file, or its number placeholder lost)."""
 
 
-def _template(docx: bytes, what: str) -> DocxTemplate:
+def _template(docx: bytes, what: str) -> "DocxTemplate":
+    from docxtpl import DocxTemplate  # on first use: python-docx is slow to import
+
     try:
         with zipfile.ZipFile(io.BytesIO(docx)) as archive:
             if "word/document.xml" not in archive.namelist():

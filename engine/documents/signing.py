@@ -16,30 +16,18 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from cryptography.hazmat.primitives.serialization import pkcs12
-from fontTools.subset import Options, Subsetter
-from fontTools.ttLib import TTFont
-from fontTools.ttLib.scaleUpem import scale_upem
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.sign import fields, signers
-from pyhanko.sign.signers.pdf_cms import (
-    SimpleSigner,
-    translate_pyca_cryptography_cert_to_asn1,
-    translate_pyca_cryptography_key_to_asn1,
-)
-from pyhanko.stamp import TextStampStyle
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 from sqlalchemy.orm import Session
 
 from engine.core.errors import BadRequest, DomainError
 from engine.core.models import Unit
 from engine.core.settings import Settings, get_settings
 from engine.documents.certificates import UnitSigningKey, unit_signing_key
+
+if TYPE_CHECKING:  # pyHanko and fontTools are imported on first signature: the worker and the CLI start without them
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.sign.signers.pdf_cms import SimpleSigner
 
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "FFTM NOT subset" on every signature
 
@@ -72,7 +60,7 @@ def day_text(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _signer(key: UnitSigningKey) -> SimpleSigner:
+def _signer(key: UnitSigningKey) -> "SimpleSigner":
     signer = _load_signer(key.p12, key.password)
     if signer is None:
         raise SigningFailed("Không mở được khóa ký của đơn vị (mật khẩu sai hoặc tệp PKCS#12 hỏng).")
@@ -80,8 +68,16 @@ def _signer(key: UnitSigningKey) -> SimpleSigner:
 
 
 @lru_cache(maxsize=64)
-def _load_signer(p12: bytes, password: bytes | None) -> SimpleSigner | None:
+def _load_signer(p12: bytes, password: bytes | None) -> "SimpleSigner | None":
     """The signer of a PKCS#12, loaded once per process (the key derivation is slow on purpose)."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from pyhanko.sign.signers.pdf_cms import (
+        SimpleSigner,
+        translate_pyca_cryptography_cert_to_asn1,
+        translate_pyca_cryptography_key_to_asn1,
+    )
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
     try:
         private_key, certificate, chain = pkcs12.load_key_and_certificates(p12, password)
     except (ValueError, TypeError):
@@ -108,9 +104,14 @@ BLOCK_CHARACTERS = [
 
 
 @lru_cache(maxsize=4)
-def _font(path: str) -> GlyphAccumulatorFactory:
+def _font(path: str) -> "GlyphAccumulatorFactory":
     """The block's font, cut once to the Latin and Vietnamese letters without shaping tables (each signature
     subsets it again, so it must be small) and drawn on 1000 units (pyHanko writes glyph widths as they are)."""
+    from fontTools.subset import Options, Subsetter
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+
     digest = hashlib.sha256(f"{path}|{len(BLOCK_CHARACTERS)}|noshaping".encode()).hexdigest()[:12]
     folder = Path(tempfile.gettempdir()) / "phananh-fonts"
     prepared = folder / f"{Path(path).stem}-{digest}.ttf"
@@ -148,6 +149,12 @@ def sign_pdf(
 
     ``signed_on`` is the date the block shows (today by default); ``settings`` those of the process by default.
     """
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.sign import fields, signers
+    from pyhanko.stamp import TextStampStyle
+
     settings = settings or get_settings()
     unit = session.get(Unit, unit_id)
     signer = _signer(unit_signing_key(session, unit_id=unit_id, settings=settings))

@@ -24,9 +24,10 @@ from docx.shared import Cm, Pt
 from docx.table import _Cell
 
 from engine.documents.kinds import DocumentKind
+from engine.documents.template_files import TEMPLATES_DIR, template_path
 from engine.documents.template_texts import KIND_TEXTS, KindText
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "template_files"
+__all__ = ["TEMPLATES_DIR", "build_template", "template_path"]
 FONT = "Times New Roman"
 NUMBER_LINE = "{{ number_prefix }}{{ document_number }}"
 DATE_LINE = "{{ place }}, ngày {{ issued_on_text }}"
@@ -157,11 +158,6 @@ def build_template(kind: DocumentKind) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def template_path(kind: DocumentKind | str, folder: Path = TEMPLATES_DIR) -> Path:
-    """Where the committed template of ``kind`` lives."""
-    return folder / f"{DocumentKind(kind).value}.docx"
 
 
 def write_templates(folder: Path = TEMPLATES_DIR) -> list[Path]:

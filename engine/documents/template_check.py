@@ -3,7 +3,6 @@
 import io
 import zipfile
 
-from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError
 
 from engine.core.errors import BadRequest
@@ -15,6 +14,8 @@ class TemplateRefused(BadRequest):
 
 def template_variables(docx: bytes) -> list[str]:
     """The placeholders a DOCX template uses, sorted; TemplateRefused when it is no DOCX or does not parse."""
+    from docxtpl import DocxTemplate  # on first use: python-docx is slow to import
+
     if not zipfile.is_zipfile(io.BytesIO(docx)):
         raise TemplateRefused("Tệp mẫu không phải tệp DOCX (Word 2007 trở lên)")
     try:

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from engine.core.errors import NotFound, PayloadTooLarge
 from engine.core.models import DocumentTemplate
 from engine.documents.kinds import DocumentKind
-from engine.documents.template_builder import TEMPLATES_DIR, template_path
 from engine.documents.template_check import TemplateRefused, template_variables
+from engine.documents.template_files import TEMPLATES_DIR, template_path
 from engine.people.admin_log import AdminAction, record_admin_event
 from engine.people.auth import Actor
 from engine.people.permissions import can_design, require

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from docxtpl import DocxTemplate
 from jinja2 import Environment, Undefined
 from sqlalchemy.orm import Session
 
@@ -67,6 +66,8 @@ def _case(session: Session, case_id: int) -> Case:
 
 def fill(docx: bytes, context: Mapping[str, Any]) -> bytes:
     """A DOCX template filled with ``context`` (missing values print as a dotted blank)."""
+    from docxtpl import DocxTemplate  # on first use: python-docx is slow to import
+
     template = DocxTemplate(io.BytesIO(docx))
     template.render(dict(context), jinja_env=_environment(), autoescape=True)
     out = io.BytesIO()

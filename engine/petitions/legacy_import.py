@@ -23,6 +23,7 @@ from engine.petitions.duplicates import normalize
 from engine.petitions.legacy_sheet import REQUIRED, SheetRow, cell_date, is_resolved, read_sheet
 from engine.petitions.matters import TRIAGE_PROCESS
 from engine.petitions.reception import require_reception_desk
+from engine.reports.counters import recount_case
 
 if TYPE_CHECKING:
     from engine.services import EngineServices
@@ -210,3 +211,5 @@ def _keep_original_dates(session: Session, case_id: int, petition: LegacyPetitio
     store.save_case(case)
     trail.write()
     session.execute(update(Case).where(Case.id == case_id).values(created_at=received_at))
+    case.created_at = received_at
+    recount_case(session, case, zone=zone)  # counted when it was received and resolved, not today
