@@ -69,7 +69,7 @@ lint: install
 	$(BIN)/ruff check .
 
 bench: install
-	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_all.py
 
 screenshots: install browser
 	PHANANH_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/browser

@@ -81,6 +81,24 @@ def test_four_workers_fire_two_thousand_timers_each_exactly_once(world):
         assert session.scalar(completed) == 2000
 
 
+def test_two_running_workers_fire_timers_as_they_fall_due_each_exactly_once(world):
+    """Long-running workers (not --once), started before the timers exist: they find them and share them."""
+    workers = [start_worker(world.settings.database_url, "--batch-size", "20") for _ in range(2)]
+    try:
+        start_timer_cases(world, 400)
+        deadline = time.monotonic() + 300  # a guard against a hang, not a measure of speed
+        while time.monotonic() < deadline and sum(timer_fire_counts(world).values()) < 400:
+            time.sleep(0.1)
+        assert all(w.poll() is None for w in workers), "the running workers should still be running"
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        outputs = [w.communicate(timeout=60)[0] for w in workers]
+    counts = timer_fire_counts(world)
+    assert set(counts) == timer_ids(world) and set(counts.values()) == {1}, outputs
+    assert all(": running" in out for out in outputs), outputs
+
+
 def test_timers_claimed_by_a_killed_worker_fire_later_exactly_once(world):
     """A dead worker's claims hold until their lease expires, then another worker fires them, each once.
 
