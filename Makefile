@@ -56,9 +56,10 @@ check: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy engine
 
-# Tests run on every core (pytest-xdist); a module's tests stay on one worker, so its server starts once.
+# Tests run on every core (pytest-xdist), each on whichever worker is free; a module whose tests share a
+# module-scoped fixture (a browser, a server) stays on one worker, so it starts once (tests/conftest.py).
 test: check browser
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 # Schemathesis over the OpenAPI document: the suite's fuzz test with many more generated requests per operation.
 FUZZ_EXAMPLES ?= 100

@@ -18,6 +18,19 @@ from tests.web_session import Browser
 use_password_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep a module's tests on one xdist worker only where they share a module-scoped fixture (a browser, a
+    server, a converter), so it starts once; every other test is handed to whichever worker is free
+    (``--dist loadgroup``), so a long file no longer runs alone at the end of the suite."""
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        if fixtures is None:
+            continue
+        scopes = {definition.scope for definitions in fixtures.name2fixturedefs.values() for definition in definitions}
+        if scopes & {"module", "class", "package"}:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> object:
     """One migrated and seeded SQLite file, copied for each test."""
