@@ -18,6 +18,15 @@ from tests.web_session import Browser
 use_password_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Steps issue official documents (LibreOffice, signing) only in the tests marked ``issues_documents``: the
+    others walk cases to count or show them, and issuing would double the suite's time. Set before the test's
+    fixtures, so its world, its in-process app and the servers it starts all follow it."""
+    issuing = item.get_closest_marker("issues_documents") is not None
+    os.environ["PHANANH_ISSUE_DOCUMENTS"] = "true" if issuing else "false"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Keep a module's tests on one xdist worker only where they share a module-scoped fixture (a browser, a
     server, a converter), so it starts once; every other test is handed to whichever worker is free

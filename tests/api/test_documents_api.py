@@ -4,6 +4,7 @@ protected copies, the register (JSON, XLSX, command line)."""
 import hashlib
 import io
 
+import pytest
 from docx import Document
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -17,6 +18,8 @@ from tests import denunciations
 from tests.api.test_api_report_flow import complete_step, open_task, register
 from tests.cases import CONCLUDE, VERIFY, complete, walk_to_verification
 from tests.documents import text_of
+
+pytestmark = pytest.mark.issues_documents
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SIGNING_IS_PLACEHOLDER = (signing.sign_pdf.__doc__ or "").startswith("PLACEHOLDER")

@@ -20,6 +20,8 @@ from tests.documents import text_of
 from tests.factories import INTAKE
 from tests.processes import api_server
 
+pytestmark = pytest.mark.issues_documents
+
 TITLE = "Cán bộ phường nhận tiền khi giải quyết hồ sơ đất đai"
 STEPS = (
     ("screen_report", "officer1", SCREEN_IN),

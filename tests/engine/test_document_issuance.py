@@ -19,6 +19,8 @@ from tests.cases import CONCLUDE, VERIFY, complete, walk_to_verification
 from tests.documents import text_of
 from tests.petitions import register_petition, triage
 
+pytestmark = pytest.mark.issues_documents
+
 
 def conclude(world, case_id: int) -> None:
     complete(world, case_id, "verify_report", "officer1", VERIFY)

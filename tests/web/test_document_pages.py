@@ -3,10 +3,13 @@ those who may not read the identity they name), the register with its search and
 
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from tests import denunciations
 from tests.cases import CONCLUDE, VERIFY, complete, walk_to_verification
+
+pytestmark = pytest.mark.issues_documents
 
 
 def concluded(world) -> int:
