@@ -48,9 +48,9 @@ def sqlite_template(tmp_path_factory) -> object:
 
 @pytest.fixture(scope="session")
 def postgres_template():
-    """One migrated and seeded PostgreSQL database, copied for each test."""
-    with postgres.template_database() as name:
-        yield name
+    """One migrated and seeded PostgreSQL database, copied for each test (each copy made ahead, in the background)."""
+    with postgres.template_database() as copies:
+        yield copies
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
