@@ -381,7 +381,9 @@ def reports_rebuild_counters_command() -> None:
     def run() -> None:
         zone = ZoneInfo(get_settings().timezone)
         with transaction(_ready_factory()) as session:
-            cases = rebuild_counters(session.connection(), zone=zone)
+            cases = rebuild_counters(
+                session.connection(), zone=zone, progress=lambda counted: typer.echo(f"counted {counted} cases…")
+            )
         typer.echo(f"report counters rebuilt from {cases} cases ({zone.key})")
 
     _guard(run)

@@ -16,7 +16,7 @@ command and the benchmark fixtures use it).
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -147,8 +147,12 @@ def add_counts(connection: Connection, changes: Counter) -> None:
         connection.execute(UPSERT["postgresql" if connection.dialect.name == "postgresql" else "sqlite"], rows)
 
 
-def rebuild_counters(connection: Connection, *, zone: ZoneInfo) -> int:
-    """Recount every case from scratch into the counters (all zones' counters are replaced); returns the cases."""
+def rebuild_counters(connection: Connection, *, zone: ZoneInfo, progress: Callable[[int], None] | None = None) -> int:
+    """Recount every case from scratch into the counters (all zones' counters are replaced); returns the cases.
+
+    ``progress`` is told the number of cases counted so far after each batch (a city's 100,000 cases take
+    15–70 s on a 2-core machine).
+    """
     connection.execute(delete(COUNTED))
     connection.execute(delete(COUNTS))
     totals: Counter = Counter()
@@ -170,6 +174,8 @@ def rebuild_counters(connection: Connection, *, zone: ZoneInfo) -> int:
             counted.append({"case_id": row.id, "zone": zone.key, "keys": [list(key) for key in keys]})
         connection.execute(insert(COUNTED), counted)
         after, cases = rows[-1].id, cases + len(rows)
+        if progress is not None:
+            progress(cases)
     for first in range(0, len(totals), BATCH):
         chunk = Counter(dict(list(totals.items())[first : first + BATCH]))
         add_counts(connection, chunk)

@@ -300,5 +300,6 @@ def test_the_rebuild_command_repairs_counters_changed_behind_the_engines_back(wo
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
+    assert "counted 2 cases…" in result.output, "the rebuild shows its progress batch by batch"
     assert "report counters rebuilt from 2 cases (Asia/Ho_Chi_Minh)" in result.output
     assert counters(world) == kept
