@@ -81,14 +81,6 @@ def create_user(
     return user
 
 
-def active_user(session: Session, username: str | None) -> User | None:
-    """The active user named ``username`` (of a session cookie or a bearer token), or None."""
-    if not username:
-        return None
-    user = session.scalars(select(User).where(User.username == username)).first()
-    return user if user is not None and user.is_active else None
-
-
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The user when the password matches, else None.
 

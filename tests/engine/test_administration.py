@@ -16,7 +16,7 @@ from engine.people.accounts import (
     role_overview,
     update_account,
 )
-from engine.people.auth import active_user, authenticate
+from engine.people.auth import authenticate
 from engine.people.directory import unit_tree
 from engine.people.password_links import (
     PasswordLinkInvalid,
@@ -24,6 +24,7 @@ from engine.people.password_links import (
     open_password_link,
     set_password_with_link,
 )
+from engine.people.signed_in import signed_in_user
 from engine.people.unit_admin import InvalidUnitData, UnitExists, UnitInUse, add_unit, change_unit, retire_unit
 from engine.people.units import subtree_unit_ids
 from engine.portal.filing import receiving_units
@@ -125,10 +126,12 @@ def test_a_taken_username_is_a_conflict_and_only_admins_create_accounts(world):
 def test_disabling_an_account_ends_its_access_and_admins_cannot_lock_themselves_out(world):
     admin = world.actor("admin1")
     token = issue_link(world, "officer2")
+    with world.factory() as session:
+        assert signed_in_user(session, username="officer2", token_id="a-token-never-revoked") is not None
     with transaction(world.factory) as session:
         update_account(session, admin, "officer2", {"active": False}, now=world.clock.now())
     with world.factory() as session:
-        assert active_user(session, "officer2") is None
+        assert signed_in_user(session, username="officer2", token_id="a-token-never-revoked") is None
         assert authenticate(session, "officer2", "phananh-test-pw") is None
     with transaction(world.factory) as session:
         update_account(session, admin, "officer2", {"active": True}, now=world.clock.now())
