@@ -17,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.cases.enums import TimerStatus
 from engine.cases.runtime import CaseRuntime
-from engine.cases.wakeup import next_claimable_at, seconds_until_wake, suspended_cases
+from engine.cases.wakeup import next_claimable_at, seconds_until_wake, unclaimed_at, waiting_timers
 from engine.core.db import transaction
 from engine.core.errors import DomainError
 from engine.core.models import CaseTimer
@@ -54,16 +54,10 @@ class WorkerSettings:
 def claim_due_timers(factory: sessionmaker[Session], services: EngineServices, worker: WorkerSettings) -> list[str]:
     """Claim up to ``batch_size`` due timers that nobody holds (or whose lease expired); returns their ids."""
     now = services.clock.now()
-    suspended = suspended_cases()  # their timers wait for the resumption
     with transaction(factory) as session:
         due = (
             select(CaseTimer.id)
-            .where(
-                CaseTimer.status == TimerStatus.WAITING,
-                CaseTimer.fire_at <= now,
-                or_(CaseTimer.lease_until.is_(None), CaseTimer.lease_until < now),
-                CaseTimer.case_id.not_in(suspended),
-            )
+            .where(*waiting_timers(), unclaimed_at(now), CaseTimer.fire_at <= now)
             .order_by(CaseTimer.fire_at)
             .limit(worker.batch_size)
         )

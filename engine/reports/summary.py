@@ -154,9 +154,7 @@ def _count_from_counters(session: Session, counts: PeriodCounts, scope: Scope, m
                   "party_sanctions": counts.party_sanctions, "state_sanctions": counts.state_sanctions,
                   "publicity": counts.publicity}  # fmt: skip
     rows = read_counts(session, zone=zone, unit_ids=scope.unit_ids, process_key=scope.process_key, months=months)
-    if overdue and is_boundary(
-        scope.as_of, zone
-    ):  # a past period: judged at a month boundary, the overdue spells' unit
+    if overdue and is_boundary(scope.as_of, zone):  # a past period, judged at a month boundary (the spells' unit)
         spells = [row for row in rows if row[0] in (FROM, UNTIL)]
         counts.overdue = overdue_at_boundary(spells, as_of_month)
     for figure, code, n in rows:
