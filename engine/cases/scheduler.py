@@ -178,14 +178,6 @@ def fire_due_timers(
     return fire_one_batch(factory, services, worker).fired
 
 
-def drain_due_timers(factory: sessionmaker[Session], services: EngineServices, worker: WorkerSettings) -> int:
-    """Fire batches until no due timer is left for this worker."""
-    total = 0
-    while claimed := fire_due_timers(factory, services, worker):
-        total += claimed
-    return total
-
-
 def deliver_federation_outbox(factory: sessionmaker[Session], services: EngineServices) -> int:
     """Deliver the messages due for the peer instances until none is due; returns how many were delivered."""
     delivered = 0
