@@ -29,6 +29,7 @@ def test_a_citizen_files_a_report_then_looks_it_up_with_code_and_secret(browser,
     assert "Gửi phản ánh" in page.inner_text("header") and "Đăng xuất" not in page.content()
     page.screenshot(path=shots / "portal-home.png", full_page=True)
     page.click("header >> text=Gửi phản ánh")
+    page.wait_for_url("**/portal/phan-anh")  # until the page has loaded: the picker's deferred script listens by then
     assert page.input_value("#unit_id") == "", "no unit is chosen for the citizen"
     page.fill("#unit-search", "quan 3")  # accents and case do not matter
     assert page.input_value("#unit_id") != "" and "Quận 3" in page.locator("#unit_id option:checked").inner_text()
