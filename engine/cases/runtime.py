@@ -393,9 +393,12 @@ class CaseRuntime:
         self._advance_and_save(case, workflow, before, trail, now, closed_by_action=frozenset({task.id}))
         return case
 
-    def fire_timer(self, timer: CaseTimer) -> Case | None:
-        """Fire one due timer of a case. Returns None when the timer is no longer waiting."""
-        case = self.store.case(timer.case_id)
+    def fire_timer(self, timer: CaseTimer, case: Case | None = None) -> Case | None:
+        """Fire one due timer of a case. Returns None when the timer is no longer waiting.
+
+        Pass the timer's ``case`` when it was read with the timer (``CaseStore.waiting_timer_with_case``).
+        """
+        case = case if case is not None and case.id == timer.case_id else self.store.case(timer.case_id)
         if timer.status != TimerStatus.WAITING or case is None or case.status == CaseStatus.SUSPENDED:
             return None  # a suspended case's timers wait for its resumption
         now = self.services.clock.now()

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.cases.enums import TimerStatus
 from engine.cases.runtime import CaseRuntime
+from engine.cases.store import CaseStore
 from engine.cases.wakeup import next_claimable_at, seconds_until_wake, unclaimed_at, waiting_timers
 from engine.core.db import transaction
 from engine.core.errors import DomainError
@@ -76,16 +77,17 @@ def claim_due_timers(factory: sessionmaker[Session], services: EngineServices, w
 def fire_waiting_timer(session: Session, services: EngineServices, timer_id: str) -> bool:
     """Fire one timer in ``session`` if it is still waiting; the row lock makes a second firer wait, then skip.
 
-    A reminder or escalation also notifies the step's people (and the supervisors) in the same transaction.
+    The timer and its case are read in one statement. A reminder or escalation also notifies the step's people
+    (and the supervisors) in the same transaction.
     """
-    query = select(CaseTimer).where(CaseTimer.id == timer_id, CaseTimer.status == TimerStatus.WAITING)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    timer = session.scalars(query).first()
-    case = CaseRuntime(session, services).fire_timer(timer) if timer is not None else None
-    if timer is None or case is None:
+    found = CaseStore(session).waiting_timer_with_case(timer_id)
+    if found is None:
         return False
-    notify_timer_fired(session, services, timer, case=case)
+    timer, case = found
+    fired_case = CaseRuntime(session, services).fire_timer(timer, case)
+    if fired_case is None:
+        return False
+    notify_timer_fired(session, services, timer, case=fired_case)
     return True
 
 
@@ -132,12 +134,11 @@ timers per transaction keep that wait short (tens of milliseconds)."""
 
 
 def fire_one_batch(factory: sessionmaker[Session], services: EngineServices, worker: WorkerSettings) -> BatchOutcome:
-    """Claim one batch of due timers and fire them in one transaction (per 50), each under a savepoint of its own.
+    """Claim one batch of due timers and fire them in one transaction per 50 (``fire_together``).
 
-    A timer whose case changed under us (``DomainError``) rolls back its savepoint only and is given back in the
-    same transaction; the others commit together (one commit per batch instead of per timer). Any other error
-    commits the timers fired before it, as their own transactions did, and propagates; the rest of the batch
-    waits for its lease to expire.
+    A timer whose case changed under us (``DomainError``) is given back in the same transaction; the others commit
+    together (one commit per batch instead of per timer). Any other error commits the timers fired before it, as
+    their own transactions did, and propagates; the rest of the batch waits for its lease to expire.
     """
     claimed = claim_due_timers(factory, services, worker)
     fired = given_back = 0
@@ -151,7 +152,29 @@ def fire_one_batch(factory: sessionmaker[Session], services: EngineServices, wor
 
 
 def fire_together(factory: sessionmaker[Session], services: EngineServices, timer_ids: list[str]) -> tuple[int, int]:
-    """Fire the claimed timers in one transaction, a savepoint each; returns how many fired and were given back."""
+    """Fire the claimed timers in one transaction; returns how many fired and were given back.
+
+    A conflict is rare, so the group first fires without savepoints (each costs two statements). If any timer
+    fails, nothing of that attempt stands and the group fires again with a savepoint per timer
+    (``fire_with_savepoints``), which gives back or keeps each timer as its own transaction would have.
+    """
+    try:
+        with transaction(factory) as session:
+            fired = sum(fire_waiting_timer(session, services, timer_id) for timer_id in timer_ids)
+        return fired, 0
+    except Exception as exc:  # noqa: BLE001 - every error is met again, timer by timer, in the second attempt
+        log.info("timers fired again one savepoint each after %s: %s", type(exc).__name__, exc)
+    return fire_with_savepoints(factory, services, timer_ids)
+
+
+def fire_with_savepoints(
+    factory: sessionmaker[Session], services: EngineServices, timer_ids: list[str]
+) -> tuple[int, int]:
+    """Fire the timers in one transaction, a savepoint each; returns how many fired and were given back.
+
+    A timer whose case changed under us (``DomainError``) rolls back its savepoint and is given back; any other
+    error commits the timers fired before it and propagates.
+    """
     fired, given_back = 0, []
     with transaction(factory) as session:
         for timer_id in timer_ids:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from engine.cases.enums import TaskStatus
+from engine.cases.enums import TaskStatus, TimerStatus
 from engine.core.db import rows_matched
 from engine.core.errors import Conflict
 from engine.core.models import Case, CaseTimer, HumanTask
@@ -58,6 +58,12 @@ TASK_WITH_CASE = (
     .where(TASKS.c.id == bindparam("task_id"))
 )
 CASE_BY_ID = select(CASES).where(CASES.c.id == bindparam("case_id"))
+WAITING_TIMER_WITH_CASE = (
+    select(*[c.label(f"t_{c.key}") for c in TIMERS.columns], *[c.label(f"c_{c.key}") for c in CASES.columns])
+    .join_from(TIMERS, CASES, TIMERS.c.case_id == CASES.c.id)
+    .where(TIMERS.c.id == bindparam("timer_id"), TIMERS.c.status == TimerStatus.WAITING)
+)
+LOCKED_WAITING_TIMER_WITH_CASE = WAITING_TIMER_WITH_CASE.with_for_update(of=TIMERS)
 TASK_BY_ID = select(TASKS).where(TASKS.c.id == bindparam("task_id"))
 INSERT_CASE = insert(CASES).returning(CASES.c.id)
 
@@ -127,6 +133,16 @@ class CaseStore:
         if row is None:
             return None
         return _detached(HumanTask, row, "t_"), _detached(Case, row, "c_")
+
+    def waiting_timer_with_case(self, timer_id: str) -> tuple[CaseTimer, Case] | None:
+        """A timer that still waits and its case, read in one statement; on PostgreSQL the timer row is locked
+        (a second firer waits for this transaction, then finds the timer no longer waiting)."""
+        postgres = self.session.get_bind().dialect.name == "postgresql"
+        statement = LOCKED_WAITING_TIMER_WITH_CASE if postgres else WAITING_TIMER_WITH_CASE
+        row = self.session.execute(statement, {"timer_id": timer_id}).mappings().first()
+        if row is None:
+            return None
+        return _detached(CaseTimer, row, "t_"), _detached(Case, row, "c_")
 
     def case(self, case_id: int) -> Case | None:
         """A case row."""

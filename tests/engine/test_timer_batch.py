@@ -70,8 +70,8 @@ def conflict_for(monkeypatch, failing_case: int) -> None:
     """The failing case's timer fires (audit, index, state written), then its case reports a conflict."""
     fire = CaseRuntime.fire_timer
 
-    def fire_or_conflict(self, timer):
-        case = fire(self, timer)
+    def fire_or_conflict(self, timer, case=None):
+        case = fire(self, timer, case)
         if timer.case_id == failing_case:
             raise Conflict("the case changed under the worker")
         return case
@@ -108,11 +108,13 @@ def test_an_unexpected_error_keeps_the_timers_fired_before_it_and_propagates(wor
     fire = CaseRuntime.fire_timer
     seen: list[str] = []
 
-    def fire_then_break(self, timer):
-        seen.append(timer.id)
-        if len(seen) == 3:
+    def fire_then_break(self, timer, case=None):
+        """The third timer met breaks, every time it is fired (the batch fires again timer by timer)."""
+        if timer.id not in seen:
+            seen.append(timer.id)
+        if len(seen) > 2 and timer.id == seen[2]:
             raise RuntimeError("a bug in a process script")
-        return fire(self, timer)
+        return fire(self, timer, case)
 
     monkeypatch.setattr(CaseRuntime, "fire_timer", fire_then_break)
     world.clock.advance(timedelta(seconds=2))
@@ -160,4 +162,18 @@ def test_sqlite_fires_fewer_timers_per_transaction_so_the_write_lock_is_held_bri
     on_sqlite = world.settings.database_url.startswith("sqlite")
     assert (outcome.claimed, outcome.fired) == (20, 20)
     assert len(seen["commits"]) == (1 + 3 if on_sqlite else 1 + 1)  # the claim, then 8 + 8 + 4 on SQLite
+    assert {timer_id: fired_events(world)[timer_id] for timer_id in timers} == dict.fromkeys(timers, 1)
+
+
+def test_a_batch_without_conflict_takes_no_savepoint_and_reads_each_timer_with_its_case(world):
+    timers = started_cases(world, "timer_only.bpmn", "timer_only_demo", 3)
+    world.clock.advance(timedelta(seconds=2))
+    with recorded(world) as seen:
+        outcome = fire_one_batch(world.factory, world.services, WORKER)
+    assert (outcome.claimed, outcome.fired, outcome.given_back) == (3, 3, 0)
+    statements = [" ".join(text.split()).upper() for text in seen["statements"]]
+    assert not [text for text in statements if "SAVEPOINT" in text]
+    timers_with_cases = [text for text in statements if text.startswith("SELECT") and "CASE_TIMERS JOIN CASES" in text]
+    assert len(timers_with_cases) == 3
+    assert not [text for text in statements if text.startswith("SELECT CASES.")]  # no second read of a case
     assert {timer_id: fired_events(world)[timer_id] for timer_id in timers} == dict.fromkeys(timers, 1)
