@@ -86,8 +86,16 @@ def case_keys(case, tasks: Iterable, zone: ZoneInfo, ended_at: datetime | None =
     return keys + [(*base, figure, code) for figure, code in figures]
 
 
-TASKS_OF_CASE = select(*TASK_COLUMNS).where(HumanTask.case_id == bindparam("case_id"))
-COUNTED_OF_CASE = select(COUNTED.c.zone, COUNTED.c["keys"]).where(COUNTED.c.case_id == bindparam("case_id"))
+CASES, TASKS = Case.__table__, HumanTask.__table__
+COUNTED_WITH_TASKS = (
+    select(COUNTED.c.zone.label("counted_zone"), COUNTED.c["keys"].label("counted_keys"), *TASK_COLUMNS)
+    .select_from(CASES)
+    .outerjoin(COUNTED, COUNTED.c.case_id == CASES.c.id)
+    .outerjoin(TASKS, TASKS.c.case_id == CASES.c.id)
+    .where(CASES.c.id == bindparam("case_id"))
+)
+"""The keys a case counted last time and its tasks, in one statement: one row per task (at least one row, its
+task columns empty when the case has no task), each carrying the counted keys (empty when it never counted)."""
 ENDED_AT = select(func.min(CaseDecision.recorded_at)).where(
     CaseDecision.case_id == bindparam("case_id"), CaseDecision.kind.in_(ENDINGS.values())
 )
@@ -102,14 +110,15 @@ UPDATE_COUNTED = (
 def recount_case(session: Session, case: Case, *, zone: ZoneInfo) -> None:
     """Bring the counters up to date with ``case``'s current facts, in the caller's transaction.
 
-    Two indexed reads (the case's tasks, the keys it counted) when nothing counted changed; the statements are
-    built once and run on the connection (no ORM result processing)."""
+    One indexed read (the keys it counted with the case's tasks) when nothing counted changed; the statements
+    are built once and run on the connection (no ORM result processing)."""
     session.flush()  # what the ORM's autoflush did for the reads: pending rows of the action are seen
     connection = session.connection()
-    tasks = connection.execute(TASKS_OF_CASE, {"case_id": case.id}).all()
+    rows = connection.execute(COUNTED_WITH_TASKS, {"case_id": case.id}).all()
+    tasks = [row for row in rows if row.case_id is not None]
     ended_at = connection.execute(ENDED_AT, {"case_id": case.id}).scalar() if case.status in ENDED else None
     keys = case_keys(case, tasks, zone, ended_at)
-    stored = connection.execute(COUNTED_OF_CASE, {"case_id": case.id}).first()
+    stored = (rows[0].counted_zone, rows[0].counted_keys) if rows and rows[0].counted_keys is not None else None
     old = [tuple(key) for key in stored[1]] if stored is not None else []
     old_zone = stored[0] if stored is not None else zone.key
     if stored is not None and old_zone == zone.key and sorted(old) == sorted(keys):

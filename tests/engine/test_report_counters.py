@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from engine.cases.lifecycle import resume_case, suspend_case, terminate_case, withdraw_case
 from engine.core.db import transaction
 from engine.core.models import Case, ReportCount, ReportCountedCase
 from engine.reports.counted import Scope, figure_condition
-from engine.reports.counters import rebuild_counters
+from engine.reports.counters import rebuild_counters, recount_case
 from engine.reports.periods import month_start, parse_period, period_months, range_period
 from engine.reports.summary import build_summary, count_periods, unit_subtree
 from tests.cases import SCREEN_IN, assign_data, complete, start_report
@@ -303,3 +303,24 @@ def test_the_rebuild_command_repairs_counters_changed_behind_the_engines_back(wo
     assert "counted 2 cases…" in result.output, "the rebuild shows its progress batch by batch"
     assert "report counters rebuilt from 2 cases (Asia/Ho_Chi_Minh)" in result.output
     assert counters(world) == kept
+
+
+def test_recounting_an_unchanged_case_reads_its_counted_keys_and_tasks_in_one_statement(world):
+    case_id = start_report(world)
+    engine = world.factory.kw["bind"]
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    with transaction(world.factory) as session:
+        case = session.get(Case, case_id)
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            recount_case(session, case, zone=world.services.calendar.zone)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    assert len(statements) == 1 and "report_counted_cases" in statements[0] and "human_tasks" in statements[0]
+    with world.factory() as session:
+        stored = session.get(ReportCountedCase, case_id)
+        assert stored is not None and stored.keys, "the case counted its reception"
