@@ -47,6 +47,24 @@ def _paginate(session: Session, query: Select, page: int, page_size: int, *, cou
     return Page(items=items, total=total, page=page, page_size=page_size)
 
 
+def _paginate_counting_over(
+    session: Session, query: Select, page: int, page_size: int, *, counted: Select | None = None
+) -> Page:
+    """One page of ``query`` with its total counted in the same statement (``count(*) OVER ()``).
+
+    For queries that read all their rows anyway to sort them (the inbox: its sorts have no index to walk), this
+    saves the separate count. A page past the end has no row to carry the total: it is then counted apart.
+    """
+    _check_page(page, page_size)
+    statement = query.add_columns(func.count().over().label("total")).offset((page - 1) * page_size).limit(page_size)
+    rows = session.execute(statement).all()
+    if rows:
+        return Page(items=[row[0] for row in rows], total=rows[0].total, page=page, page_size=page_size)
+    if page == 1:
+        return Page(items=[], total=0, page=page, page_size=page_size)
+    return _paginate(session, query, page, page_size, counted=counted)
+
+
 @dataclass
 class CaseFilters:
     """What a case list can be narrowed by."""
@@ -287,7 +305,7 @@ def inbox(
     if case_id is not None:
         counted = counted.where(HumanTask.case_id == case_id)
     query = counted.join(Case, Case.id == HumanTask.case_id) if _joins_case_only_to_sort(q, process, sort) else counted
-    return _paginate(session, query.order_by(*order_by), page, page_size, counted=counted)
+    return _paginate_counting_over(session, query.order_by(*order_by), page, page_size, counted=counted)
 
 
 def _joins_case_only_to_sort(q: str | None, process: str | None, sort: str) -> bool:

@@ -112,6 +112,21 @@ def test_the_inbox_lists_exactly_the_open_tasks_of_the_person_and_their_group(wo
     assert counts == {tab: sum(in_tab(task, tab, username, now) for task in mine) for tab in INBOX_TABS}
 
 
+def test_a_page_carries_its_total_and_a_page_past_the_end_still_counts(world, seeded):
+    """The page's statement counts its rows too (``count(*) OVER ()``): one statement per page, not two."""
+    actor, now = world.actor("supervisor1"), world.clock.now()
+    mine = expected(world, seeded, "supervisor1")
+    engine = world.factory.kw["bind"]
+    with world.factory() as session:
+        with statements(engine) as log:
+            first = inbox(session, actor, now=now, page=1, page_size=10)
+        assert (first.total, len(first.items), len(log)) == (len(mine), 10, 1)
+        searched = inbox(session, actor, now=now, q="vỉa hè", sort="received")
+        assert searched.total == inbox_counts(session, actor, now=now, q="vỉa hè")["all"] > 0
+        past_the_end = inbox(session, actor, now=now, page=len(mine) // 10 + 2, page_size=10)
+        assert (past_the_end.items, past_the_end.total) == ([], len(mine))
+
+
 @contextmanager
 def statements(engine: Engine) -> Iterator[list[tuple[str, object]]]:
     """The (SQL, parameters) of every statement on human_tasks run while open."""
