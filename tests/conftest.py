@@ -27,6 +27,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     os.environ["PHANANH_ISSUE_DOCUMENTS"] = "true" if issuing else "false"
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's hook, which writes each test's group into its id
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Keep a module's tests on one xdist worker only where they share a module-scoped fixture (a browser, a
     server, a converter), so it starts once; every other test is handed to whichever worker is free
