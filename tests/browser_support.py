@@ -1,12 +1,18 @@
 """Shared set-up of the real-browser tests (headless Debian Chromium driven by Playwright).
 
 A module that imports this one is skipped when Chromium or Playwright is missing (and fails in CI). The ``browser``
-and ``shots`` fixtures live in conftest.py; each test module starts its own server on :func:`demo_database_url`.
+and ``shots`` fixtures live in conftest.py; each test module starts its own server on a copy of the demo database
+(:func:`demo_database_url`).
 """
 
+import atexit
 import os
 import re
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -33,26 +39,49 @@ if not CHROMIUM.exists():
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 
+_DEMO_DATABASES: dict[str, Path] = {}
+"""The demo database this test process built, by the document-issuing switch it was built under."""
+
+
 def demo_database_url(folder: Path, then: Callable[[Session, EngineServices], None] | None = None) -> str:
     """A migrated SQLite database in ``folder`` with every process deployed and the demo cases loaded.
 
-    ``then`` runs in one more transaction afterwards (e.g. to deploy a version 2).
+    The demo is built once per test process (walking its cases takes seconds) and copied for each caller.
+    ``then`` runs in one more transaction afterwards, on the copy (e.g. to deploy a version 2).
     """
-    url = f"sqlite:///{folder / 'demo.db'}"
-    engine = make_engine(url)
-    upgrade_to_head(engine)
-    factory = make_session_factory(engine)
-    services = build_services(Settings(database_url=url), session_factory=factory)
-    with factory() as session:
-        deploy_path(session, PROJECT_ROOT / "processes", forms=services.forms)
-        session.commit()
-    load_demo(factory, services)
+    path = folder / "demo.db"
+    with closing(sqlite3.connect(_built_demo_database())) as source, closing(sqlite3.connect(path)) as copy:
+        source.backup(copy)
+    url = f"sqlite:///{path}"
     if then is not None:
+        engine = make_engine(url)
+        factory = make_session_factory(engine)
+        services = build_services(Settings(database_url=url), session_factory=factory)
         with factory() as session:
             then(session, services)
             session.commit()
-    engine.dispose()
+        engine.dispose()
     return url
+
+
+def _built_demo_database() -> Path:
+    """The demo database of this process, built on first use (under the current PHANANH_ISSUE_DOCUMENTS)."""
+    switch = os.environ.get("PHANANH_ISSUE_DOCUMENTS", "")
+    if switch not in _DEMO_DATABASES:
+        folder = Path(tempfile.mkdtemp(prefix="phananh-demo-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        url = f"sqlite:///{folder / 'demo.db'}"
+        engine = make_engine(url)
+        upgrade_to_head(engine)
+        factory = make_session_factory(engine)
+        services = build_services(Settings(database_url=url), session_factory=factory)
+        with factory() as session:
+            deploy_path(session, PROJECT_ROOT / "processes", forms=services.forms)
+            session.commit()
+        load_demo(factory, services)
+        engine.dispose()
+        _DEMO_DATABASES[switch] = folder / "demo.db"
+    return _DEMO_DATABASES[switch]
 
 
 def sign_in(browser, server: str, username: str, **context):
