@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.limits import RequestLimits
+from api.routers import add_routes
 from api.routes import (
     absences,
     administration,
@@ -89,27 +90,14 @@ def create_app(
     app.state.liveness = health.Liveness(session_factory)
     # Routes are matched in order: the liveness check and the REST API before the pages, whose paths never begin
     # with /api or /healthz, so a request runs through fewer patterns.
-    for module in (health, auth, processes, process_versions, cases, matters, tasks, reports):
-        app.include_router(module.router)
-    app.include_router(absences.router)
-    app.include_router(attachments.router)
-    app.include_router(comments.router)
-    app.include_router(drafts.router)
-    app.include_router(forms.router)
-    app.include_router(people.router)
-    app.include_router(notifications.router)
-    app.include_router(administration.router)
-    app.include_router(portal_api.router)
-    app.include_router(reception_api.router)
-    app.include_router(report_forms.router)
-    app.include_router(document_templates_router)
-    app.include_router(documents.router)
-    app.include_router(document_verification.router)
-    app.include_router(federation.router)
-    app.include_router(transfers.router)
-    app.include_router(legacy_import.router)
-    app.include_router(lifecycle_api.router)
-    app.include_router(reception_leaders.router)
-    app.include_router(case_categories.router)
+    add_routes(
+        app,
+        *(module.router for module in (health, auth, processes, process_versions, cases, matters, tasks, reports)),
+        absences.router, attachments.router, comments.router, drafts.router, forms.router, people.router,
+        notifications.router, administration.router, portal_api.router, reception_api.router, report_forms.router,
+        document_templates_router, documents.router, document_verification.router, federation.router,
+        transfers.router, legacy_import.router, lifecycle_api.router, reception_leaders.router,
+        case_categories.router,
+    )  # fmt: skip
     install_web(app, services.calendar.zone, services.forms)
     return app

@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.routers import add_routes
 from api.web.context import CsrfRejected, LoginRequired
 from api.web.error_texts import page_message
 from api.web.i18n import translate
@@ -126,11 +127,9 @@ def install_web(app: FastAPI, zone, forms) -> None:
         routes_reception, routes_versions, routes_designer, routes_portal, routes_notifications, routes_absences,
         routes_team,
         routes_admin, routes_password, routes_documents, routes_issued_documents, routes_verification,
-        routes_admin, routes_password, routes_federation, routes_transfers, routes_legacy_import,
-        routes_admin, routes_password, routes_lifecycle,
+        routes_federation, routes_transfers, routes_legacy_import, routes_lifecycle,
     )  # fmt: skip
-    for module in pages:
-        app.include_router(module.router)
+    add_routes(app, *(module.router for module in pages))
     app.add_exception_handler(RateLimited, routes_portal.rate_limited_page)
     app.add_exception_handler(FormRefused, routes_portal.form_refused_page)
     app.add_exception_handler(LoginRequired, _login_required)
