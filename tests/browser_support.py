@@ -11,12 +11,12 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine.core.db import make_engine, make_session_factory
 from engine.core.migrate import upgrade_to_head
@@ -54,14 +54,21 @@ def demo_database_url(folder: Path, then: Callable[[Session, EngineServices], No
         source.backup(copy)
     url = f"sqlite:///{path}"
     if then is not None:
-        engine = make_engine(url)
-        factory = make_session_factory(engine)
-        services = build_services(Settings(database_url=url), session_factory=factory)
-        with factory() as session:
+        with _opened(url) as (factory, services), factory() as session:
             then(session, services)
             session.commit()
-        engine.dispose()
     return url
+
+
+@contextmanager
+def _opened(url: str) -> Iterator[tuple[sessionmaker[Session], EngineServices]]:
+    """A session factory and the services on the database at ``url``; its connections are closed afterwards."""
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    try:
+        yield factory, build_services(Settings(database_url=url), session_factory=factory)
+    finally:
+        engine.dispose()
 
 
 def _built_demo_database() -> Path:
@@ -71,15 +78,14 @@ def _built_demo_database() -> Path:
         folder = Path(tempfile.mkdtemp(prefix="phananh-demo-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         url = f"sqlite:///{folder / 'demo.db'}"
-        engine = make_engine(url)
-        upgrade_to_head(engine)
-        factory = make_session_factory(engine)
-        services = build_services(Settings(database_url=url), session_factory=factory)
-        with factory() as session:
-            deploy_path(session, PROJECT_ROOT / "processes", forms=services.forms)
-            session.commit()
-        load_demo(factory, services)
-        engine.dispose()
+        migrating = make_engine(url)
+        upgrade_to_head(migrating)
+        migrating.dispose()
+        with _opened(url) as (factory, services):
+            with factory() as session:
+                deploy_path(session, PROJECT_ROOT / "processes", forms=services.forms)
+                session.commit()
+            load_demo(factory, services)
         _DEMO_DATABASES[switch] = folder / "demo.db"
     return _DEMO_DATABASES[switch]
 

@@ -52,14 +52,20 @@ def _remember_stored(case: Case) -> None:
 
 
 # Statements are built once: SQLAlchemy then reuses their compiled form instead of rebuilding it per action.
+def _labelled(table, prefix: str) -> list:
+    """The table's columns labelled ``<prefix><key>``, so that two tables' rows read in one statement (and
+    ``_detached`` with that prefix) keep their columns apart."""
+    return [column.label(f"{prefix}{column.key}") for column in table.columns]
+
+
 TASK_WITH_CASE = (
-    select(*[c.label(f"t_{c.key}") for c in TASKS.columns], *[c.label(f"c_{c.key}") for c in CASES.columns])
+    select(*_labelled(TASKS, "t_"), *_labelled(CASES, "c_"))
     .join_from(TASKS, CASES, TASKS.c.case_id == CASES.c.id)
     .where(TASKS.c.id == bindparam("task_id"))
 )
 CASE_BY_ID = select(CASES).where(CASES.c.id == bindparam("case_id"))
 WAITING_TIMER_WITH_CASE = (
-    select(*[c.label(f"t_{c.key}") for c in TIMERS.columns], *[c.label(f"c_{c.key}") for c in CASES.columns])
+    select(*_labelled(TIMERS, "t_"), *_labelled(CASES, "c_"))
     .join_from(TIMERS, CASES, TIMERS.c.case_id == CASES.c.id)
     .where(TIMERS.c.id == bindparam("timer_id"), TIMERS.c.status == TimerStatus.WAITING)
 )

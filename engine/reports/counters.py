@@ -118,16 +118,16 @@ def recount_case(session: Session, case: Case, *, zone: ZoneInfo) -> None:
     tasks = [row for row in rows if row.case_id is not None]
     ended_at = connection.execute(ENDED_AT, {"case_id": case.id}).scalar() if case.status in ENDED else None
     keys = case_keys(case, tasks, zone, ended_at)
-    stored = (rows[0].counted_zone, rows[0].counted_keys) if rows and rows[0].counted_keys is not None else None
-    old = [tuple(key) for key in stored[1]] if stored is not None else []
-    old_zone = stored[0] if stored is not None else zone.key
-    if stored is not None and old_zone == zone.key and sorted(old) == sorted(keys):
+    counted = rows[0] if rows and rows[0].counted_keys is not None else None  # None: the case never counted
+    old = [tuple(key) for key in counted.counted_keys] if counted is not None else []
+    old_zone = counted.counted_zone if counted is not None else zone.key
+    if counted is not None and old_zone == zone.key and sorted(old) == sorted(keys):
         return
     changes: Counter = Counter((zone.key, *key) for key in keys)
     changes.subtract(Counter((old_zone, *key) for key in old))
     add_counts(connection, changes)
     values = {"zone": zone.key, "keys": [list(key) for key in keys]}
-    if stored is None:
+    if counted is None:
         connection.execute(INSERT_COUNTED, {"case_id": case.id, **values})
     else:
         connection.execute(UPDATE_COUNTED, {"b_case_id": case.id, **values})
