@@ -16,7 +16,7 @@ have a deadline between 20 days ago and 30 days ahead. ``ANALYZE`` afterwards on
 Measured, per person and per inbox view (all, mine, group, overdue, week, search, page 3, sorted by received):
 ``GET /api/tasks`` (the REST inbox, with its tab counts) over HTTP through FastAPI's ``TestClient`` (in-process
 ASGI, no sockets: routing, auth, the queries, JSON), and the engine functions behind it in-process (``inbox``,
-``tracking_codes``, ``inbox_counts`` in a fresh session, as the route calls them). Each query R times after W
+``tracking_codes`` in a fresh session, as the route calls them: the tab counts come with the page). Each query R times after W
 untimed warm-ups; p50 / p95 / max wall ms, and the p50 CPU ms of this process (the app's thread included, the
 PostgreSQL server not): on a shared machine the wall time waits for the CPU, the CPU time does not. Then the plan
 of every distinct SQL statement the engine call of the officer's views runs on ``human_tasks``: PostgreSQL
@@ -45,7 +45,7 @@ from throwaway_databases import postgres_database, sqlite_database
 
 from api.app import create_app
 from engine.cases.enums import CaseStatus, TaskStatus
-from engine.cases.queries import inbox, inbox_counts, tracking_codes
+from engine.cases.queries import inbox, tracking_codes
 from engine.core.clock import ManualClock
 from engine.core.db import make_engine, make_session_factory, transaction
 from engine.core.models import Case, HumanTask, Unit, User
@@ -193,7 +193,7 @@ def set_up(database_url: str, count: int, forms: FormCatalog) -> World:
 
 
 def engine_inbox(session: Session, actor: Actor, params: dict[str, Any]) -> int:
-    """What ``GET /api/tasks`` asks of the engine (page, tracking codes, tab counts); returns the total."""
+    """What ``GET /api/tasks`` asks of the engine (the page with its tab counts, tracking codes); returns the total."""
     now = NOW
     days = params.get("due_within_days")
     found = inbox(
@@ -203,7 +203,6 @@ def engine_inbox(session: Session, actor: Actor, params: dict[str, Any]) -> int:
         page_size=50,
     )  # fmt: skip
     tracking_codes(session, {task.case_id for task in found.items})
-    inbox_counts(session, actor, now=now, q=params.get("q"))
     return found.total
 
 

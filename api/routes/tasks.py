@@ -39,7 +39,6 @@ from engine.cases.queries import (
     INBOX_ORDERS,
     INBOX_SORTS,
     inbox,
-    inbox_counts,
     tracking_code_of,
     tracking_codes,
     visible_task,
@@ -94,7 +93,7 @@ def my_inbox(
         page_size=page_size,
     )
     codes = tracking_codes(session, {t.case_id for t in found.items})
-    counts = InboxCounts(**inbox_counts(session, actor, now=now, q=q)) if with_counts else None
+    counts = InboxCounts(**found.counts) if with_counts else None
     return TaskPage(
         items=[task_out(t, codes.get(t.case_id)) for t in found.items],
         total=found.total,

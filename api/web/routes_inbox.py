@@ -5,7 +5,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.web.context import WebPage
 from api.web.deadlines import deadline_view
-from engine.cases.queries import INBOX_ORDERS, INBOX_SORTS, INBOX_TABS, cases_by_id, inbox_counts, inbox_tab
+from engine.cases.queries import INBOX_ORDERS, INBOX_SORTS, INBOX_TABS, cases_by_id, inbox_tab
 from engine.cases.runtime import CaseRuntime
 from engine.people.permissions import can_claim_task, can_read_task, can_unclaim_task, require
 
@@ -27,7 +27,6 @@ def inbox_page(
     found = inbox_tab(
         page.session, page.actor, tab, now=now, q=q or None, sort=sort, order=order, page=max(p, 1), page_size=50
     )
-    counts = inbox_counts(page.session, page.actor, now=now, q=q or None)
     cases = cases_by_id(page.session, {t.case_id for t in found.items})
     rows = [
         {
@@ -40,7 +39,7 @@ def inbox_page(
         for task in found.items
     ]
     return page.render(
-        "inbox.html", tab=tab, tabs=TABS, rows=rows, found=found, counts=counts, q=q, sort=sort, order=order
+        "inbox.html", tab=tab, tabs=TABS, rows=rows, found=found, counts=found.counts, q=q, sort=sort, order=order
     )
 
 

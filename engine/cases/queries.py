@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from dataclasses import field as default
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Label, Select, func, or_, select, true
 from sqlalchemy import case as case_when
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from engine.cases.enums import CaseStatus, TaskStatus
 from engine.core.db import LIKE_ESCAPE, contains_pattern
@@ -45,24 +46,6 @@ def _paginate(session: Session, query: Select, page: int, page_size: int, *, cou
     total = session.scalar(select(func.count()).select_from(total_of.subquery())) or 0
     items = list(session.scalars(query.offset((page - 1) * page_size).limit(page_size)))
     return Page(items=items, total=total, page=page, page_size=page_size)
-
-
-def _paginate_counting_over(
-    session: Session, query: Select, page: int, page_size: int, *, counted: Select | None = None
-) -> Page:
-    """One page of ``query`` with its total counted in the same statement (``count(*) OVER ()``).
-
-    For queries that read all their rows anyway to sort them (the inbox: its sorts have no index to walk), this
-    saves the separate count. A page past the end has no row to carry the total: it is then counted apart.
-    """
-    _check_page(page, page_size)
-    statement = query.add_columns(func.count().over().label("total")).offset((page - 1) * page_size).limit(page_size)
-    rows = session.execute(statement).all()
-    if rows:
-        return Page(items=[row[0] for row in rows], total=rows[0].total, page=page, page_size=page_size)
-    if page == 1:
-        return Page(items=[], total=0, page=page, page_size=page_size)
-    return _paginate(session, query, page, page_size, counted=counted)
 
 
 @dataclass
@@ -204,10 +187,6 @@ INBOX_TABS = ("all", "mine", "group", "overdue", "week")
 WEEK = timedelta(days=7)
 
 
-CASE_SORTS = ("code", "title", "received")
-"""The inbox sorts by a column of the case: only these (and a search or a process filter) join ``cases``."""
-
-
 def _mine(actor: Actor) -> ColumnElement[bool]:
     """Tasks assigned to the actor in their units: a seek on ``ix_human_tasks_inbox`` (state, assignee, unit_id).
 
@@ -226,30 +205,13 @@ def _group(actor: Actor) -> ColumnElement[bool]:
     )
 
 
-def _inbox_query(
-    actor: Actor,
-    *,
-    now: datetime,
-    assigned: str | None = None,
-    overdue: bool = False,
-    due_before: datetime | None = None,
-    q: str | None = None,
-    with_case: bool = False,
-) -> Select:
-    """Open tasks of the actor (assigned to them, or open to their role in their units).
+def _open_tasks(actor: Actor, *, q: str | None = None, with_case: bool = False) -> Select:
+    """Open tasks of the actor (assigned to them, or open to their role in their units), searched with ``q``.
 
     The tasks are joined to their case only to search (``q``) or when ``with_case`` asks for it (a filter or sort
-    on a case column): without the join, the counts read ``ix_human_tasks_inbox`` alone.
+    on a case column): without the join, the tasks are read through ``ix_human_tasks_inbox`` alone.
     """
-    if assigned not in (None, "me", "group"):
-        raise BadRequest("assigned must be 'me' or 'group'")
-    mine, group = _mine(actor), _group(actor)
-    condition = mine if assigned == "me" else group if assigned == "group" else (mine | group)
-    query = select(HumanTask).where(HumanTask.state == TaskStatus.READY, condition)
-    if overdue:
-        query = query.where(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
-    if due_before is not None:
-        query = query.where(HumanTask.due_at.is_not(None), HumanTask.due_at >= now, HumanTask.due_at < due_before)
+    query = select(HumanTask).where(HumanTask.state == TaskStatus.READY, _mine(actor) | _group(actor))
     searched = bool(q and q.strip())
     if searched or with_case:
         query = query.join(Case, Case.id == HumanTask.case_id)
@@ -260,20 +222,65 @@ def _inbox_query(
     return query
 
 
-def _inbox_order(sort: str, order: str) -> list:
-    """The ORDER BY of an inbox sort: the chosen column, empty values last, then oldest task first."""
-    _check_choice("sort", sort, INBOX_SORTS)
-    _check_choice("order", order, INBOX_ORDERS)
-    column = {
-        "deadline": HumanTask.due_at,
-        "code": Case.tracking_code,
-        "title": Case.title,
-        "step": HumanTask.name,
-        "received": Case.created_at,
-        "assignee": HumanTask.assignee,
-    }[sort]
-    directed = column.desc() if order == "desc" else column.asc()
-    return [column.is_(None), directed, HumanTask.created_at, HumanTask.id]
+def _tabs(actor: Actor, now: datetime, task=HumanTask) -> dict[str, ColumnElement[bool]]:
+    """Which of the actor's open tasks each inbox tab holds, by tab name.
+
+    ``task`` is ``HumanTask`` or an alias of it over the actor's open tasks.
+    """
+    due = task.due_at
+    return {
+        "all": true(),
+        "mine": task.assignee == actor.username,
+        "group": task.assignee.is_(None),
+        "overdue": due < now,
+        "week": (due >= now) & (due < now + WEEK),
+    }
+
+
+def _tab_counts(actor: Actor, now: datetime) -> dict[str, ColumnElement[int]]:
+    """The count of the actor's open tasks in each inbox tab, by tab name (``count(CASE WHEN tab THEN 1 END)``)."""
+    return {name: func.count(case_when((tab, 1))) for name, tab in _tabs(actor, now).items()}
+
+
+@dataclass
+class InboxFilters:
+    """What narrows one page of the inbox beyond the search: a tab's conditions, a process, a case."""
+
+    assigned: str | None = None
+    overdue: bool = False
+    due_before: datetime | None = None
+    process: str | None = None
+    case_id: int | None = None
+
+    def conditions(self, actor: Actor, now: datetime, task, process_key) -> list[ColumnElement[bool]]:
+        """The conditions on ``task`` (an alias of ``HumanTask`` over the actor's open tasks) and its case's process."""
+        if self.assigned not in (None, "me", "group"):
+            raise BadRequest("assigned must be 'me' or 'group'")
+        tabs, due = _tabs(actor, now, task), task.due_at
+        conditions: list[ColumnElement[bool]] = []
+        if self.assigned:
+            conditions.append(tabs["mine" if self.assigned == "me" else "group"])
+        if self.overdue:
+            conditions += [due.is_not(None), due < now]
+        if self.due_before is not None:
+            conditions += [due.is_not(None), due >= now, due < self.due_before]
+        if self.process:
+            conditions.append(process_key == self.process)
+        if self.case_id is not None:
+            conditions.append(task.case_id == self.case_id)
+        return conditions
+
+
+@dataclass
+class InboxPage(Page):
+    """One page of the inbox, and how many open tasks each tab holds with the same search (by tab name)."""
+
+    counts: dict[str, int] = default(default_factory=dict)
+
+
+CASE_SORTS = {"code": Case.tracking_code, "title": Case.title, "received": Case.created_at}
+"""The inbox sorts by a column of the case: only these (and a search or a process filter) join ``cases``."""
+TASK_SORTS = {"deadline": "due_at", "step": "name", "assignee": "assignee"}
 
 
 def inbox(
@@ -291,26 +298,42 @@ def inbox(
     order: str = "asc",
     page: int = 1,
     page_size: int = 50,
-) -> Page:
-    """The actor's open tasks: assigned to them, or unassigned for their role in their units.
+) -> InboxPage:
+    """The actor's open tasks: assigned to them, or unassigned for their role in their units; with the tab counts.
 
     ``q`` finds words of the tracking code, case title, subject or step name (case-insensitive); ``sort`` is
-    one of ``INBOX_SORTS`` and ``order`` ``asc`` or ``desc``; tasks without the sorted value come last.
+    one of ``INBOX_SORTS`` and ``order`` ``asc`` or ``desc``; tasks without the sorted value come last. The
+    counts of the tabs (``INBOX_TABS``: with the same ``q``, not narrowed by the other filters) and the page's
+    total come out of the page's own statement: the actor's open tasks are read once and counted as a window,
+    then filtered, sorted and cut to the page. An empty page has no row to carry them: they are counted apart.
     """
-    order_by = _inbox_order(sort, order)
-    counted = _inbox_query(actor, now=now, assigned=assigned, overdue=overdue, due_before=due_before, q=q,
-                           with_case=bool(process))  # fmt: skip
-    if process:
-        counted = counted.where(Case.process_key == process)
-    if case_id is not None:
-        counted = counted.where(HumanTask.case_id == case_id)
-    query = counted.join(Case, Case.id == HumanTask.case_id) if _joins_case_only_to_sort(q, process, sort) else counted
-    return _paginate_counting_over(session, query.order_by(*order_by), page, page_size, counted=counted)
-
-
-def _joins_case_only_to_sort(q: str | None, process: str | None, sort: str) -> bool:
-    """The page sorts by a case column but nothing else joined ``cases``: the total is counted without the join."""
-    return sort in CASE_SORTS and not (q and q.strip()) and not process
+    _check_page(page, page_size)
+    _check_choice("sort", sort, INBOX_SORTS)
+    _check_choice("order", order, INBOX_ORDERS)
+    filters = InboxFilters(assigned, overdue, due_before, process, case_id)
+    case_columns: list[Label[Any]] = [CASE_SORTS[sort].label("case_sort")] if sort in CASE_SORTS else []
+    case_columns += [Case.process_key.label("case_process")] if process else []
+    counts = [count.over().label(f"tab_{name}") for name, count in _tab_counts(actor, now).items()]
+    opened = _open_tasks(actor, q=q, with_case=bool(case_columns)).add_columns(*case_columns, *counts).subquery()
+    task = aliased(HumanTask, opened)
+    process_key = opened.c.case_process if process else None
+    listed = select(task).where(*filters.conditions(actor, now, task, process_key))
+    sorted_by = opened.c.case_sort if sort in CASE_SORTS else getattr(task, TASK_SORTS[sort])
+    directed = sorted_by.desc() if order == "desc" else sorted_by.asc()
+    statement = (
+        listed.add_columns(func.count().over().label("total"), *(opened.c[f"tab_{name}"] for name in INBOX_TABS))
+        .order_by(sorted_by.is_(None), directed, task.created_at, task.id)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    rows = session.execute(statement).all()
+    if not rows:
+        total = 0 if page == 1 else session.scalar(select(func.count()).select_from(listed.subquery())) or 0
+        return InboxPage(items=[], total=total, page=page, page_size=page_size,
+                         counts=inbox_counts(session, actor, now=now, q=q))  # fmt: skip
+    tab_counts = {name: int(getattr(rows[0], f"tab_{name}")) for name in INBOX_TABS}
+    return InboxPage(items=[row[0] for row in rows], total=rows[0].total, page=page, page_size=page_size,
+                     counts=tab_counts)  # fmt: skip
 
 
 def inbox_tab(
@@ -324,8 +347,8 @@ def inbox_tab(
     order: str = "asc",
     page: int = 1,
     page_size: int = 50,
-) -> Page:
-    """One tab of the inbox (``INBOX_TABS``), searched and sorted."""
+) -> InboxPage:
+    """One tab of the inbox (``INBOX_TABS``), searched and sorted, with the counts of every tab."""
     _check_choice("tab", tab, INBOX_TABS)
     return inbox(session, actor, now=now, q=q, sort=sort, order=order, page=page, page_size=page_size,
                  **_tab_filters(tab, now))  # fmt: skip
@@ -342,19 +365,11 @@ def _tab_filters(tab: str, now: datetime) -> dict:
 def inbox_counts(session: Session, actor: Actor, *, now: datetime, q: str | None = None) -> dict[str, int]:
     """How many open tasks each inbox tab holds (with the same search ``q``), by tab name.
 
-    One query over the actor's open tasks counts every tab at once (``count(CASE WHEN tab THEN 1 END)``).
+    One query over the actor's open tasks counts every tab at once; ``inbox`` gives the same counts with its page.
     """
-    due = HumanTask.due_at
-    tabs: dict[str, ColumnElement[bool] | None] = {
-        "all": None,
-        "mine": _mine(actor),
-        "group": _group(actor),
-        "overdue": due < now,
-        "week": (due >= now) & (due < now + WEEK),
-    }
-    counted = [func.count() if tab is None else func.count(case_when((tab, 1))) for tab in tabs.values()]
-    row = session.execute(_inbox_query(actor, now=now, q=q).with_only_columns(*counted)).one()
-    return {name: int(count or 0) for name, count in zip(tabs, row, strict=True)}
+    counts = _tab_counts(actor, now)
+    row = session.execute(_open_tasks(actor, q=q).with_only_columns(*counts.values())).one()
+    return {name: int(count or 0) for name, count in zip(counts, row, strict=True)}
 
 
 def case_events(session: Session, case_id: int) -> list[AuditEvent]:
