@@ -15,8 +15,8 @@ have a deadline between 20 days ago and 30 days ahead. ``ANALYZE`` afterwards on
 
 Measured, per person and per inbox view (all, mine, group, overdue, week, search, page 3, sorted by received):
 ``GET /api/tasks`` (the REST inbox, with its tab counts) over HTTP through FastAPI's ``TestClient`` (in-process
-ASGI, no sockets: routing, auth, the queries, JSON), and the engine functions behind it in-process (``inbox``,
-``tracking_codes`` in a fresh session, as the route calls them: the tab counts come with the page). Each query R times after W
+ASGI, no sockets: routing, auth, the queries, JSON), and the engine functions behind it in-process (``inbox``
+with its tab counts, ``tracking_codes``) in a fresh session, as the route calls them. Each query R times after W
 untimed warm-ups; p50 / p95 / max wall ms, and the p50 CPU ms of this process (the app's thread included, the
 PostgreSQL server not): on a shared machine the wall time waits for the CPU, the CPU time does not. Then the plan
 of every distinct SQL statement the engine call of the officer's views runs on ``human_tasks``: PostgreSQL
