@@ -91,6 +91,7 @@ def my_inbox(
         order=order,
         page=page,
         page_size=page_size,
+        with_counts=with_counts,
     )
     codes = tracking_codes(session, {t.case_id for t in found.items})
     counts = InboxCounts(**found.counts) if with_counts else None

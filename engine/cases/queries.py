@@ -3,11 +3,10 @@
 from dataclasses import dataclass
 from dataclasses import field as default
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, Label, Select, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy import case as case_when
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from engine.cases.enums import CaseStatus, TaskStatus
 from engine.core.db import LIKE_ESCAPE, contains_pattern
@@ -185,6 +184,8 @@ INBOX_ORDERS = ("asc", "desc")
 INBOX_TABS = ("all", "mine", "group", "overdue", "week")
 """The inbox tabs: every open task of mine or my group's, mine, my group's, overdue, due within a week."""
 WEEK = timedelta(days=7)
+CASE_SORTS = ("code", "title", "received")
+"""The inbox sorts by a column of the case: only these (and a search or a process filter) join ``cases``."""
 
 
 def _mine(actor: Actor) -> ColumnElement[bool]:
@@ -205,46 +206,9 @@ def _group(actor: Actor) -> ColumnElement[bool]:
     )
 
 
-def _open_tasks(actor: Actor, *, q: str | None = None, with_case: bool = False) -> Select:
-    """Open tasks of the actor (assigned to them, or open to their role in their units), searched with ``q``.
-
-    The tasks are joined to their case only to search (``q``) or when ``with_case`` asks for it (a filter or sort
-    on a case column): without the join, the tasks are read through ``ix_human_tasks_inbox`` alone.
-    """
-    query = select(HumanTask).where(HumanTask.state == TaskStatus.READY, _mine(actor) | _group(actor))
-    searched = bool(q and q.strip())
-    if searched or with_case:
-        query = query.join(Case, Case.id == HumanTask.case_id)
-    if q and searched:
-        pattern = contains_pattern(q.strip())
-        columns = (Case.tracking_code, Case.title, Case.subject_name, HumanTask.name)
-        query = query.where(or_(*(column.ilike(pattern, escape=LIKE_ESCAPE) for column in columns)))
-    return query
-
-
-def _tabs(actor: Actor, now: datetime, task=HumanTask) -> dict[str, ColumnElement[bool]]:
-    """Which of the actor's open tasks each inbox tab holds, by tab name.
-
-    ``task`` is ``HumanTask`` or an alias of it over the actor's open tasks.
-    """
-    due = task.due_at
-    return {
-        "all": true(),
-        "mine": task.assignee == actor.username,
-        "group": task.assignee.is_(None),
-        "overdue": due < now,
-        "week": (due >= now) & (due < now + WEEK),
-    }
-
-
-def _tab_counts(actor: Actor, now: datetime) -> dict[str, ColumnElement[int]]:
-    """The count of the actor's open tasks in each inbox tab, by tab name (``count(CASE WHEN tab THEN 1 END)``)."""
-    return {name: func.count(case_when((tab, 1))) for name, tab in _tabs(actor, now).items()}
-
-
 @dataclass
 class InboxFilters:
-    """What narrows one page of the inbox beyond the search: a tab's conditions, a process, a case."""
+    """What narrows the inbox beyond the search: a tab's conditions, a process, a case."""
 
     assigned: str | None = None
     overdue: bool = False
@@ -252,23 +216,68 @@ class InboxFilters:
     process: str | None = None
     case_id: int | None = None
 
-    def conditions(self, actor: Actor, now: datetime, task, process_key) -> list[ColumnElement[bool]]:
-        """The conditions on ``task`` (an alias of ``HumanTask`` over the actor's open tasks) and its case's process."""
-        if self.assigned not in (None, "me", "group"):
-            raise BadRequest("assigned must be 'me' or 'group'")
-        tabs, due = _tabs(actor, now, task), task.due_at
-        conditions: list[ColumnElement[bool]] = []
-        if self.assigned:
-            conditions.append(tabs["mine" if self.assigned == "me" else "group"])
-        if self.overdue:
-            conditions += [due.is_not(None), due < now]
-        if self.due_before is not None:
-            conditions += [due.is_not(None), due >= now, due < self.due_before]
-        if self.process:
-            conditions.append(process_key == self.process)
-        if self.case_id is not None:
-            conditions.append(task.case_id == self.case_id)
-        return conditions
+    def narrow(self) -> bool:
+        """Whether a page lists fewer tasks than the "all" tab with the same search."""
+        return bool(self.assigned or self.overdue or self.due_before or self.process or self.case_id is not None)
+
+
+def _inbox_query(actor: Actor, *, now: datetime, filters: InboxFilters, q: str | None, with_case: bool) -> Select:
+    """Open tasks of the actor (assigned to them, or open to their role in their units), searched and filtered.
+
+    The tasks are joined to their case only to search (``q``), to filter by process, or when ``with_case`` asks
+    for it (a sort on a case column): without the join, the tasks are read through ``ix_human_tasks_inbox`` alone.
+    """
+    if filters.assigned not in (None, "me", "group"):
+        raise BadRequest("assigned must be 'me' or 'group'")
+    mine, group = _mine(actor), _group(actor)
+    condition = mine if filters.assigned == "me" else group if filters.assigned == "group" else (mine | group)
+    query = select(HumanTask).where(HumanTask.state == TaskStatus.READY, condition)
+    due = HumanTask.due_at
+    if filters.overdue:
+        query = query.where(due.is_not(None), due < now)
+    if filters.due_before is not None:
+        query = query.where(due.is_not(None), due >= now, due < filters.due_before)
+    if filters.case_id is not None:
+        query = query.where(HumanTask.case_id == filters.case_id)
+    searched = bool(q and q.strip())
+    if searched or with_case or filters.process:
+        query = query.join(Case, Case.id == HumanTask.case_id)
+    if filters.process:
+        query = query.where(Case.process_key == filters.process)
+    if q and searched:
+        pattern = contains_pattern(q.strip())
+        columns = (Case.tracking_code, Case.title, Case.subject_name, HumanTask.name)
+        query = query.where(or_(*(column.ilike(pattern, escape=LIKE_ESCAPE) for column in columns)))
+    return query
+
+
+def _tab_counts(actor: Actor, now: datetime) -> dict[str, ColumnElement[int]]:
+    """The count of the actor's open tasks in each inbox tab, by tab name (``count(CASE WHEN tab THEN 1 END)``)."""
+    due = HumanTask.due_at
+    tabs: dict[str, ColumnElement[bool] | None] = {
+        "all": None,
+        "mine": _mine(actor),
+        "group": _group(actor),
+        "overdue": due < now,
+        "week": (due >= now) & (due < now + WEEK),
+    }
+    return {name: func.count() if tab is None else func.count(case_when((tab, 1))) for name, tab in tabs.items()}
+
+
+def _inbox_order(sort: str, order: str) -> list:
+    """The ORDER BY of an inbox sort: the chosen column, empty values last, then oldest task first."""
+    _check_choice("sort", sort, INBOX_SORTS)
+    _check_choice("order", order, INBOX_ORDERS)
+    column = {
+        "deadline": HumanTask.due_at,
+        "code": Case.tracking_code,
+        "title": Case.title,
+        "step": HumanTask.name,
+        "received": Case.created_at,
+        "assignee": HumanTask.assignee,
+    }[sort]
+    directed = column.desc() if order == "desc" else column.asc()
+    return [column.is_(None), directed, HumanTask.created_at, HumanTask.id]
 
 
 @dataclass
@@ -276,11 +285,6 @@ class InboxPage(Page):
     """One page of the inbox, and how many open tasks each tab holds with the same search (by tab name)."""
 
     counts: dict[str, int] = default(default_factory=dict)
-
-
-CASE_SORTS = {"code": Case.tracking_code, "title": Case.title, "received": Case.created_at}
-"""The inbox sorts by a column of the case: only these (and a search or a process filter) join ``cases``."""
-TASK_SORTS = {"deadline": "due_at", "step": "name", "assignee": "assignee"}
 
 
 def inbox(
@@ -298,42 +302,41 @@ def inbox(
     order: str = "asc",
     page: int = 1,
     page_size: int = 50,
+    with_counts: bool = True,
 ) -> InboxPage:
     """The actor's open tasks: assigned to them, or unassigned for their role in their units; with the tab counts.
 
     ``q`` finds words of the tracking code, case title, subject or step name (case-insensitive); ``sort`` is
-    one of ``INBOX_SORTS`` and ``order`` ``asc`` or ``desc``; tasks without the sorted value come last. The
-    counts of the tabs (``INBOX_TABS``: with the same ``q``, not narrowed by the other filters) and the page's
-    total come out of the page's own statement: the actor's open tasks are read once and counted as a window,
-    then filtered, sorted and cut to the page. An empty page has no row to carry them: they are counted apart.
+    one of ``INBOX_SORTS`` and ``order`` ``asc`` or ``desc``; tasks without the sorted value come last.
+    ``counts`` (with ``with_counts``) holds how many tasks each of ``INBOX_TABS`` holds with the same ``q``, not
+    narrowed by the other filters. The inbox's sorts read all the page's rows anyway, so the page's statement
+    counts them as a window (``count(*) OVER ()``), and when the page lists the "all" tab it counts every tab
+    the same way: one statement. A narrower page has its tabs counted apart (``inbox_counts``), and so has an
+    empty page, which has no row to carry the counts.
     """
     _check_page(page, page_size)
-    _check_choice("sort", sort, INBOX_SORTS)
-    _check_choice("order", order, INBOX_ORDERS)
+    order_by = _inbox_order(sort, order)
     filters = InboxFilters(assigned, overdue, due_before, process, case_id)
-    case_columns: list[Label[Any]] = [CASE_SORTS[sort].label("case_sort")] if sort in CASE_SORTS else []
-    case_columns += [Case.process_key.label("case_process")] if process else []
-    counts = [count.over().label(f"tab_{name}") for name, count in _tab_counts(actor, now).items()]
-    opened = _open_tasks(actor, q=q, with_case=bool(case_columns)).add_columns(*case_columns, *counts).subquery()
-    task = aliased(HumanTask, opened)
-    process_key = opened.c.case_process if process else None
-    listed = select(task).where(*filters.conditions(actor, now, task, process_key))
-    sorted_by = opened.c.case_sort if sort in CASE_SORTS else getattr(task, TASK_SORTS[sort])
-    directed = sorted_by.desc() if order == "desc" else sorted_by.asc()
+    listed = _inbox_query(actor, now=now, filters=filters, q=q, with_case=sort in CASE_SORTS)
+    counted_over = with_counts and not filters.narrow()
+    windows = [count.over().label(f"tab_{name}") for name, count in _tab_counts(actor, now).items()]
     statement = (
-        listed.add_columns(func.count().over().label("total"), *(opened.c[f"tab_{name}"] for name in INBOX_TABS))
-        .order_by(sorted_by.is_(None), directed, task.created_at, task.id)
+        listed.add_columns(func.count().over().label("total"), *(windows if counted_over else []))
+        .order_by(*order_by)
         .offset((page - 1) * page_size)
         .limit(page_size)
     )
     rows = session.execute(statement).all()
-    if not rows:
-        total = 0 if page == 1 else session.scalar(select(func.count()).select_from(listed.subquery())) or 0
-        return InboxPage(items=[], total=total, page=page, page_size=page_size,
-                         counts=inbox_counts(session, actor, now=now, q=q))  # fmt: skip
-    tab_counts = {name: int(getattr(rows[0], f"tab_{name}")) for name in INBOX_TABS}
-    return InboxPage(items=[row[0] for row in rows], total=rows[0].total, page=page, page_size=page_size,
-                     counts=tab_counts)  # fmt: skip
+    if rows:
+        items, total = [row[0] for row in rows], rows[0].total
+    else:
+        items, total = [], 0 if page == 1 else session.scalar(select(func.count()).select_from(listed.subquery()))
+    counts: dict[str, int] = {}
+    if counted_over and rows:
+        counts = {name: int(getattr(rows[0], f"tab_{name}")) for name in INBOX_TABS}
+    elif with_counts:
+        counts = inbox_counts(session, actor, now=now, q=q)
+    return InboxPage(items=items, total=total or 0, page=page, page_size=page_size, counts=counts)
 
 
 def inbox_tab(
@@ -365,10 +368,11 @@ def _tab_filters(tab: str, now: datetime) -> dict:
 def inbox_counts(session: Session, actor: Actor, *, now: datetime, q: str | None = None) -> dict[str, int]:
     """How many open tasks each inbox tab holds (with the same search ``q``), by tab name.
 
-    One query over the actor's open tasks counts every tab at once; ``inbox`` gives the same counts with its page.
+    One query over the actor's open tasks counts every tab at once (``count(CASE WHEN tab THEN 1 END)``).
     """
     counts = _tab_counts(actor, now)
-    row = session.execute(_open_tasks(actor, q=q).with_only_columns(*counts.values())).one()
+    query = _inbox_query(actor, now=now, filters=InboxFilters(), q=q, with_case=False)
+    row = session.execute(query.with_only_columns(*counts.values())).one()
     return {name: int(count or 0) for name, count in zip(counts, row, strict=True)}
 
 

@@ -112,8 +112,8 @@ def test_the_inbox_lists_exactly_the_open_tasks_of_the_person_and_their_group(wo
     assert counts == {tab: sum(in_tab(task, tab, username, now) for task in mine) for tab in INBOX_TABS}
 
 
-def test_a_page_carries_its_total_and_the_tab_counts_in_one_statement(world, seeded):
-    """The page's statement counts its rows and every tab's (window counts over the person's open tasks)."""
+def test_a_page_of_all_tasks_carries_its_total_and_the_tab_counts_in_one_statement(world, seeded):
+    """The "all" page's statement counts its rows and every tab's (window counts); a narrower page counts apart."""
     actor, now = world.actor("supervisor1"), world.clock.now()
     mine = expected(world, seeded, "supervisor1")
     engine = world.factory.kw["bind"]
@@ -122,12 +122,17 @@ def test_a_page_carries_its_total_and_the_tab_counts_in_one_statement(world, see
             first = inbox(session, actor, now=now, page=1, page_size=10)
         assert (first.total, len(first.items), len(log)) == (len(mine), 10, 1)
         assert first.counts == inbox_counts(session, actor, now=now)
+        counted = inbox_counts(session, actor, now=now, q="vỉa hè")
+        assert 0 < counted["group"] < counted["all"] < len(mine)
         for sort in ("received", "code", "step"):
             with statements(engine) as log:
-                searched = inbox(session, actor, now=now, assigned="group", q="vỉa hè", sort=sort)
-            counted = inbox_counts(session, actor, now=now, q="vỉa hè")
-            assert (searched.counts, searched.total, len(log)) == (counted, counted["group"], 1)
-            assert 0 < counted["group"] < counted["all"] < len(mine)
+                searched = inbox(session, actor, now=now, q="vỉa hè", sort=sort)
+            assert (searched.counts, searched.total, len(log)) == (counted, counted["all"], 1)
+            with statements(engine) as log:
+                group = inbox(session, actor, now=now, assigned="group", q="vỉa hè", sort=sort)
+            assert (group.counts, group.total, len(log)) == (counted, counted["group"], 2)
+        uncounted = inbox(session, actor, now=now, assigned="me", with_counts=False)
+        assert (uncounted.counts, uncounted.total) == ({}, first.counts["mine"]) and first.counts["mine"] > 0
 
 
 def test_the_tab_counts_ignore_the_page_filters_and_survive_an_empty_page(world, seeded):
