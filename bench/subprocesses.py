@@ -39,13 +39,14 @@ def read_log(path: Path | None) -> str:
 def wait_healthy(base: str, process: subprocess.Popen, log: Path | None = None, timeout: float = 60) -> None:
     """Wait until ``/healthz`` answers 200, or raise ``ServerDidNotStart`` with the process log."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise ServerDidNotStart(f"the server on {base} exited with {process.returncode}:\n{read_log(log)}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
+    with httpx.Client(timeout=1) as client:  # one client: each new one builds an SSL context (~20 ms of CPU)
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise ServerDidNotStart(f"the server on {base} exited with {process.returncode}:\n{read_log(log)}")
+            try:
+                if client.get(f"{base}/healthz").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
     raise ServerDidNotStart(f"the server on {base} did not start within {timeout:.0f} s:\n{read_log(log)}")
