@@ -12,11 +12,8 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +22,9 @@ from engine.core.settings import Settings, get_settings
 from engine.documents.certificates import DEMO_MARK, trust_roots
 from engine.documents.kinds import KIND_INFO, DocumentKind
 from engine.documents.signing import NotAPdf, outside_event_loop
+
+if TYPE_CHECKING:
+    from asn1crypto import x509 as asn1_x509
 
 log = logging.getLogger("phananh.documents")
 
@@ -85,7 +85,7 @@ class DocumentVerdict:
         return self.status is VerdictStatus.VALID
 
 
-def _subject_value(certificate: asn1_x509.Certificate, field: str) -> str | None:
+def _subject_value(certificate: "asn1_x509.Certificate", field: str) -> str | None:
     value = certificate.subject.native.get(field)
     return value if isinstance(value, str) else None
 
@@ -111,6 +111,11 @@ def _verdict(status: VerdictStatus, **values) -> DocumentVerdict:
 
 def verify_document(session: Session, pdf: bytes, *, settings: Settings | None = None) -> DocumentVerdict:
     """Check a PDF's last signature and find it in the registers; ``NotAPdf`` for a file that is no PDF."""
+    # pyHanko takes a third of the app's import time: imported when a document is first verified
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
     if b"%PDF-" not in pdf[:1024]:  # readers accept a header within the first kilobyte
         raise NotAPdf("Tệp gửi lên không phải là tệp PDF.")
     sha256 = hashlib.sha256(pdf).hexdigest()
