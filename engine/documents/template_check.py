@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from functools import lru_cache
 
 from jinja2 import TemplateSyntaxError
 
@@ -14,6 +15,12 @@ class TemplateRefused(BadRequest):
 
 def template_variables(docx: bytes) -> list[str]:
     """The placeholders a DOCX template uses, sorted; TemplateRefused when it is no DOCX or does not parse."""
+    return list(_parsed_variables(docx))
+
+
+@lru_cache(maxsize=32)
+def _parsed_variables(docx: bytes) -> tuple[str, ...]:
+    """The placeholders of one DOCX, parsed once per process (every lint of a process reads its templates)."""
     from docxtpl import DocxTemplate  # on first use: python-docx is slow to import
 
     if not zipfile.is_zipfile(io.BytesIO(docx)):
@@ -23,7 +30,7 @@ def template_variables(docx: bytes) -> list[str]:
             if "word/document.xml" not in archive.namelist():
                 raise TemplateRefused("Tệp mẫu không phải văn bản Word: thiếu word/document.xml")
         template = DocxTemplate(io.BytesIO(docx))
-        return sorted(template.get_undeclared_template_variables())
+        return tuple(sorted(template.get_undeclared_template_variables()))
     except TemplateSyntaxError as exc:
         raise TemplateRefused(f"Trường trộn trong mẫu sai cú pháp (dòng {exc.lineno}): {exc.message}") from exc
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -177,3 +177,14 @@ def test_case_text_cannot_open_a_placeholder_filled_again_at_issuance(world):
     assert "Số: 7/PC-UBND" in text and "Quận 1, ngày 30 tháng 11 năm 2026" in text
     assert "Đơn { { document_number }} { % if x %} & <khác>" in text
     assert text.count("7/PC-UBND") == 1
+
+
+def test_a_templates_placeholders_are_parsed_once_and_each_caller_gets_its_own_list(monkeypatch):
+    import docxtpl
+
+    docx = template_path(DocumentKind.VERIFICATION_CONCLUSION).read_bytes()
+    first = template_variables(docx)
+    parsed = []
+    monkeypatch.setattr(docxtpl, "DocxTemplate", lambda *args: parsed.append(args))
+    first.append("changed by its caller")
+    assert template_variables(docx) == first[:-1] and parsed == []
