@@ -6,29 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests import postgres
 from tests.cases import SCREEN_IN, complete
 from tests.engine.test_reports import NEXT_YEAR, at, received, report, resolved
-from tests.factories import migrated_copy, open_world
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def database_url(request, tmp_path_factory):
-    """One fresh migrated and seeded database per backend for the whole module."""
-    if request.param == "sqlite":
-        folder = tmp_path_factory.mktemp("first_example")
-        yield migrated_copy(request.getfixturevalue("sqlite_template"), folder / "phananh.db")
-        return
-    with postgres.copy_of(request.getfixturevalue("postgres_template")) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def world(database_url):
-    """The module's world (units, people, processes, a manual clock) over its database."""
-    world = open_world(database_url)
-    yield world
-    world.factory.kw["bind"].dispose()
 
 
 @pytest.fixture(scope="module")

@@ -54,9 +54,9 @@ def seeded_rows(world: World, definition_id: int) -> tuple[list[dict], list[dict
     return cases, tasks
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def seeded(world: World) -> list[dict]:
-    """The seeded task rows (cases and tasks written with Core inserts, then ANALYZE)."""
+    """The seeded task rows (cases and tasks written with Core inserts, then ANALYZE), once per backend."""
     engine = world.factory.kw["bind"]
     with world.factory() as session:
         definition_id = session.scalars(
