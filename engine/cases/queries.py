@@ -216,7 +216,7 @@ class InboxFilters:
     process: str | None = None
     case_id: int | None = None
 
-    def narrow(self) -> bool:
+    def narrows(self) -> bool:
         """Whether a page lists fewer tasks than the "all" tab with the same search."""
         return bool(self.assigned or self.overdue or self.due_before or self.process or self.case_id is not None)
 
@@ -318,7 +318,7 @@ def inbox(
     order_by = _inbox_order(sort, order)
     filters = InboxFilters(assigned, overdue, due_before, process, case_id)
     listed = _inbox_query(actor, now=now, filters=filters, q=q, with_case=sort in CASE_SORTS)
-    counted_over = with_counts and not filters.narrow()
+    counted_over = with_counts and not filters.narrows()
     windows = [count.over().label(f"tab_{name}") for name, count in _tab_counts(actor, now).items()]
     statement = (
         listed.add_columns(func.count().over().label("total"), *(windows if counted_over else []))
