@@ -319,9 +319,11 @@ def inbox(
     filters = InboxFilters(assigned, overdue, due_before, process, case_id)
     listed = _inbox_query(actor, now=now, filters=filters, q=q, with_case=sort in CASE_SORTS)
     counted_over = with_counts and not filters.narrows()
-    windows = [count.over().label(f"tab_{name}") for name, count in _tab_counts(actor, now).items()]
+    windows = (
+        [count.over().label(f"tab_{name}") for name, count in _tab_counts(actor, now).items()] if counted_over else []
+    )
     statement = (
-        listed.add_columns(func.count().over().label("total"), *(windows if counted_over else []))
+        listed.add_columns(func.count().over().label("total"), *windows)
         .order_by(*order_by)
         .offset((page - 1) * page_size)
         .limit(page_size)

@@ -1,8 +1,9 @@
 """Whether a DOCX is a usable template: a Word document whose placeholders (docxtpl/Jinja) parse."""
 
+import hashlib
 import io
+import threading
 import zipfile
-from functools import lru_cache
 
 from jinja2 import TemplateSyntaxError
 
@@ -13,14 +14,31 @@ class TemplateRefused(BadRequest):
     """An uploaded template that is not a usable DOCX template (the message says why)."""
 
 
+PARSED_KEPT = 64
+"""How many templates' placeholders a process remembers (by content digest; the oldest is forgotten first)."""
+_parsed: dict[bytes, tuple[str, ...]] = {}
+_parsed_lock = threading.Lock()
+
+
 def template_variables(docx: bytes) -> list[str]:
-    """The placeholders a DOCX template uses, sorted; TemplateRefused when it is no DOCX or does not parse."""
-    return list(_parsed_variables(docx))
+    """The placeholders a DOCX template uses, sorted; TemplateRefused when it is no DOCX or does not parse.
+
+    Each content is parsed once per process (every lint of a process reads its templates again); the
+    placeholders are remembered by the content's SHA-256, so no uploaded file is kept in memory.
+    """
+    digest = hashlib.sha256(docx).digest()
+    with _parsed_lock:
+        known = _parsed.get(digest)
+    if known is None:
+        known = _parse_variables(docx)
+        with _parsed_lock:
+            _parsed[digest] = known
+            while len(_parsed) > PARSED_KEPT:
+                del _parsed[next(iter(_parsed))]
+    return list(known)
 
 
-@lru_cache(maxsize=32)
-def _parsed_variables(docx: bytes) -> tuple[str, ...]:
-    """The placeholders of one DOCX, parsed once per process (every lint of a process reads its templates)."""
+def _parse_variables(docx: bytes) -> tuple[str, ...]:
     from docxtpl import DocxTemplate  # on first use: python-docx is slow to import
 
     if not zipfile.is_zipfile(io.BytesIO(docx)):

@@ -188,3 +188,18 @@ def test_a_templates_placeholders_are_parsed_once_and_each_caller_gets_its_own_l
     monkeypatch.setattr(docxtpl, "DocxTemplate", lambda *args: parsed.append(args))
     first.append("changed by its caller")
     assert template_variables(docx) == first[:-1] and parsed == []
+
+
+def test_past_the_limit_the_oldest_templates_placeholders_are_forgotten(monkeypatch):
+    from engine.documents import template_check
+
+    monkeypatch.setattr(template_check, "PARSED_KEPT", 1)
+    monkeypatch.setattr(template_check, "_parsed", {})
+    parsed: list[bytes] = []
+    parse = template_check._parse_variables
+    monkeypatch.setattr(template_check, "_parse_variables", lambda docx: parsed.append(docx) or parse(docx))
+    first = template_path(DocumentKind.VERIFICATION_CONCLUSION).read_bytes()
+    second = template_path(DocumentKind.TRANSFER_SLIP).read_bytes()
+    for docx in (first, second, second, first):
+        template_variables(docx)
+    assert parsed == [first, second, first]
