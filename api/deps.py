@@ -13,7 +13,7 @@ from engine.core.db import READ_ONLY
 from engine.core.errors import Conflict
 from engine.core.models import User
 from engine.core.settings import Settings
-from engine.people.auth import Actor, actor_for, read_token
+from engine.people.auth import Actor, read_token, signed_in_actor
 from engine.people.permissions import (
     Rule,
     can_administer,
@@ -160,15 +160,20 @@ def current_actor(
 ) -> Actor:
     """The acting person with roles and visible units resolved, or 401.
 
-    The look-ups are two statements (``engine.people.signed_in``) in one read transaction, ended before the route
-    runs (see ``end_reads``).
+    The look-ups are two statements (``signed_in_actor``) in one read transaction, ended before the route runs
+    (see ``end_reads``).
     """
+    signed = read_token(token, secret=settings.secret_key) if token else None
+    if signed is None:
+        raise _UNAUTHORIZED
     began = not session.in_transaction()
     if began:
         read_without_write_lock(session)
-    actor = actor_for(session, current_user(session, settings, token))
+    actor = signed_in_actor(session, username=signed.username, token_id=signed.token_id)
     if began:  # a transaction some other dependency began is left to it
         end_reads(session)
+    if actor is None:
+        raise _UNAUTHORIZED
     return actor
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import case as case_when
 from sqlalchemy.orm import Session
 
 from engine.cases.enums import CaseStatus, TaskStatus
+from engine.cases.store import CaseStore
 from engine.core.db import LIKE_ESCAPE, contains_pattern
 from engine.core.errors import BadRequest, NotFound
 from engine.core.models import AuditEvent, Case, HumanTask, Unit
@@ -168,14 +169,8 @@ def visible_task(session: Session, actor: Actor, task_id: str) -> HumanTask:
 
 
 def open_tasks_of_case(session: Session, case_id: int) -> list[HumanTask]:
-    """The READY tasks of a case."""
-    return list(
-        session.scalars(
-            select(HumanTask)
-            .where(HumanTask.case_id == case_id, HumanTask.state == TaskStatus.READY)
-            .order_by(HumanTask.created_at)
-        )
-    )
+    """The READY tasks of a case, oldest first (detached rows, read without the ORM's entity loading)."""
+    return CaseStore(session).open_tasks(case_id)
 
 
 INBOX_SORTS = ("deadline", "code", "title", "step", "received", "assignee")

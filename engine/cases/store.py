@@ -71,6 +71,11 @@ WAITING_TIMER_WITH_CASE = (
 )
 LOCKED_WAITING_TIMER_WITH_CASE = WAITING_TIMER_WITH_CASE.with_for_update(of=TIMERS)
 TASK_BY_ID = select(TASKS).where(TASKS.c.id == bindparam("task_id"))
+OPEN_TASKS_OF_CASE = (
+    select(TASKS)
+    .where(TASKS.c.case_id == bindparam("case_id"), TASKS.c.state == TaskStatus.READY)
+    .order_by(TASKS.c.created_at)
+)
 INSERT_CASE = insert(CASES).returning(CASES.c.id)
 
 
@@ -159,6 +164,11 @@ class CaseStore:
         """A task row."""
         row = self.session.execute(TASK_BY_ID, {"task_id": task_id}).mappings().first()
         return _detached(HumanTask, row) if row is not None else None
+
+    def open_tasks(self, case_id: int) -> list[HumanTask]:
+        """The READY task rows of a case, oldest first."""
+        rows = self.session.execute(OPEN_TASKS_OF_CASE, {"case_id": case_id}).mappings()
+        return [_detached(HumanTask, row) for row in rows]
 
     def insert_case(self, case: Case) -> None:
         """Insert a new case row and set its id."""

@@ -16,7 +16,7 @@ from engine.core.errors import BadRequest, Forbidden
 from engine.core.models import Unit, User, UserUnit
 from engine.people.roles import ROLES
 from engine.people.sessions import SignedToken, token_expiry
-from engine.people.signed_in import units_and_subtree
+from engine.people.signed_in import signed_in_person, units_and_subtree
 
 _hasher = PasswordHasher()
 _hashing = threading.BoundedSemaphore(1)
@@ -105,10 +105,23 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def actor_for(session: Session, user: User) -> Actor:
     """The Actor of a stored user, with unit visibility resolved in one statement."""
-    unit_ids, visible_unit_ids = units_and_subtree(session, user_id=user.id)
-    return Actor(
-        username=user.username, roles=frozenset(user.roles), unit_ids=unit_ids, visible_unit_ids=visible_unit_ids
-    )
+    return _actor(session, user_id=user.id, username=user.username, roles=user.roles)
+
+
+def signed_in_actor(session: Session, *, username: str, token_id: str) -> Actor | None:
+    """The Actor of the active user ``username`` when the token ``token_id`` was not revoked, else None.
+
+    Two statements, no User instance: the person with the token's revocation, then their units.
+    """
+    person = signed_in_person(session, username=username, token_id=token_id)
+    if person is None:
+        return None
+    return _actor(session, user_id=person.id, username=person.username, roles=person.roles)
+
+
+def _actor(session: Session, *, user_id: int, username: str, roles: Sequence[str]) -> Actor:
+    unit_ids, visible_unit_ids = units_and_subtree(session, user_id=user_id)
+    return Actor(username=username, roles=frozenset(roles), unit_ids=unit_ids, visible_unit_ids=visible_unit_ids)
 
 
 # Bearer tokens are signed for the REST API only; the pages' session cookie carries another audience.

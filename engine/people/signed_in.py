@@ -4,13 +4,24 @@ Every request asks the database afresh (no cache), so a token revoked, a role ch
 process is seen on the very next request.
 """
 
+from dataclasses import dataclass
+
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from engine.core.models import RevokedToken, Unit, User, UserUnit
 
+USERS, REVOKED_TOKENS = User.__table__, RevokedToken.__table__
+
 # Built once: building a statement (above all an ``aliased`` entity) costs more than running it from the cache.
 _REVOKED = exists().where(RevokedToken.token_id == bindparam("token_id")).label("revoked")
+# On the tables, not the mapped classes: the acting person needs no User instance, and loading one (the ORM's
+# result set-up for its 11 columns) cost more than the statement itself.
+_PERSON_UNLESS_REVOKED = select(
+    USERS.c.id,
+    USERS.c.roles,
+    exists().where(REVOKED_TOKENS.c.token_id == bindparam("token_id")).label("revoked"),
+).where(USERS.c.username == bindparam("username"), USERS.c.is_active.is_(True))
 _USER_UNLESS_REVOKED = (
     select(User, _REVOKED).where(User.username == bindparam("username")).options(lazyload(User.units))
 )
@@ -32,6 +43,23 @@ def signed_in_user(session: Session, *, username: str, token_id: str) -> User | 
     if row is None or row.revoked or not row.User.is_active:
         return None
     return row.User
+
+
+@dataclass(frozen=True)
+class SignedInPerson:
+    """Who a valid, unrevoked token belongs to: an active user's id, username and roles (no User instance)."""
+
+    id: int
+    username: str
+    roles: tuple[str, ...]
+
+
+def signed_in_person(session: Session, *, username: str, token_id: str) -> SignedInPerson | None:
+    """The active user ``username`` when the token ``token_id`` was not revoked, else None — one statement."""
+    row = session.execute(_PERSON_UNLESS_REVOKED, {"username": username, "token_id": token_id}).first()
+    if row is None or row.revoked:
+        return None
+    return SignedInPerson(id=row.id, username=username, roles=tuple(row.roles))
 
 
 def units_and_subtree(session: Session, *, user_id: int) -> tuple[frozenset[int], frozenset[int]]:

@@ -70,6 +70,23 @@ def test_a_bearer_request_resolves_its_actor_in_two_statements_however_many_unit
     assert len(statements) == 2, statements
 
 
+def test_a_bearer_request_builds_its_actor_without_loading_a_user_instance(world, api):
+    loaded: list[str] = []
+
+    def record(user, context) -> None:
+        loaded.append(user.username)
+
+    client = TestClient(_probe_app(world))
+    headers = api.auth("officer1")
+    event.listen(User, "load", record)
+    try:
+        answer = client.get("/probe/api", headers=headers)
+    finally:
+        event.remove(User, "load", record)
+    assert answer.status_code == 200 and answer.json()["roles"] == ["officer"]
+    assert loaded == []
+
+
 def test_a_page_request_resolves_its_actor_in_two_statements(world, web):
     browser = Browser(TestClient(_probe_app(world), cookies={})).login("supervisor1")
     with _selects(world) as statements:
