@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, cast, delete, func, insert, null, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -87,15 +87,18 @@ def case_keys(case, tasks: Iterable, zone: ZoneInfo, ended_at: datetime | None =
 
 
 CASES, TASKS = Case.__table__, HumanTask.__table__
-COUNTED_WITH_TASKS = (
-    select(COUNTED.c.zone.label("counted_zone"), COUNTED.c["keys"].label("counted_keys"), *TASK_COLUMNS)
-    .select_from(CASES)
-    .outerjoin(COUNTED, COUNTED.c.case_id == CASES.c.id)
-    .outerjoin(TASKS, TASKS.c.case_id == CASES.c.id)
-    .where(CASES.c.id == bindparam("case_id"))
+COUNTED_COLUMNS = (COUNTED.c.zone.label("counted_zone"), COUNTED.c["keys"].label("counted_keys"))
+COUNTED_WITH_TASKS = union_all(
+    select(*(cast(null(), column.type).label(column.key) for column in COUNTED_COLUMNS), *TASK_COLUMNS).where(
+        HumanTask.case_id == bindparam("case_id")
+    ),
+    select(*COUNTED_COLUMNS, *(cast(null(), column.type).label(column.key) for column in TASK_COLUMNS)).where(
+        COUNTED.c.case_id == bindparam("case_id")
+    ),
 )
-"""The keys a case counted last time and its tasks, in one statement: one row per task (at least one row, its
-task columns empty when the case has no task), each carrying the counted keys (empty when it never counted)."""
+"""The keys a case counted last time and its tasks, in one statement: a row per task (its counted columns empty),
+then the counted keys in a row of their own when the case counted before. Once, not with every task: the keys
+grow with the steps a case took, and decoding them again per task made a step cost more the longer the case."""
 ENDED_AT = select(func.min(CaseDecision.recorded_at)).where(
     CaseDecision.case_id == bindparam("case_id"), CaseDecision.kind.in_(ENDINGS.values())
 )
@@ -118,7 +121,7 @@ def recount_case(session: Session, case: Case, *, zone: ZoneInfo) -> None:
     tasks = [row for row in rows if row.case_id is not None]
     ended_at = connection.execute(ENDED_AT, {"case_id": case.id}).scalar() if case.status in ENDED else None
     keys = case_keys(case, tasks, zone, ended_at)
-    counted = rows[0] if rows and rows[0].counted_keys is not None else None  # None: the case never counted
+    counted = next((row for row in rows if row.counted_keys is not None), None)  # None: the case never counted
     old = [tuple(key) for key in counted.counted_keys] if counted is not None else []
     old_zone = counted.counted_zone if counted is not None else zone.key
     if counted is not None and old_zone == zone.key and sorted(old) == sorted(keys):

@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import delete, event, func, select, update
 
 from engine.cases.lifecycle import resume_case, suspend_case, terminate_case, withdraw_case
 from engine.core.db import transaction
-from engine.core.models import Case, ReportCount, ReportCountedCase
+from engine.core.models import Case, HumanTask, ReportCount, ReportCountedCase
 from engine.reports.counted import Scope, figure_condition
-from engine.reports.counters import rebuild_counters, recount_case
+from engine.reports.counters import COUNTED_WITH_TASKS, rebuild_counters, recount_case
 from engine.reports.periods import month_start, parse_period, period_months, range_period
 from engine.reports.summary import build_summary, count_periods, unit_subtree
 from tests.cases import SCREEN_IN, assign_data, complete, start_report
@@ -324,3 +324,26 @@ def test_recounting_an_unchanged_case_reads_its_counted_keys_and_tasks_in_one_st
     with world.factory() as session:
         stored = session.get(ReportCountedCase, case_id)
         assert stored is not None and stored.keys, "the case counted its reception"
+
+
+def test_a_case_s_counted_keys_are_read_once_not_with_every_task(world):
+    case_id = start_report(world)
+    complete(world, case_id, "screen_report", "officer1", SCREEN_IN)
+    complete(world, case_id, "assign_verification", "lead1", assign_data())
+    with world.factory() as session:
+        stored = session.get(ReportCountedCase, case_id)
+        rows = session.connection().execute(COUNTED_WITH_TASKS, {"case_id": case_id}).all()
+        tasks = session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.case_id == case_id))
+    counted = [row for row in rows if row.counted_keys is not None]
+    assert tasks >= 3 and len([row for row in rows if row.case_id == case_id]) == tasks
+    assert len(counted) == 1 and counted[0].counted_keys == stored.keys and counted[0].case_id is None
+    assert len(rows) == tasks + 1
+
+
+def test_a_case_that_never_counted_reads_its_tasks_without_keys(world):
+    case_id = start_report(world)
+    with transaction(world.factory) as session:
+        session.execute(delete(ReportCountedCase).where(ReportCountedCase.case_id == case_id))
+    with world.factory() as session:
+        rows = session.connection().execute(COUNTED_WITH_TASKS, {"case_id": case_id}).all()
+    assert rows and all(row.counted_keys is None and row.case_id == case_id for row in rows)
