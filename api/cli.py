@@ -155,8 +155,12 @@ def serve(
 
 def server_options() -> dict[str, object]:
     """The uvicorn options of ``serve`` besides the app, address and process count (bench/bench_http.py serves its
-    bare FastAPI baseline with the same)."""
-    return {"log_level": "info", **proxy_options(get_settings().trusted_proxies)}
+    bare FastAPI baseline with the same).
+
+    uvloop and httptools (C) instead of asyncio's pure-Python loop and h11: named, not left to uvicorn's "auto",
+    so a server without them fails at start instead of quietly running slower.
+    """
+    return {"log_level": "info", "loop": "uvloop", "http": "httptools", **proxy_options(get_settings().trusted_proxies)}
 
 
 def proxy_options(trusted_proxies: str) -> dict[str, object]:

@@ -15,13 +15,15 @@ One run, one table (issue 18, rows 1–3 and the memory row):
   req/s, it hardly depends on what else runs on the machine.
 
 ``--baseline-dir DIR`` (an unchanged checkout, e.g. ``git archive main | tar -x -C DIR``) also serves that tree's
-``phananh serve`` in the same run, alternating with this tree's in chunks of tasks, and adds the ratios.
+``phananh serve`` in the same run, alternating with this tree's in chunks of tasks, and adds the ratios;
+``--baseline-python PATH`` serves it with another interpreter (a venv with the baseline's own dependencies: this
+one's uvloop and httptools would otherwise speed the baseline too, uvicorn picking them up by itself).
 
 Servers run with their default settings (the timer scheduler included), except the database URL and secret key.
 Every response must be 200 and every task must be completed afterwards, or the run fails (exit 1).
 
 Usage: ``python bench/bench_http.py [--quick] [--cases N] [--pg-cases N] [--seconds S] [--no-postgres]
-[--baseline-dir DIR]``
+[--baseline-dir DIR [--baseline-python PATH]]``
 """
 
 import argparse
@@ -50,6 +52,8 @@ from engine.core.settings import PROJECT_ROOT
 BENCH_DIR = Path(__file__).resolve().parent
 CLIENT_THREADS = 4
 CHUNK = 50  # completions per turn when two trees alternate
+PYTHONS: dict[str, str] = {}
+"""The interpreter of a tree's servers when it is not this one (``--baseline-python``: the baseline's own venv)."""
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -146,10 +150,12 @@ def bare_server(logs: Path):
 
 
 def app_servers(trees: dict[str, Path], database_url: str, workers: int, logs: Path, stack: ExitStack) -> list[Server]:
-    """``phananh serve --workers K`` of each tree on the database."""
-    command = [sys.executable, "-m", "api", "serve", "--workers", str(workers), "--port"]
+    """``phananh serve --workers K`` of each tree on the database, each with its own interpreter (``PYTHONS``)."""
+    arguments = ["-m", "api", "serve", "--workers", str(workers), "--port"]
     return [
-        stack.enter_context(server(name, command, tree, server_env(tree, database_url), logs))
+        stack.enter_context(
+            server(name, [PYTHONS.get(name, sys.executable), *arguments], tree, server_env(tree, database_url), logs)
+        )
         for name, tree in trees.items()
     ]
 
@@ -390,6 +396,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, help="healthz time per server (default 10, --quick 3)")
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL rows")
     parser.add_argument("--baseline-dir", type=Path, help="also measure the `phananh serve` of this checkout")
+    parser.add_argument(
+        "--baseline-python", type=Path, help="the baseline's interpreter, e.g. a venv with its own dependencies"
+    )
     args = parser.parse_args()
     args.cases = args.cases or (400 if args.quick else 10_000)
     args.warmup = args.warmup or (100 if args.quick else 500)
@@ -398,6 +407,8 @@ def main() -> int:
     trees = {"this tree": PROJECT_ROOT}
     if args.baseline_dir:
         trees["baseline"] = args.baseline_dir.resolve()
+        if args.baseline_python:
+            PYTHONS["baseline"] = str(args.baseline_python)
 
     load = " ".join(f"{value:.1f}" for value in os.getloadavg())
     facts = [("CPU", cpu_model()), *machine_facts(), ("load average (1, 5, 15 min)", load)]

@@ -1,8 +1,9 @@
 """M5: forwarded headers are believed only from the proxies listed in PHANANH_TRUSTED_PROXIES (none by default)."""
 
 import httpx
+import uvicorn
 
-from api.cli import proxy_options
+from api.cli import proxy_options, server_options
 from tests.portal import form_token
 from tests.processes import api_server
 
@@ -30,3 +31,17 @@ def test_forwarded_headers_are_read_only_from_listed_proxies():
     assert proxy_options("") == {"proxy_headers": False}
     assert proxy_options("  ") == {"proxy_headers": False}
     assert proxy_options("10.0.0.5") == {"proxy_headers": True, "forwarded_allow_ips": "10.0.0.5"}
+
+
+def test_serve_runs_on_uvloop_and_httptools():
+    async def app(scope, receive, send) -> None:  # pragma: no cover - never called: the config is only loaded
+        raise AssertionError
+
+    config = uvicorn.Config(app, **server_options())
+    config.load()
+    assert config.http_protocol_class.__module__ == "uvicorn.protocols.http.httptools_impl"
+    loop = config.get_loop_factory()()
+    try:
+        assert type(loop).__module__.startswith("uvloop")
+    finally:
+        loop.close()
