@@ -96,9 +96,10 @@ COUNTED_WITH_TASKS = union_all(
         COUNTED.c.case_id == bindparam("case_id")
     ),
 )
-"""The keys a case counted last time and its tasks, in one statement: a row per task (its counted columns empty),
-then the counted keys in a row of their own when the case counted before. Once, not with every task: the keys
-grow with the steps a case took, and decoding them again per task made a step cost more the longer the case."""
+"""The keys a case counted last time and its tasks, in one statement: a row per task (its counted columns empty)
+and, when the case counted before, one row of counted keys (its task columns empty), in no set order. Once, not
+with every task: the keys grow with the steps a case took, and decoding them again per task made a step cost more
+the longer the case."""
 ENDED_AT = select(func.min(CaseDecision.recorded_at)).where(
     CaseDecision.case_id == bindparam("case_id"), CaseDecision.kind.in_(ENDINGS.values())
 )
