@@ -140,17 +140,25 @@ def current_user(
     session: DbSession, settings: AppSettings, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> User:
     """The signed-in user of the bearer token, or 401: the user and the token's revocation in one statement."""
-    signed = read_token(token, secret=settings.secret_key) if token else None
-    user = signed_in_user(session, username=signed.username, token_id=signed.token_id) if signed else None
+    signed = _signed_token(settings, token)
+    user = signed_in_user(session, username=signed.username, token_id=signed.token_id)
     if user is None:
         raise _UNAUTHORIZED
     return user
 
 
+def _signed_token(settings: Settings, token: str | None) -> SignedToken:
+    """What the request's bearer token says when it is valid and unexpired (not yet whether it was revoked), or 401."""
+    signed = read_token(token, secret=settings.secret_key) if token else None
+    if signed is None:
+        raise _UNAUTHORIZED
+    return signed
+
+
 def bearer_token(session: Session, settings: Settings, token: str | None) -> SignedToken:
     """The request's valid, unrevoked bearer token, or 401."""
-    signed = read_token(token, secret=settings.secret_key) if token else None
-    if signed is None or is_revoked(session, signed):
+    signed = _signed_token(settings, token)
+    if is_revoked(session, signed):
         raise _UNAUTHORIZED
     return signed
 
@@ -163,9 +171,7 @@ def current_actor(
     The look-ups are two statements (``signed_in_actor``) in one read transaction, ended before the route runs
     (see ``end_reads``).
     """
-    signed = read_token(token, secret=settings.secret_key) if token else None
-    if signed is None:
-        raise _UNAUTHORIZED
+    signed = _signed_token(settings, token)
     began = not session.in_transaction()
     if began:
         read_without_write_lock(session)

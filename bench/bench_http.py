@@ -52,8 +52,6 @@ from engine.core.settings import PROJECT_ROOT
 BENCH_DIR = Path(__file__).resolve().parent
 CLIENT_THREADS = 4
 CHUNK = 50  # completions per turn when two trees alternate
-PYTHONS: dict[str, str] = {}
-"""The interpreter of a tree's servers when it is not this one (``--baseline-python``: the baseline's own venv)."""
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -149,12 +147,15 @@ def bare_server(logs: Path):
     return server("bare FastAPI", command, PROJECT_ROOT, server_env(PROJECT_ROOT, ""), logs)
 
 
-def app_servers(trees: dict[str, Path], database_url: str, workers: int, logs: Path, stack: ExitStack) -> list[Server]:
-    """``phananh serve --workers K`` of each tree on the database, each with its own interpreter (``PYTHONS``)."""
+def app_servers(
+    trees: dict[str, Path], database_url: str, workers: int, logs: Path, stack: ExitStack, args
+) -> list[Server]:
+    """``phananh serve --workers K`` of each tree on the database; the baseline with ``--baseline-python`` if given."""
+    pythons = {"baseline": str(args.baseline_python)} if args.baseline_python else {}
     arguments = ["-m", "api", "serve", "--workers", str(workers), "--port"]
     return [
         stack.enter_context(
-            server(name, [PYTHONS.get(name, sys.executable), *arguments], tree, server_env(tree, database_url), logs)
+            server(name, [pythons.get(name, sys.executable), *arguments], tree, server_env(tree, database_url), logs)
         )
         for name, tree in trees.items()
     ]
@@ -277,7 +278,7 @@ def measure_sqlite(results: Results, trees: dict[str, Path], args, logs: Path) -
         started = time.perf_counter()
         tasks = world.screening_tasks(len(trees) * (args.warmup + args.cases))
         print(f"  SQLite: {len(tasks)} tasks seeded in {time.perf_counter() - started:.1f} s", flush=True)
-        servers = app_servers(trees, url, 1, logs, stack)
+        servers = app_servers(trees, url, 1, logs, stack, args)
         with bare_server(logs) as bare:
             results.healthz = healthz_rounds([bare, *servers], args.seconds)
         results.bare = results.healthz.pop(bare.name)
@@ -304,7 +305,7 @@ def measure_postgres(results: Results, trees: dict[str, Path], args, logs: Path)
                 tasks = world.screening_tasks(len(trees) * (args.pg_cases + threads))
                 warm, timed = tasks[: len(trees) * threads], tasks[len(trees) * threads :]
                 with ExitStack() as stack:
-                    servers = app_servers(trees, url, workers, logs, stack)
+                    servers = app_servers(trees, url, workers, logs, stack, args)
                     headers = [sign_in(target.base, "officer1") for target in servers]
                     for index, target in enumerate(servers):
                         complete_tasks(
@@ -407,8 +408,6 @@ def main() -> int:
     trees = {"this tree": PROJECT_ROOT}
     if args.baseline_dir:
         trees["baseline"] = args.baseline_dir.resolve()
-        if args.baseline_python:
-            PYTHONS["baseline"] = str(args.baseline_python)
 
     load = " ".join(f"{value:.1f}" for value in os.getloadavg())
     facts = [("CPU", cpu_model()), *machine_facts(), ("load average (1, 5, 15 min)", load)]

@@ -216,6 +216,16 @@ class InboxFilters:
         return bool(self.assigned or self.overdue or self.due_before or self.process or self.case_id is not None)
 
 
+def _overdue(now: datetime) -> ColumnElement[bool]:
+    """A task whose deadline has passed (the "overdue" tab)."""
+    return HumanTask.due_at < now
+
+
+def _due_between(now: datetime, before: datetime) -> ColumnElement[bool]:
+    """A task due from ``now`` until ``before`` (the "week" tab: before = now + a week)."""
+    return (HumanTask.due_at >= now) & (HumanTask.due_at < before)
+
+
 def _inbox_query(actor: Actor, *, now: datetime, filters: InboxFilters, q: str | None, with_case: bool) -> Select:
     """Open tasks of the actor (assigned to them, or open to their role in their units), searched and filtered.
 
@@ -227,11 +237,10 @@ def _inbox_query(actor: Actor, *, now: datetime, filters: InboxFilters, q: str |
     mine, group = _mine(actor), _group(actor)
     condition = mine if filters.assigned == "me" else group if filters.assigned == "group" else (mine | group)
     query = select(HumanTask).where(HumanTask.state == TaskStatus.READY, condition)
-    due = HumanTask.due_at
     if filters.overdue:
-        query = query.where(due.is_not(None), due < now)
+        query = query.where(HumanTask.due_at.is_not(None), _overdue(now))
     if filters.due_before is not None:
-        query = query.where(due.is_not(None), due >= now, due < filters.due_before)
+        query = query.where(HumanTask.due_at.is_not(None), _due_between(now, filters.due_before))
     if filters.case_id is not None:
         query = query.where(HumanTask.case_id == filters.case_id)
     searched = bool(q and q.strip())
@@ -248,13 +257,12 @@ def _inbox_query(actor: Actor, *, now: datetime, filters: InboxFilters, q: str |
 
 def _tab_counts(actor: Actor, now: datetime) -> dict[str, ColumnElement[int]]:
     """The count of the actor's open tasks in each inbox tab, by tab name (``count(CASE WHEN tab THEN 1 END)``)."""
-    due = HumanTask.due_at
     tabs: dict[str, ColumnElement[bool] | None] = {
         "all": None,
         "mine": _mine(actor),
         "group": _group(actor),
-        "overdue": due < now,
-        "week": (due >= now) & (due < now + WEEK),
+        "overdue": _overdue(now),
+        "week": _due_between(now, now + WEEK),
     }
     return {name: func.count() if tab is None else func.count(case_when((tab, 1))) for name, tab in tabs.items()}
 

@@ -14,17 +14,12 @@ from engine.core.models import RevokedToken, Unit, User, UserUnit
 USERS, REVOKED_TOKENS = User.__table__, RevokedToken.__table__
 
 # Built once: building a statement (above all an ``aliased`` entity) costs more than running it from the cache.
-_REVOKED = exists().where(RevokedToken.token_id == bindparam("token_id")).label("revoked")
-# On the tables, not the mapped classes: the acting person needs no User instance, and loading one (the ORM's
+_REVOKED = exists().where(REVOKED_TOKENS.c.token_id == bindparam("token_id")).label("revoked")
+_ACTIVE_NAMED = (USERS.c.username == bindparam("username"), USERS.c.is_active.is_(True))
+# On the tables, not the mapped class: the acting person needs no User instance, and loading one (the ORM's
 # result set-up for its 11 columns) cost more than the statement itself.
-_PERSON_UNLESS_REVOKED = select(
-    USERS.c.id,
-    USERS.c.roles,
-    exists().where(REVOKED_TOKENS.c.token_id == bindparam("token_id")).label("revoked"),
-).where(USERS.c.username == bindparam("username"), USERS.c.is_active.is_(True))
-_USER_UNLESS_REVOKED = (
-    select(User, _REVOKED).where(User.username == bindparam("username")).options(lazyload(User.units))
-)
+_PERSON_UNLESS_REVOKED = select(USERS.c.id, USERS.c.roles, _REVOKED).where(*_ACTIVE_NAMED)
+_USER_UNLESS_REVOKED = select(User, _REVOKED).where(*_ACTIVE_NAMED).options(lazyload(User.units))
 _OWN, _BELOW = aliased(Unit), aliased(Unit)
 _UNITS_AND_SUBTREE = (
     select(UserUnit.unit_id, _BELOW.id)
@@ -40,7 +35,7 @@ def signed_in_user(session: Session, *, username: str, token_id: str) -> User | 
     The user's units are not loaded with it (they load on first use); ``units_and_subtree`` reads them for an Actor.
     """
     row = session.execute(_USER_UNLESS_REVOKED, {"username": username, "token_id": token_id}).first()
-    if row is None or row.revoked or not row.User.is_active:
+    if row is None or row.revoked:
         return None
     return row.User
 
