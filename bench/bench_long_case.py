@@ -3,6 +3,8 @@
 The process is ``tests/fixtures/long_checklist.bpmn``: a user task "check one item", a script that counts it and a
 gateway that sends the case back to the user task until ``rounds`` items are done (3 tasks per round). Each case
 starts with ``rounds = steps + 1`` so the measured steps are all ordinary rounds (the last one does not end it).
+The same walk runs on ``long_checklist_deadlines.bpmn``, the same loop with a deadline on its user task: every
+step then has a deadline, which the report counters read (``engine/reports/counters.py``).
 N cases are walked in lock-step, one completion per transaction (``CaseRuntime.complete_task`` on a temporary
 SQLite file, document issuance off), timing every completion (wall and this thread's CPU) and reading the stored
 state's size after it. At each reported step the median is taken over the cases and the steps ±2 around it.
@@ -45,7 +47,8 @@ from engine.processes.deployment import deploy_bpmn
 from engine.services import EngineServices, build_services
 
 PROCESS_KEY = "long_checklist"
-BPMN_FILE = PROJECT_ROOT / "tests" / "fixtures" / f"{PROCESS_KEY}.bpmn"
+WITH_DEADLINES = "long_checklist_deadlines"
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
 WINDOW = 2  # steps on each side of a reported step that join its median
 REPORTED = (10, 50, 100, 200)
 
@@ -87,8 +90,9 @@ class Bench:
         upgrade_to_head(self.engine)
         self.factory = make_session_factory(self.engine)
         with transaction(self.factory) as session:
-            content = BPMN_FILE.read_bytes()
-            deploy_bpmn(session, content=content, filename=BPMN_FILE.name, forms=self.services.forms)
+            for key in (PROCESS_KEY, WITH_DEADLINES):
+                path = FIXTURES / f"{key}.bpmn"
+                deploy_bpmn(session, content=path.read_bytes(), filename=path.name, forms=self.services.forms)
             unit = create_unit(session, code="bench", name="Đơn vị benchmark")
             create_user(session, username="officer1", password="bench-password", roles=["officer"], units=[unit])
         with transaction(self.factory) as session:
@@ -104,15 +108,15 @@ class Bench:
             state = session.scalar(select(Case.state).where(Case.id == case_id))
         return len(state.encode("utf-8")), state.count('"task_spec"')
 
-    def walk(self, label: str, cases: int, steps: int) -> Walk:
-        """Start ``cases`` cases and complete ``steps`` rounds of each, in lock-step."""
+    def walk(self, label: str, cases: int, steps: int, process_key: str = PROCESS_KEY) -> Walk:
+        """Start ``cases`` cases of ``process_key`` and complete ``steps`` rounds of each, in lock-step."""
         result = Walk(label)
         case_ids = []
         for index in range(cases):
             with transaction(self.factory) as session:
                 data = {"title": f"Danh mục dài {label} {index}", "rounds": steps + 1}
                 runtime = CaseRuntime(session, self.services)
-                case_ids.append(runtime.start_case(self.actor, process_key=PROCESS_KEY, data=data).id)
+                case_ids.append(runtime.start_case(self.actor, process_key=process_key, data=data).id)
         for step in range(1, steps + 1):
             for case_id in case_ids:
                 task_id = self._ready_task_id(case_id)
@@ -130,7 +134,7 @@ class Bench:
 def report(walks: list[Walk], cases: int, steps: int) -> str:
     """The table of every walk at the reported steps, with the ratio of the last to the first."""
     reported = [s for s in REPORTED if s <= steps] or [steps]
-    rows = [["engine", "step", "median ms", "CPU median ms", "÷ step " + str(reported[0]), "state bytes", "tasks"]]
+    rows = [["walk", "step", "median ms", "CPU median ms", "÷ step " + str(reported[0]), "state bytes", "tasks"]]
     for walk in walks:
         first = walk.median_ms(reported[0], walk.wall_ns)
         first_cpu = walk.median_ms(reported[0], walk.cpu_ns)
@@ -175,7 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="phananh-bench-") as workdir:
         bench = Bench(Path(workdir))
         try:
-            walks = [bench.walk("pruned (now)", cases, args.steps)]
+            walks = [
+                bench.walk("pruned (now)", cases, args.steps),
+                bench.walk("a deadline on every step", cases, args.steps, WITH_DEADLINES),
+            ]
             if args.compare:
                 with pruning_switched_off():
                     walks.append(bench.walk("not pruned (before)", cases, args.steps))

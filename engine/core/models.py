@@ -217,6 +217,8 @@ class HumanTask(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by: Mapped[str | None] = mapped_column(String(64))
+    tallied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Settled and kept in its case's tally of the report counters (engine/reports/tally.py): not read again."""
 
 
 class CaseTimer(Base):
@@ -943,4 +945,6 @@ class ReportCountedCase(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, autoincrement=False)
     zone: Mapped[str] = mapped_column(String(64))
     keys: Mapped[list] = mapped_column(JSON)
-    """The counter keys [unit_id, process_key, month, figure, code] the case adds one to."""
+    """The counter keys [unit_id, process_key, month, figure, code, times] the case adds to."""
+    settled: Mapped[dict | None] = mapped_column(JSON)
+    """The tally of its settled steps (engine/reports/tally.py); None while none is tallied."""

@@ -43,21 +43,19 @@ def boundary_code(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def overdue_spells(tasks: Iterable, *, resolved_at: datetime | None, ended_at: datetime | None,
-                   zone: ZoneInfo) -> list[Spell]:  # fmt: skip
-    """The boundaries at which a case is overdue: its steps' spells (due < T < completed), merged, cut at the
-    boundary after it was resolved (T ≤ resolved_at) or ended (T ≤ ended_at)."""
-    spells: list[Spell] = []
-    for task in tasks:
-        if task.due_at is None or task.state == TaskStatus.CANCELLED:
-            continue
-        first = month_index(task.due_at, zone) + 1
-        end = None
-        if task.completed_at is not None:
-            end = month_index(task.completed_at, zone) + (0 if is_boundary(task.completed_at, zone) else 1)
-        spells.append((first, end))
-    cuts = [month_index(moment, zone) + 1 for moment in (resolved_at, ended_at) if moment is not None]
-    cut = min(cuts, default=None)
+def step_spell(task, zone: ZoneInfo) -> Spell | None:
+    """The boundaries at which one step is overdue (due < T < completed), or None for a step without a deadline
+    or cancelled."""
+    if task.due_at is None or task.state == TaskStatus.CANCELLED:
+        return None
+    end = None
+    if task.completed_at is not None:
+        end = month_index(task.completed_at, zone) + (0 if is_boundary(task.completed_at, zone) else 1)
+    return month_index(task.due_at, zone) + 1, end
+
+
+def merge_spells(spells: Iterable[Spell]) -> list[Spell]:
+    """Overlapping or touching spells joined into one, in order."""
     merged: list[Spell] = []
     for first, end in sorted(spells, key=lambda spell: spell[0]):
         if merged and (merged[-1][1] is None or first <= merged[-1][1]):
@@ -65,7 +63,20 @@ def overdue_spells(tasks: Iterable, *, resolved_at: datetime | None, ended_at: d
             merged[-1] = (last_first, None if last_end is None or end is None else max(last_end, end))
         else:
             merged.append((first, end))
-    clipped = [(first, end if cut is None or (end is not None and end <= cut) else cut) for first, end in merged]
+    return merged
+
+
+def overdue_spells(tasks: Iterable, *, resolved_at: datetime | None, ended_at: datetime | None, zone: ZoneInfo,
+                   settled: Iterable[Spell] = ()) -> list[Spell]:  # fmt: skip
+    """The boundaries at which a case is overdue: its steps' spells (and the ``settled`` spells of steps no longer
+    read, see :mod:`engine.reports.tally`), merged, cut at the boundary after it was resolved (T ≤ resolved_at) or
+    ended (T ≤ ended_at)."""
+    spells = [*settled, *(spell for task in tasks if (spell := step_spell(task, zone)) is not None)]
+    cuts = [month_index(moment, zone) + 1 for moment in (resolved_at, ended_at) if moment is not None]
+    cut = min(cuts, default=None)
+    clipped = [
+        (first, end if cut is None or (end is not None and end <= cut) else cut) for first, end in merge_spells(spells)
+    ]
     return [(first, end) for first, end in clipped if end is None or first < end]
 
 

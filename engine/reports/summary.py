@@ -30,10 +30,11 @@ from engine.reports.counted import (
     received_in,
     resolved_by,
 )
-from engine.reports.counters import local_month, read_counts
+from engine.reports.counters import read_counts
 from engine.reports.model import Figure, Section, Summary
 from engine.reports.overdue import FROM, UNTIL, is_boundary, overdue_at_boundary
 from engine.reports.periods import Period, month_start, period_months
+from engine.reports.tally import local_month
 
 INTAKE_FORM = "receive_report.schema.json"
 CONCLUSION_FORM = "conclude_verification.schema.json"

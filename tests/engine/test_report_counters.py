@@ -12,8 +12,16 @@ from sqlalchemy import delete, event, func, select, update
 from engine.cases.lifecycle import resume_case, suspend_case, terminate_case, withdraw_case
 from engine.core.db import transaction
 from engine.core.models import Case, HumanTask, ReportCount, ReportCountedCase
+from engine.reports import counters as counters_module
 from engine.reports.counted import Scope, figure_condition
-from engine.reports.counters import COUNTED_WITH_TASKS, rebuild_counters, recount_case
+from engine.reports.counters import (
+    COUNTED_WITH_TASKS,
+    TALLY_AFTER,
+    TASK_COLUMNS,
+    case_keys,
+    rebuild_counters,
+    recount_case,
+)
 from engine.reports.periods import month_start, parse_period, period_months, range_period
 from engine.reports.summary import build_summary, count_periods, unit_subtree
 from tests.cases import SCREEN_IN, assign_data, complete, start_report
@@ -121,7 +129,23 @@ def both_ways(world, code: str, unit: str, now: datetime):
     return ways
 
 
-def test_the_counters_kept_by_the_actions_equal_a_recount_of_the_cases(workload):
+@pytest.fixture(params=[TALLY_AFTER, 1], ids=["tallied_in_batches", "every_settled_step_tallied"])
+def tally_after(request, monkeypatch) -> int:
+    """The counters' tally threshold: as shipped (short cases are never tallied), and 1 (every step is tallied as
+    soon as it settles, so that each scenario also runs through the tally)."""
+    monkeypatch.setattr(counters_module, "TALLY_AFTER", request.param)
+    return request.param
+
+
+def tallied_steps(world) -> int:
+    with world.factory() as session:
+        return session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.tallied.is_(True))) or 0
+
+
+def test_the_counters_kept_by_the_actions_equal_a_recount_of_the_cases(tally_after, world):
+    random_workload(world, seed=18)
+    workload = world
+    assert (tallied_steps(world) > 20) == (tally_after == 1)
     kept = counters(workload)
     assert sum(n for key, n in kept.items() if key[4] == "received") == _cases(workload)
     with transaction(workload.factory) as session:
@@ -189,8 +213,9 @@ def test_an_action_changes_only_the_counters_of_the_facts_it_changes(workload):
     assert {key[2:]: n for key, n in after.items() if n} == {("", f"{YEAR}-07", "steps", "on_time"): 1}
     with workload.factory() as session:
         keys = session.get(ReportCountedCase, case_id).keys
-    assert [f"{YEAR}-07", "received", ""] in [key[2:] for key in keys]
-    assert [f"{YEAR}-07", "overdue_from", f"{YEAR}-08"] in [key[2:] for key in keys]
+    assert [f"{YEAR}-07", "received", "", 1] in [key[2:] for key in keys], "a key is stored with its times"
+    assert [f"{YEAR}-07", "overdue_from", f"{YEAR}-08", 1] in [key[2:] for key in keys]
+    assert [f"{YEAR}-07", "steps", "on_time", 2] in [key[2:] for key in keys], "two steps, one entry"
 
 
 def decide(world, action, case_id: int, month: int, day: int) -> None:
@@ -222,8 +247,9 @@ def overdue_workload(world) -> dict[str, int]:
     return cases
 
 
-def test_the_overdue_figure_read_from_the_counters_follows_suspension_resumption_and_endings(world):
+def test_the_overdue_figure_read_from_the_counters_follows_suspension_resumption_and_endings(tally_after, world):
     cases = overdue_workload(world)
+    assert (tallied_steps(world) > 5) == (tally_after == 1)
     kept = counters(world)
     with transaction(world.factory) as session:
         rebuild_counters(session.connection(), zone=ZONE)
@@ -335,9 +361,28 @@ def test_a_case_s_counted_keys_are_read_once_not_with_every_task(world):
         rows = session.connection().execute(COUNTED_WITH_TASKS, {"case_id": case_id}).all()
         tasks = session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.case_id == case_id))
     counted = [row for row in rows if row.counted_keys is not None]
-    assert tasks >= 3 and len([row for row in rows if row.case_id == case_id]) == tasks
+    assert tasks >= 3 and len([row for row in rows if row.case_id == case_id]) == tasks, "every step has a deadline"
     assert len(counted) == 1 and counted[0].counted_keys == stored.keys and counted[0].case_id is None
     assert len(rows) == tasks + 1
+
+
+def test_the_counters_read_only_the_tasks_with_a_deadline_or_an_escalation(world):
+    case_id = start_report(world)
+    complete(world, case_id, "screen_report", "officer1", SCREEN_IN)
+    complete(world, case_id, "assign_verification", "lead1", assign_data())
+    with transaction(world.factory) as session:
+        ids = session.scalars(select(HumanTask.id).where(HumanTask.case_id == case_id).order_by(HumanTask.created_at))
+        without_deadline, escalated_without_deadline, *_rest = ids.all()
+        session.execute(update(HumanTask).where(HumanTask.id.in_([without_deadline, escalated_without_deadline]))
+                        .values(due_at=None))  # fmt: skip
+        session.execute(update(HumanTask).where(HumanTask.id == escalated_without_deadline).values(escalated=True))
+        every_task = session.execute(select(*TASK_COLUMNS).where(HumanTask.case_id == case_id)).all()
+        rows = session.connection().execute(COUNTED_WITH_TASKS, {"case_id": case_id}).all()
+        case = session.get(Case, case_id)
+    read = [row for row in rows if row.case_id is not None]
+    assert len(read) == len(every_task) - 1, "the task without a deadline or an escalation is not read"
+    assert any(row.escalated and row.due_at is None for row in read), "an escalated task is read, deadline or not"
+    assert case_keys(case, read, ZONE) == case_keys(case, every_task, ZONE), "the task left out counted nothing"
 
 
 def test_a_case_that_never_counted_reads_its_tasks_without_keys(world):

@@ -4,15 +4,10 @@ Revision ID: 0030
 Revises: 0029
 """
 
-import os
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from alembic import op
-
-from engine.core.settings import Settings
-from engine.reports.counters import rebuild_counters
 
 revision: str = "0030"
 down_revision: str | Sequence[str] | None = "0029"
@@ -21,7 +16,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Add report_counts and report_counted_cases, then count the cases already there."""
+    """Add report_counts and report_counted_cases; migration 0033 counts the cases already there."""
     op.create_table(
         "report_counts",
         sa.Column("zone", sa.String(64), primary_key=True),
@@ -38,12 +33,6 @@ def upgrade() -> None:
         sa.Column("zone", sa.String(64), nullable=False),
         sa.Column("keys", sa.JSON, nullable=False),
     )
-    rebuild_counters(op.get_bind(), zone=_zone())
-
-
-def _zone() -> ZoneInfo:
-    """The calendar's zone of the settings, read alone (the other settings, e.g. the secret, play no part here)."""
-    return ZoneInfo(os.environ.get("PHANANH_TIMEZONE") or Settings.model_fields["timezone"].default)
 
 
 def downgrade() -> None:

@@ -4,14 +4,7 @@ Revision ID: 0032
 Revises: 0031
 """
 
-import os
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
-
-from alembic import op
-
-from engine.core.settings import Settings
-from engine.reports.counters import rebuild_counters
 
 revision: str = "0032"
 down_revision: str | Sequence[str] | None = "0031"
@@ -20,13 +13,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Recount the cases already there (the counters gained ``overdue_from`` and ``overdue_until``)."""
-    rebuild_counters(op.get_bind(), zone=_zone())
-
-
-def _zone() -> ZoneInfo:
-    """The calendar's zone of the settings, read alone (as migration 0030 reads it)."""
-    return ZoneInfo(os.environ.get("PHANANH_TIMEZONE") or Settings.model_fields["timezone"].default)
+    """Nothing to change in the schema: the counters gained ``overdue_from`` and ``overdue_until``, and migration
+    0033 recounts the cases already there (it used to be done here, with the live code, which now needs 0033's
+    columns)."""
 
 
 def downgrade() -> None:
