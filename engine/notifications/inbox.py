@@ -18,7 +18,7 @@ from engine.core.errors import BadRequest, NotFound
 from engine.core.models import Notification, User
 from engine.notifications.delivery import initial_email_status, queue_immediate
 from engine.notifications.enums import DeliveryMode, NotificationKind
-from engine.people.assignees import SEES_TASK_UNIT
+from engine.people.assignees import MAY_TAKE, holding_role
 from engine.people.auth import Actor
 from engine.people.permissions import can_read_own_notifications, require
 
@@ -37,7 +37,7 @@ INSERT_NOTIFICATIONS = insert(NOTIFICATIONS).returning(NOTIFICATIONS.c.id, sort_
 ACTIVE_NOT_TOLD = ACTIVE.where(~ALREADY_TOLD.exists())  # people told of this event before are left out
 GROUP_NOT_TOLD = (
     select(USERS.c.id, USERS.c.roles, USERS.c.notification_mode, USERS.c.email)
-    .where(USERS.c.is_active.is_(True), SEES_TASK_UNIT)
+    .where(*MAY_TAKE)
     .where(~ALREADY_TOLD.exists())
 )  # the candidates of a task (engine/people/assignees.py) with their preferences, in one statement
 
@@ -89,7 +89,7 @@ def notify_group(
     """``notify`` the people who could claim a task of ``role`` in ``unit_id`` (``candidate_ids``), reading them
     with their preferences in one statement."""
     rows = session.execute(GROUP_NOT_TOLD, {"unit_id": unit_id, "key": dedupe_key})
-    preferences = {user_id: (mode, email) for user_id, roles, mode, email in rows if role is None or role in roles}
+    preferences = {row.id: (row.notification_mode, row.email) for row in holding_role(role, rows)}
     return _record(session, preferences, kind, text, now=now, case_id=case_id, link=link, dedupe_key=dedupe_key,
                    base_url=base_url)  # fmt: skip
 

@@ -1,5 +1,7 @@
 """Who may take a task: the person named for it must be active, hold the task's role and belong to its unit."""
 
+from collections.abc import Iterable
+
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
@@ -54,22 +56,25 @@ SEES_TASK_UNIT = (
     )
     .exists()
 )
-CANDIDATES = select(User).where(User.is_active.is_(True), SEES_TASK_UNIT).order_by(User.username)
-CANDIDATE_IDS = (
-    select(USERS.c.id, USERS.c.roles).where(USERS.c.is_active.is_(True), SEES_TASK_UNIT).order_by(USERS.c.username)
-)
+MAY_TAKE = (USERS.c.is_active.is_(True), SEES_TASK_UNIT)
+"""Who may take a task of the unit bound as ``unit_id``, whatever its role: active, and seeing the unit."""
+CANDIDATES = select(User).where(*MAY_TAKE).order_by(User.username)
+CANDIDATE_IDS = select(USERS.c.id, USERS.c.roles).where(*MAY_TAKE).order_by(USERS.c.username)
+
+
+def holding_role(role: str | None, people: Iterable) -> list:
+    """The people (users or rows with ``roles``) holding ``role``; all of them when the task names no role."""
+    return [person for person in people if role is None or role in person.roles]
 
 
 def candidates_for(session: Session, *, role: str | None, unit_id: int) -> list[User]:
     """Active users who may take a task of ``role`` in ``unit_id``, by username."""
-    users = session.scalars(CANDIDATES, {"unit_id": unit_id})
-    return [u for u in users if role is None or role in u.roles]
+    return holding_role(role, session.scalars(CANDIDATES, {"unit_id": unit_id}))
 
 
 def candidate_ids(session: Session, *, role: str | None, unit_id: int) -> list[int]:
     """The ids of ``candidates_for`` (same people, same order), read in one statement without loading the users."""
-    rows = session.execute(CANDIDATE_IDS, {"unit_id": unit_id})
-    return [user_id for user_id, roles in rows if role is None or role in roles]
+    return [row.id for row in holding_role(role, session.execute(CANDIDATE_IDS, {"unit_id": unit_id}))]
 
 
 PERSON_WIDGET = "user"
