@@ -1,10 +1,12 @@
 """Is there anything for a worker to do now? A few Core queries, so ``worker --once`` can exit without loading
 the runtime, the ORM models, SpiffWorkflow or the services when nothing is due.
 
-Each question mirrors the rule of the work it stands for (kept next to it here, by table and column name):
+Each question asks the rule of the work it stands for (the timers' rule is shared; the others are mirrored here, by
+table and column name):
 
-* a claimable timer — as ``claim_due_timers`` (engine/cases/scheduler.py) and ``next_claimable_at``
-  (engine/cases/wakeup.py): waiting, due, unclaimed or its lease expired, its case not suspended;
+* a claimable timer — by the rule ``claim_due_timers`` (engine/cases/scheduler.py) claims with
+  (``claimable_at``, engine/cases/claimable.py): waiting, due, unclaimed or its lease expired, its case not
+  suspended;
 * a scheduled process without a waiting instance — as ``ensure_scheduled_cases`` (engine/processes/scheduled.py);
 * a federation message ready to send — as ``deliver_outbox`` (engine/federation/outbox.py);
 * a staff digest whose hour has come — as ``send_due_digests`` (engine/notifications/delivery.py);
@@ -20,7 +22,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import JSON, Boolean, DateTime, and_, column, exists, func, literal, or_, select, table
 from sqlalchemy.engine import Connection
 
-from engine.cases.enums import CaseStatus, TimerStatus
+from engine.cases.claimable import claimable_at
+from engine.cases.enums import CaseStatus
 from engine.federation.enums import OutboxStatus
 from engine.notifications.digest_time import digest_moment
 from engine.notifications.enums import DeliveryMode
@@ -67,13 +70,7 @@ def _any(connection: Connection, condition) -> bool:
 
 def timer_due(connection: Connection, *, now: datetime) -> bool:
     """A waiting timer is due and claimable (unclaimed or its lease expired), its case not suspended."""
-    at = _stored(now, connection)
-    suspended = select(cases.c.id).where(cases.c.status == CaseStatus.SUSPENDED)
-    return _any(connection, exists().where(
-        case_timers.c.status == TimerStatus.WAITING, case_timers.c.fire_at <= at,
-        or_(case_timers.c.lease_until.is_(None), case_timers.c.lease_until < at),
-        case_timers.c.case_id.not_in(suspended),
-    ))  # fmt: skip
+    return _any(connection, exists().where(*claimable_at(case_timers, cases, _stored(now, connection))))
 
 
 def scheduled_process_due(connection: Connection) -> bool:

@@ -20,10 +20,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.cases.claimable import claimable_at
 from engine.cases.enums import TimerStatus
 from engine.cases.runtime import CaseRuntime
 from engine.cases.store import CaseStore
-from engine.cases.wakeup import next_claimable_at, seconds_until_wake, unclaimed_at, waiting_timers
+from engine.cases.wakeup import CASES, TIMERS, next_claimable_at, seconds_until_wake
 from engine.core.db import transaction
 from engine.core.errors import DomainError
 from engine.core.models import CaseTimer
@@ -58,7 +59,7 @@ def claim_due_timers(factory: sessionmaker[Session], services: EngineServices, w
     with transaction(factory) as session:
         due = (
             select(CaseTimer.id)
-            .where(*waiting_timers(), unclaimed_at(now), CaseTimer.fire_at <= now)
+            .where(*claimable_at(TIMERS, CASES, now))
             .order_by(CaseTimer.fire_at)
             .limit(worker.batch_size)
         )

@@ -6,26 +6,13 @@ timer fires it on time and still sleeps long when nothing is coming.
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.cases.enums import CaseStatus, TimerStatus
+from engine.cases.claimable import unclaimed_at, waiting_timers
 from engine.core.models import Case, CaseTimer
 
-
-def suspended_cases():
-    """The ids of the suspended cases: their timers wait for the resumption, so no worker claims or waits on them."""
-    return select(Case.id).where(Case.status == CaseStatus.SUSPENDED)
-
-
-def waiting_timers() -> tuple[ColumnElement[bool], ...]:
-    """The timers that wait to fire: waiting, their case not suspended (those wait for the resumption)."""
-    return CaseTimer.status == TimerStatus.WAITING, CaseTimer.case_id.not_in(suspended_cases())
-
-
-def unclaimed_at(now: datetime) -> ColumnElement[bool]:
-    """Timers nobody holds at ``now``: never claimed, or their claim's lease has expired (its worker died)."""
-    return or_(CaseTimer.lease_until.is_(None), CaseTimer.lease_until < now)
+TIMERS, CASES = CaseTimer.__table__, Case.__table__
 
 
 def next_claimable_at(session: Session, *, now: datetime) -> datetime | None:
@@ -34,8 +21,9 @@ def next_claimable_at(session: Session, *, now: datetime) -> datetime | None:
     An unclaimed timer (or one whose lease has expired) is claimable at its ``fire_at``; a claimed one only when
     its lease ends (its worker died). Both aggregates read the ``(status, fire_at)`` index.
     """
-    free = select(func.min(CaseTimer.fire_at)).where(*waiting_timers(), unclaimed_at(now))
-    leased = select(func.min(CaseTimer.lease_until)).where(*waiting_timers(), CaseTimer.lease_until >= now)
+    waiting = waiting_timers(TIMERS, CASES)
+    free = select(func.min(CaseTimer.fire_at)).where(*waiting, unclaimed_at(TIMERS, now))
+    leased = select(func.min(CaseTimer.lease_until)).where(*waiting, CaseTimer.lease_until >= now)
     moments = [moment for moment in (session.scalar(free), session.scalar(leased)) if moment is not None]
     return min(moments, default=None)
 
