@@ -4,13 +4,13 @@ person of each step's lane (or its assignee), letting a test look at the pages b
 from collections.abc import Callable
 from datetime import timedelta
 
-from engine.cases.scheduler import fire_due_timers
 from engine.core.models import Case, HumanTask
 from tests import complaints, denunciations
 from tests.cases import CONCLUDE, SCREEN_IN, VERIFY, assign_data, complete, start_report
 from tests.complaints import start_complaint
 from tests.denunciations import start_denunciation
 from tests.factories import World
+from tests.timers import fire_due_timers
 
 LANE_PEOPLE = {"officer": "officer1", "team_lead": "lead1", "supervisor": "supervisor1"}
 """Who takes an unassigned task of each lane."""

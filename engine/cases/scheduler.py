@@ -193,15 +193,6 @@ def fire_with_savepoints(
     return fired, len(given_back)
 
 
-def fire_due_timers(
-    factory: sessionmaker[Session], services: EngineServices, worker: WorkerSettings | None = None
-) -> int:
-    """Claim one batch of due timers and fire them. Returns how many fired."""
-    worker = worker or WorkerSettings(worker_id=default_worker_id())
-    keep_scheduled_processes_waiting(factory, services)
-    return fire_one_batch(factory, services, worker).fired
-
-
 def deliver_federation_outbox(factory: sessionmaker[Session], services: EngineServices) -> int:
     """Deliver the messages due for the peer instances until none is due; returns how many were delivered."""
     delivered = 0

@@ -5,7 +5,6 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from engine.cases.audit import verify_chain
-from engine.cases.scheduler import fire_due_timers
 from engine.cases.store import CaseStore
 from engine.core.db import transaction
 from engine.core.errors import Conflict
@@ -31,6 +30,7 @@ from tests.migration_fixtures import (
     use_forms_with_v2,
     waiting_timer_rows,
 )
+from tests.timers import fire_due_timers
 
 OUT_OF_SCOPE = {"screening": "out_of_scope", "reason": "Không thuộc thẩm quyền"}
 ARCHIVE = {"disposition": "archive", "reason": "Lưu đơn"}

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from engine.cases.runtime import CaseRuntime
-from engine.cases.scheduler import fire_due_timers
 from engine.core.db import transaction
 from engine.core.errors import Conflict, InvalidFormData
 from engine.core.models import AuditEvent, Case, ProtectedIdentity
 from tests import complaints as k
 from tests.petitions import MONDAY_BEFORE_TET, case_data, case_row, local, waiting_timers
+from tests.timers import fire_due_timers
 
 TUESDAY_BEFORE_TET = datetime(2027, 2, 2, 2, 0, tzinfo=UTC)
 

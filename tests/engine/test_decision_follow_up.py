@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from engine.cases.scheduler import fire_due_timers
 from engine.core.models import Case, CaseStatistic, HumanTask
 from tests import complaints as k
 from tests import denunciations as d
 from tests.cases import complete
 from tests.petitions import MONDAY_BEFORE_TET, case_data, case_row, local, waiting_timers
+from tests.timers import fire_due_timers
 
 RESULT = {"follow_up_result": "partly_done", "checked_on": "2027-04-10", "actions_taken": "Đã thu hồi một phần."}
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine.cases.scheduler import fire_due_timers
 from engine.core.errors import InvalidFormData
 from engine.core.models import Case, CaseStatistic
 from tests import denunciations as d
 from tests.petitions import MONDAY_BEFORE_TET, case_data, case_row, local, waiting_timers
+from tests.timers import fire_due_timers
 
 WEDNESDAY_BEFORE_TET = datetime(2027, 2, 3, 2, 0, tzinfo=UTC)
 

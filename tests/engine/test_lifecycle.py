@@ -21,7 +21,6 @@ from engine.cases.lifecycle import (
     terminate_case,
     withdraw_case,
 )
-from engine.cases.scheduler import fire_due_timers
 from engine.core.db import transaction
 from engine.core.errors import CaseSuspended, Forbidden
 from engine.core.models import AuditEvent, CaseTimer, HumanTask
@@ -31,6 +30,7 @@ from engine.reports.overview import build_overview
 from tests import complaints as k
 from tests import denunciations as d
 from tests.petitions import case_data, case_row, local, waiting_timers
+from tests.timers import fire_due_timers
 
 MONDAY_25_JANUARY = datetime(2027, 1, 25, 2, 0, tzinfo=UTC)  # 09:00 local
 MONDAY_1_FEBRUARY = datetime(2027, 2, 1, 2, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from engine.cases.scheduler import fire_due_timers, send_staff_digests
+from engine.cases.scheduler import send_staff_digests
 from engine.core.db import transaction
 from engine.core.models import CaseTimer, HumanTask, Notification
 from engine.doctor import check_outbox
@@ -18,6 +18,7 @@ from engine.portal.notifications import send_pending_messages
 from tests.cases import SCREEN_IN, assign_data, complete, start_report
 from tests.notifications import kinds_of, notifications_of, outbox, set_preferences
 from tests.processes import free_port
+from tests.timers import fire_due_timers
 
 SECOND = timedelta(seconds=1)
 OFFICER1 = "officer1@donvi.gov.vn"

@@ -6,7 +6,6 @@ from datetime import timedelta
 from sqlalchemy import event, select
 
 from engine.cases.runtime import CaseRuntime
-from engine.cases.scheduler import fire_due_timers
 from engine.core.db import transaction
 from engine.core.models import Case, CaseTimer, EmailOutbox, HumanTask, Notification
 from engine.notifications.enums import NotificationKind as Kind
@@ -17,6 +16,7 @@ from tests import denunciations as d
 from tests.cases import CONCLUDE, SCREEN_IN, VERIFY, complete, start_report, walk_to_verification
 from tests.engine.test_runtime import deploy_fixture
 from tests.notifications import kinds_of, notifications_of, set_preferences
+from tests.timers import fire_due_timers
 
 SECOND = timedelta(seconds=1)
 

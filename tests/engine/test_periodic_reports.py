@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from engine.cases.scheduler import fire_due_timers
 from engine.core.models import Case, CaseTimer, PeriodicReport
 from engine.reports.periodic import thaw
 from tests.cases import start_report
+from tests.timers import fire_due_timers
 
 NEXT_YEAR = datetime.now(UTC).year + 1
 

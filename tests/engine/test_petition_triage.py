@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, select
 
-from engine.cases.scheduler import fire_due_timers
 from engine.core.db import transaction
 from engine.core.errors import InvalidFormData
 from engine.core.models import AuditEvent, Case, CaseTimer, HumanTask, Matter, ProcessDefinition, ProtectedIdentity
 from engine.petitions.matters import petitions_in
 from tests.cases import complete
 from tests.petitions import case_by_code, petition_data, register_petition, triage
+from tests.timers import fire_due_timers
 
 
 def _case(world, case_id: int) -> Case:

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import update
 
 from engine.cases.runtime import CaseRuntime
-from engine.cases.scheduler import fire_due_timers
 from engine.core.calendar import WorkingCalendar
 from engine.core.db import transaction
 from engine.core.models import HumanTask, Unit
@@ -19,6 +18,7 @@ from engine.reports.periods import month_period
 from engine.reports.sla import SlaReport, build_sla, percentile_nearest_rank, working_days_between
 from tests.cases import SCREEN_IN, VERIFY, complete, start_report
 from tests.factories import INTAKE, PASSWORD
+from tests.timers import fire_due_timers
 
 NEXT_YEAR = datetime.now(UTC).year + 1
 JUNE = month_period(NEXT_YEAR, 6)

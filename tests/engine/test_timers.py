@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine.cases.scheduler import fire_due_timers
 from engine.core.models import AuditEvent, CaseTimer, HumanTask
 from tests.cases import walk_to_verification
+from tests.timers import fire_due_timers
 
 SECOND = timedelta(seconds=1)
 
