@@ -44,8 +44,7 @@ TASK_COLUMNS = (HumanTask.id, HumanTask.case_id, HumanTask.unit_id, HumanTask.du
                 HumanTask.escalated, HumanTask.state)  # fmt: skip
 COUNTING_TASK = or_(HumanTask.due_at.is_not(None), HumanTask.escalated.is_(True))
 """The tasks :func:`case_keys` can count: a step with a deadline (its on-time rate, the case's lateness, its
-overdue spells) or an escalated one (the case's lateness). Any other task adds nothing, so it is not read: a long
-loop without deadlines then costs the counters the same at its 200th step as at its 10th."""
+overdue spells) or an escalated one (the case's lateness). Any other task adds nothing, so it is never read."""
 ENDED = (CaseStatus.WITHDRAWN, CaseStatus.TERMINATED)
 """The statuses of the cases a withdrawal or termination ended (only their decisions are read)."""
 ANY_PROCESS = ""
@@ -57,7 +56,7 @@ EMPTY_TALLY = SettledTally()
 
 
 def case_keys(case, tasks: Iterable, zone: ZoneInfo, ended_at: datetime | None = None,
-              tally: SettledTally = EMPTY_TALLY) -> Counter:  # fmt: skip
+              tally: SettledTally = EMPTY_TALLY) -> Counter[Key]:  # fmt: skip
     """How many times ``case`` (a Case or a row with its columns) adds one to each counter, by the conditions of
     :mod:`engine.reports.summary` and :mod:`engine.reports.counted`. ``tasks``: its steps not in ``tally`` (rows
     with unit_id, due_at, completed_at, escalated, state); ``ended_at``: when its first withdrawal or termination
@@ -68,7 +67,9 @@ def case_keys(case, tasks: Iterable, zone: ZoneInfo, ended_at: datetime | None =
         late = late or is_late(task) or bool(task.escalated)
         if (key := step_key(task, zone)) is not None:
             steps[key] += 1
-    keys: Counter = Counter({(unit, ANY_PROCESS, month, "steps", code): n for (unit, month, code), n in steps.items()})
+    keys: Counter[Key] = Counter(
+        {(unit, ANY_PROCESS, month, "steps", code): n for (unit, month, code), n in steps.items()}
+    )
     if case.completed_at is not None:
         closed = local_month(case.completed_at, zone)
         keys[(case.unit_id, case.process_key, closed, "closed", "late" if late else "on_time")] += 1
@@ -89,14 +90,14 @@ def case_keys(case, tasks: Iterable, zone: ZoneInfo, ended_at: datetime | None =
     return keys
 
 
-def keys_to_json(keys: Counter) -> list[list]:
+def keys_to_json(keys: Counter[Key]) -> list[list]:
     """The counted keys as stored: [unit_id, process_key, month, figure, code, times], in key order."""
     return [[*key, n] for key, n in sorted(keys.items()) if n]
 
 
-def keys_from_json(stored: list[list]) -> Counter:
+def keys_from_json(stored: list[list]) -> Counter[Key]:
     """The counted keys as stored by :func:`keys_to_json` (an entry without its times counts once)."""
-    keys: Counter = Counter()
+    keys: Counter[Key] = Counter()
     for entry in stored:
         keys[tuple(entry[:5])] += entry[5] if len(entry) > 5 else 1
     return keys
