@@ -2,12 +2,15 @@
 
 The process is ``tests/fixtures/long_checklist.bpmn``: a user task "check one item", a script that counts it and a
 gateway that sends the case back to the user task until ``rounds`` items are done (3 tasks per round). Each case
-starts with ``rounds = steps + 1`` so the measured steps are all ordinary rounds (the last one does not end it).
+starts with more rounds than it walks, so the measured steps are all ordinary rounds (the last one does not end it).
 The same walk runs on ``long_checklist_deadlines.bpmn``, the same loop with a deadline on its user task: every
 step then has a deadline, which the report counters read (``engine/reports/counters.py``).
-N cases are walked in lock-step, one completion per transaction (``CaseRuntime.complete_task`` on a temporary
-SQLite file, document issuance off), timing every completion (wall and this thread's CPU) and reading the stored
-state's size after it. At each reported step the median is taken over the cases and the steps ±2 around it.
+For each reported step (10, 50, 100, 200) N cases are walked, untimed, to just before it, one completion per
+transaction (``CaseRuntime.complete_task`` on a temporary SQLite file, document issuance off). Then the steps ±2
+around each reported step are timed (wall and this thread's CPU) in rounds that visit every group in turn, and the
+stored state's size is read after each: step 10 and step 200 are measured in the same seconds, so a burst of load
+from elsewhere on the machine does not fall on one of them only. At each reported step the median is taken over
+the cases and the steps ±2 around it.
 
 ``--compare`` runs the same walk a second time with the pruning of superseded rounds switched off
 (``engine/cases/compaction.py``), so the before/after is measured in one run.
@@ -108,32 +111,52 @@ class Bench:
             state = session.scalar(select(Case.state).where(Case.id == case_id))
         return len(state.encode("utf-8")), state.count('"task_spec"')
 
+    def _start(self, title: str, process_key: str, rounds: int) -> int:
+        with transaction(self.factory) as session:
+            data = {"title": title, "rounds": rounds}
+            return CaseRuntime(session, self.services).start_case(self.actor, process_key=process_key, data=data).id
+
+    def _complete(self, case_id: int) -> tuple[int, int]:
+        """Complete the case's open task in one transaction; its wall and CPU time (ns)."""
+        task_id = self._ready_task_id(case_id)
+        start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
+        with transaction(self.factory) as session:
+            CaseRuntime(session, self.services).complete_task(self.actor, task_id, {})
+        return time.perf_counter_ns() - start, time.thread_time_ns() - start_cpu
+
     def walk(self, label: str, cases: int, steps: int, process_key: str = PROCESS_KEY) -> Walk:
-        """Start ``cases`` cases of ``process_key`` and complete ``steps`` rounds of each, in lock-step."""
+        """For each reported step S, ``cases`` cases of ``process_key`` walked (untimed) to just before S - WINDOW;
+        then the steps S - WINDOW … S + WINDOW of every case timed in rounds that take each group in turn, so a
+        burst of load from elsewhere on the machine falls on step 10 and step 200 alike."""
         result = Walk(label)
-        case_ids = []
-        for index in range(cases):
-            with transaction(self.factory) as session:
-                data = {"title": f"Danh mục dài {label} {index}", "rounds": steps + 1}
-                runtime = CaseRuntime(session, self.services)
-                case_ids.append(runtime.start_case(self.actor, process_key=process_key, data=data).id)
-        for step in range(1, steps + 1):
-            for case_id in case_ids:
-                task_id = self._ready_task_id(case_id)
-                start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
-                with transaction(self.factory) as session:
-                    CaseRuntime(session, self.services).complete_task(self.actor, task_id, {})
-                result.wall_ns.setdefault(step, []).append(time.perf_counter_ns() - start)
-                result.cpu_ns.setdefault(step, []).append(time.thread_time_ns() - start_cpu)
-                size, tasks = self._state_of(case_id)
-                result.state_bytes.setdefault(step, []).append(size)
-                result.tasks_in_state.setdefault(step, []).append(tasks)
+        rounds = steps + WINDOW + 1  # the last timed step is an ordinary round (it does not end the case)
+        groups = {
+            step: [self._start(f"Danh mục dài {label} {step}.{index}", process_key, rounds) for index in range(cases)]
+            for step in reported_steps(steps)
+        }
+        for step, case_ids in groups.items():
+            for _ in range(step - WINDOW - 1):
+                for case_id in case_ids:
+                    self._complete(case_id)
+        for offset in range(-WINDOW, WINDOW + 1):
+            for step, case_ids in groups.items():
+                for case_id in case_ids:
+                    wall, cpu = self._complete(case_id)
+                    size, tasks = self._state_of(case_id)
+                    for samples, value in ((result.wall_ns, wall), (result.cpu_ns, cpu),
+                                           (result.state_bytes, size), (result.tasks_in_state, tasks)):  # fmt: skip
+                        samples.setdefault(step + offset, []).append(value)
         return result
+
+
+def reported_steps(steps: int) -> list[int]:
+    """The steps the table reports: 10, 50, 100 and 200 up to ``steps``, and ``steps`` itself."""
+    return sorted({step for step in REPORTED if step <= steps} | {steps})
 
 
 def report(walks: list[Walk], cases: int, steps: int) -> str:
     """The table of every walk at the reported steps, with the ratio of the last to the first."""
-    reported = [s for s in REPORTED if s <= steps] or [steps]
+    reported = reported_steps(steps)
     rows = [["walk", "step", "median ms", "CPU median ms", "÷ step " + str(reported[0]), "state bytes", "tasks"]]
     for walk in walks:
         first = walk.median_ms(reported[0], walk.wall_ns)

@@ -83,8 +83,10 @@ def test_bench_long_case_runs_and_prints_the_late_to_early_ratio_and_state_sizes
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     rows = {tuple(line.split()[:3]) for line in result.stdout.splitlines() if line.startswith(("pruned", "not pruned"))}
-    assert {("pruned", "(now)", "10"), ("pruned", "(now)", "50"), ("not", "pruned", "(before)")} <= rows
-    assert "pruned (now): step 50 ÷ step 10 =" in result.stdout and "state bytes" in result.stdout
+    assert {("pruned", "(now)", "10"), ("pruned", "(now)", "50"), ("pruned", "(now)", "52")} <= rows
+    assert ("not", "pruned", "(before)") in rows
+    assert "pruned (now): step 52 ÷ step 10 =" in result.stdout, "the last step walked is reported too"
+    assert "a deadline on every step: step 52 ÷ step 10 =" in result.stdout and "state bytes" in result.stdout
 
 
 def test_bench_timers_runs_and_prints_the_lag_and_start_up_tables():
