@@ -138,8 +138,8 @@ def _droppable(tree, task, successor, protected: set[UUID]) -> bool:
 
 def _cut(tree, before, run: list, after) -> int:
     """Remove ``run`` (and its side branches) from the trunk; ``after`` becomes a child of ``before``."""
-    before._children[before._children.index(run[0].id)] = after.id
-    after._parent = before.id
+    before.children = [after if child.id == run[0].id else child for child in before.children]
+    after.parent = before
     dropped = 0
     for position, task in enumerate(run):
         successor = run[position + 1] if position + 1 < len(run) else after
