@@ -17,7 +17,8 @@ Start-up: the wall time of ``python -m api worker --once`` with nothing due and 
 time from its start to that timer's ``fired_at``), median of several runs (with the children's CPU time, which a
 shared machine inflates less), and of the worker's imports alone (``python -c``).
 With ``--baseline PATH`` the checkout at PATH (e.g. the branch point) runs the same rounds with its own workers
-and the same start-up figures, in the same run on the same database, and the ratios are printed. The workers'
+and the same start-up figures, in the same run on the same database, and the ratios are printed (so the baseline
+must be at this tree's schema: a baseline with other migrations is refused with the two heads named). The workers'
 CPU time per fired timer (their utime + stime from ``/proc`` over the two scenarios, idle polls included) is
 printed per round.
 
@@ -300,6 +301,12 @@ def print_startup(startups: dict[str, dict[str, dict[str, float]]]) -> None:
     print("vs base: our --once idle CPU and our time to the first fired timer over the baseline's, same run.")
 
 
+def schema_head(root: Path) -> str:
+    """The newest migration of a checkout (the baseline shares this tree's database, so it must read that schema)."""
+    versions = (root / "engine" / "core" / "migrations" / "versions").glob("[0-9]*.py")
+    return max((path.name.split("_")[0] for path in versions), default="none")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="300 steady timers at 100/s, a burst of 300, 3 runs")
@@ -316,6 +323,12 @@ def main() -> int:
     args.burst = args.burst or (300 if args.quick else 1000)
     args.runs = args.runs or (3 if args.quick else 5)
     counts = [int(part) for part in args.workers.split(",")]
+    if args.baseline and schema_head(args.baseline) != schema_head(PROJECT_ROOT):
+        parser.error(
+            f"--baseline {args.baseline} is at schema {schema_head(args.baseline)} and this tree at "
+            f"{schema_head(PROJECT_ROOT)}: its workers cannot share this tree's database (measure each tree on its "
+            "own, one after the other)"
+        )
 
     print(f"machine: {cpu_model()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     print(f"Python {platform.python_version()}; PostgreSQL {postgres_version()}")
