@@ -12,7 +12,10 @@ documents, and issuance has its own benches (bench_documents.py, bench_issuance.
 Both run on the same case states (the baseline workflow of case i is walked with the same data as our case i),
 with the same clock, alternating ABAB/BABA by case index after a few warm-up rounds.
 
-Usage: ``python bench/bench_engine.py [--cases N] [--quick] [--profile]``
+``--phases`` also times our completion phase by phase (``bench/phases.py``: load, SpiffWorkflow, hooks, writes,
+commit, …) next to the raw baseline's three parts, on fresh cases of the late scenario.
+
+Usage: ``python bench/bench_engine.py [--cases N] [--quick] [--phases] [--profile]``
 """
 
 import argparse
@@ -35,6 +38,7 @@ from pathlib import Path
 from uuid import UUID
 
 from machine import cpu_model
+from phases import timed_phases
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
@@ -229,6 +233,52 @@ class Bench:
                 result.full_bytes.append(len(item.full_json.encode("utf-8")))
         return result
 
+    def raw_parts(self, prepared: Prepared, spec_name: str, data: dict) -> dict[str, int]:
+        """The raw baseline's CPU (ns) in its three parts, on one case."""
+        marks = [time.thread_time_ns()]
+        workflow = self.serializer.deserialize_json(prepared.full_json)
+        workflow.script_engine = self.services.script_engine()
+        marks.append(time.thread_time_ns())
+        task = workflow.get_tasks(state=TaskState.READY, spec_name=spec_name)[0]
+        task.data.update(data)
+        task.run()
+        workflow.do_engine_steps()
+        marks.append(time.thread_time_ns())
+        self.serializer.serialize_json(workflow)
+        marks.append(time.thread_time_ns())
+        names = ("raw: deserialize the full JSON (spec included)", "raw: run the task and the engine steps",
+                 "raw: serialize the full JSON")  # fmt: skip
+        return {name: marks[i + 1] - marks[i] for i, name in enumerate(names)}
+
+    def phases(self, scenario: Scenario, cases: int) -> str:
+        """Where our completion's CPU goes, phase by phase (``bench/phases.py``), next to the raw baseline's parts."""
+        spec_name, username, data = scenario.step
+        prepared = [self.prepare(scenario, 20_000 + i) for i in range(WARMUP + cases)]
+        ours_total, raw = 0, dict[str, int]()
+        with timed_phases() as times:
+            for index, item in enumerate(prepared):
+                _wall, cpu = self.ours(item, self.actors[username], dict(data))
+                if index == WARMUP - 1:
+                    times.ns.clear()
+                if index >= WARMUP:
+                    ours_total += cpu
+        for item in prepared[WARMUP:]:  # the same case states, outside the timed phases (SpiffWorkflow's are shared)
+            for part, ns in self.raw_parts(item, spec_name, dict(data)).items():
+                raw[part] = raw.get(part, 0) + ns
+        named = sum(times.ns.values())
+        rows = [["part", "CPU ms per completion", "share of ours"]]
+        for phase, ns in sorted(times.ns.items(), key=lambda item: -item[1]):
+            rows.append([phase, f"{ns / cases / 1e6:.3f}", f"{100 * ns / ours_total:.1f} %"])
+        rest = ours_total - named
+        rows.append(["the rest (runtime bookkeeping, statements' building)", f"{rest / cases / 1e6:.3f}",
+                     f"{100 * rest / ours_total:.1f} %"])  # fmt: skip
+        rows.append(["ours, whole completion", f"{ours_total / cases / 1e6:.3f}", "100.0 %"])
+        for part, ns in raw.items():
+            rows.append([part, f"{ns / cases / 1e6:.3f}", ""])
+        rows.append(["raw SpiffWorkflow, whole round trip", f"{sum(raw.values()) / cases / 1e6:.3f}", ""])
+        title = f"\n== Where our completion's CPU goes: {scenario.label}, {cases} completions (bench/phases.py) =="
+        return "\n".join([title, aligned_table(rows, numeric={1, 2})])
+
     def profile(self, scenario: Scenario, cases: int) -> str:
         """cProfile of our completion on fresh cases of a scenario."""
         spec_name, username, data = scenario.step
@@ -317,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=200, help="measured cases per scenario (default 200)")
     parser.add_argument("--quick", action="store_true", help="30 cases per scenario")
     parser.add_argument("--profile", action="store_true", help="also cProfile our completion (late scenario)")
+    parser.add_argument("--phases", action="store_true", help="also time our completion phase by phase (late scenario)")
     parser.add_argument("--goal", type=float, default=1.2, help="maximum acceptable median ratio (default 1.2)")
     args = parser.parse_args(argv)
     cases = 30 if args.quick else args.cases
@@ -328,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
             results = [bench.run(scenario, cases) for scenario in SCENARIOS]
             text, _worst = report(results, cases, args.goal)
             print(text)
+            if args.phases:
+                print(bench.phases(SCENARIOS[-1], cases))
             if args.profile:
                 print(bench.profile(SCENARIOS[-1], PROFILE_CASES))
         finally:

@@ -1,5 +1,6 @@
 """bench/bench_engine.py keeps working (no timing is asserted here: figures are read from the bench output)."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,23 @@ def test_bench_engine_runs_and_prints_the_ratio_table():
     assert "raw SpiffWorkflow JSON" in result.stdout and "ours: SQLite txn" in result.stdout
     assert "worst median ratio" in result.stdout and "worst CPU ratio" in result.stdout
     assert "document issuance: off" in result.stdout
+
+
+def test_bench_engine_phases_name_where_the_completion_s_cpu_goes_without_counting_any_twice():
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "bench" / "bench_engine.py"), "--cases", "3", "--phases"],
+        capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    table = result.stdout.split("Where our completion's CPU goes")[1]
+    cells = [re.split(r"\s{2,}", line.strip()) for line in table.splitlines()[3:] if line.strip()]
+    rows = {row[0]: row[1:] for row in cells}
+    named = ("load the workflow state", "commit (SQLite: WAL write and fsync)",
+             "hook: engine.reports.hooks.keep_report_counters", "raw SpiffWorkflow, whole round trip")  # fmt: skip
+    for phase in named:
+        assert float(rows[phase][0]) > 0, phase
+    rest = rows["the rest (runtime bookkeeping, statements' building)"]
+    assert float(rest[0]) >= 0, "a phase run inside another is counted once (the phases never sum above the whole)"
 
 
 def test_bench_report_pdf_runs_and_prints_the_timing_table():
