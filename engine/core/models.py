@@ -210,7 +210,7 @@ class HumanTask(Base):
     lane: Mapped[str | None] = mapped_column(String(64))
     form: Mapped[str | None] = mapped_column(String(255))
     state: Mapped[str] = mapped_column(String(16))  # indexed by ix_human_tasks_inbox (state, …)
-    assignee: Mapped[str | None] = mapped_column(String(64), index=True)
+    assignee: Mapped[str | None] = mapped_column(String(64))  # indexed by ix_human_tasks_inbox (state, assignee, …)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
