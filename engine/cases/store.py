@@ -34,13 +34,9 @@ def _column_keys(model) -> tuple[str, ...]:
 
 
 def _detached(model, row, prefix: str = ""):
-    """A detached instance holding a row's values.
-
-    Built without the mapped constructor: the values go straight into the instance's dict, as the ORM does when it
-    loads a row, instead of through one attribute event per column (a case row has ~40 columns, read by every action).
-    """
-    instance = model.__mapper__.class_manager.new_instance()
-    instance.__dict__.update({key: row[f"{prefix}{key}"] for key in _column_keys(model)})
+    """A detached instance holding a row's values, built as the ORM builds a loaded row (``Base.from_values``: a
+    case row has ~40 columns, read by every action)."""
+    instance = model.from_values({key: row[f"{prefix}{key}"] for key in _column_keys(model)})
     if model is Case:
         _remember_stored(instance)
     return instance

@@ -110,10 +110,10 @@ def _record(
     recorded = []
     for user_id in sorted(preferences):
         mode, email = preferences[user_id]
-        notification = Notification(
-            user_id=user_id, kind=str(kind), case_id=case_id, text=text, link=link,
-            dedupe_key=dedupe_key, created_at=now, email_status=initial_email_status(mode, email),
-        )  # fmt: skip
+        notification = Notification.from_values({
+            "user_id": user_id, "kind": str(kind), "case_id": case_id, "text": text, "link": link,
+            "dedupe_key": dedupe_key, "created_at": now, "email_status": initial_email_status(mode, email),
+        })  # fmt: skip
         if mode == DeliveryMode.IMMEDIATE and email:
             queue_immediate(session, notification, email, base_url=base_url)
         recorded.append(notification)
