@@ -112,12 +112,13 @@ def actor_for(session: Session, user: User) -> Actor:
 def signed_in_actor(session: Session, *, username: str, token_id: str) -> Actor | None:
     """The Actor of the active user ``username`` when the token ``token_id`` was not revoked, else None.
 
-    Two statements, no User instance: the person with the token's revocation, then their units.
+    One statement, no User instance: the person, the token's revocation and their units (``signed_in_person``).
     """
     person = signed_in_person(session, username=username, token_id=token_id)
     if person is None:
         return None
-    return _actor(session, user_id=person.id, username=person.username, roles=person.roles)
+    return Actor(username=person.username, roles=frozenset(person.roles), unit_ids=person.unit_ids,
+                 visible_unit_ids=person.visible_unit_ids)  # fmt: skip
 
 
 def _actor(session: Session, *, user_id: int, username: str, roles: Sequence[str]) -> Actor:
