@@ -168,7 +168,7 @@ def current_actor(
 ) -> Actor:
     """The acting person with roles and visible units resolved, or 401.
 
-    The look-ups are two statements (``signed_in_actor``) in one read transaction, ended before the route runs
+    The look-up is one statement (``signed_in_actor``) in a read transaction, ended before the route runs
     (see ``end_reads``).
     """
     signed = _signed_token(settings, token)
