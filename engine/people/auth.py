@@ -106,7 +106,10 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def actor_for(session: Session, user: User) -> Actor:
     """The Actor of a stored user, with unit visibility resolved in one statement."""
-    return _actor(session, user_id=user.id, username=user.username, roles=user.roles)
+    unit_ids, visible_unit_ids = units_and_subtree(session, user_id=user.id)
+    return Actor(
+        username=user.username, roles=frozenset(user.roles), unit_ids=unit_ids, visible_unit_ids=visible_unit_ids
+    )
 
 
 def signed_in_actor(session: Session, *, username: str, token_id: str) -> Actor | None:
@@ -119,11 +122,6 @@ def signed_in_actor(session: Session, *, username: str, token_id: str) -> Actor 
         return None
     return Actor(username=person.username, roles=frozenset(person.roles), unit_ids=person.unit_ids,
                  visible_unit_ids=person.visible_unit_ids)  # fmt: skip
-
-
-def _actor(session: Session, *, user_id: int, username: str, roles: Sequence[str]) -> Actor:
-    unit_ids, visible_unit_ids = units_and_subtree(session, user_id=user_id)
-    return Actor(username=username, roles=frozenset(roles), unit_ids=unit_ids, visible_unit_ids=visible_unit_ids)
 
 
 # Bearer tokens are signed for the REST API only; the pages' session cookie carries another audience.

@@ -21,12 +21,6 @@ _ACTIVE_NAMED = (USERS.c.username == bindparam("username"), USERS.c.is_active.is
 _USER_UNLESS_REVOKED = select(User, _REVOKED).where(*_ACTIVE_NAMED).options(lazyload(User.units))
 _OWN_UNIT_OF_ROW = OWN_UNIT.c.id == USER_UNITS.c.unit_id
 _AT_OR_BELOW = UNIT_BELOW.c.path.startswith(OWN_UNIT.c.path)  # materialized paths
-_UNITS_AND_SUBTREE = (
-    select(USER_UNITS.c.unit_id, UNIT_BELOW.c.id)
-    .join(OWN_UNIT, _OWN_UNIT_OF_ROW)
-    .join(UNIT_BELOW, _AT_OR_BELOW)
-    .where(USER_UNITS.c.user_id == bindparam("user_id"))
-)
 
 
 def signed_in_user(session: Session, *, username: str, token_id: str) -> User | None:
@@ -49,15 +43,15 @@ def _ids_of_user(column, *joins) -> ScalarSelect:
     return query.where(USER_UNITS.c.user_id == USERS.c.id).scalar_subquery()
 
 
-_PERSON_WITH_UNITS = select(
-    USERS.c.id, USERS.c.roles, _REVOKED,
-    _ids_of_user(USER_UNITS.c.unit_id).label("own"),
-    _ids_of_user(UNIT_BELOW.c.id, (OWN_UNIT, _OWN_UNIT_OF_ROW), (UNIT_BELOW, _AT_OR_BELOW)).label("visible"),
-).where(*_ACTIVE_NAMED)  # fmt: skip
+_OWN_IDS = _ids_of_user(USER_UNITS.c.unit_id).label("own")
+_VISIBLE_IDS = _ids_of_user(UNIT_BELOW.c.id, (OWN_UNIT, _OWN_UNIT_OF_ROW), (UNIT_BELOW, _AT_OR_BELOW)).label("visible")
+# The unit ids come as text, one value each: a row per unit (a city's supervisor sees hundreds) cost more than the
+# statement it saved when the bearer's look-up became one statement.
+_PERSON_WITH_UNITS = select(USERS.c.roles, _REVOKED, _OWN_IDS, _VISIBLE_IDS).where(*_ACTIVE_NAMED)
 """The active user, whether the token was revoked, their own units and the units at or below them: one row. On the
 tables, not the mapped classes: the acting person needs no User instance, and loading one (the ORM's result set-up
-for its 11 columns) cost more than the statement itself. The unit ids come as text, one value each: a row per unit
-(a city's supervisor sees hundreds) cost more than the second statement it saved."""
+for its 11 columns) cost more than the statement itself."""
+_UNITS_OF_USER = select(_OWN_IDS, _VISIBLE_IDS).where(USERS.c.id == bindparam("user_id"))
 
 
 def _id_set(text: str | None) -> frozenset[int]:
@@ -66,9 +60,8 @@ def _id_set(text: str | None) -> frozenset[int]:
 
 @dataclass(frozen=True)
 class SignedInPerson:
-    """Who a valid, unrevoked token belongs to: an active user's id, username, roles and units (no User instance)."""
+    """Who a valid, unrevoked token belongs to: an active user's username, roles and units (no User instance)."""
 
-    id: int
     username: str
     roles: tuple[str, ...]
     unit_ids: frozenset[int]
@@ -83,11 +76,12 @@ def signed_in_person(session: Session, *, username: str, token_id: str) -> Signe
     row = session.execute(_PERSON_WITH_UNITS, {"username": username, "token_id": token_id}).first()
     if row is None or row.revoked:
         return None
-    return SignedInPerson(id=row.id, username=username, roles=tuple(row.roles), unit_ids=_id_set(row.own),
+    return SignedInPerson(username=username, roles=tuple(row.roles), unit_ids=_id_set(row.own),
                           visible_unit_ids=_id_set(row.visible))  # fmt: skip
 
 
 def units_and_subtree(session: Session, *, user_id: int) -> tuple[frozenset[int], frozenset[int]]:
-    """The ids of the user's own units and of every unit at or below them (materialized paths) — one statement."""
-    pairs = session.execute(_UNITS_AND_SUBTREE, {"user_id": user_id}).all()
-    return frozenset(unit_id for unit_id, _ in pairs), frozenset(visible for _, visible in pairs)
+    """The ids of the user's own units and of every unit at or below them (materialized paths) — one statement, one
+    row, as the bearer's look-up reads them."""
+    row = session.execute(_UNITS_OF_USER, {"user_id": user_id}).one()
+    return _id_set(row.own), _id_set(row.visible)
