@@ -96,11 +96,8 @@ def keys_to_json(keys: Counter[Key]) -> list[list]:
 
 
 def keys_from_json(stored: list[list]) -> Counter[Key]:
-    """The counted keys as stored by :func:`keys_to_json` (an entry without its times counts once)."""
-    keys: Counter[Key] = Counter()
-    for entry in stored:
-        keys[tuple(entry[:5])] += entry[5] if len(entry) > 5 else 1
-    return keys
+    """The counted keys as stored by :func:`keys_to_json` (migration 0033 rewrote every case's keys that way)."""
+    return Counter({(unit, process, month, figure, code): n for unit, process, month, figure, code, n in stored})
 
 
 CASES, TASKS = Case.__table__, HumanTask.__table__
